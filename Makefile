@@ -1,0 +1,49 @@
+# Koepel: `make run` serves the demo, `make test` passes the whole suite. Nothing else needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KOEPEL := $(BIN)/koepel
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.txt | cksum | cut -d' ' -f1)
+
+# Variables `check --deploy` needs to see production settings; none of them is a real secret.
+DEPLOY_ENV := DEBUG=false KOEPEL_HTTPS=true ALLOWED_HOSTS=koepel.example.nl \
+	SECRET_KEY=deploy-check-$(shell printf '%064d' 0 | tr 0 x)
+
+.PHONY: run test lint install messages clean
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: install
+	$(KOEPEL) migrate --no-input
+	$(KOEPEL) collectstatic --no-input --verbosity 0
+	$(KOEPEL) demo --if-empty
+	$(KOEPEL) office-account
+	$(KOEPEL) serve
+
+lint: install
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+	$(BIN)/mypy src/koepel
+	KOEPEL_DATA_DIR=$$(mktemp -d) $(KOEPEL) makemigrations --check --dry-run
+	KOEPEL_DATA_DIR=$$(mktemp -d) $(DEPLOY_ENV) $(KOEPEL) check --deploy --fail-level WARNING
+
+# SQLite always; PostgreSQL as well when DATABASE_URL names one.
+test: lint
+	env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "--- PostgreSQL: $$DATABASE_URL"; \
+		$(BIN)/pytest -q -p no:cacheprovider; \
+	fi
+
+messages: install
+	cd src/koepel && ../../$(KOEPEL) makemessages -l nl -l en --no-obsolete
+	cd src/koepel && ../../$(KOEPEL) compilemessages
+
+clean:
+	rm -rf $(VENV) var

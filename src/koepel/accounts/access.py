@@ -1,0 +1,194 @@
+"""The one check that decides what a user may see and edit.
+
+Every way out of Koepel — pages, search, API, feeds, exports, the annual report — asks this
+module. The rules (DESIGN.md, "Visibility"):
+
+- ``public`` records: everyone.
+- ``network`` records: members of the network — the office, and accounts whose person holds a
+  current role in one of the network's bodies.
+- ``body`` records: the office, and people with a current role in one of the record's bodies or
+  in a body above it (a pillar's members oversee its theme groups).
+- ``restricted`` records: the office and the people named on the record (named people keep
+  seeing it after their roles end: it concerns them).
+
+Editing: the office edits everything; the secretary of a body edits the records of that body
+and of the bodies beneath it. A role that has ended grants nothing.
+
+A model takes part by carrying a ``visibility`` field and declaring two lookups on its class:
+``access_bodies`` (the path from the record to its bodies, "" for a body itself) and
+``access_people`` (the path to the people named on it, or None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from koepel.core.visibility import Visibility
+from koepel.registry.models import Body, Function, Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+class AccessControlled(Protocol):
+    pk: Any
+    visibility: str
+    access_bodies: str
+    access_people: str | None
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the access rules need to know about who is asking, read once per request."""
+
+    is_authenticated: bool = False
+    is_office: bool = False
+    person_id: int | None = None
+    body_ids: frozenset[int] = field(default_factory=frozenset)
+    secretary_body_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_member(self) -> bool:
+        return self.is_office or bool(self.body_ids)
+
+
+ANONYMOUS = Viewer()
+
+
+def _with_descendants(body_ids: Iterable[int]) -> frozenset[int]:
+    """The bodies given and every body beneath them, in one query for the whole tree."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Body.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    todo = list(body_ids)
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return frozenset(found)
+
+
+def viewer_for(user: Any) -> Viewer:
+    """The viewer for a request's user, cached on the user object for the request."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return ANONYMOUS
+    if not user.is_active:
+        return ANONYMOUS
+    cached: Viewer | None = getattr(user, "_koepel_viewer", None)
+    if cached is not None:
+        return cached
+    body_ids: frozenset[int] = frozenset()
+    secretary_ids: frozenset[int] = frozenset()
+    if user.person_id:
+        roles = list(
+            Role.objects.current(timezone.localdate())
+            .filter(person_id=user.person_id)
+            .values_list("body_id", "function")
+        )
+        if roles:
+            body_ids = _with_descendants(body_id for body_id, _ in roles)
+            secretary_ids = _with_descendants(
+                body_id for body_id, function in roles if function == Function.SECRETARY
+            )
+    viewer = Viewer(
+        is_authenticated=True,
+        is_office=bool(user.is_office or user.is_superuser),
+        person_id=user.person_id,
+        body_ids=body_ids,
+        secretary_body_ids=secretary_ids,
+    )
+    user._koepel_viewer = viewer
+    return viewer
+
+
+def _prefix(lookup: str, rest: str) -> str:
+    return f"{lookup}__{rest}" if lookup else rest
+
+
+def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
+    """A Q object selecting the records of ``model`` the viewer may see."""
+    if viewer.is_office:
+        return Q()
+    allowed = Q(visibility=Visibility.PUBLIC)
+    people: str | None = model.access_people  # type: ignore[attr-defined]
+    if people is not None and viewer.person_id is not None:
+        # Named on a restricted record: seen by that person, whether or not a member today.
+        allowed |= Q(visibility=Visibility.RESTRICTED, **{people: viewer.person_id})
+    if viewer.is_member:
+        bodies: str = model.access_bodies  # type: ignore[attr-defined]
+        allowed |= Q(visibility=Visibility.NETWORK)
+        allowed |= Q(visibility=Visibility.BODY, **{_prefix(bodies, "pk__in"): viewer.body_ids})
+    return allowed
+
+
+def visible(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+    """The records of ``queryset`` the user may see."""
+    viewer = viewer_for(user)
+    condition = visibility_filter(queryset.model, viewer)
+    if not condition:
+        return queryset
+    filtered = queryset.filter(condition)
+    model = queryset.model
+    lookups = (model.access_bodies, model.access_people or "")  # type: ignore[attr-defined]
+    # A lookup through a to-many relation can repeat a row.
+    if any(_spans_many(model, lookup) for lookup in lookups):
+        return filtered.distinct()
+    return filtered
+
+
+def _spans_many(model: type[models.Model], lookup: str) -> bool:
+    for part in filter(None, lookup.split("__")):
+        if part == "pk":
+            break
+        relation = model._meta.get_field(part)
+        if relation.many_to_many or relation.one_to_many:
+            return True
+        model = relation.related_model  # type: ignore[assignment]
+    return False
+
+
+def can_view(user: Any, record: AccessControlled) -> bool:
+    """Whether the user may see this one record."""
+    model = type(record)
+    return visible(model._default_manager.filter(pk=record.pk), user).exists()  # type: ignore[attr-defined]
+
+
+def _record_body_ids(record: AccessControlled) -> set[int]:
+    lookup = record.access_bodies
+    model = type(record)
+    if not lookup:
+        return {record.pk}
+    return set(
+        model._default_manager.filter(pk=record.pk)  # type: ignore[attr-defined]
+        .exclude(**{f"{lookup}__isnull": True})
+        .values_list(f"{lookup}__pk", flat=True)
+    )
+
+
+def can_edit(user: Any, record: AccessControlled) -> bool:
+    """Whether the user may change this record: the office, or a secretary of its bodies."""
+    viewer = viewer_for(user)
+    if viewer.is_office:
+        return True
+    if not viewer.secretary_body_ids:
+        return False
+    return bool(_record_body_ids(record) & viewer.secretary_body_ids)
+
+
+def can_edit_body(user: Any, body: Body) -> bool:
+    """Whether the user may change the records of this body (plan its meetings, say)."""
+    viewer = viewer_for(user)
+    return viewer.is_office or body.pk in viewer.secretary_body_ids
+
+
+def can_see_contact_details(user: Any) -> bool:
+    """Contact details of people are for members of the network, never for the public."""
+    return viewer_for(user).is_member

@@ -1,0 +1,38 @@
+"""``koepel office-account``: make sure the network office can sign in.
+
+Creates the first office account with a generated password and prints it once. When an office
+account already exists, says so and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Q
+
+from koepel.accounts.models import User
+from koepel.accounts.services import office_account_create
+
+
+class Command(BaseCommand):
+    help = "Create the first network-office account, with a generated password shown once."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", default="kantoor")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        existing = User.objects.filter(Q(is_office=True) | Q(is_superuser=True)).first()
+        if existing is not None:
+            self.stdout.write(
+                f"Inloggen als '{existing.username}' met het wachtwoord dat bij de eerste start "
+                f"is getoond. Nieuw wachtwoord: koepel changepassword {existing.username}"
+            )
+            return
+        user, password = office_account_create(username=options["username"])
+        self.stdout.write(
+            f"Netwerkbureau-account aangemaakt.\n"
+            f"  gebruikersnaam: {user.username}\n"
+            f"  wachtwoord:     {password}\n"
+            f"Bewaar dit wachtwoord nu: het wordt niet nog eens getoond."
+        )

@@ -1,0 +1,42 @@
+"""Template filters for how Koepel shows dates and numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from koepel.core.dates import format_partial_date
+
+register = template.Library()
+
+
+@register.filter
+def partial_date(value: dt.date | None, precision: str = "day") -> str:
+    """``{{ role.start|partial_date:role.start_precision }}`` → "september 2021"."""
+    return format_partial_date(value, precision)
+
+
+@register.simple_tag
+def period(record: Any) -> str:
+    """A record's period as known: "sinds september 2021", "2019 – juni 2021", or ""."""
+    start = format_partial_date(record.start, record.start_precision)
+    end = format_partial_date(record.end, record.end_precision)
+    if start and end:
+        return f"{start} – {end}"
+    if start:
+        return _("since %(start)s") % {"start": start}
+    if end:
+        return _("until %(end)s") % {"end": end}
+    return ""
+
+
+@register.filter
+def thousands(value: int | None) -> str:
+    """4211614 → "4.211.614" in Dutch, "4,211,614" in English."""
+    if value is None:
+        return ""
+    return formats.number_format(value, force_grouping=True)

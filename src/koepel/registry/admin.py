@@ -1,0 +1,173 @@
+"""The network office's back office. Saves and deletes go through the registry's services,
+like every other way in, so nothing bypasses validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+
+from koepel.registry import services
+from koepel.registry.models import (
+    Body,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    Participation,
+    Person,
+    Population,
+    Role,
+)
+
+SAVERS: dict[type[models.Model], Any] = {
+    Network: lambda obj: services.network_save(network=obj),
+    Municipality: lambda obj: services.municipality_save(municipality=obj),
+    Population: lambda obj: services.population_save(population=obj),
+    Membership: lambda obj: services.membership_save(membership=obj),
+    Organisation: lambda obj: services.organisation_save(organisation=obj),
+    Person: lambda obj: services.person_save(person=obj),
+    Body: lambda obj: services.body_save(body=obj),
+    Role: lambda obj: services.role_save(role=obj),
+    Participation: lambda obj: services.participation_save(participation=obj),
+}
+
+
+class ServiceSavingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Routes the admin's writes, inlines included, through the services."""
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
+        SAVERS[type(obj)](obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.record_delete(record=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        for obj in queryset:
+            services.record_delete(record=obj)
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Any],
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.record_delete(record=obj)
+        for obj in instances:
+            SAVERS[type(obj)](obj)
+        formset.save_m2m()
+
+
+class PopulationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Population
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    extra = 0
+
+
+class RoleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Role
+    extra = 0
+    autocomplete_fields = ("person",)
+    fields = (
+        "person",
+        "function",
+        "function_detail",
+        "level",
+        "on_behalf_of_municipality",
+        "on_behalf_of_organisation",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+    )
+
+
+class ParticipationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Participation
+    extra = 0
+    fields = (
+        "municipality",
+        "organisation",
+        "function",
+        "note",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+    )
+
+
+@admin.register(Network)
+class NetworkAdmin(ServiceSavingAdmin):
+    list_display = ("name", "short_name", "website")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ServiceSavingAdmin):
+    list_display = ("name", "cbs_code", "province")
+    list_filter = ("province",)
+    search_fields = ("name", "cbs_code")
+    inlines = (MembershipInline, PopulationInline)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ServiceSavingAdmin):
+    list_display = ("name", "abbreviation", "kind", "tooi_uri")
+    list_filter = ("kind",)
+    search_fields = ("name", "abbreviation")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceSavingAdmin):
+    list_display = ("name", "title", "municipality", "organisation")
+    list_select_related = ("municipality", "organisation")
+    search_fields = ("name", "sort_name")
+    list_filter = ("municipality",)
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("municipality", "organisation")
+
+
+@admin.register(Body)
+class BodyAdmin(ServiceSavingAdmin):
+    list_display = ("name", "kind", "parent", "ownership", "visibility")
+    list_select_related = ("parent",)
+    list_filter = ("kind", "ownership", "visibility")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent", "owner")
+    inlines = (RoleInline, ParticipationInline)
+
+
+@admin.register(Role)
+class RoleAdmin(ServiceSavingAdmin):
+    list_display = ("person", "function", "body", "level", "start", "end")
+    list_select_related = ("person", "body")
+    list_filter = ("function", "level", "body__kind")
+    search_fields = ("person__name", "body__name")
+    autocomplete_fields = (
+        "person",
+        "body",
+        "on_behalf_of_municipality",
+        "on_behalf_of_organisation",
+    )
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ServiceSavingAdmin):
+    list_display = ("body", "municipality", "organisation", "function", "start", "end")
+    list_select_related = ("body", "municipality", "organisation")
+    list_filter = ("function",)
+    autocomplete_fields = ("body", "municipality", "organisation")

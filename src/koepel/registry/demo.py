@@ -1,0 +1,161 @@
+"""Load the demo network — the G40 in 2021 — from the data files kept beside this module.
+
+Everything goes through the registry's services, as an edit in the admin would.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from koepel.core.dates import parse_partial_date
+from koepel.registry import services
+from koepel.registry.models import (
+    Body,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    Participation,
+    Person,
+    Province,
+    Role,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "g40"
+PROVINCES_BY_NAME = {label: value for value, label in Province.choices}
+
+
+def _read_yaml(name: str) -> Any:
+    with (DATA_DIR / name).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or []
+
+
+def _period(entry: dict[str, Any]) -> dict[str, Any]:
+    period: dict[str, Any] = {}
+    for key in ("start", "end"):
+        if entry.get(key):
+            value, precision = parse_partial_date(str(entry[key]))
+            period[key] = value
+            period[f"{key}_precision"] = precision
+    return period
+
+
+def is_loaded() -> bool:
+    return Network.objects.exists()
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    """Load the demo registry and return how many records of each kind it made."""
+    network = _read_yaml("network.yaml")
+    services.network_save(network=Network(**network))
+
+    municipalities = _load_municipalities()
+    organisations = {
+        entry["slug"]: services.organisation_save(organisation=Organisation(**entry))
+        for entry in _read_yaml("organisations.yaml")
+    }
+    people = {
+        entry["slug"]: services.person_save(
+            person=Person(
+                **{k: v for k, v in entry.items() if k not in {"municipality", "organisation"}},
+                municipality=municipalities.get(entry.get("municipality", "")),
+                organisation=organisations.get(entry.get("organisation", "")),
+            )
+        )
+        for entry in _read_yaml("people.yaml")
+    }
+    roles = participations = 0
+    bodies: dict[str, Body] = {}
+    positions: dict[str | None, int] = {}
+    entries = _read_yaml("bodies.yaml")
+    for entry in entries:
+        parent = entry.get("parent")
+        positions[parent] = positions.get(parent, 0) + 1
+        fields = {
+            k: v
+            for k, v in entry.items()
+            if k not in {"parent", "owner", "roles", "participations", "start", "end"}
+        }
+        bodies[entry["slug"]] = services.body_save(
+            body=Body(
+                **fields,
+                **_period(entry),
+                parent=bodies[parent] if parent else None,
+                owner=organisations[entry["owner"]] if entry.get("owner") else None,
+                position=positions[parent],
+            )
+        )
+    for entry in entries:
+        body = bodies[entry["slug"]]
+        for role in entry.get("roles", []):
+            services.role_save(
+                role=Role(
+                    body=body,
+                    person=people[role["person"]] if role.get("person") else None,
+                    function=role["function"],
+                    function_detail=role.get("function_detail", ""),
+                    level=role.get("level", ""),
+                    on_behalf_of_municipality=municipalities.get(
+                        role.get("on_behalf_of_municipality", "")
+                    ),
+                    on_behalf_of_organisation=organisations.get(
+                        role.get("on_behalf_of_organisation", "")
+                    ),
+                    **_period(role),
+                )
+            )
+            roles += 1
+        for participation in entry.get("participations", []):
+            services.participation_save(
+                participation=Participation(
+                    body=body,
+                    municipality=municipalities.get(participation.get("municipality", "")),
+                    organisation=organisations.get(participation.get("organisation", "")),
+                    function=participation.get("function", "deelnemer"),
+                    note=participation.get("note", ""),
+                    **_period(participation),
+                )
+            )
+            participations += 1
+    return {
+        "gemeenten": len(municipalities),
+        "organisaties": len(organisations),
+        "personen": len(people),
+        "gremia": len(bodies),
+        "rollen": roles,
+        "deelnames": participations,
+    }
+
+
+def _load_municipalities() -> dict[str, Municipality]:
+    starts = {entry["municipality"]: entry for entry in _read_yaml("memberships.yaml")}
+    municipalities: dict[str, Municipality] = {}
+    with (DATA_DIR / "gemeenten.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            municipality = services.municipality_save(
+                municipality=Municipality(
+                    name=row["name"],
+                    cbs_code=row["cbs_code"],
+                    province=PROVINCES_BY_NAME[row["province"]],
+                )
+            )
+            if row["population_2021"]:
+                services.population_set(
+                    municipality=municipality,
+                    year=2021,
+                    inhabitants=int(row["population_2021"]),
+                    source=row["population_source"],
+                )
+            services.membership_save(
+                membership=Membership(
+                    municipality=municipality, **_period(starts.get(row["name"], {}))
+                )
+            )
+            municipalities[row["name"]] = municipality
+    return municipalities

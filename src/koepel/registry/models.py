@@ -1,0 +1,531 @@
+"""The registry: who the network's cities, organisations and people are, and who sits where."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import ClassVar, Self, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koepel.core.dates import Period
+from koepel.core.visibility import visibility_field
+
+TOOI_BASE = "https://identifier.overheid.nl/tooi/id"
+
+cbs_code_validator = RegexValidator(
+    r"^GM\d{4}$", _("A CBS municipality code is GM followed by four digits, such as GM0363.")
+)
+tooi_validator = RegexValidator(
+    rf"^{re.escape(TOOI_BASE)}/[a-z_]+/[a-z0-9_]+$",
+    _("A TOOI URI looks like https://identifier.overheid.nl/tooi/id/ministerie/mnre1034."),
+)
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class CurrentQuerySet(models.QuerySet[_M]):
+    """Records with a period: ``current()`` holds on a day (today by default)."""
+
+    def current(self, on: dt.date | None = None) -> Self:
+        on = on or timezone.localdate()
+        return self.filter(Q(start__isnull=True) | Q(start__lte=on)).filter(
+            Q(end__isnull=True) | Q(end__gte=on)
+        )
+
+    def during_year(self, year: int) -> Self:
+        return self.filter(Q(start__isnull=True) | Q(start__year__lte=year)).filter(
+            Q(end__isnull=True) | Q(end__year__gte=year)
+        )
+
+
+class Network(models.Model):
+    """The network Koepel runs for. One row; its name is data, not code."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Province(models.TextChoices):
+    GRONINGEN = "pv20", "Groningen"
+    FRIESLAND = "pv21", "Friesland"
+    DRENTHE = "pv22", "Drenthe"
+    OVERIJSSEL = "pv23", "Overijssel"
+    FLEVOLAND = "pv24", "Flevoland"
+    GELDERLAND = "pv25", "Gelderland"
+    UTRECHT = "pv26", "Utrecht"
+    NOORD_HOLLAND = "pv27", "Noord-Holland"
+    ZUID_HOLLAND = "pv28", "Zuid-Holland"
+    ZEELAND = "pv29", "Zeeland"
+    NOORD_BRABANT = "pv30", "Noord-Brabant"
+    LIMBURG = "pv31", "Limburg"
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    sort_name = models.CharField(
+        _("sort name"),
+        max_length=100,
+        editable=False,
+        help_text=_("The name without a leading ’s- or ’t-, for sorting."),
+    )
+    cbs_code = models.CharField(
+        _("CBS code"), max_length=6, unique=True, validators=[cbs_code_validator]
+    )
+    province = models.CharField(_("province"), max_length=4, choices=Province.choices)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering: ClassVar = ["sort_name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:municipality", args=[self.cbs_code])
+
+    def clean(self) -> None:
+        self.cbs_code = self.cbs_code.strip().upper()
+        self.sort_name = re.sub(r"^[’'`]?[st]-", "", self.name.strip()).lower()
+
+    @property
+    def tooi_uri(self) -> str:
+        return f"{TOOI_BASE}/gemeente/{self.cbs_code.lower()}"
+
+    @property
+    def province_tooi_uri(self) -> str:
+        return f"{TOOI_BASE}/provincie/{self.province}"
+
+
+class Population(models.Model):
+    """Inhabitants on 1 January of a year, with where the figure comes from.
+
+    A year without a row is unknown: Koepel never shows it as zero or guesses it.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="populations",
+        verbose_name=_("municipality"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    inhabitants = models.PositiveIntegerField(_("inhabitants"))
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("population figure")
+        verbose_name_plural = _("population figures")
+        ordering: ClassVar = ["municipality", "-year"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="population_one_figure_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: {self.inhabitants}"
+
+
+class MembershipQuerySet(CurrentQuerySet["Membership"]):
+    pass
+
+
+class Membership(Period):
+    """A municipality's membership of the network, from its start until its end."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("municipality"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering: ClassVar = ["municipality", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} ({self.start_display}–{self.end_display})"
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTRY = "ministry", _("ministry")
+    PARLIAMENT = "parliament", _("parliament")
+    COMMITTEE = "committee", _("parliamentary committee")
+    NETWORK = "network", _("municipal network")
+    KNOWLEDGE = "knowledge", _("knowledge institute")
+    AGENCY = "agency", _("government agency")
+    ASSOCIATION = "association", _("association")
+    COMPANY = "company", _("company")
+    OTHER = "other", _("other")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    abbreviation = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=OrganisationKind.choices)
+    tooi_uri = models.URLField(
+        _("TOOI URI"),
+        blank=True,
+        validators=[tooi_validator],
+        help_text=_("Only where one exists; leave empty rather than guess."),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.abbreviation or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:organisation", args=[self.slug])
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    sort_name = models.CharField(
+        _("sort name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Surname first, for sorting: “Heer, René de”."),
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(
+        _("function title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Such as wethouder, burgemeester or directeur."),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("municipality"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    # Contact details: never shown to the public (DESIGN.md, "Visibility").
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering: ClassVar = ["sort_name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person", args=[self.slug])
+
+    def clean(self) -> None:
+        if not self.sort_name:
+            self.sort_name = self.name
+
+    @property
+    def affiliation(self) -> Municipality | Organisation | None:
+        return self.municipality or self.organisation
+
+
+class BodyKind(models.TextChoices):
+    BOARD = "board", _("board")
+    PILLAR = "pillar", _("pillar")
+    THEME_GROUP = "theme_group", _("theme group")
+    TASKFORCE = "taskforce", _("taskforce")
+    CITY_DEAL = "city_deal", _("city deal")
+    PROGRAMME = "programme", _("programme")
+    LEARNING_NETWORK = "learning_network", _("learning network")
+    STEERING_GROUP = "steering_group", _("steering group")
+    WORKING_GROUP = "working_group", _("working group")
+    OTHER = "other", _("other")
+
+
+class Ownership(models.TextChoices):
+    OWN = "own", _("the network's own")
+    EXTERNAL = "external", _("external")
+    SHARED = "shared", _("shared with other networks")
+
+
+class BodyQuerySet(CurrentQuerySet["Body"]):
+    def own(self) -> Self:
+        return self.filter(ownership=Ownership.OWN)
+
+
+class Body(Period):
+    """A group that meets or works: board, pillar, theme group, taskforce, city deal, …"""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=BodyKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    ownership = models.CharField(
+        _("whose it is"), max_length=8, choices=Ownership.choices, default=Ownership.OWN
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        verbose_name=_("owning organisation"),
+        help_text=_("For an external body: whose it is (a VNG taskforce: VNG)."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order among the bodies beside it.")
+    )
+    headcount = models.PositiveSmallIntegerField(
+        _("number of members"),
+        null=True,
+        blank=True,
+        help_text=_("Where the members are known only as a count."),
+    )
+    headcount_from_network = models.PositiveSmallIntegerField(
+        _("of whom from member cities"), null=True, blank=True
+    )
+    visibility = visibility_field()
+
+    # How the one access check (koepel.accounts.access) finds a body's bodies and named people.
+    access_bodies = ""
+    access_people = "roles__person"
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering: ClassVar = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError(
+                    {"parent": _("A body cannot be part of itself.")}, code="parent_cycle"
+                )
+            ancestor = ancestor.parent
+        if (
+            self.headcount is not None
+            and self.headcount_from_network is not None
+            and self.headcount_from_network > self.headcount
+        ):
+            raise ValidationError(
+                {"headcount_from_network": _("This cannot be more than the number of members.")},
+                code="headcount",
+            )
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:body", args=[self.slug])
+
+
+class Function(models.TextChoices):
+    CHAIR = "voorzitter", _("chair")
+    VICE_CHAIR = "vicevoorzitter", _("vice-chair")
+    CO_CHAIR = "medevoorzitter", _("co-chair")
+    ADMINISTRATIVE_LEAD = "bestuurlijk_trekker", _("administrative lead")
+    THEME_LEAD = "thematrekker", _("theme lead")
+    SECRETARY = "ambtelijk_secretaris", _("secretary")
+    MEMBER = "lid", _("member")
+    REPRESENTATIVE = "vertegenwoordiger", _("representative")
+    SPONSOR = "sponsor", _("sponsor")
+    ADVISER = "adviseur", _("adviser")
+
+
+class Level(models.TextChoices):
+    ADMINISTRATIVE = "bestuurlijk", _("administrative")
+    OFFICIAL = "ambtelijk", _("official")
+
+
+class RoleQuerySet(CurrentQuerySet["Role"]):
+    pass
+
+
+class Role(Period):
+    """A person (or a vacancy) in a body, in a function, from a date until a date.
+
+    A hand-over is two roles: the one ending and the one starting.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("person"),
+        help_text=_("Leave empty for a vacancy."),
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="roles", verbose_name=_("body")
+    )
+    function = models.CharField(_("function"), max_length=24, choices=Function.choices)
+    function_detail = models.CharField(
+        _("function detail"),
+        max_length=120,
+        blank=True,
+        help_text=_("Such as the theme a theme lead leads: “Human Capital”."),
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, blank=True)
+    on_behalf_of_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of municipality"),
+    )
+    on_behalf_of_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of organisation"),
+    )
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering: ClassVar = ["body", "function", "start"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(on_behalf_of_municipality__isnull=True)
+                | Q(on_behalf_of_organisation__isnull=True),
+                name="role_on_behalf_of_one",
+            )
+        ]
+
+    def __str__(self) -> str:
+        who = self.person or _("vacant")
+        return f"{who}, {self.get_function_display()} {self.body}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.on_behalf_of_municipality_id and self.on_behalf_of_organisation_id:
+            raise ValidationError(
+                _("A role is on behalf of a municipality or an organisation, not both."),
+                code="on_behalf_of_both",
+            )
+
+    @property
+    def on_behalf_of(self) -> Municipality | Organisation | None:
+        return self.on_behalf_of_municipality or self.on_behalf_of_organisation
+
+
+class ParticipationFunction(models.TextChoices):
+    PARTICIPANT = "deelnemer", _("participant")
+    FRONT_RUNNER = "koploper", _("front-runner")
+    LEAD = "trekker", _("lead")
+    CHAIR = "voorzitter", _("chair")
+    PARTNER = "partner", _("partner")
+
+
+class ParticipationQuerySet(CurrentQuerySet["Participation"]):
+    pass
+
+
+class Participation(Period):
+    """A municipality or an organisation taking part in a body."""
+
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="participations", verbose_name=_("body")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("municipality"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("organisation"),
+    )
+    function = models.CharField(
+        _("function"),
+        max_length=12,
+        choices=ParticipationFunction.choices,
+        default=ParticipationFunction.PARTICIPANT,
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering: ClassVar = ["body", "function", "start"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, organisation__isnull=True)
+                | Q(municipality__isnull=True, organisation__isnull=False),
+                name="participation_of_one",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} in {self.body}"
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.municipality_id) == bool(self.organisation_id):
+            raise ValidationError(
+                _("Choose a municipality or an organisation: one of the two."),
+                code="participant_one",
+            )
+
+    @property
+    def participant(self) -> Municipality | Organisation | None:
+        return self.municipality or self.organisation

@@ -1,0 +1,257 @@
+"""Reads of the registry, shaped for the pages and the API. Each runs a fixed number of
+queries whatever the number of rows; what depends on who asks goes through ``access``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from koepel.accounts.access import visible
+from koepel.registry.models import (
+    Body,
+    BodyKind,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    Ownership,
+    Participation,
+    Person,
+    Population,
+    Role,
+    RoleQuerySet,
+)
+
+
+def current_network() -> Network | None:
+    return Network.objects.order_by("pk").first()
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class MunicipalityRow:
+    municipality: Municipality
+    population: Population | None
+    member_since: Membership | None
+
+
+@dataclass(frozen=True)
+class MunicipalityTable:
+    year: int
+    rows: list[MunicipalityRow]
+    total_known: int
+    unknown_count: int
+
+
+def member_municipalities(on: dt.date | None = None) -> QuerySet[Municipality]:
+    """The municipalities that are members of the network on a day (today by default)."""
+    memberships = Membership.objects.current(on or _today())
+    return Municipality.objects.filter(pk__in=memberships.values("municipality_id"))
+
+
+def municipality_table(year: int | None = None) -> MunicipalityTable:
+    """The member cities with their population on 1 January of ``year`` (latest if None)."""
+    if year is None:
+        year = (
+            Population.objects.order_by("-year").values_list("year", flat=True).first()
+            or _today().year
+        )
+    on = dt.date(year, 12, 31) if year < _today().year else _today()
+    municipalities = member_municipalities(on).prefetch_related(
+        Prefetch("populations", queryset=Population.objects.filter(year=year), to_attr="figures"),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.current(on).order_by("start"),
+            to_attr="current_memberships",
+        ),
+    )
+    rows = [
+        MunicipalityRow(
+            municipality=m,
+            population=m.figures[0] if m.figures else None,
+            member_since=m.current_memberships[0] if m.current_memberships else None,
+        )
+        for m in municipalities
+    ]
+    return MunicipalityTable(
+        year=year,
+        rows=rows,
+        total_known=sum(row.population.inhabitants for row in rows if row.population),
+        unknown_count=sum(1 for row in rows if row.population is None),
+    )
+
+
+def _roles_with_people() -> RoleQuerySet:
+    return Role.objects.select_related(
+        "person", "body", "on_behalf_of_municipality", "on_behalf_of_organisation"
+    )
+
+
+def municipality_detail(user: Any, cbs_code: str) -> dict[str, Any] | None:
+    municipality = Municipality.objects.filter(cbs_code=cbs_code.upper()).first()
+    if municipality is None:
+        return None
+    bodies = visible(Body.objects.all(), user)
+    return {
+        "municipality": municipality,
+        "populations": list(municipality.populations.order_by("-year")),
+        "memberships": list(municipality.memberships.order_by("start")),
+        "people": list(
+            Person.objects.filter(
+                Q(municipality=municipality) | Q(roles__on_behalf_of_municipality=municipality)
+            )
+            .distinct()
+            .order_by("sort_name")
+        ),
+        "roles": list(
+            _roles_with_people()
+            .filter(
+                Q(person__municipality=municipality) | Q(on_behalf_of_municipality=municipality),
+                body__in=bodies,
+            )
+            .order_by("body__name", "start")
+        ),
+        "participations": list(
+            Participation.objects.filter(municipality=municipality, body__in=bodies)
+            .select_related("body")
+            .order_by("body__name")
+        ),
+    }
+
+
+@dataclass
+class BodyNode:
+    body: Body
+    children: list[BodyNode]
+
+
+def body_tree(user: Any, *, ownership: str = Ownership.OWN) -> list[BodyNode]:
+    """The network's own bodies the user may see, as a tree of pillars and their groups."""
+    bodies = list(
+        visible(Body.objects.filter(ownership=ownership), user).order_by("position", "name")
+    )
+    nodes = {body.pk: BodyNode(body, []) for body in bodies}
+    roots: list[BodyNode] = []
+    for body in bodies:
+        node = nodes[body.pk]
+        parent = nodes.get(body.parent_id) if body.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
+    body = visible(Body.objects.select_related("parent", "owner"), user).filter(slug=slug).first()
+    if body is None:
+        return None
+    today = _today()
+    roles = list(_roles_with_people().filter(body=body).order_by("function", "start"))
+    current = [role for role in roles if role.is_current(today)]
+    return {
+        "body": body,
+        "ancestors": _ancestors(body),
+        "children": list(visible(body.children.all(), user)),
+        "current_roles": current,
+        "former_roles": sorted(
+            (
+                role
+                for role in roles
+                if not role.is_current(today) and role.end and role.end < today
+            ),
+            key=lambda role: role.end or today,
+            reverse=True,
+        ),
+        "future_roles": [role for role in roles if role.start and role.start > today],
+        "participations": list(
+            Participation.objects.filter(body=body).select_related("municipality", "organisation")
+        ),
+    }
+
+
+def _ancestors(body: Body) -> list[Body]:
+    chain: list[Body] = []
+    parent = body.parent
+    while parent is not None:
+        chain.insert(0, parent)
+        parent = parent.parent
+    return chain
+
+
+def person_detail(user: Any, slug: str) -> dict[str, Any] | None:
+    person = Person.objects.select_related("municipality", "organisation").filter(slug=slug).first()
+    if person is None:
+        return None
+    roles = list(
+        _roles_with_people()
+        .filter(person=person, body__in=visible(Body.objects.all(), user))
+        .order_by("-start", "body__name")
+    )
+    return {"person": person, "roles": roles}
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("kind", "name")
+
+
+def organisation_detail(user: Any, slug: str) -> dict[str, Any] | None:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        return None
+    bodies = visible(Body.objects.all(), user)
+    return {
+        "organisation": organisation,
+        "people": list(organisation.people.order_by("sort_name")),
+        "bodies": list(bodies.filter(owner=organisation)),
+        "participations": list(
+            Participation.objects.filter(organisation=organisation, body__in=bodies).select_related(
+                "body"
+            )
+        ),
+    }
+
+
+def representation_map(user: Any, on: dt.date | None = None) -> list[tuple[Body, list[Role]]]:
+    """Who speaks for the network in which outside body (external or shared), and since when."""
+    roles = (
+        _roles_with_people()
+        .current(on or _today())
+        .filter(
+            body__ownership__in=[Ownership.EXTERNAL, Ownership.SHARED],
+            body__in=visible(Body.objects.all(), user),
+            person__isnull=False,
+        )
+        .select_related("body__owner")
+        .order_by("body__name", "function", "person__sort_name")
+    )
+    grouped: dict[int, tuple[Body, list[Role]]] = {}
+    for role in roles:
+        grouped.setdefault(role.body_id, (role.body, []))[1].append(role)
+    return list(grouped.values())
+
+
+def key_numbers(user: Any) -> dict[str, int | None]:
+    members = member_municipalities()
+    latest_year = Population.objects.order_by("-year").values_list("year", flat=True).first()
+    inhabitants = None
+    if latest_year:
+        inhabitants = Population.objects.filter(
+            year=latest_year, municipality__in=members
+        ).aggregate(total=Sum("inhabitants"))["total"]
+    counts: dict[str, int] = defaultdict(int)
+    for kind in visible(Body.objects.own(), user).values_list("kind", flat=True):
+        counts[kind] += 1
+    return {
+        "municipalities": members.count(),
+        "inhabitants": inhabitants,
+        "population_year": latest_year,
+        "pillars": counts[BodyKind.PILLAR],
+        "theme_groups": counts[BodyKind.THEME_GROUP],
+        "people": Role.objects.current().exclude(person=None).values("person").distinct().count(),
+    }

@@ -1,0 +1,92 @@
+"""Writes to the registry. Every face — the admin, the pages, the API, the demo loader — saves
+through these functions, so validation and what follows a change happen in one place."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import models, transaction
+
+from koepel.registry.models import (
+    Body,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    Participation,
+    Person,
+    Population,
+    Role,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _validated_save(instance: M) -> M:
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def network_save(*, network: Network) -> Network:
+    return _validated_save(network)
+
+
+@transaction.atomic
+def municipality_save(*, municipality: Municipality) -> Municipality:
+    return _validated_save(municipality)
+
+
+@transaction.atomic
+def population_set(
+    *, municipality: Municipality, year: int, inhabitants: int, source: str
+) -> Population:
+    """Record the inhabitants of a municipality on 1 January of a year, replacing an old figure."""
+    figure = Population.objects.filter(municipality=municipality, year=year).first()
+    if figure is None:
+        figure = Population(municipality=municipality, year=year)
+    figure.inhabitants = inhabitants
+    figure.source = source
+    return _validated_save(figure)
+
+
+@transaction.atomic
+def population_save(*, population: Population) -> Population:
+    return _validated_save(population)
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership) -> Membership:
+    return _validated_save(membership)
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation) -> Organisation:
+    return _validated_save(organisation)
+
+
+@transaction.atomic
+def person_save(*, person: Person) -> Person:
+    return _validated_save(person)
+
+
+@transaction.atomic
+def body_save(*, body: Body) -> Body:
+    return _validated_save(body)
+
+
+@transaction.atomic
+def role_save(*, role: Role) -> Role:
+    return _validated_save(role)
+
+
+@transaction.atomic
+def participation_save(*, participation: Participation) -> Participation:
+    return _validated_save(participation)
+
+
+@transaction.atomic
+def record_delete(*, record: models.Model) -> None:
+    """Delete a registry record. Protected references (a person still in a role) refuse."""
+    record.delete()

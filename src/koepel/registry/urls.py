@@ -1,0 +1,16 @@
+from django.urls import path
+
+from koepel.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gemeenten/", views.municipality_list, name="municipalities"),
+    path("gemeenten/<str:cbs_code>/", views.municipality_page, name="municipality"),
+    path("gremia/", views.body_list, name="bodies"),
+    path("gremia/<slug:slug>/", views.body_page, name="body"),
+    path("personen/<slug:slug>/", views.person_page, name="person"),
+    path("organisaties/", views.organisation_list, name="organisations"),
+    path("organisaties/<slug:slug>/", views.organisation_page, name="organisation"),
+    path("vertegenwoordiging/", views.representation, name="representation"),
+]
