@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.db import transaction
@@ -28,6 +28,7 @@ from koepel.registry.models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "g40"
 PROVINCES_BY_NAME = {label: value for value, label in Province.choices}
+T = TypeVar("T")
 
 
 def _read_yaml(name: str) -> Any:
@@ -43,6 +44,15 @@ def _period(entry: dict[str, Any]) -> dict[str, Any]:
             period[key] = value
             period[f"{key}_precision"] = precision
     return period
+
+
+def _ref(records: dict[str, T], key: str | None, what: str) -> T | None:
+    """The record a data file names, None when it names none; a typo stops the load."""
+    if not key:
+        return None
+    if key not in records:
+        raise ValueError(f"The demo data names an unknown {what}: {key!r}.")
+    return records[key]
 
 
 def is_loaded() -> bool:
@@ -64,8 +74,8 @@ def load() -> dict[str, int]:
         entry["slug"]: services.person_save(
             person=Person(
                 **{k: v for k, v in entry.items() if k not in {"municipality", "organisation"}},
-                municipality=municipalities.get(entry.get("municipality", "")),
-                organisation=organisations.get(entry.get("organisation", "")),
+                municipality=_ref(municipalities, entry.get("municipality"), "municipality"),
+                organisation=_ref(organisations, entry.get("organisation"), "organisation"),
             )
         )
         for entry in _read_yaml("people.yaml")
@@ -86,8 +96,8 @@ def load() -> dict[str, int]:
             body=Body(
                 **fields,
                 **_period(entry),
-                parent=bodies[parent] if parent else None,
-                owner=organisations[entry["owner"]] if entry.get("owner") else None,
+                parent=_ref(bodies, parent, "parent body"),
+                owner=_ref(organisations, entry.get("owner"), "organisation"),
                 position=positions[parent],
             )
         )
@@ -97,15 +107,15 @@ def load() -> dict[str, int]:
             services.role_save(
                 role=Role(
                     body=body,
-                    person=people[role["person"]] if role.get("person") else None,
+                    person=_ref(people, role.get("person"), "person"),
                     function=role["function"],
                     function_detail=role.get("function_detail", ""),
                     level=role.get("level", ""),
-                    on_behalf_of_municipality=municipalities.get(
-                        role.get("on_behalf_of_municipality", "")
+                    on_behalf_of_municipality=_ref(
+                        municipalities, role.get("on_behalf_of_municipality"), "municipality"
                     ),
-                    on_behalf_of_organisation=organisations.get(
-                        role.get("on_behalf_of_organisation", "")
+                    on_behalf_of_organisation=_ref(
+                        organisations, role.get("on_behalf_of_organisation"), "organisation"
                     ),
                     **_period(role),
                 )
@@ -115,8 +125,12 @@ def load() -> dict[str, int]:
             services.participation_save(
                 participation=Participation(
                     body=body,
-                    municipality=municipalities.get(participation.get("municipality", "")),
-                    organisation=organisations.get(participation.get("organisation", "")),
+                    municipality=_ref(
+                        municipalities, participation.get("municipality"), "municipality"
+                    ),
+                    organisation=_ref(
+                        organisations, participation.get("organisation"), "organisation"
+                    ),
                     function=participation.get("function", "deelnemer"),
                     note=participation.get("note", ""),
                     **_period(participation),
