@@ -300,7 +300,7 @@ class Body(Period):
         verbose_name=_("part of"),
     )
     ownership = models.CharField(
-        _("whose it is"), max_length=8, choices=Ownership.choices, default=Ownership.OWN
+        _("ownership"), max_length=8, choices=Ownership.choices, default=Ownership.OWN
     )
     owner = models.ForeignKey(
         Organisation,
@@ -309,7 +309,7 @@ class Body(Period):
         blank=True,
         related_name="bodies",
         verbose_name=_("owning organisation"),
-        help_text=_("For an external body: whose it is (a VNG taskforce: VNG)."),
+        help_text=_("For an external body: ownership (a VNG taskforce: VNG)."),
     )
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(
@@ -322,7 +322,7 @@ class Body(Period):
         help_text=_("Where the members are known only as a count."),
     )
     headcount_from_network = models.PositiveSmallIntegerField(
-        _("of whom from member cities"), null=True, blank=True
+        _("number from member municipalities"), null=True, blank=True
     )
     visibility = visibility_field()
 

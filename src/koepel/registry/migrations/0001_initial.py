@@ -251,7 +251,7 @@ class Migration(migrations.Migration):
                         ],
                         default="own",
                         max_length=8,
-                        verbose_name="whose it is",
+                        verbose_name="ownership",
                     ),
                 ),
                 ("description", models.TextField(blank=True, verbose_name="description")),
@@ -275,7 +275,7 @@ class Migration(migrations.Migration):
                 (
                     "headcount_from_network",
                     models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="of whom from member cities"
+                        blank=True, null=True, verbose_name="number from member municipalities"
                     ),
                 ),
                 (
@@ -308,7 +308,7 @@ class Migration(migrations.Migration):
                     "owner",
                     models.ForeignKey(
                         blank=True,
-                        help_text="For an external body: whose it is (a VNG taskforce: VNG).",
+                        help_text="For an external body: ownership (a VNG taskforce: VNG).",
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="bodies",

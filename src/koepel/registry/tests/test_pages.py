@@ -159,3 +159,17 @@ def test_an_unknown_address_is_a_404(db: None, client: Client) -> None:
     assert client.get(reverse("registry:municipality", args=["GM9999"])).status_code == 404
     assert client.get(reverse("registry:person", args=["niemand"])).status_code == 404
     assert client.get(reverse("registry:organisation", args=["niets"])).status_code == 404
+
+
+def test_an_english_browser_still_gets_dutch_until_the_visitor_chooses(
+    db: None, client: Client
+) -> None:
+    page = _page_with(client, reverse("registry:municipalities"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert page.html["lang"] == "nl"
+    assert page.h1.get_text(strip=True) == "Gemeenten"
+
+
+def _page_with(client: Client, url: str, **headers: str) -> BeautifulSoup:
+    response = client.get(url, **headers)  # type: ignore[arg-type]
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
