@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "koepel.core",
     "koepel.registry",
     "koepel.accounts",
+    "koepel.meetings",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+KOEPEL_MAX_UPLOAD_BYTES = env_int("KOEPEL_MAX_UPLOAD_MB", 25) * 1024 * 1024
+# The address of this site as seen from outside, for links in e-mails and calendar feeds.
+KOEPEL_BASE_URL = os.environ.get("KOEPEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

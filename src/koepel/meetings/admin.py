@@ -1,0 +1,80 @@
+"""The office's back office for meetings; saves go through the meeting services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+
+from koepel.meetings import services
+from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
+
+
+class GuestInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Guest
+    extra = 0
+    autocomplete_fields = ("person", "organisation")
+
+
+class AgendaItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = AgendaItem
+    extra = 0
+    autocomplete_fields = ("presenter",)
+
+
+class InvitationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Invitation
+    extra = 0
+    autocomplete_fields = ("person",)
+
+
+class DecisionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Decision
+    extra = 0
+
+
+class ActionItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ActionItem
+    fk_name = "meeting"
+    extra = 0
+    autocomplete_fields = ("owner", "body")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("title", "date", "kind", "level", "format", "status", "visibility")
+    list_filter = ("kind", "level", "format", "status", "visibility", "bodies")
+    search_fields = ("title", "description")
+    date_hierarchy = "date"
+    filter_horizontal = ("bodies",)
+    raw_id_fields = ("prepares", "part_of")
+    inlines = (GuestInline, AgendaItemInline, InvitationInline, DecisionInline, ActionItemInline)
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
+        services.meeting_save(actor=request.user, meeting=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.meeting_delete(actor=request.user, meeting=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        for meeting in queryset:
+            services.meeting_delete(actor=request.user, meeting=meeting)
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Any],
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        records = formset.save(commit=False)
+        for record in formset.deleted_objects:
+            record.delete()
+        for record in records:
+            services.meeting_part_save(actor=request.user, record=record)
+        formset.save_m2m()

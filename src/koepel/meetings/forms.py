@@ -1,0 +1,204 @@
+"""Front-end forms for the everyday work of secretaries and members."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from koepel.core.dates import parse_partial_date
+from koepel.core.visibility import Visibility
+from koepel.meetings.models import ActionStatus, Answer, Format, Kind, Level, Meeting
+from koepel.registry.models import Body, Organisation, Person
+
+
+class PartialDateField(forms.CharField):
+    """A date typed as 2021-09-14, 2021-09 or 2021; cleans to (date, precision)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text", _("As 2021-09-14, or 2021-09 when only the month is known, or 2021.")
+        )
+        super().__init__(max_length=10, **kwargs)
+
+    def to_python(self, value: Any) -> tuple[dt.date, str] | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        return parse_partial_date(text)
+
+
+class MeetingForm(forms.Form):
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("Organised by"),
+        queryset=Body.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
+    date = PartialDateField(label=_("Date"))
+    start_time = forms.TimeField(
+        label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=_("End time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_date = forms.DateField(
+        label=_("End date (for a meeting of several days)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    hubs = forms.CharField(label=_("Regional hubs"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Topics"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bodies"].queryset = bodies  # type: ignore[attr-defined]
+        if not self.is_bound and not self.initial.get("submission"):
+            self.initial["submission"] = uuid.uuid4()
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            name: getattr(meeting, name)
+            for name in (
+                "title",
+                "kind",
+                "level",
+                "format",
+                "start_time",
+                "end_time",
+                "end_date",
+                "location",
+                "hubs",
+                "description",
+                "visibility",
+                "version",
+            )
+        }
+        values["date"] = _date_text(meeting.date, meeting.date_precision)
+        values["bodies"] = list(meeting.bodies.all())
+        return values
+
+    def meeting_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        date, precision = data.pop("date")
+        data.pop("submission", None)
+        data.pop("version", None)
+        data.pop("bodies")
+        return {**data, "date": date, "date_precision": precision}
+
+
+def _date_text(value: dt.date, precision: str) -> str:
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return value.strftime("%Y-%m")
+    return value.isoformat()
+
+
+class InviteForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("Members to invite"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any person may be named in the request; the service refuses non-members in words.
+        self.fields["people"].queryset = Person.objects.all()  # type: ignore[attr-defined]
+        self.members = members
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Are you coming?"),
+        choices=[(a.value, a.label) for a in (Answer.COMING, Answer.NOT_COMING, Answer.EXCUSED)],
+        widget=forms.RadioSelect,
+    )
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 14})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    presenter = forms.ModelChoiceField(
+        label=_("Presenter"), queryset=Person.objects.all(), required=False
+    )
+    duration = forms.IntegerField(
+        label=_("Duration in minutes"), min_value=1, max_value=600, required=False
+    )
+    session = forms.CharField(
+        label=_("Session (for parallel sessions)"), max_length=100, required=False
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (PDF, Word, OpenDocument, text)"), required=False
+    )
+
+
+class GuestForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Person"), queryset=Person.objects.all(), required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.all(), required=False
+    )
+    topic = forms.CharField(label=_("What they spoke about"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("person") and not data.get("organisation"):
+            raise ValidationError(_("Choose the person or the organisation who spoke."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.all(), required=False)
+    due = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+
+
+class FilterForm(forms.Form):
+    gremium = forms.ModelChoiceField(
+        label=_("Body"), queryset=Body.objects.none(), required=False, to_field_name="slug"
+    )
+    soort = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
+    niveau = forms.ChoiceField(
+        label=_("Level"), choices=[("", "—"), *Level.choices], required=False
+    )
+    vorm = forms.ChoiceField(
+        label=_("Format"), choices=[("", "—"), *Format.choices], required=False
+    )
+    jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gremium"].queryset = bodies  # type: ignore[attr-defined]

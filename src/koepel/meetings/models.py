@@ -1,0 +1,358 @@
+"""Meetings of the network's bodies: agenda, guests, attendance, minutes, decisions, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from koepel.core.dates import Precision, format_partial_date, normalise, precision_field
+from koepel.core.visibility import visibility_field
+from koepel.registry.models import Body, Organisation, Person
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+class Kind(models.TextChoices):
+    NETWORK_DAY = "netwerkdag", _("administrative network day")
+    THEME_SESSION = "themasessie", _("theme group session")
+    PILLAR_MEETING = "pijleroverleg", _("pillar meeting")
+    OFFICIALS_MEETING = "ambtelijk_overleg", _("officials' meeting")
+    CONGRESS = "congres", _("congress")
+    STUDY_TRIP = "studiereis", _("study trip")
+    WORKING_VISIT = "werkbezoek", _("working visit")
+    ROUND_TABLE = "rondetafelgesprek", _("round-table discussion")
+    BREAKFAST = "ontbijtsessie", _("breakfast session")
+    DESIGN_SESSION = "ontwerpsessie", _("design session")
+    LEARNING_CIRCLE = "leerkring", _("learning circle")
+    OTHER = "overig", _("other")
+
+
+class Level(models.TextChoices):
+    ADMINISTRATIVE = "bestuurlijk", _("administrative")
+    OFFICIAL = "ambtelijk", _("official")
+    BOTH = "beide", _("administrative and official")
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "fysiek", _("in person")
+    ONLINE = "online", _("online")
+    HYBRID = "hybride", _("hybrid")
+
+
+class Status(models.TextChoices):
+    PLANNED = "gepland", _("planned")
+    HELD = "gehouden", _("held")
+    CANCELLED = "geannuleerd", _("cancelled")
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def in_year(self, year: int) -> MeetingQuerySet:
+        return self.filter(date__year=year)
+
+    def not_cancelled(self) -> MeetingQuerySet:
+        return self.exclude(status=Status.CANCELLED)
+
+
+class Meeting(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    hubs = models.CharField(
+        _("regional hubs"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where a congress also has regional locations: which."),
+    )
+    date = models.DateField(_("date"))
+    date_precision = precision_field(_("date precision"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    description = models.TextField(_("topics"), blank=True)
+    bodies = models.ManyToManyField(Body, related_name="meetings", verbose_name=_("organised by"))
+    prepares = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prepared_by",
+        verbose_name=_("prepares"),
+        help_text=_("The meeting this one prepares, such as the administrators' meeting."),
+    )
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("session of"),
+        help_text=_("For a parallel session: the meeting it is part of."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    visibility = visibility_field()
+    minutes = models.TextField(_("minutes"), blank=True)
+    # Optimistic locking: a save names the version it started from (see services).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    minutes_version = models.PositiveIntegerField(default=1, editable=False)
+    submission = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The planning form's token, so that a form sent twice makes one meeting.",
+    )
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    access_bodies = "bodies"
+    access_people = "invitations__person"
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering: ClassVar = ["date", "start_time", "pk"]
+        indexes: ClassVar = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date_display})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.date:
+            self.date = normalise(self.date, self.date_precision)
+        errors: dict[str, Any] = {}
+        if self.date_precision != Precision.DAY and (self.start_time or self.end_time):
+            errors["start_time"] = _("A time needs a date known to the day.")
+        if self.end_date and self.date and self.end_date < self.date:
+            errors["end_date"] = _(
+                "The end date lies before the start date. Choose an end date after %(start)s."
+            ) % {"start": self.date_display}
+        elif (
+            self.start_time
+            and self.end_time
+            and (self.end_date in (None, self.date))
+            and self.end_time <= self.start_time
+        ):
+            errors["end_time"] = _("The end time lies before the start time.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def starts_at(self) -> dt.datetime | None:
+        if self.date_precision != Precision.DAY or self.start_time is None:
+            return None
+        return dt.datetime.combine(self.date, self.start_time, tzinfo=AMSTERDAM)
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        if self.end_time is None or self.starts_at is None:
+            return None
+        return dt.datetime.combine(self.end_date or self.date, self.end_time, tzinfo=AMSTERDAM)
+
+    @property
+    def is_online(self) -> bool:
+        return self.format == Format.ONLINE
+
+
+class Guest(models.Model):
+    """An external speaker: a person or an organisation, and what they spoke about."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="guest_appearances",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="guest_appearances",
+        verbose_name=_("organisation"),
+    )
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("guest")
+        verbose_name_plural = _("guests")
+        ordering: ClassVar = ["pk"]
+
+    def __str__(self) -> str:
+        return str(self.person or self.organisation)
+
+    def clean(self) -> None:
+        if not self.person_id and not self.organisation_id:
+            raise ValidationError(_("Choose the person or the organisation who spoke."))
+
+
+def agenda_upload_to(item: AgendaItem, filename: str) -> str:
+    return f"agenda/{item.meeting_id}/{secrets.token_hex(8)}/{filename}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    presenter = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("presenter"),
+    )
+    duration = models.PositiveSmallIntegerField(_("duration in minutes"), null=True, blank=True)
+    session = models.CharField(
+        _("session"),
+        max_length=100,
+        blank=True,
+        help_text=_("For parallel sessions: which session this item belongs to."),
+    )
+    attachment = models.FileField(_("attachment"), upload_to=agenda_upload_to, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering: ClassVar = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Answer(models.TextChoices):
+    INVITED = "uitgenodigd", _("not answered yet")
+    COMING = "komt", _("coming")
+    NOT_COMING = "komt_niet", _("not coming")
+    EXCUSED = "afgemeld", _("sent apologies")
+
+
+class Invitation(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("person")
+    )
+    answer = models.CharField(
+        _("answer"), max_length=12, choices=Answer.choices, default=Answer.INVITED
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    present = models.BooleanField(_("present"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering: ClassVar = ["person__sort_name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="invitation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.meeting}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("decision"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering: ClassVar = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    IN_PROGRESS = "bezig", _("in progress")
+    DONE = "afgerond", _("done")
+
+
+class ActionItem(models.Model):
+    """An action from the action list: carried from meeting to meeting until it is done."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("raised at")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("body")
+    )
+    description = models.TextField(_("action"))
+    owner = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("owner"),
+    )
+    due = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    done_in = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions_done",
+        verbose_name=_("done in"),
+    )
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering: ClassVar = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def status_choices(self) -> list[tuple[str, Any]]:
+        return list(ActionStatus.choices)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """The secret in a person's own calendar feed address; revoking it closes the feed."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token = models.CharField(max_length=64, unique=True, editable=False, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return f"{self.person} ({'revoked' if self.revoked_at else 'active'})"

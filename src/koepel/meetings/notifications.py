@@ -1,0 +1,47 @@
+"""E-mails about meetings — invitation, change, cancellation — in Dutch, with the meeting
+attached as .ics and a link to answer. Sent after the transaction commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from koepel.meetings.ical import calendar_for, meeting_url
+from koepel.meetings.models import Meeting
+from koepel.registry.models import Person
+
+SUBJECTS = {
+    "invitation": "Uitnodiging: {title}",
+    "change": "Gewijzigd: {title}",
+    "cancellation": "Geannuleerd: {title}",
+}
+
+
+def send_meeting_mail(kind: str, meeting: Meeting, people: Iterable[Person]) -> int:
+    """Send one e-mail per person with an address; returns how many were sent."""
+    recipients = [person for person in people if person.email]
+    if not recipients:
+        return 0
+    method = "CANCEL" if kind == "cancellation" else "REQUEST"
+    attachment = calendar_for([meeting], name=meeting.title, method=method)
+    sent = 0
+    with translation.override("nl"):
+        for person in recipients:
+            body = render_to_string(
+                f"meetings/mail/{kind}.txt",
+                {"meeting": meeting, "person": person, "url": meeting_url(meeting)},
+            )
+            message = EmailMessage(
+                subject=SUBJECTS[kind].format(title=meeting.title),
+                body=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[person.email],
+            )
+            if meeting.date_precision == "day":
+                message.attach("bijeenkomst.ics", attachment, f"text/calendar; method={method}")
+            sent += message.send()
+    return sent

@@ -1,0 +1,206 @@
+"""Reads of meetings, shaped for pages, feeds and the annual report. What depends on who is
+asking goes through ``access.visible``; counts come from queries, never from text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from koepel.accounts.access import viewer_for_person, visible
+from koepel.meetings.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Guest,
+    Invitation,
+    Meeting,
+    Status,
+)
+from koepel.registry.models import Body, Participation, Role
+from koepel.registry.selectors import member_municipalities
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    return visible(Meeting.objects.all(), user)
+
+
+def meeting_list(
+    user: Any,
+    *,
+    body: Body | None = None,
+    kind: str = "",
+    level: str = "",
+    format: str = "",
+    year: int | None = None,
+    month: int | None = None,
+) -> QuerySet[Meeting]:
+    meetings = visible_meetings(user)
+    if body is not None:
+        meetings = meetings.filter(bodies=body)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if level:
+        meetings = meetings.filter(level=level)
+    if format:
+        meetings = meetings.filter(format=format)
+    if year:
+        meetings = meetings.filter(date__year=year)
+    if month:
+        meetings = meetings.filter(date__month=month)
+    return meetings.prefetch_related(
+        Prefetch("bodies", queryset=Body.objects.only("pk", "name", "slug"))
+    ).order_by("date", "start_time", "pk")
+
+
+def meeting_detail(user: Any, pk: int) -> Meeting | None:
+    return (
+        visible_meetings(user)
+        .filter(pk=pk)
+        .select_related("prepares", "part_of")
+        .prefetch_related(
+            "bodies",
+            Prefetch("guests", queryset=Guest.objects.select_related("person", "organisation")),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter")),
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.select_related(
+                    "person", "person__municipality", "person__organisation"
+                ),
+            ),
+            "decisions",
+            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "body")),
+            "sessions",
+            "prepared_by",
+        )
+        .first()
+    )
+
+
+def person_meetings(person: Any) -> QuerySet[Meeting]:
+    """A person's own calendar: meetings they are invited to or of bodies they sit in, as far
+    as that person may see them (an office account sees more, through its own viewer)."""
+    account = getattr(person, "account", None)
+    subject = account if account is not None and account.is_active else viewer_for_person(person.pk)
+    bodies = Role.objects.current().filter(person=person).values("body_id")
+    return (
+        visible(Meeting.objects.all(), subject)
+        .filter(Q(invitations__person=person) | Q(bodies__in=bodies))
+        .exclude(status=Status.CANCELLED)
+        .distinct()
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def open_actions(user: Any, bodies: list[Body]) -> QuerySet[ActionItem]:
+    """Actions not yet done of these bodies, from meetings the user may see."""
+    return (
+        ActionItem.objects.filter(body__in=bodies, meeting__in=visible_meetings(user))
+        .exclude(status=ActionStatus.DONE)
+        .select_related("owner", "meeting", "body")
+        .order_by("due", "pk")
+    )
+
+
+def represented_municipalities(meeting: Meeting) -> list[Any]:
+    """Member cities represented at a meeting: those of the people marked present."""
+    seen: dict[int, Any] = {}
+    for invitation in meeting.invitations.all():
+        municipality = invitation.person.municipality
+        if invitation.present and municipality is not None:
+            seen.setdefault(municipality.pk, municipality)
+    return sorted(seen.values(), key=lambda m: m.sort_name)
+
+
+@dataclass
+class BodyYear:
+    """What a body did in a year, as the annual report counts it."""
+
+    body: Body
+    year: int
+    meetings: list[Meeting] = field(default_factory=list)
+    by_level: Counter[str] = field(default_factory=Counter)
+    by_format: Counter[str] = field(default_factory=Counter)
+    guests: list[Guest] = field(default_factory=list)
+    joint: list[Meeting] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.meetings)
+
+
+def body_year(user: Any, body: Body, year: int) -> BodyYear:
+    """The meetings a body held in a year (cancelled ones not counted), by level and format,
+    with their guests and the joint sessions with other bodies."""
+    meetings: list[Meeting] = list(
+        visible_meetings(user)
+        .filter(bodies=body, date__year=year)
+        .exclude(status=Status.CANCELLED)
+        .prefetch_related(
+            Prefetch("guests", queryset=Guest.objects.select_related("person", "organisation")),
+            "bodies",
+        )
+        .order_by("date", "pk")
+    )
+    result = BodyYear(body=body, year=year, meetings=meetings)
+    for meeting in meetings:
+        result.by_level[meeting.level] += 1
+        result.by_format[meeting.format] += 1
+        result.guests.extend(meeting.guests.all())
+        if len(meeting.bodies.all()) > 1:  # prefetched: the filter above joins one body only
+            result.joint.append(meeting)
+    return result
+
+
+@dataclass
+class CityParticipation:
+    municipality: Any
+    bodies: int
+    meetings_held: int
+    meetings_attended: int
+
+
+def participation_by_city(user: Any, year: int) -> list[CityParticipation]:
+    """For each member city: in how many bodies it sits in a year (a participation or a role
+    on its behalf), how many meetings those bodies held, and how many of them it attended."""
+    on = dt.date(year, 12, 31)
+    cities = list(member_municipalities(on))
+    seats: dict[int, set[int]] = {city.pk: set() for city in cities}
+    for city_id, body_id in (
+        Participation.objects.during_year(year)
+        .filter(municipality__in=cities)
+        .values_list("municipality_id", "body_id")
+    ):
+        seats[city_id].add(body_id)
+    for city_id, body_id in (
+        Role.objects.during_year(year)
+        .filter(Q(on_behalf_of_municipality__in=cities))
+        .values_list("on_behalf_of_municipality_id", "body_id")
+    ):
+        seats[city_id].add(body_id)
+    meetings = visible_meetings(user).filter(date__year=year).exclude(status=Status.CANCELLED)
+    held_by_body: dict[int, set[int]] = {}
+    for meeting_id, body_id in meetings.values_list("pk", "bodies"):
+        held_by_body.setdefault(body_id, set()).add(meeting_id)
+    attended: dict[int, set[int]] = {city.pk: set() for city in cities}
+    for meeting_id, city_id in Invitation.objects.filter(
+        meeting__in=meetings, present=True, person__municipality__in=cities
+    ).values_list("meeting_id", "person__municipality_id"):
+        attended[city_id].add(meeting_id)
+    rows = []
+    for city in cities:
+        held: set[int] = set()
+        for body_id in seats[city.pk]:
+            held |= held_by_body.get(body_id, set())
+        rows.append(
+            CityParticipation(
+                municipality=city,
+                bodies=len(seats[city.pk]),
+                meetings_held=len(held),
+                meetings_attended=len(attended[city.pk] & held),
+            )
+        )
+    return rows

@@ -1,0 +1,406 @@
+"""Writes to meetings. Pages, the admin and (later) the API all come through here: permission,
+validation, optimistic locking and e-mail happen in one place."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+import nh3
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from koepel.accounts.access import can_edit, can_edit_body, viewer_for
+from koepel.core.errors import EditConflict
+from koepel.core.uploads import check_upload
+from koepel.meetings.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Answer,
+    CalendarToken,
+    Decision,
+    Guest,
+    Invitation,
+    Meeting,
+    Status,
+)
+from koepel.meetings.notifications import send_meeting_mail
+from koepel.registry.models import Body, Organisation, Person, Role
+
+MINUTES_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+MEETING_FIELDS = (
+    "title",
+    "kind",
+    "level",
+    "format",
+    "hubs",
+    "date",
+    "date_precision",
+    "start_time",
+    "end_date",
+    "end_time",
+    "location",
+    "description",
+    "visibility",
+    "prepares",
+    "part_of",
+)
+NOTIFY_ON = {"date", "date_precision", "start_time", "end_date", "end_time", "location", "format"}
+
+
+class DuplicateSubmission(Exception):
+    """The same planning form was sent twice; the first made the meeting."""
+
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__(_("This meeting has already been saved."))
+        self.meeting = meeting
+
+
+def sanitise(html: str) -> str:
+    """Minutes are rich text; only harmless markup stays."""
+    return nh3.clean(
+        html,
+        tags=MINUTES_TAGS,
+        attributes={"a": {"href"}, "th": {"scope"}},
+        url_schemes={"http", "https", "mailto"},
+    )
+
+
+def _require_edit(actor: Any, meeting: Meeting) -> None:
+    if not can_edit(actor, meeting):
+        raise PermissionDenied(_("You may not change this meeting."))
+
+
+def _invitees(meeting: Meeting) -> list[Person]:
+    return [invitation.person for invitation in meeting.invitations.select_related("person")]
+
+
+@transaction.atomic
+def meeting_plan(
+    *, actor: Any, bodies: Iterable[Body], submission: uuid.UUID | None = None, **fields: Any
+) -> Meeting:
+    """Plan a meeting for one or more bodies the actor may plan for."""
+    bodies = list(bodies)
+    if not bodies:
+        raise ValidationError({"bodies": _("Choose at least one body.")})
+    for body in bodies:
+        if not can_edit_body(actor, body):
+            raise PermissionDenied(_("You may not plan meetings for %(body)s.") % {"body": body})
+    if submission is not None:
+        existing = Meeting.objects.filter(submission=submission).first()
+        if existing is not None:
+            raise DuplicateSubmission(existing)
+    meeting = Meeting(submission=submission, **{k: v for k, v in fields.items() if v is not None})
+    meeting.full_clean(exclude=["bodies"])
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as error:  # the same form sent twice at the same moment
+        existing = Meeting.objects.filter(submission=submission).first()
+        if existing is None:
+            raise
+        raise DuplicateSubmission(existing) from error
+    meeting.bodies.set(bodies)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any) -> Meeting:
+    """Change a meeting's details. ``version`` is the version the edit started from."""
+    _require_edit(actor, meeting)
+    bodies = fields.pop("bodies", None)
+    changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
+    for name, value in fields.items():
+        if name not in MEETING_FIELDS:
+            raise ValueError(f"Not a meeting field: {name}")
+        setattr(meeting, name, value)
+    meeting.full_clean(exclude=["bodies"])
+    _bump(meeting, "version", version)
+    if bodies is not None:
+        for body in set(bodies) - set(meeting.bodies.all()):
+            if not can_edit_body(actor, body):
+                raise PermissionDenied(
+                    _("You may not plan meetings for %(body)s.") % {"body": body}
+                )
+        meeting.bodies.set(bodies)
+    if changed & NOTIFY_ON and meeting.status == Status.PLANNED:
+        people = _invitees(meeting)
+        transaction.on_commit(partial(send_meeting_mail, "change", meeting, people))
+    return meeting
+
+
+def _bump(meeting: Meeting, field: str, version: int) -> None:
+    """Save only if nobody saved since ``version``; the row's version moves on by one."""
+    fields = [f.name for f in Meeting._meta.concrete_fields if f.name not in {"id", field}]
+    updated = Meeting.objects.filter(pk=meeting.pk, **{field: version}).update(
+        **{
+            name: getattr(meeting, name)
+            for name in fields
+            if name not in {"created_at", "updated_at"}
+        },
+        **{field: F(field) + 1},
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        current = Meeting.objects.filter(pk=meeting.pk).values_list(field, flat=True).first()
+        raise EditConflict(current or 0)
+    setattr(meeting, field, version + 1)
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
+    _require_edit(actor, meeting)
+    if meeting.status != Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    meeting.status = Status.CANCELLED
+    _bump(meeting, "version", version)
+    people = _invitees(meeting)
+    transaction.on_commit(partial(send_meeting_mail, "cancellation", meeting, people))
+    return meeting
+
+
+@transaction.atomic
+def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) -> list[Invitation]:
+    """Invite members of the meeting's bodies. Anyone else is refused, and nobody is invited."""
+    _require_edit(actor, meeting)
+    people = list(people)
+    members = set(
+        Role.objects.current()
+        .filter(body__in=meeting.bodies.all(), person__in=people)
+        .values_list("person_id", flat=True)
+    )
+    outsiders = [person.name for person in people if person.pk not in members]
+    if outsiders:
+        raise ValidationError(
+            ngettext(
+                "%(names)s is not in the bodies of this meeting. Invite only their members.",
+                "%(names)s are not in the bodies of this meeting. Invite only their members.",
+                len(outsiders),
+            )
+            % {"names": ", ".join(outsiders)},
+            code="not_a_member",
+        )
+    already = set(meeting.invitations.values_list("person_id", flat=True))
+    invitations = [
+        Invitation.objects.create(meeting=meeting, person=person)
+        for person in people
+        if person.pk not in already
+    ]
+    new_people = [invitation.person for invitation in invitations]
+    transaction.on_commit(partial(send_meeting_mail, "invitation", meeting, new_people))
+    return invitations
+
+
+@transaction.atomic
+def invitation_answer(*, actor: Any, meeting: Meeting, answer: str) -> Invitation:
+    """The signed-in person answers their own invitation."""
+    viewer = viewer_for(actor)
+    invitation = (
+        Invitation.objects.filter(meeting=meeting, person_id=viewer.person_id).first()
+        if viewer.person_id
+        else None
+    )
+    if invitation is None:
+        raise PermissionDenied(_("You are not invited to this meeting."))
+    if answer not in {Answer.COMING, Answer.NOT_COMING, Answer.EXCUSED}:
+        raise ValidationError(_("Choose whether you are coming."))
+    if meeting.status == Status.CANCELLED:
+        raise ValidationError(_("This meeting has been cancelled."))
+    invitation.answer = answer
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["answer", "answered_at"])
+    return invitation
+
+
+@transaction.atomic
+def minutes_save(*, actor: Any, meeting: Meeting, minutes: str, version: int) -> Meeting:
+    _require_edit(actor, meeting)
+    meeting.minutes = sanitise(minutes)
+    _bump(meeting, "minutes_version", version)
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor: Any, meeting: Meeting, present: Iterable[int]) -> Meeting:
+    """Record who was present and mark the meeting as held."""
+    _require_edit(actor, meeting)
+    if meeting.status == Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be closed."))
+    present_ids = set(present)
+    for invitation in meeting.invitations.all():
+        invitation.present = invitation.person_id in present_ids
+        invitation.save(update_fields=["present"])
+    Meeting.objects.filter(pk=meeting.pk).update(status=Status.HELD, version=F("version") + 1)
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def decision_add(*, actor: Any, meeting: Meeting, text: str) -> Decision:
+    _require_edit(actor, meeting)
+    decision = Decision(meeting=meeting, text=text.strip(), position=meeting.decisions.count() + 1)
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def action_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    description: str,
+    body: Body | None = None,
+    owner: Person | None = None,
+    due: Any = None,
+) -> ActionItem:
+    _require_edit(actor, meeting)
+    organisers = list(meeting.bodies.all())
+    body = body or organisers[0]
+    if body not in organisers:
+        raise ValidationError({"body": _("Choose one of the bodies of this meeting.")})
+    action = ActionItem(
+        meeting=meeting, body=body, description=description.strip(), owner=owner, due=due
+    )
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_set_status(
+    *, actor: Any, action: ActionItem, status: str, meeting: Meeting | None = None
+) -> ActionItem:
+    """Move an action on; done in a meeting when ``meeting`` is given."""
+    if not can_edit_body(actor, action.body):
+        raise PermissionDenied(_("You may not change this action."))
+    action.status = status
+    action.done_in = meeting if status == ActionStatus.DONE else None
+    action.full_clean()
+    action.save(update_fields=["status", "done_in"])
+    return action
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    presenter: Person | None = None,
+    duration: int | None = None,
+    session: str = "",
+    attachment: UploadedFile[Any] | None = None,
+) -> AgendaItem:
+    _require_edit(actor, meeting)
+    if attachment is not None:
+        try:
+            check_upload(attachment)
+        except ValidationError as error:
+            raise ValidationError({"attachment": error.messages}) from error
+    item = AgendaItem(
+        meeting=meeting,
+        title=title.strip(),
+        presenter=presenter,
+        duration=duration,
+        session=session.strip(),
+        position=meeting.agenda_items.count() + 1,
+    )
+    item.full_clean(exclude=["attachment"])
+    if attachment is not None:
+        item.attachment.save(attachment.name or "bijlage", attachment, save=False)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def guest_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    person: Person | None = None,
+    organisation: Organisation | None = None,
+    topic: str = "",
+) -> Guest:
+    _require_edit(actor, meeting)
+    guest = Guest(meeting=meeting, person=person, organisation=organisation, topic=topic.strip())
+    guest.full_clean()
+    guest.save()
+    return guest
+
+
+@transaction.atomic
+def calendar_token_renew(*, person: Person) -> CalendarToken:
+    """A new secret feed address for a person; the old one stops working."""
+    CalendarToken.objects.filter(person=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return CalendarToken.objects.create(person=person)
+
+
+@transaction.atomic
+def calendar_token_revoke(*, person: Person) -> None:
+    CalendarToken.objects.filter(person=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def meeting_save(*, actor: Any, meeting: Meeting) -> Meeting:
+    """Save a meeting edited as a whole (the admin): validated, and refused when someone else
+    saved it since the edit began."""
+    if meeting.pk is None:
+        meeting.full_clean(exclude=["bodies"])
+        meeting.save()
+        return meeting
+    _require_edit(actor, meeting)
+    meeting.full_clean(exclude=["bodies"])
+    _bump(meeting, "version", meeting.version)
+    return meeting
+
+
+@transaction.atomic
+def meeting_part_save(
+    *, actor: Any, record: Guest | AgendaItem | Decision | ActionItem | Invitation
+) -> Any:
+    """Save a part of a meeting (guest, agenda item, decision, action, invitation)."""
+    _require_edit(actor, record.meeting)
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def meeting_delete(*, actor: Any, meeting: Meeting) -> None:
+    _require_edit(actor, meeting)
+    meeting.delete()

@@ -1,0 +1,42 @@
+"""Panels other pages include: a body's meetings and open actions, a city's meetings.
+
+The registry's pages stay free of imports from this app; they only load these tags.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.db.models import Q
+
+from koepel.meetings import selectors
+from koepel.registry.models import Body, Municipality
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/_body_panel.html", takes_context=True)
+def body_meetings(context: dict[str, Any], body: Body) -> dict[str, Any]:
+    user = context["request"].user
+    return {
+        "body": body,
+        "meetings": list(selectors.meeting_list(user, body=body).order_by("-date", "-pk")[:20]),
+        "actions": list(selectors.open_actions(user, [body])),
+        "request": context["request"],
+    }
+
+
+@register.inclusion_tag("meetings/_city_panel.html", takes_context=True)
+def municipality_meetings(context: dict[str, Any], municipality: Municipality) -> dict[str, Any]:
+    user = context["request"].user
+    meetings = (
+        selectors.visible_meetings(user)
+        .filter(
+            Q(bodies__participations__municipality=municipality)
+            | Q(invitations__person__municipality=municipality, invitations__present=True)
+        )
+        .distinct()
+        .order_by("-date", "-pk")[:20]
+    )
+    return {"meetings": list(meetings), "municipality": municipality}

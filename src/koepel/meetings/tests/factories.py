@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from koepel.meetings import models
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Meeting
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Themasessie {n}")
+    kind = models.Kind.THEME_SESSION
+    level = models.Level.ADMINISTRATIVE
+    format = models.Format.ONLINE
+    date = dt.date(2021, 9, 14)
+    start_time = dt.time(10, 0)
+    end_time = dt.time(12, 0)
+
+    @factory.post_generation
+    def bodies(self, create: bool, extracted: list[object] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.bodies.set(extracted)
+
+    class Params:
+        held = factory.Trait(status=models.Status.HELD)
+        restricted = factory.Trait(visibility="restricted")

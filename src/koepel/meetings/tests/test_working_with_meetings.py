@@ -1,0 +1,327 @@
+"""A secretary plans, invites, records and closes a meeting in the browser; a member answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from icalendar import Calendar
+
+from koepel.accounts.tests.factories import UserFactory
+from koepel.meetings.models import ActionItem, Answer, Invitation, Meeting, Status
+from koepel.registry.models import Function
+from koepel.registry.tests.factories import (
+    BodyFactory,
+    MunicipalityFactory,
+    PersonFactory,
+    RoleFactory,
+)
+
+
+@pytest.fixture
+def group(db: None) -> dict[str, Any]:
+    body = BodyFactory(name="Themagroep Sterke Keten", slug="sterke-keten")
+    secretary = PersonFactory(name="Sanne Secretaris", email="sanne@example.nl")
+    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    city = MunicipalityFactory(name="Zwolle", cbs_code="GM0193")
+    member = PersonFactory(name="Willem Wethouder", email="willem@example.nl", municipality=city)
+    RoleFactory(person=member, body=body, function=Function.MEMBER)
+    outsider = PersonFactory(name="Olga Buitenstaander", email="olga@example.nl")
+    RoleFactory(person=outsider)  # sits elsewhere
+    return {
+        "body": body,
+        "secretary": UserFactory(person=secretary),
+        "member": UserFactory(person=member),
+        "member_person": member,
+        "outsider": outsider,
+        "city": city,
+    }
+
+
+def _plan(client: Client, body: Any, **overrides: str) -> Any:
+    form = BeautifulSoup(client.get(reverse("meetings:plan")).content, "html.parser")
+    data = {
+        "bodies": [body.pk],
+        "title": "Bestuurlijk overleg Sterke Keten",
+        "kind": "themasessie",
+        "level": "bestuurlijk",
+        "format": "online",
+        "date": "2021-09-14",
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "visibility": "network",
+        "submission": form.find("input", attrs={"name": "submission"})["value"],
+        **overrides,
+    }
+    return client.post(reverse("meetings:plan"), data)
+
+
+def test_a_secretary_plans_invites_records_and_closes_and_a_member_answers(
+    group: dict[str, Any], client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(group["secretary"])
+    response = _plan(client, group["body"])
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:invite", args=[meeting.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("meetings:invite", args=[meeting.pk]),
+            {"people": [group["member_person"].pk]},
+        )
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["willem@example.nl"]]
+    invitation_mail = mail.outbox[0]
+    assert invitation_mail.subject == "Uitnodiging: Bestuurlijk overleg Sterke Keten"
+    assert meeting.get_absolute_url() in invitation_mail.body
+    ics = Calendar.from_ical(invitation_mail.attachments[0][1])
+    event = ics.walk("VEVENT")[0]
+    assert str(event["UID"]) == f"{meeting.uid}@koepel"
+
+    member = Client()
+    member.force_login(group["member"])
+    page = member.get(meeting.get_absolute_url()).content.decode()
+    assert "Uw antwoord" in page
+    member.post(reverse("meetings:answer", args=[meeting.pk]), {"answer": Answer.COMING})
+    assert Invitation.objects.get().answer == Answer.COMING
+
+    client.post(
+        reverse("meetings:agenda-item", args=[meeting.pk]),
+        {"title": "Coronamaatregelen", "duration": "30"},
+    )
+    client.post(
+        reverse("meetings:minutes", args=[meeting.pk]),
+        {
+            "minutes": "<p>Besproken: <strong>TOZO</strong></p><script>alert(1)</script>",
+            "version": "1",
+        },
+    )
+    client.post(
+        reverse("meetings:decision", args=[meeting.pk]),
+        {"text": "De themagroep stuurt een brief aan SZW."},
+    )
+    client.post(
+        reverse("meetings:action", args=[meeting.pk]),
+        {
+            "description": "Concept-brief opstellen",
+            "owner": group["member_person"].pk,
+            "due": "2021-10-01",
+        },
+    )
+    client.post(
+        reverse("meetings:close", args=[meeting.pk]), {"present": [group["member_person"].pk]}
+    )
+
+    meeting.refresh_from_db()
+    assert meeting.status == Status.HELD
+    assert "<script>" not in meeting.minutes and "<strong>TOZO</strong>" in meeting.minutes
+    outcome = BeautifulSoup(member.get(meeting.get_absolute_url()).content, "html.parser")
+    text = outcome.get_text(" ", strip=True)
+    assert "Coronamaatregelen" in text
+    assert "De themagroep stuurt een brief aan SZW." in text
+    assert "Concept-brief opstellen" in text
+    assert "Vertegenwoordigde lidgemeenten: Zwolle" in text
+    body_page = client.get(group["body"].get_absolute_url()).content.decode()
+    assert "Concept-brief opstellen" in body_page  # the body's open actions
+
+
+def test_an_action_is_carried_to_the_next_meeting_until_it_is_done(
+    group: dict[str, Any], client: Client
+) -> None:
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    first = Meeting.objects.get()
+    client.post(reverse("meetings:action", args=[first.pk]), {"description": "Notitie schrijven"})
+    _plan(client, group["body"], date="2021-10-12", title="Volgend overleg")
+    second = Meeting.objects.exclude(pk=first.pk).get()
+
+    assert "Notitie schrijven" in client.get(second.get_absolute_url()).content.decode()
+    action = ActionItem.objects.get()
+    client.post(
+        reverse("meetings:action-status", args=[action.pk]),
+        {"status": "afgerond", "meeting": second.pk},
+    )
+    action.refresh_from_db()
+    assert action.done_in == second
+    third_page = client.get(group["body"].get_absolute_url()).content.decode()
+    assert "Notitie schrijven" not in third_page
+
+
+def test_an_end_before_the_start_gets_a_dutch_message_and_nothing_is_stored(
+    group: dict[str, Any], client: Client
+) -> None:
+    client.force_login(group["secretary"])
+    response = _plan(client, group["body"], start_time="12:00", end_time="10:00")
+    assert response.status_code == 200
+    assert "De eindtijd ligt vóór de begintijd." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+    response = _plan(client, group["body"], date="14-09-2021")
+    assert "is geen datum" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_form_sent_twice_makes_one_meeting(group: dict[str, Any], client: Client) -> None:
+    client.force_login(group["secretary"])
+    form = BeautifulSoup(client.get(reverse("meetings:plan")).content, "html.parser")
+    token = form.find("input", attrs={"name": "submission"})["value"]
+    _plan(client, group["body"], submission=token)
+    response = _plan(client, group["body"], submission=token)
+    assert Meeting.objects.count() == 1
+    assert response["Location"] == Meeting.objects.get().get_absolute_url()
+
+
+def test_inviting_someone_outside_the_body_is_refused_and_nobody_is_invited(
+    group: dict[str, Any], client: Client
+) -> None:
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    meeting = Meeting.objects.get()
+    response = client.post(
+        reverse("meetings:invite", args=[meeting.pk]),
+        {"people": [group["member_person"].pk, group["outsider"].pk]},
+    )
+    assert response.status_code == 200
+    assert "Olga Buitenstaander zit niet in de gremia van deze bijeenkomst" in (
+        response.content.decode()
+    )
+    assert not Invitation.objects.exists()
+
+
+def test_two_people_editing_the_minutes_the_second_is_told_and_keeps_their_text(
+    group: dict[str, Any], client: Client
+) -> None:
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    meeting = Meeting.objects.get()
+    office = Client()
+    office.force_login(UserFactory(office=True))
+
+    office.post(
+        reverse("meetings:minutes", args=[meeting.pk]),
+        {"minutes": "<p>Versie van het bureau</p>", "version": "1"},
+    )
+    response = client.post(
+        reverse("meetings:minutes", args=[meeting.pk]),
+        {"minutes": "<p>Mijn eigen aantekeningen</p>", "version": "1"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Iemand anders heeft dit net gewijzigd" in page
+    assert "Mijn eigen aantekeningen" in page  # their text, back in the form
+    assert "Versie van het bureau" in page  # and the other version to compare
+    meeting.refresh_from_db()
+    assert meeting.minutes == "<p>Versie van het bureau</p>"
+
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version is not None
+    client.post(
+        reverse("meetings:minutes", args=[meeting.pk]),
+        {"minutes": "<p>Samengevoegd</p>", "version": version.group(1)},
+    )
+    meeting.refresh_from_db()
+    assert meeting.minutes == "<p>Samengevoegd</p>"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("agenda.pdf", b"MZ\x90\x00 not a pdf at all" + bytes(range(256)), "is geen"),
+        ("agenda.docx", b"%PDF-1.7\n%binary\n1 0 obj\n", "heet .docx maar is een PDF-bestand"),
+        ("leeg.pdf", b"", "leeg"),
+    ],
+)
+def test_an_upload_that_is_not_what_it_claims_is_refused(
+    group: dict[str, Any], client: Client, name: str, content: bytes, message: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    meeting = Meeting.objects.get()
+    response = client.post(
+        reverse("meetings:agenda-item", args=[meeting.pk]),
+        {"title": "Stukken", "attachment": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not meeting.agenda_items.exists()
+
+
+def test_a_member_cannot_plan_or_edit_and_an_outsider_cannot_answer(
+    group: dict[str, Any], client: Client
+) -> None:
+    secretary = Client()
+    secretary.force_login(group["secretary"])
+    _plan(secretary, group["body"])
+    meeting = Meeting.objects.get()
+
+    client.force_login(group["member"])
+    assert client.get(reverse("meetings:plan")).status_code == 403
+    assert client.get(reverse("meetings:edit", args=[meeting.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("meetings:minutes", args=[meeting.pk]), {"minutes": "x", "version": "1"}
+        ).status_code
+        == 403
+    )
+    response = client.post(reverse("meetings:answer", args=[meeting.pk]), {"answer": "komt"})
+    assert response.status_code == 403
+    assert not Invitation.objects.exists()
+
+
+def test_cancelling_tells_the_invitees_with_a_cancelled_calendar_entry(
+    group: dict[str, Any], client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    meeting = Meeting.objects.get()
+    client.post(
+        reverse("meetings:invite", args=[meeting.pk]), {"people": [group["member_person"].pk]}
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("meetings:cancel", args=[meeting.pk]), {"version": "1"})
+    assert mail.outbox[0].subject.startswith("Geannuleerd:")
+    calendar = Calendar.from_ical(mail.outbox[0].attachments[0][1])
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+
+
+def test_a_changed_time_is_mailed_to_the_invitees(
+    group: dict[str, Any], client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    meeting = Meeting.objects.get()
+    client.post(
+        reverse("meetings:invite", args=[meeting.pk]), {"people": [group["member_person"].pk]}
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("meetings:edit", args=[meeting.pk]),
+            {
+                "bodies": [group["body"].pk],
+                "title": meeting.title,
+                "kind": meeting.kind,
+                "level": meeting.level,
+                "format": meeting.format,
+                "date": "2021-09-15",
+                "start_time": "10:00",
+                "end_time": "12:00",
+                "visibility": "network",
+                "version": "1",
+            },
+        )
+    assert [m.subject for m in mail.outbox] == ["Gewijzigd: Bestuurlijk overleg Sterke Keten"]
+    meeting.refresh_from_db()
+    assert meeting.date == dt.date(2021, 9, 15)

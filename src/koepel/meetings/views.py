@@ -1,0 +1,501 @@
+"""Meeting pages and forms. Thin: read through selectors, write through services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from koepel.accounts.access import can_edit, can_edit_body, viewer_for, visible
+from koepel.core.errors import EditConflict
+from koepel.meetings import selectors, services
+from koepel.meetings.forms import (
+    ActionForm,
+    ActionStatusForm,
+    AgendaItemForm,
+    AnswerForm,
+    DecisionForm,
+    FilterForm,
+    GuestForm,
+    InviteForm,
+    MeetingForm,
+    MinutesForm,
+)
+from koepel.meetings.ical import calendar_for
+from koepel.meetings.models import ActionItem, CalendarToken, Meeting, Status
+from koepel.registry.models import Body, Person, Role
+
+
+def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
+    meeting = selectors.meeting_detail(request.user, pk)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = _meeting_or_404(request, pk)
+    if not can_edit(request.user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def _plannable_bodies(user: Any) -> QuerySet[Body]:
+    viewer = viewer_for(user)
+    bodies = Body.objects.order_by("name")
+    return bodies if viewer.is_office else bodies.filter(pk__in=viewer.secretary_body_ids)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _with_version(request: HttpRequest, version: int) -> QueryDict:
+    """The sent form again, now based on the version saved in the meantime: the writer keeps
+    their text and a second save goes through only if they mean it."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    bodies = visible(Body.objects.order_by("name"), request.user)
+    form = FilterForm(request.GET or None, bodies=bodies)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "body": data["gremium"],
+            "kind": data["soort"],
+            "level": data["niveau"],
+            "format": data["vorm"],
+            "year": data["jaar"],
+        }
+    page = Paginator(selectors.meeting_list(request.user, **filters), 50).get_page(
+        request.GET.get("pagina")
+    )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return TemplateResponse(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_plan": _plannable_bodies(request.user).exists()
+            if request.user.is_authenticated
+            else False,
+        },
+    )
+
+
+def calendar_page(request: HttpRequest, year: int, month: int | None = None) -> HttpResponse:
+    if month is not None and not 1 <= month <= 12:
+        raise Http404
+    meetings = list(selectors.meeting_list(request.user, year=year, month=month))
+    months: dict[int, list[Meeting]] = {m: [] for m in range(1, 13)}
+    unknown_month: list[Meeting] = []
+    for meeting in meetings:
+        if meeting.date_precision == "year":
+            unknown_month.append(meeting)
+        else:
+            months[meeting.date.month].append(meeting)
+    context: dict[str, Any] = {"year": year, "month": month, "unknown_month": unknown_month}
+    if month is None:
+        context["months"] = [(dt.date(year, m, 1), months[m]) for m in range(1, 13)]
+    else:
+        days: dict[int, list[Meeting]] = {}
+        unknown_day = []
+        for meeting in months[month]:
+            if meeting.date_precision == "month":
+                unknown_day.append(meeting)
+            else:
+                days.setdefault(meeting.date.day, []).append(meeting)
+        context.update(
+            {
+                "first": dt.date(year, month, 1),
+                "days": [
+                    (dt.date(year, month, d), days.get(d, []))
+                    for d in range(1, monthrange(year, month)[1] + 1)
+                ],
+                "unknown_day": unknown_day,
+                "previous": dt.date(year, month, 1) - dt.timedelta(days=1),
+                "next": dt.date(year, month, 28) + dt.timedelta(days=4),
+            }
+        )
+    return TemplateResponse(request, "meetings/calendar.html", context)
+
+
+def calendar_now(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return redirect("meetings:calendar-month", year=today.year, month=today.month)
+
+
+def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, pk)
+    viewer = viewer_for(request.user)
+    invitation = next(
+        (
+            i
+            for i in meeting.invitations.all()
+            if viewer.person_id and i.person_id == viewer.person_id
+        ),
+        None,
+    )
+    bodies = list(meeting.bodies.all())
+    return TemplateResponse(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "can_edit": can_edit(request.user, meeting),
+            "show_attendance": viewer.is_member,
+            "invitation": invitation,
+            "answer_form": AnswerForm(initial={"answer": invitation.answer})
+            if invitation
+            else None,
+            "represented": selectors.represented_municipalities(meeting),
+            "open_actions": selectors.open_actions(request.user, bodies).exclude(meeting=meeting),
+            "decision_form": DecisionForm(),
+            "action_form": ActionForm(),
+        },
+    )
+
+
+@login_required
+def meeting_plan(request: HttpRequest) -> HttpResponse:
+    bodies = _plannable_bodies(request.user)
+    if not bodies.exists():
+        raise PermissionDenied
+    initial = {}
+    if slug := request.GET.get("gremium"):
+        initial["bodies"] = list(bodies.filter(slug=slug))
+    form = MeetingForm(request.POST or None, bodies=bodies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_plan(
+                actor=request.user,
+                bodies=form.cleaned_data["bodies"],
+                submission=form.cleaned_data["submission"],
+                **form.meeting_fields(),
+            )
+        except services.DuplicateSubmission as duplicate:
+            messages.info(request, str(duplicate))
+            return redirect(duplicate.meeting)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting has been planned. Now invite its members."))
+            return redirect("meetings:invite", pk=meeting.pk)
+    return TemplateResponse(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    bodies = _plannable_bodies(request.user) | Body.objects.filter(pk__in=meeting.bodies.all())
+    form = MeetingForm(
+        request.POST or None, bodies=bodies.distinct(), initial=MeetingForm.initial_for(meeting)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                version=form.cleaned_data["version"] or 0,
+                bodies=form.cleaned_data["bodies"],
+                **form.meeting_fields(),
+            )
+        except EditConflict as conflict:
+            form = MeetingForm(
+                _with_version(request, conflict.current_version), bodies=bodies.distinct()
+            )
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting has been changed."))
+            return redirect(meeting)
+    return TemplateResponse(
+        request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    try:
+        services.meeting_cancel(
+            actor=request.user, meeting=meeting, version=int(request.POST.get("version", "0"))
+        )
+    except EditConflict as conflict:
+        messages.error(request, str(conflict.message))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting has been cancelled; the invitees are told."))
+    return redirect(meeting)
+
+
+@login_required
+def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    roles = (
+        Role.objects.current()
+        .filter(body__in=meeting.bodies.all(), person__isnull=False)
+        .select_related("person", "body")
+        .order_by("person__sort_name")
+    )
+    members: dict[int, Person] = {role.person.pk: role.person for role in roles if role.person}
+    invited = {i.person_id for i in meeting.invitations.all()}
+    form = InviteForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.meeting_invite(
+                actor=request.user, meeting=meeting, people=form.cleaned_data["people"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d person invited.", "%(count)d people invited.", len(made))
+                % {"count": len(made)},
+            )
+            return redirect(meeting)
+    return TemplateResponse(
+        request,
+        "meetings/invite.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "members": list(members.values()),
+            "invited": invited,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether you are coming."))
+        return redirect(meeting)
+    try:
+        services.invitation_answer(
+            actor=request.user, meeting=meeting, answer=form.cleaned_data["answer"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you, your answer has been saved."))
+    return redirect(meeting)
+
+
+@login_required
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    form = MinutesForm(
+        request.POST or None,
+        initial={"minutes": meeting.minutes, "version": meeting.minutes_version},
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_save(
+                actor=request.user,
+                meeting=meeting,
+                minutes=form.cleaned_data["minutes"],
+                version=form.cleaned_data["version"],
+            )
+        except EditConflict as error:
+            conflict = Meeting.objects.get(pk=meeting.pk)
+            form = MinutesForm(_with_version(request, error.current_version))
+            form.is_valid()
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The minutes have been saved."))
+            return redirect(meeting)
+    return TemplateResponse(
+        request,
+        "meetings/minutes_form.html",
+        {"meeting": meeting, "form": form, "conflict": conflict},
+    )
+
+
+@login_required
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    form = AgendaItemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The agenda item has been added."))
+            return redirect(meeting)
+    return TemplateResponse(
+        request,
+        "meetings/simple_form.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "title": _("Add an agenda item"),
+            "multipart": True,
+        },
+    )
+
+
+@login_required
+def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    form = GuestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The guest has been added."))
+            return redirect(meeting)
+    return TemplateResponse(
+        request,
+        "meetings/simple_form.html",
+        {"meeting": meeting, "form": form, "title": _("Add a guest")},
+    )
+
+
+@login_required
+@require_POST
+def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        services.decision_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
+        messages.success(request, _("The decision has been recorded."))
+    else:
+        messages.error(request, _("Write the decision before saving it."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        services.action_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        messages.success(request, _("The action has been added to the action list."))
+    else:
+        messages.error(request, _("Describe the action before saving it."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(
+        ActionItem.objects.filter(meeting__in=selectors.visible_meetings(request.user)), pk=pk
+    )
+    if not can_edit_body(request.user, action.body):
+        raise PermissionDenied
+    form = ActionStatusForm(request.POST)
+    done_in = None
+    if meeting_pk := request.POST.get("meeting"):
+        done_in = selectors.meeting_detail(request.user, int(meeting_pk))
+    if form.is_valid():
+        services.action_set_status(
+            actor=request.user, action=action, status=form.cleaned_data["status"], meeting=done_in
+        )
+        messages.success(request, _("The action has been updated."))
+    return redirect(done_in or action.meeting)
+
+
+@login_required
+def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    if request.method == "POST":
+        present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+        try:
+            services.meeting_close(actor=request.user, meeting=meeting, present=present)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The meeting has been closed."))
+        return redirect(meeting)
+    return TemplateResponse(request, "meetings/close.html", {"meeting": meeting})
+
+
+def body_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    body = get_object_or_404(visible(Body.objects.all(), request.user), slug=slug)
+    meetings = selectors.meeting_list(request.user, body=body).exclude(status=Status.CANCELLED)
+    return _calendar_response(calendar_for(meetings, name=body.name), f"{body.slug}.ics")
+
+
+def person_feed(request: HttpRequest, token: str) -> HttpResponse:
+    found = (
+        CalendarToken.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    meetings = selectors.person_meetings(found.person)
+    return _calendar_response(calendar_for(meetings, name=found.person.name), "agenda.ics")
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise PermissionDenied
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_token_revoke(person=person)
+            messages.success(request, _("Your calendar address no longer works."))
+        else:
+            services.calendar_token_renew(person=person)
+            messages.success(
+                request, _("You have a new calendar address; the old one no longer works.")
+            )
+        return redirect("meetings:my-calendar")
+    token = CalendarToken.objects.filter(person=person, revoked_at__isnull=True).first()
+    return TemplateResponse(request, "meetings/my_calendar.html", {"token": token})
+
+
+@login_required
+def participation(request: HttpRequest, year: int) -> HttpResponse:
+    if not viewer_for(request.user).is_office:
+        raise PermissionDenied
+    rows = selectors.participation_by_city(request.user, year)
+    return TemplateResponse(request, "meetings/participation.html", {"year": year, "rows": rows})
