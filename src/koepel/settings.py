@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "koepel.registry",
     "koepel.accounts",
     "koepel.meetings",
+    "koepel.advocacy",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ admin.site.index_title = "Beheer"
 urlpatterns = [
     path("", include("koepel.core.urls")),
     path("", include("koepel.meetings.urls")),
+    path("", include("koepel.advocacy.urls")),
     path("", include("koepel.registry.urls")),
     path("", include("koepel.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -12,7 +12,8 @@ module. The rules (DESIGN.md, "Visibility"):
   seeing it after their roles end: it concerns them).
 
 Editing: the office edits everything; the secretary of a body edits the records of that body
-and of the bodies beneath it. A role that has ended grants nothing.
+and of the bodies beneath it, and so sees them at every level. A role that has ended grants
+nothing.
 
 A model takes part by carrying a ``visibility`` field and declaring two lookups on its class:
 ``access_bodies`` (the path from the record to its bodies, "" for a body itself) and
@@ -154,6 +155,9 @@ def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
         bodies: str = model.access_bodies  # type: ignore[attr-defined]
         allowed |= Q(visibility=Visibility.NETWORK)
         allowed |= Q(visibility=Visibility.BODY, **{_prefix(bodies, "pk__in"): viewer.body_ids})
+        if viewer.secretary_body_ids:
+            # Whoever may edit a body's records may see them, drafts included.
+            allowed |= Q(**{_prefix(bodies, "pk__in"): viewer.secretary_body_ids})
     return allowed
 
 

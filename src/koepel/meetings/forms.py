@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -10,26 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.dates import parse_partial_date
+from koepel.core.forms import PartialDateField, partial_date_text
 from koepel.core.visibility import Visibility
 from koepel.meetings.models import ActionStatus, Answer, Format, Kind, Level, Meeting
 from koepel.registry.models import Body, Organisation, Person
-
-
-class PartialDateField(forms.CharField):
-    """A date typed as 2021-09-14, 2021-09 or 2021; cleans to (date, precision)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "help_text", _("As 2021-09-14, or 2021-09 when only the month is known, or 2021.")
-        )
-        super().__init__(max_length=10, **kwargs)
-
-    def to_python(self, value: Any) -> tuple[dt.date, str] | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        return parse_partial_date(text)
 
 
 class MeetingForm(forms.Form):
@@ -88,7 +71,7 @@ class MeetingForm(forms.Form):
                 "version",
             )
         }
-        values["date"] = _date_text(meeting.date, meeting.date_precision)
+        values["date"] = partial_date_text(meeting.date, meeting.date_precision)
         values["bodies"] = list(meeting.bodies.all())
         return values
 
@@ -99,14 +82,6 @@ class MeetingForm(forms.Form):
         data.pop("version", None)
         data.pop("bodies")
         return {**data, "date": date, "date_precision": precision}
-
-
-def _date_text(value: dt.date, precision: str) -> str:
-    if precision == "year":
-        return str(value.year)
-    if precision == "month":
-        return value.strftime("%Y-%m")
-    return value.isoformat()
 
 
 class InviteForm(forms.Form):

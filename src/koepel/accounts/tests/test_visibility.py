@@ -40,7 +40,7 @@ EXPECTED_VIEW: dict[str, set[str]] = {
     "member_of_child": {PUBLIC, NETWORK},
     "member_of_several": {PUBLIC, NETWORK, BODY, RESTRICTED},
     "secretary_of_record": ALL,
-    "secretary_of_parent": {PUBLIC, NETWORK, BODY},
+    "secretary_of_parent": ALL,  # edits the records of the bodies beneath, so sees them
     "secretary_of_child": {PUBLIC, NETWORK},
     "office": ALL,
     "inactive_office": {PUBLIC},

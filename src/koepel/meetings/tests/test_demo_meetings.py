@@ -43,8 +43,6 @@ DATES_AS_GIVEN: dict[str, list[str]] = {
 
 # Per body: (meetings, by level, by format).
 COUNTS: dict[str, tuple[int, dict[str, int], dict[str, int]]] = {
-    "sterke-keten": (16, {"bestuurlijk": 8, "ambtelijk": 8}, {"online": 16}),
-    "pijler-sociaal": (3, {"bestuurlijk": 3}, {"online": 3}),
     "pijler-economie-werk": (9, {"ambtelijk": 6, "bestuurlijk": 3}, {"online": 9}),
     "kernteam-impact-ondernemen": (4, {"ambtelijk": 4}, {"online": 4}),
     "veiligheid": (3, {"bestuurlijk": 3}, {"online": 3}),

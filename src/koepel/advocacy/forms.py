@@ -1,0 +1,214 @@
+"""Front-end forms for the lobby record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from koepel.advocacy.models import (
+    ActionKind,
+    ConsultationAnswer,
+    Dossier,
+    DossierStatus,
+    FundingKind,
+    LobbyAction,
+)
+from koepel.core.forms import PartialDateField, partial_date_text
+from koepel.core.visibility import Visibility
+from koepel.registry.models import Body, Organisation, Ownership, Person
+
+
+def _multi(
+    label: Any, queryset: Any, required: bool = False
+) -> forms.ModelMultipleChoiceField[Any]:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=queryset,
+        required=required,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+
+class DossierForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    goal = forms.CharField(
+        label=_("What the network wants"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("Bodies"), queryset=Body.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    people = _multi(_("People working on it"), Person.objects.all())
+    external_bodies = _multi(
+        _("Outside bodies where the network speaks for it"),
+        Body.objects.exclude(ownership=Ownership.OWN),
+    )
+    visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bodies"].queryset = bodies  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(dossier: Dossier) -> dict[str, Any]:
+        return {
+            "title": dossier.title,
+            "goal": dossier.goal,
+            "visibility": dossier.visibility,
+            "bodies": list(dossier.bodies.all()),
+            "people": list(dossier.people.all()),
+            "external_bodies": list(dossier.external_bodies.all()),
+            "version": dossier.version,
+        }
+
+
+class OutcomeForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=DossierStatus.choices)
+    date = PartialDateField(label=_("Since"))
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("What shows this outcome: a decision, a letter, a budget line."),
+    )
+    evidence_url = forms.URLField(
+        label=_("Link to the evidence"), required=False, assume_scheme="https"
+    )
+    amount = forms.DecimalField(
+        label=_("Amount won (euro)"), min_value=0, decimal_places=0, required=False
+    )
+    funding_kind = forms.ChoiceField(
+        label=_("Incidental or structural"),
+        choices=[("", "—"), *FundingKind.choices],
+        required=False,
+    )
+    funding_years = forms.CharField(label=_("For which years"), max_length=40, required=False)
+    follow_up = forms.CharField(
+        label=_("Follow-up still needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def outcome(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        date, precision = data.pop("date")
+        return {**data, "date": date, "date_precision": precision}
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices)
+    date = PartialDateField(label=_("Date"))
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    dossiers = _multi(_("Dossiers"), Dossier.objects.none())
+    addressees = _multi(_("Addressed to"), Organisation.objects.all())
+    addressee_people = _multi(_("Addressed to (people)"), Person.objects.all())
+    addressee_note = forms.CharField(
+        label=_("Addressed to (other)"), max_length=200, required=False
+    )
+    cosigners = _multi(_("Together with"), Organisation.objects.all())
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("Bodies"), queryset=Body.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    people = _multi(_("People behind it"), Person.objects.all())
+    document = forms.FileField(
+        label=_("Document sent (PDF, Word, OpenDocument, text)"), required=False
+    )
+    document_url = forms.URLField(
+        label=_("Link to the document"), required=False, assume_scheme="https"
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"),
+        choices=Visibility.choices,
+        initial=Visibility.RESTRICTED,
+        help_text=_("A draft stays restricted until it is sent."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, bodies: Any, dossiers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bodies"].queryset = bodies  # type: ignore[attr-defined]
+        self.fields["dossiers"].queryset = dossiers  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(action: LobbyAction) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            name: list(getattr(action, name).all())
+            for name in (
+                "dossiers",
+                "addressees",
+                "addressee_people",
+                "cosigners",
+                "bodies",
+                "people",
+            )
+        }
+        values.update(
+            title=action.title,
+            kind=action.kind,
+            summary=action.summary,
+            addressee_note=action.addressee_note,
+            document_url=action.document_url,
+            visibility=action.visibility,
+            version=action.version,
+            date=partial_date_text(action.date, action.date_precision),
+        )
+        return values
+
+    def action_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        date, precision = data.pop("date")
+        data.pop("version", None)
+        return {**data, "date": date, "date_precision": precision}
+
+
+class ConsultationAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your municipality's answer"),
+        choices=ConsultationAnswer.choices,
+        widget=forms.RadioSelect,
+    )
+    remark = forms.CharField(
+        label=_("Remark"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AdoptForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Adopted by"), queryset=Body.objects.none())
+    date = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+class SendForm(forms.Form):
+    date = forms.DateField(label=_("Sent on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DossierFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *DossierStatus.choices], required=False
+    )
+    gremium = forms.ModelChoiceField(
+        label=_("Body"), queryset=Body.objects.none(), required=False, to_field_name="slug"
+    )
+    geadresseerde = forms.ModelChoiceField(
+        label=_("Addressed to"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        to_field_name="slug",
+    )
+    medeondertekenaar = forms.ModelChoiceField(
+        label=_("Together with"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        to_field_name="slug",
+    )
+    jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gremium"].queryset = bodies  # type: ignore[attr-defined]

@@ -1,0 +1,273 @@
+"""Lobby: dossiers with what the network wants, the actions taken for them, their outcomes,
+and the milestones worth reporting."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from koepel.core.dates import format_partial_date, normalise, precision_field
+from koepel.core.visibility import Visibility, visibility_field
+from koepel.registry.models import Body, Municipality, Organisation, Person
+
+
+class DossierStatus(models.TextChoices):
+    ONGOING = "lopend", _("ongoing")
+    ACHIEVED = "behaald", _("achieved")
+    PARTLY = "deels_behaald", _("partly achieved")
+    NOT_ACHIEVED = "niet_behaald", _("not achieved")
+    WITHDRAWN = "ingetrokken", _("withdrawn")
+
+
+class FundingKind(models.TextChoices):
+    INCIDENTAL = "incidenteel", _("incidental")
+    STRUCTURAL = "structureel", _("structural")
+
+
+class DatedMixin(models.Model):
+    """A date known to the day, the month or the year."""
+
+    date = models.DateField(_("date"))
+    date_precision = precision_field(_("date precision"))
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.date:
+            self.date = normalise(self.date, self.date_precision)
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+class Dossier(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    goal = models.TextField(_("what the network wants"))
+    bodies = models.ManyToManyField(Body, related_name="dossiers", verbose_name=_("bodies"))
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="dossiers", verbose_name=_("people working on it")
+    )
+    external_bodies = models.ManyToManyField(
+        Body,
+        blank=True,
+        related_name="served_dossiers",
+        verbose_name=_("external bodies"),
+        help_text=_("Outside bodies where the network's people speak for this dossier."),
+    )
+    status = models.CharField(
+        _("status"), max_length=14, choices=DossierStatus.choices, default=DossierStatus.ONGOING
+    )
+    status_date = models.DateField(_("status since"), null=True, blank=True)
+    status_date_precision = precision_field(_("precision of the status date"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_url = models.URLField(_("link to the evidence"), blank=True, max_length=500)
+    amount = models.DecimalField(
+        _("amount won (euro)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    funding_kind = models.CharField(
+        _("incidental or structural"), max_length=12, choices=FundingKind.choices, blank=True
+    )
+    funding_years = models.CharField(_("for which years"), max_length=40, blank=True)
+    follow_up = models.TextField(_("follow-up still needed"), blank=True)
+    visibility = visibility_field()
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    access_bodies = "bodies"
+    access_people = "people"
+
+    class Meta:
+        verbose_name = _("lobby dossier")
+        verbose_name_plural = _("lobby dossiers")
+        ordering: ClassVar = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("advocacy:dossier", args=[self.slug])
+
+    @property
+    def status_date_display(self) -> str:
+        return format_partial_date(self.status_date, self.status_date_precision)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status != DossierStatus.ONGOING
+
+
+class OutcomeChange(DatedMixin):
+    """A change of a dossier's status, with the evidence for it: the dossier's timeline."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="outcome_changes")
+    status = models.CharField(_("status"), max_length=14, choices=DossierStatus.choices)
+    evidence = models.TextField(_("evidence"))
+    evidence_url = models.URLField(_("link to the evidence"), blank=True, max_length=500)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outcome change")
+        verbose_name_plural = _("outcome changes")
+        ordering: ClassVar = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.get_status_display()}"
+
+
+class ActionKind(models.TextChoices):
+    LETTER = "brief", _("letter")
+    POSITION_PAPER = "position_paper", _("position paper")
+    PROPOSITION = "propositie", _("proposition")
+    KEY_MESSAGES = "kernboodschappen", _("key messages")
+    RESPONSE = "reactie", _("response to an evaluation")
+    HEARING = "hoorzitting", _("round table or hearing in parliament")
+    MINISTER_TALK = "gesprek_bewindspersoon", _("talk with a minister")
+    MANIFESTO = "manifest", _("manifesto")
+    CONTRIBUTION = "bijdrage", _("contribution to an agreement or agenda")
+    ELECTION_POINTS = "lobbypunten", _("lobby points for elections or formation")
+    OTHER = "overig", _("other")
+
+
+class Stage(models.TextChoices):
+    DRAFT = "concept", _("draft")
+    CONSULTATION = "consultatie", _("consulting the member cities")
+    ADOPTED = "vastgesteld", _("adopted")
+    SENT = "verzonden", _("sent")
+
+
+def action_upload_to(action: LobbyAction, filename: str) -> str:
+    return f"lobby/{action.pk or 'nieuw'}/{filename}"
+
+
+class LobbyAction(DatedMixin):
+    """A letter, position paper, proposition, hearing, … sent or done for one or more dossiers."""
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=24, choices=ActionKind.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    dossiers = models.ManyToManyField(
+        Dossier, blank=True, related_name="actions", verbose_name=_("dossiers")
+    )
+    addressees = models.ManyToManyField(
+        Organisation, blank=True, related_name="addressed_by", verbose_name=_("addressed to")
+    )
+    addressee_people = models.ManyToManyField(
+        Person, blank=True, related_name="addressed_by", verbose_name=_("addressed to (people)")
+    )
+    addressee_note = models.CharField(
+        _("addressed to (other)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Such as “de kabinetsformatie” when no organisation fits."),
+    )
+    cosigners = models.ManyToManyField(
+        Organisation, blank=True, related_name="cosigned", verbose_name=_("together with")
+    )
+    bodies = models.ManyToManyField(Body, related_name="lobby_actions", verbose_name=_("bodies"))
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="lobby_actions", verbose_name=_("people behind it")
+    )
+    document = models.FileField(_("document sent"), upload_to=action_upload_to, blank=True)
+    document_url = models.URLField(_("link to the document"), blank=True, max_length=500)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.DRAFT)
+    adopted_by = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adopted_actions",
+        verbose_name=_("adopted by"),
+    )
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    visibility = visibility_field(default=Visibility.RESTRICTED)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    access_bodies = "bodies"
+    access_people = "people"
+
+    class Meta:
+        verbose_name = _("lobby action")
+        verbose_name_plural = _("lobby actions")
+        ordering: ClassVar = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("advocacy:action", args=[self.pk])
+
+
+class ConsultationAnswer(models.TextChoices):
+    AGREES = "eens", _("agrees")
+    AGREES_WITH_REMARKS = "eens_met_opmerkingen", _("agrees, with remarks")
+    DISAGREES = "oneens", _("disagrees")
+
+
+class ConsultationResponse(models.Model):
+    """A member city's say on a draft: the record that the network spoke for all."""
+
+    action = models.ForeignKey(LobbyAction, on_delete=models.CASCADE, related_name="responses")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="consultation_responses",
+        verbose_name=_("municipality"),
+    )
+    answer = models.CharField(_("answer"), max_length=22, choices=ConsultationAnswer.choices)
+    remark = models.TextField(_("remark"), blank=True)
+    answered_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("consultation answer")
+        verbose_name_plural = _("consultation answers")
+        ordering: ClassVar = ["municipality__sort_name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["action", "municipality"], name="one_answer_per_city")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_answer_display()}"
+
+    def clean(self) -> None:
+        if self.answer == ConsultationAnswer.AGREES_WITH_REMARKS and not self.remark.strip():
+            raise ValidationError({"remark": _("Write the remarks.")})
+        if self.answer == ConsultationAnswer.DISAGREES and not self.remark.strip():
+            raise ValidationError({"remark": _("Say why the municipality disagrees.")})
+
+
+class Milestone(DatedMixin):
+    """A dated fact worth reporting that is neither a meeting nor an action."""
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    bodies = models.ManyToManyField(
+        Body, blank=True, related_name="milestones", verbose_name=_("bodies")
+    )
+    dossiers = models.ManyToManyField(
+        Dossier, blank=True, related_name="milestones", verbose_name=_("dossiers")
+    )
+    visibility = visibility_field()
+
+    access_bodies = "bodies"
+    access_people = None
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering: ClassVar = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,205 @@
+"""Reads of the lobby record, through the one visibility check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from koepel.accounts.access import visible
+from koepel.advocacy.models import (
+    ConsultationResponse,
+    Dossier,
+    DossierStatus,
+    LobbyAction,
+    Milestone,
+    OutcomeChange,
+)
+from koepel.registry.models import Body, Organisation, Role
+from koepel.registry.selectors import member_municipalities
+
+
+def visible_dossiers(user: Any) -> QuerySet[Dossier]:
+    return visible(Dossier.objects.all(), user)
+
+
+def visible_actions(user: Any) -> QuerySet[LobbyAction]:
+    return visible(LobbyAction.objects.all(), user)
+
+
+def visible_milestones(user: Any) -> QuerySet[Milestone]:
+    return visible(Milestone.objects.all(), user)
+
+
+def dossier_list(
+    user: Any,
+    *,
+    status: str = "",
+    body: Body | None = None,
+    addressee: Organisation | None = None,
+    cosigner: Organisation | None = None,
+    year: int | None = None,
+) -> QuerySet[Dossier]:
+    dossiers = visible_dossiers(user)
+    if status:
+        dossiers = dossiers.filter(status=status)
+    if body is not None:
+        dossiers = dossiers.filter(bodies=body)
+    actions = visible_actions(user)
+    if addressee is not None:
+        dossiers = dossiers.filter(actions__in=actions.filter(addressees=addressee))
+    if cosigner is not None:
+        dossiers = dossiers.filter(actions__in=actions.filter(cosigners=cosigner))
+    if year:
+        dossiers = dossiers.filter(
+            Q(actions__in=actions.filter(date__year=year)) | Q(status_date__year=year)
+        )
+    return (
+        dossiers.distinct()
+        .prefetch_related(Prefetch("bodies", queryset=Body.objects.only("pk", "name", "slug")))
+        .order_by("status", "title")
+    )
+
+
+def action_list(
+    user: Any,
+    *,
+    addressee: Organisation | None = None,
+    cosigner: Organisation | None = None,
+    year: int | None = None,
+    kind: str = "",
+    body: Body | None = None,
+) -> QuerySet[LobbyAction]:
+    actions = visible_actions(user)
+    if addressee is not None:
+        actions = actions.filter(addressees=addressee)
+    if cosigner is not None:
+        actions = actions.filter(cosigners=cosigner)
+    if year:
+        actions = actions.filter(date__year=year)
+    if kind:
+        actions = actions.filter(kind=kind)
+    if body is not None:
+        actions = actions.filter(bodies=body)
+    return (
+        actions.distinct()
+        .prefetch_related(
+            "addressees",
+            "cosigners",
+            "addressee_people",
+            Prefetch("bodies", queryset=Body.objects.only("pk", "name", "slug")),
+        )
+        .order_by("date", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: dt.date
+    date_display: str
+    kind: str  # "outcome", "action", "milestone"
+    record: Any
+
+
+def dossier_detail(user: Any, slug: str) -> dict[str, Any] | None:
+    dossier = (
+        visible_dossiers(user)
+        .filter(slug=slug)
+        .prefetch_related("bodies", "people", "external_bodies")
+        .first()
+    )
+    if dossier is None:
+        return None
+    actions = list(action_list(user).filter(dossiers=dossier))
+    milestones = list(visible_milestones(user).filter(dossiers=dossier))
+    outcomes = list(OutcomeChange.objects.filter(dossier=dossier))
+    timeline = sorted(
+        [TimelineEntry(o.date, o.date_display, "outcome", o) for o in outcomes]
+        + [TimelineEntry(a.date, a.date_display, "action", a) for a in actions]
+        + [TimelineEntry(m.date, m.date_display, "milestone", m) for m in milestones],
+        key=lambda entry: (entry.date, entry.kind),
+    )
+    external = list(dossier.external_bodies.all())
+    representation = list(
+        Role.objects.current()
+        .filter(
+            body__in=visible(Body.objects.filter(pk__in=[b.pk for b in external]), user),
+            person__isnull=False,
+        )
+        .select_related("person", "body")
+        .order_by("body__name")
+    )
+    return {"dossier": dossier, "timeline": timeline, "representation": representation}
+
+
+def action_detail(user: Any, pk: int) -> LobbyAction | None:
+    return (
+        visible_actions(user)
+        .filter(pk=pk)
+        .prefetch_related(
+            "dossiers", "addressees", "addressee_people", "cosigners", "bodies", "people"
+        )
+        .select_related("adopted_by")
+        .first()
+    )
+
+
+@dataclass
+class Consultation:
+    answered: list[ConsultationResponse]
+    missing: list[Any]
+
+    @property
+    def total(self) -> int:
+        return len(self.answered) + len(self.missing)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(response.answer for response in self.answered)
+
+
+def consultation(action: LobbyAction) -> Consultation:
+    answered = list(action.responses.select_related("municipality", "answered_by"))
+    seen = {response.municipality_id for response in answered}
+    missing = [m for m in member_municipalities() if m.pk not in seen]
+    return Consultation(answered=answered, missing=missing)
+
+
+@dataclass
+class YearResults:
+    year: int
+    by_status: dict[str, list[Dossier]]
+
+    @property
+    def decided(self) -> int:
+        return sum(len(v) for k, v in self.by_status.items() if k != DossierStatus.ONGOING)
+
+
+def results(user: Any, year: int) -> YearResults:
+    """The dossiers whose outcome was recorded in a year, by that outcome."""
+    dossiers = visible_dossiers(user).filter(status_date__year=year).order_by("title")
+    by_status: dict[str, list[Dossier]] = {status: [] for status in DossierStatus.values}
+    for dossier in dossiers:
+        by_status[dossier.status].append(dossier)
+    return YearResults(year=year, by_status=by_status)
+
+
+def year_timeline(user: Any, year: int) -> list[TimelineEntry]:
+    actions = action_list(user, year=year)
+    milestones = visible_milestones(user).filter(date__year=year)
+    outcomes = OutcomeChange.objects.filter(
+        date__year=year, dossier__in=visible_dossiers(user)
+    ).select_related("dossier")
+    return sorted(
+        [TimelineEntry(a.date, a.date_display, "action", a) for a in actions]
+        + [TimelineEntry(m.date, m.date_display, "milestone", m) for m in milestones]
+        + [TimelineEntry(o.date, o.date_display, "outcome", o) for o in outcomes],
+        key=lambda entry: (entry.date, entry.kind),
+    )

@@ -1,0 +1,358 @@
+"""Writes to the lobby record. Pages, the admin and the demo loader all come through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from koepel.accounts.access import can_edit, can_edit_body, viewer_for
+from koepel.advocacy.models import (
+    ConsultationAnswer,
+    ConsultationResponse,
+    Dossier,
+    DossierStatus,
+    LobbyAction,
+    Milestone,
+    OutcomeChange,
+    Stage,
+)
+from koepel.core.errors import EditConflict
+from koepel.registry.models import Body, Municipality, Person, Role
+from koepel.registry.selectors import member_municipalities
+
+
+def _require_bodies(actor: Any, bodies: Iterable[Body]) -> list[Body]:
+    bodies = list(bodies)
+    if not bodies:
+        raise ValidationError({"bodies": _("Choose at least one body.")})
+    for body in bodies:
+        if not can_edit_body(actor, body):
+            raise PermissionDenied(_("You may not work on the lobby of %(body)s.") % {"body": body})
+    return bodies
+
+
+def _require_edit(actor: Any, record: Dossier | LobbyAction | Milestone) -> None:
+    if not can_edit(actor, record):
+        raise PermissionDenied(_("You may not change this."))
+
+
+def _save_versioned(record: Dossier | LobbyAction, version: int, fields: list[str]) -> None:
+    """Save ``fields`` only if nobody saved the record since ``version``."""
+    model = type(record)
+    updated = model.objects.filter(pk=record.pk, version=version).update(
+        **{name: getattr(record, name) for name in fields}, version=F("version") + 1
+    )
+    if not updated:
+        current = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+        raise EditConflict(current or 0)
+    record.version = version + 1
+
+
+def _set_relations(record: Model, relations: dict[str, Iterable[Any] | None]) -> None:
+    for name, values in relations.items():
+        if values is not None:
+            getattr(record, name).set(list(values))
+
+
+DOSSIER_RELATIONS = ("people", "external_bodies")
+ACTION_RELATIONS = ("dossiers", "addressees", "addressee_people", "cosigners", "people")
+
+
+@transaction.atomic
+def dossier_create(*, actor: Any, bodies: Iterable[Body], **fields: Any) -> Dossier:
+    bodies = _require_bodies(actor, bodies)
+    relations = {name: fields.pop(name, None) for name in DOSSIER_RELATIONS}
+    dossier = Dossier(**fields)
+    dossier.full_clean(exclude=["status", "status_date"])
+    dossier.save()
+    dossier.bodies.set(bodies)
+    _set_relations(dossier, relations)
+    return dossier
+
+
+@transaction.atomic
+def dossier_update(*, actor: Any, dossier: Dossier, version: int, **fields: Any) -> Dossier:
+    """Change what a dossier is about. Its outcome changes through ``dossier_set_outcome``."""
+    _require_edit(actor, dossier)
+    bodies = fields.pop("bodies", None)
+    relations = {name: fields.pop(name, None) for name in DOSSIER_RELATIONS}
+    for name, value in fields.items():
+        setattr(dossier, name, value)
+    dossier.full_clean()
+    _save_versioned(dossier, version, list(fields))
+    if bodies is not None:
+        new = set(bodies) - set(dossier.bodies.all())
+        if new:
+            _require_bodies(actor, new)
+        dossier.bodies.set(list(bodies))
+    _set_relations(dossier, relations)
+    return dossier
+
+
+@transaction.atomic
+def dossier_set_outcome(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    status: str,
+    date: dt.date,
+    date_precision: str = "day",
+    evidence: str = "",
+    evidence_url: str = "",
+    amount: Any = None,
+    funding_kind: str = "",
+    funding_years: str = "",
+    follow_up: str = "",
+) -> OutcomeChange:
+    """Record a new status with the evidence for it; the old ones stay in the timeline."""
+    _require_edit(actor, dossier)
+    if not evidence.strip():
+        raise ValidationError(
+            {"evidence": _("Say what shows this outcome: a decision, a letter, a budget line.")},
+            code="evidence_required",
+        )
+    if status not in DossierStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    change = OutcomeChange(
+        dossier=dossier,
+        status=status,
+        date=date,
+        date_precision=date_precision,
+        evidence=evidence.strip(),
+        evidence_url=evidence_url,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    change.full_clean()
+    change.save()
+    dossier.status = status
+    dossier.status_date = change.date
+    dossier.status_date_precision = change.date_precision
+    dossier.evidence = change.evidence
+    dossier.evidence_url = evidence_url
+    dossier.amount = amount
+    dossier.funding_kind = funding_kind
+    dossier.funding_years = funding_years
+    dossier.follow_up = follow_up
+    dossier.full_clean()
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=status,
+        status_date=change.date,
+        status_date_precision=change.date_precision,
+        evidence=change.evidence,
+        evidence_url=evidence_url,
+        amount=amount,
+        funding_kind=funding_kind,
+        funding_years=funding_years,
+        follow_up=follow_up,
+        version=F("version") + 1,
+    )
+    dossier.version += 1
+    return change
+
+
+@transaction.atomic
+def action_create(*, actor: Any, bodies: Iterable[Body], **fields: Any) -> LobbyAction:
+    bodies = _require_bodies(actor, bodies)
+    relations = {name: fields.pop(name, None) for name in ACTION_RELATIONS}
+    document = fields.pop("document", None)
+    action = LobbyAction(**fields)
+    action.full_clean(exclude=["document"])
+    action.save()
+    if document is not None:
+        _attach(action, document)
+    action.bodies.set(bodies)
+    _set_relations(action, relations)
+    return action
+
+
+def _attach(action: LobbyAction, document: Any) -> None:
+    from koepel.core.uploads import check_upload
+
+    try:
+        check_upload(document)
+    except ValidationError as error:
+        raise ValidationError({"document": error.messages}) from error
+    action.document.save(document.name or "document", document, save=True)
+
+
+@transaction.atomic
+def action_update(*, actor: Any, action: LobbyAction, version: int, **fields: Any) -> LobbyAction:
+    _require_edit(actor, action)
+    bodies = fields.pop("bodies", None)
+    relations = {name: fields.pop(name, None) for name in ACTION_RELATIONS}
+    document = fields.pop("document", None)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.full_clean(exclude=["document"])
+    _save_versioned(action, version, list(fields))
+    if document is not None:
+        _attach(action, document)
+    if bodies is not None:
+        new = set(bodies) - set(action.bodies.all())
+        if new:
+            _require_bodies(actor, new)
+        action.bodies.set(list(bodies))
+    _set_relations(action, relations)
+    return action
+
+
+def consultation_contacts(action: LobbyAction, municipality: Municipality) -> list[Person]:
+    """Who answers for a city: its people in the action's bodies, else its people in any body."""
+    people = Person.objects.filter(municipality=municipality, roles__in=Role.objects.current())
+    in_bodies = people.filter(roles__body__in=action.bodies.all()).distinct()
+    return list(in_bodies) or list(people.distinct())
+
+
+def consultation_missing(action: LobbyAction) -> list[Municipality]:
+    answered = action.responses.values("municipality_id")
+    return list(member_municipalities().exclude(pk__in=answered))
+
+
+@transaction.atomic
+def consultation_open(*, actor: Any, action: LobbyAction) -> LobbyAction:
+    """Ask every member city for its say on a draft."""
+    _require_edit(actor, action)
+    if action.stage != Stage.DRAFT:
+        raise ValidationError(_("Only a draft can be put to the member cities."))
+    LobbyAction.objects.filter(pk=action.pk).update(stage=Stage.CONSULTATION)
+    action.stage = Stage.CONSULTATION
+    transaction.on_commit(partial(_mail_consultation, action.pk, reminder=False))
+    return action
+
+
+@transaction.atomic
+def consultation_answer(
+    *, actor: Any, action: LobbyAction, municipality: Municipality, answer: str, remark: str = ""
+) -> ConsultationResponse:
+    """A member city gives its say. Only its own people (or the office) answer for it."""
+    viewer = viewer_for(actor)
+    person = Person.objects.filter(pk=viewer.person_id).first() if viewer.person_id else None
+    if not viewer.is_office and (person is None or person.municipality_id != municipality.pk):
+        raise PermissionDenied(_("You can only answer for your own municipality."))
+    if action.stage != Stage.CONSULTATION:
+        raise ValidationError(_("The member cities are not being consulted on this now."))
+    if answer not in ConsultationAnswer.values:
+        raise ValidationError({"answer": _("Choose an answer.")})
+    response = ConsultationResponse.objects.filter(action=action, municipality=municipality).first()
+    response = response or ConsultationResponse(action=action, municipality=municipality)
+    response.answer = answer
+    response.remark = remark.strip()
+    response.answered_by = person
+    response.full_clean(exclude=["action", "municipality"])
+    response.save()
+    return response
+
+
+@transaction.atomic
+def consultation_remind(*, actor: Any, action: LobbyAction) -> int:
+    """Remind the cities that have not answered; returns how many cities were reminded."""
+    _require_edit(actor, action)
+    if action.stage != Stage.CONSULTATION:
+        raise ValidationError(_("The member cities are not being consulted on this now."))
+    missing = consultation_missing(action)
+    transaction.on_commit(partial(_mail_consultation, action.pk, reminder=True))
+    return len(missing)
+
+
+def _mail_consultation(action_pk: int, *, reminder: bool) -> None:
+    action = LobbyAction.objects.get(pk=action_pk)
+    with translation.override("nl"):
+        for municipality in consultation_missing(action):
+            for person in consultation_contacts(action, municipality):
+                if not person.email:
+                    continue
+                subject = ("Herinnering: " if reminder else "Uw reactie gevraagd: ") + action.title
+                body = (
+                    f"Beste {person.name},\n\n"
+                    f"Het netwerk vraagt de mening van {municipality.name} over "
+                    f"'{action.title}'.\nGeef uw reactie op "
+                    f"{settings.KOEPEL_BASE_URL}{action.get_absolute_url()}\n"
+                )
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
+@transaction.atomic
+def action_adopt(*, actor: Any, action: LobbyAction, body: Body, date: dt.date) -> LobbyAction:
+    """A body (the board, a pillar) adopts the text. After a consultation, only once every
+    member city has had its say."""
+    if not can_edit_body(actor, body):
+        raise PermissionDenied(_("You may not adopt texts for %(body)s.") % {"body": body})
+    if action.stage == Stage.CONSULTATION:
+        missing = consultation_missing(action)
+        if missing:
+            raise ValidationError(
+                ngettext(
+                    "%(count)d member city has not answered yet: %(names)s.",
+                    "%(count)d member cities have not answered yet: %(names)s.",
+                    len(missing),
+                )
+                % {"count": len(missing), "names": ", ".join(m.name for m in missing)},
+                code="consultation_open",
+            )
+    elif action.stage != Stage.DRAFT:
+        raise ValidationError(_("This text has already been adopted."))
+    LobbyAction.objects.filter(pk=action.pk).update(
+        stage=Stage.ADOPTED, adopted_by=body, adopted_on=date, version=F("version") + 1
+    )
+    action.refresh_from_db()
+    return action
+
+
+@transaction.atomic
+def action_send(*, actor: Any, action: LobbyAction, date: dt.date) -> LobbyAction:
+    _require_edit(actor, action)
+    if action.stage != Stage.ADOPTED:
+        raise ValidationError(_("A body adopts the text before it is sent."))
+    LobbyAction.objects.filter(pk=action.pk).update(
+        stage=Stage.SENT, date=date, date_precision="day", version=F("version") + 1
+    )
+    action.refresh_from_db()
+    return action
+
+
+@transaction.atomic
+def milestone_create(
+    *, actor: Any, bodies: Iterable[Body], dossiers: Iterable[Dossier] = (), **fields: Any
+) -> Milestone:
+    bodies = _require_bodies(actor, bodies)
+    milestone = Milestone(**fields)
+    milestone.full_clean()
+    milestone.save()
+    milestone.bodies.set(bodies)
+    milestone.dossiers.set(list(dossiers))
+    return milestone
+
+
+@transaction.atomic
+def record_save(*, actor: Any, record: Dossier | LobbyAction | Milestone) -> Any:
+    """Save a lobby record edited as a whole (the admin), validated, with its permission."""
+    if record.pk is not None:
+        _require_edit(actor, record)
+    elif not viewer_for(actor).is_office:
+        raise PermissionDenied(_("You may not change this."))
+    record.full_clean(exclude=["bodies", "document"])
+    if isinstance(record, Dossier | LobbyAction) and record.pk is not None:
+        fields = [
+            f.name for f in type(record)._meta.concrete_fields if f.name not in {"id", "version"}
+        ]
+        _save_versioned(record, record.version, fields)
+    else:
+        record.save()
+    return record
+
+
+@transaction.atomic
+def record_delete(*, actor: Any, record: Dossier | LobbyAction | Milestone) -> None:
+    _require_edit(actor, record)
+    record.delete()

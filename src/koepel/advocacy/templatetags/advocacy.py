@@ -1,0 +1,22 @@
+"""A body's lobby, as a panel the registry's body page includes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from koepel.advocacy import selectors
+from koepel.registry.models import Body
+
+register = template.Library()
+
+
+@register.inclusion_tag("advocacy/_body_panel.html", takes_context=True)
+def body_lobby(context: dict[str, Any], body: Body) -> dict[str, Any]:
+    user = context["request"].user
+    return {
+        "body": body,
+        "dossiers": list(selectors.dossier_list(user, body=body)),
+        "actions": list(selectors.action_list(user, body=body).order_by("-date", "-pk")[:10]),
+    }

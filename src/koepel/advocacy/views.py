@@ -1,0 +1,431 @@
+"""Lobby pages and forms. Thin: read through selectors, write through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from koepel.accounts.access import can_edit, viewer_for, visible
+from koepel.advocacy import selectors, services
+from koepel.advocacy.forms import (
+    ActionForm,
+    AdoptForm,
+    ConsultationAnswerForm,
+    DossierFilterForm,
+    DossierForm,
+    OutcomeForm,
+    SendForm,
+)
+from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
+from koepel.core.errors import EditConflict
+from koepel.registry.models import Body, Municipality, Person
+
+
+def _editable_bodies(user: Any) -> QuerySet[Body]:
+    viewer = viewer_for(user)
+    bodies = Body.objects.order_by("name")
+    return bodies if viewer.is_office else bodies.filter(pk__in=viewer.secretary_body_ids)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _with_version(request: HttpRequest, version: int) -> QueryDict:
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data
+
+
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    bodies = visible(Body.objects.order_by("name"), request.user)
+    form = DossierFilterForm(request.GET or None, bodies=bodies)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "status": data["status"],
+            "body": data["gremium"],
+            "addressee": data["geadresseerde"],
+            "cosigner": data["medeondertekenaar"],
+            "year": data["jaar"],
+        }
+    dossiers = list(selectors.dossier_list(request.user, **filters))
+    groups = [
+        (status, label, [d for d in dossiers if d.status == status])
+        for status, label in DossierStatus.choices
+    ]
+    actions = None
+    if filters.get("addressee") or filters.get("cosigner"):
+        actions = selectors.action_list(
+            request.user,
+            addressee=filters.get("addressee"),
+            cosigner=filters.get("cosigner"),
+            year=filters.get("year"),
+        )
+    return TemplateResponse(
+        request,
+        "advocacy/dossier_list.html",
+        {
+            "form": form,
+            "groups": [g for g in groups if g[2]],
+            "count": len(dossiers),
+            "actions": actions,
+            "can_create": _editable_bodies(request.user).exists()
+            if request.user.is_authenticated
+            else False,
+        },
+    )
+
+
+def dossier_page(request: HttpRequest, slug: str) -> HttpResponse:
+    context = selectors.dossier_detail(request.user, slug)
+    if context is None:
+        raise Http404
+    context["can_edit"] = can_edit(request.user, context["dossier"])
+    return TemplateResponse(request, "advocacy/dossier_detail.html", context)
+
+
+@login_required
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    bodies = _editable_bodies(request.user)
+    if not bodies.exists():
+        raise PermissionDenied
+    form = DossierForm(request.POST or None, bodies=bodies)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        slug = _free_slug(data["title"])
+        try:
+            dossier = services.dossier_create(actor=request.user, slug=slug, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The dossier has been made."))
+            return redirect(dossier)
+    return TemplateResponse(
+        request, "advocacy/form.html", {"form": form, "title": _("New lobby dossier")}
+    )
+
+
+def _free_slug(title: str) -> str:
+    base = slugify(title)[:70] or "dossier"
+    slug, n = base, 1
+    while Dossier.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _dossier_or_404(request: HttpRequest, slug: str) -> Dossier:
+    dossier = selectors.visible_dossiers(request.user).filter(slug=slug).first()
+    if dossier is None:
+        raise Http404
+    if not can_edit(request.user, dossier):
+        raise PermissionDenied
+    return dossier
+
+
+@login_required
+def dossier_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, slug)
+    bodies = _editable_bodies(request.user) | Body.objects.filter(pk__in=dossier.bodies.all())
+    form = DossierForm(
+        request.POST or None, bodies=bodies.distinct(), initial=DossierForm.initial_for(dossier)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        try:
+            services.dossier_update(actor=request.user, dossier=dossier, version=version, **data)
+        except EditConflict as conflict:
+            form = DossierForm(
+                _with_version(request, conflict.current_version), bodies=bodies.distinct()
+            )
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The dossier has been changed."))
+            return redirect(dossier)
+    return TemplateResponse(
+        request, "advocacy/form.html", {"form": form, "title": dossier.title, "back": dossier}
+    )
+
+
+@login_required
+def dossier_outcome(request: HttpRequest, slug: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, slug)
+    form = OutcomeForm(
+        request.POST or None,
+        initial={
+            "status": dossier.status,
+            "amount": dossier.amount,
+            "funding_kind": dossier.funding_kind,
+            "funding_years": dossier.funding_years,
+            "follow_up": dossier.follow_up,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_set_outcome(actor=request.user, dossier=dossier, **form.outcome())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The outcome has been recorded."))
+            return redirect(dossier)
+    return TemplateResponse(
+        request,
+        "advocacy/form.html",
+        {
+            "form": form,
+            "title": _("Outcome of %(title)s") % {"title": dossier.title},
+            "back": dossier,
+        },
+    )
+
+
+def action_page(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_detail(request.user, pk)
+    if action is None:
+        raise Http404
+    viewer = viewer_for(request.user)
+    editable = can_edit(request.user, action)
+    context: dict[str, Any] = {"action": action, "can_edit": editable}
+    if action.stage in {Stage.CONSULTATION, Stage.ADOPTED, Stage.SENT} and (
+        editable or viewer.is_member
+    ):
+        context["consultation"] = selectors.consultation(action)
+    person = (
+        Person.objects.filter(pk=viewer.person_id).select_related("municipality").first()
+        if viewer.person_id
+        else None
+    )
+    if action.stage == Stage.CONSULTATION and person and person.municipality:
+        existing = action.responses.filter(municipality=person.municipality).first()
+        context["answer_for"] = person.municipality
+        context["answer_form"] = ConsultationAnswerForm(
+            initial={"answer": existing.answer, "remark": existing.remark} if existing else None
+        )
+    if editable:
+        context["adopt_form"] = AdoptForm(
+            bodies=_editable_bodies(request.user), initial={"date": timezone.localdate()}
+        )
+        context["send_form"] = SendForm(initial={"date": timezone.localdate()})
+    return TemplateResponse(request, "advocacy/action_detail.html", context)
+
+
+def _action_bodies(request: HttpRequest, action: LobbyAction | None) -> QuerySet[Body]:
+    bodies = _editable_bodies(request.user)
+    if action is not None:
+        bodies = bodies | Body.objects.filter(pk__in=action.bodies.all())
+    return bodies.distinct()
+
+
+@login_required
+def action_create(request: HttpRequest) -> HttpResponse:
+    bodies = _action_bodies(request, None)
+    if not bodies.exists():
+        raise PermissionDenied
+    dossiers = selectors.visible_dossiers(request.user)
+    initial = {}
+    if slug := request.GET.get("dossier"):
+        initial["dossiers"] = list(dossiers.filter(slug=slug))
+    form = ActionForm(
+        request.POST or None,
+        request.FILES or None,
+        bodies=bodies,
+        dossiers=dossiers,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_create(actor=request.user, **form.action_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The lobby action has been saved as a draft."))
+            return redirect(action)
+    return TemplateResponse(
+        request,
+        "advocacy/form.html",
+        {"form": form, "title": _("New lobby action"), "multipart": True},
+    )
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_detail(request.user, pk)
+    if action is None:
+        raise Http404
+    if not can_edit(request.user, action):
+        raise PermissionDenied
+    bodies = _action_bodies(request, action)
+    dossiers = selectors.visible_dossiers(request.user)
+    form = ActionForm(
+        request.POST or None,
+        request.FILES or None,
+        bodies=bodies,
+        dossiers=dossiers,
+        initial=ActionForm.initial_for(action),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(
+                actor=request.user,
+                action=action,
+                version=form.cleaned_data["version"] or 0,
+                **form.action_fields(),
+            )
+        except EditConflict as conflict:
+            form = ActionForm(
+                _with_version(request, conflict.current_version), bodies=bodies, dossiers=dossiers
+            )
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The lobby action has been changed."))
+            return redirect(action)
+    return TemplateResponse(
+        request,
+        "advocacy/form.html",
+        {"form": form, "title": action.title, "back": action, "multipart": True},
+    )
+
+
+def _step(request: HttpRequest, pk: int) -> LobbyAction:
+    action = selectors.action_detail(request.user, pk)
+    if action is None:
+        raise Http404
+    return action
+
+
+@login_required
+@require_POST
+def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _step(request, pk)
+    try:
+        services.consultation_open(actor=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The member cities have been asked for their say."))
+    return redirect(action)
+
+
+@login_required
+@require_POST
+def consultation_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _step(request, pk)
+    try:
+        count = services.consultation_remind(actor=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "A reminder has gone to %(count)d municipality.",
+                "A reminder has gone to %(count)d municipalities.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect(action)
+
+
+@login_required
+@require_POST
+def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _step(request, pk)
+    form = ConsultationAnswerForm(request.POST)
+    raw = request.POST.get("municipality", "")
+    municipality = Municipality.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if not form.is_valid() or municipality is None:
+        messages.error(request, _("Choose an answer."))
+        return redirect(action)
+    try:
+        services.consultation_answer(
+            actor=request.user, action=action, municipality=municipality, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Thank you, the answer of %(city)s has been saved.") % {"city": municipality.name},
+        )
+    return redirect(action)
+
+
+@login_required
+@require_POST
+def action_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _step(request, pk)
+    form = AdoptForm(request.POST, bodies=_editable_bodies(request.user))
+    if form.is_valid():
+        try:
+            services.action_adopt(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The text has been adopted."))
+    else:
+        messages.error(request, _("Choose the body that adopted the text, and the date."))
+    return redirect(action)
+
+
+@login_required
+@require_POST
+def action_send(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _step(request, pk)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_send(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The lobby action is recorded as sent."))
+    else:
+        messages.error(request, _("Give the date it was sent."))
+    return redirect(action)
+
+
+def year_results(request: HttpRequest, year: int) -> HttpResponse:
+    return TemplateResponse(
+        request,
+        "advocacy/results.html",
+        {
+            "results": selectors.results(request.user, year),
+            "year": year,
+            "statuses": DossierStatus.choices,
+        },
+    )
+
+
+def year_timeline(request: HttpRequest, year: int) -> HttpResponse:
+    return TemplateResponse(
+        request,
+        "advocacy/timeline.html",
+        {"timeline": selectors.year_timeline(request.user, year), "year": year},
+    )
