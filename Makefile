@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 KOEPEL := $(BIN)/koepel
+REPORT_2021 ?= ../shared/sources/g40-jaarverslag-2021.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.txt | cksum | cut -d' ' -f1)
 
 # Variables `check --deploy` needs to see production settings; none of them is a real secret.
@@ -23,6 +24,9 @@ run: install
 	$(KOEPEL) migrate --no-input
 	$(KOEPEL) collectstatic --no-input --verbosity 0
 	$(KOEPEL) demo --if-empty
+	@# The published 2021 report is not ours to ship; import it when it lies beside the repo.
+	@if [ -f $(REPORT_2021) ]; then $(KOEPEL) import-document $(REPORT_2021) --if-new \
+		--kind jaarverslag --year 2021 --title "Jaarverslag 2021"; fi
 	$(KOEPEL) office-account
 	$(KOEPEL) serve
 

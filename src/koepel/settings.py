@@ -78,8 +78,12 @@ INSTALLED_APPS = [
     "koepel.core",
     "koepel.registry",
     "koepel.accounts",
+    "koepel.search",
     "koepel.meetings",
     "koepel.advocacy",
+    "koepel.library",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +165,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploaded documents: outside MEDIA_ROOT and never served by URL, only through the
+# visibility check of the download view.
+KOEPEL_PRIVATE_ROOT = Path(os.environ.get("KOEPEL_PRIVATE_ROOT") or DATA_DIR / "private")
+# Files up to this size have their text read while the upload waits; larger ones by the task
+# worker that `koepel serve` starts beside the web server.
+KOEPEL_INLINE_EXTRACTION_BYTES = env_int("KOEPEL_INLINE_EXTRACTION_KB", 2048) * 1024
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

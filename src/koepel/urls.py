@@ -11,8 +11,10 @@ urlpatterns = [
     path("", include("koepel.core.urls")),
     path("", include("koepel.meetings.urls")),
     path("", include("koepel.advocacy.urls")),
+    path("", include("koepel.library.urls")),
     path("", include("koepel.registry.urls")),
     path("", include("koepel.accounts.urls")),
+    path("", include("koepel.search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import format_partial_date, normalise, precision_field
+from koepel.core.storage import private_storage
 from koepel.core.visibility import Visibility, visibility_field
 from koepel.registry.models import Body, Municipality, Organisation, Person
 
@@ -177,7 +178,9 @@ class LobbyAction(DatedMixin):
     people = models.ManyToManyField(
         Person, blank=True, related_name="lobby_actions", verbose_name=_("people behind it")
     )
-    document = models.FileField(_("document sent"), upload_to=action_upload_to, blank=True)
+    document = models.FileField(
+        _("document sent"), upload_to=action_upload_to, blank=True, storage=private_storage
+    )
     document_url = models.URLField(_("link to the document"), blank=True, max_length=500)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.DRAFT)
     adopted_by = models.ForeignKey(
@@ -205,6 +208,9 @@ class LobbyAction(DatedMixin):
 
     def get_absolute_url(self) -> str:
         return reverse("advocacy:action", args=[self.pk])
+
+    def get_document_url(self) -> str:
+        return reverse("advocacy:document", args=[self.pk])
 
 
 class ConsultationAnswer(models.TextChoices):

@@ -30,6 +30,7 @@ from koepel.advocacy.models import (
 from koepel.core.errors import EditConflict
 from koepel.registry.models import Body, Municipality, Person, Role
 from koepel.registry.selectors import member_municipalities
+from koepel.search import index
 
 
 def _require_bodies(actor: Any, bodies: Iterable[Body]) -> list[Body]:
@@ -78,6 +79,7 @@ def dossier_create(*, actor: Any, bodies: Iterable[Body], **fields: Any) -> Doss
     dossier.save()
     dossier.bodies.set(bodies)
     _set_relations(dossier, relations)
+    index.update(dossier)
     return dossier
 
 
@@ -97,6 +99,7 @@ def dossier_update(*, actor: Any, dossier: Dossier, version: int, **fields: Any)
             _require_bodies(actor, new)
         dossier.bodies.set(list(bodies))
     _set_relations(dossier, relations)
+    index.update(dossier)
     return dossier
 
 
@@ -158,6 +161,7 @@ def dossier_set_outcome(
         version=F("version") + 1,
     )
     dossier.version += 1
+    index.update(dossier)
     return change
 
 
@@ -173,6 +177,7 @@ def action_create(*, actor: Any, bodies: Iterable[Body], **fields: Any) -> Lobby
         _attach(action, document)
     action.bodies.set(bodies)
     _set_relations(action, relations)
+    index.update(action)
     return action
 
 
@@ -204,6 +209,7 @@ def action_update(*, actor: Any, action: LobbyAction, version: int, **fields: An
             _require_bodies(actor, new)
         action.bodies.set(list(bodies))
     _set_relations(action, relations)
+    index.update(action)
     return action
 
 
@@ -227,6 +233,7 @@ def consultation_open(*, actor: Any, action: LobbyAction) -> LobbyAction:
         raise ValidationError(_("Only a draft can be put to the member cities."))
     LobbyAction.objects.filter(pk=action.pk).update(stage=Stage.CONSULTATION)
     action.stage = Stage.CONSULTATION
+    index.update(action)
     transaction.on_commit(partial(_mail_consultation, action.pk, reminder=False))
     return action
 
@@ -306,6 +313,7 @@ def action_adopt(*, actor: Any, action: LobbyAction, body: Body, date: dt.date) 
         stage=Stage.ADOPTED, adopted_by=body, adopted_on=date, version=F("version") + 1
     )
     action.refresh_from_db()
+    index.update(action)
     return action
 
 
@@ -318,6 +326,7 @@ def action_send(*, actor: Any, action: LobbyAction, date: dt.date) -> LobbyActio
         stage=Stage.SENT, date=date, date_precision="day", version=F("version") + 1
     )
     action.refresh_from_db()
+    index.update(action)
     return action
 
 
@@ -331,6 +340,7 @@ def milestone_create(
     milestone.save()
     milestone.bodies.set(bodies)
     milestone.dossiers.set(list(dossiers))
+    index.update(milestone)
     return milestone
 
 
@@ -349,10 +359,12 @@ def record_save(*, actor: Any, record: Dossier | LobbyAction | Milestone) -> Any
         _save_versioned(record, record.version, fields)
     else:
         record.save()
+    index.update(record)
     return record
 
 
 @transaction.atomic
 def record_delete(*, actor: Any, record: Dossier | LobbyAction | Milestone) -> None:
     _require_edit(actor, record)
+    index.remove(record)
     record.delete()

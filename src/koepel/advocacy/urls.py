@@ -12,6 +12,7 @@ urlpatterns = [
     path("lobby/acties/nieuw/", views.action_create, name="action-create"),
     path("lobby/acties/<int:pk>/", views.action_page, name="action"),
     path("lobby/acties/<int:pk>/wijzigen/", views.action_edit, name="action-edit"),
+    path("lobby/acties/<int:pk>/document/", views.document, name="document"),
     path("lobby/acties/<int:pk>/raadplegen/", views.consultation_open, name="consult"),
     path("lobby/acties/<int:pk>/herinneren/", views.consultation_remind, name="remind"),
     path("lobby/acties/<int:pk>/reactie/", views.consultation_answer, name="answer"),

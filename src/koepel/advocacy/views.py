@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from koepel.advocacy.forms import (
     SendForm,
 )
 from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
+from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.registry.models import Body, Municipality, Person
 
@@ -409,6 +410,13 @@ def action_send(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Give the date it was sent."))
     return redirect(action)
+
+
+def document(request: HttpRequest, pk: int) -> FileResponse:
+    action = _step(request, pk)
+    if not action.document:
+        raise Http404
+    return attachment_response(action.document, (action.document.name or "").rsplit("/", 1)[-1])
 
 
 def year_results(request: HttpRequest, year: int) -> HttpResponse:

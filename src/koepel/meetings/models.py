@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import Precision, format_partial_date, normalise, precision_field
+from koepel.core.storage import private_storage
 from koepel.core.visibility import visibility_field
 from koepel.registry.models import Body, Organisation, Person
 
@@ -233,7 +234,9 @@ class AgendaItem(models.Model):
         blank=True,
         help_text=_("For parallel sessions: which session this item belongs to."),
     )
-    attachment = models.FileField(_("attachment"), upload_to=agenda_upload_to, blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=agenda_upload_to, blank=True, storage=private_storage
+    )
 
     class Meta:
         verbose_name = _("agenda item")
@@ -242,6 +245,9 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_attachment_url(self) -> str:
+        return reverse("meetings:attachment", args=[self.meeting_id, self.pk])
 
 
 class Answer(models.TextChoices):

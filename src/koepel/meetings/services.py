@@ -34,6 +34,7 @@ from koepel.meetings.models import (
 )
 from koepel.meetings.notifications import send_meeting_mail
 from koepel.registry.models import Body, Organisation, Person, Role
+from koepel.search import index
 
 MINUTES_TAGS = {
     "p",
@@ -131,6 +132,7 @@ def meeting_plan(
             raise
         raise DuplicateSubmission(existing) from error
     meeting.bodies.set(bodies)
+    index.update(meeting)
     return meeting
 
 
@@ -153,6 +155,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any)
                     _("You may not plan meetings for %(body)s.") % {"body": body}
                 )
         meeting.bodies.set(bodies)
+    index.update(meeting)
     if changed & NOTIFY_ON and meeting.status == Status.PLANNED:
         people = _invitees(meeting)
         transaction.on_commit(partial(send_meeting_mail, "change", meeting, people))
@@ -184,6 +187,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
     meeting.status = Status.CANCELLED
     _bump(meeting, "version", version)
+    index.update(meeting)
     people = _invitees(meeting)
     transaction.on_commit(partial(send_meeting_mail, "cancellation", meeting, people))
     return meeting
@@ -217,6 +221,7 @@ def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) ->
         if person.pk not in already
     ]
     new_people = [invitation.person for invitation in invitations]
+    index.update(meeting)  # the invited people may see a restricted meeting
     transaction.on_commit(partial(send_meeting_mail, "invitation", meeting, new_people))
     return invitations
 
@@ -247,6 +252,7 @@ def minutes_save(*, actor: Any, meeting: Meeting, minutes: str, version: int) ->
     _require_edit(actor, meeting)
     meeting.minutes = sanitise(minutes)
     _bump(meeting, "minutes_version", version)
+    index.update(meeting)
     return meeting
 
 
@@ -262,6 +268,7 @@ def meeting_close(*, actor: Any, meeting: Meeting, present: Iterable[int]) -> Me
         invitation.save(update_fields=["present"])
     Meeting.objects.filter(pk=meeting.pk).update(status=Status.HELD, version=F("version") + 1)
     meeting.refresh_from_db()
+    index.update(meeting)
     return meeting
 
 
@@ -340,6 +347,7 @@ def agenda_item_add(
     if attachment is not None:
         item.attachment.save(attachment.name or "bijlage", attachment, save=False)
     item.save()
+    index.update(meeting)
     return item
 
 
@@ -382,10 +390,12 @@ def meeting_save(*, actor: Any, meeting: Meeting) -> Meeting:
     if meeting.pk is None:
         meeting.full_clean(exclude=["bodies"])
         meeting.save()
+        index.update(meeting)
         return meeting
     _require_edit(actor, meeting)
     meeting.full_clean(exclude=["bodies"])
     _bump(meeting, "version", meeting.version)
+    index.update(meeting)
     return meeting
 
 
@@ -397,10 +407,12 @@ def meeting_part_save(
     _require_edit(actor, record.meeting)
     record.full_clean()
     record.save()
+    index.update(record.meeting)
     return record
 
 
 @transaction.atomic
 def meeting_delete(*, actor: Any, meeting: Meeting) -> None:
     _require_edit(actor, meeting)
+    index.remove(meeting)
     meeting.delete()

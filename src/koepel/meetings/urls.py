@@ -22,6 +22,11 @@ urlpatterns = [
     path("bijeenkomsten/<int:pk>/verslag/", views.minutes_edit, name="minutes"),
     path("bijeenkomsten/<int:pk>/agenda/", views.agenda_item_add, name="agenda-item"),
     path("bijeenkomsten/<int:pk>/gasten/", views.guest_add, name="guest"),
+    path(
+        "bijeenkomsten/<int:pk>/agenda/<int:item>/bijlage/",
+        views.attachment,
+        name="attachment",
+    ),
     path("bijeenkomsten/<int:pk>/besluiten/", views.decision_add, name="decision"),
     path("bijeenkomsten/<int:pk>/acties/", views.action_add, name="action"),
     path("bijeenkomsten/<int:pk>/afsluiten/", views.meeting_close, name="close"),

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from koepel.accounts.access import can_edit, can_edit_body, viewer_for, visible
+from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.meetings import selectors, services
 from koepel.meetings.forms import (
@@ -447,6 +448,14 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The meeting has been closed."))
         return redirect(meeting)
     return TemplateResponse(request, "meetings/close.html", {"meeting": meeting})
+
+
+def attachment(request: HttpRequest, pk: int, item: int) -> FileResponse:
+    meeting = _meeting_or_404(request, pk)
+    found = next((i for i in meeting.agenda_items.all() if i.pk == item and i.attachment), None)
+    if found is None:
+        raise Http404
+    return attachment_response(found.attachment, (found.attachment.name or "").rsplit("/", 1)[-1])
 
 
 def body_feed(request: HttpRequest, slug: str) -> HttpResponse:

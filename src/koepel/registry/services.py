@@ -18,6 +18,7 @@ from koepel.registry.models import (
     Population,
     Role,
 )
+from koepel.search import index
 
 M = TypeVar("M", bound=models.Model)
 
@@ -35,7 +36,9 @@ def network_save(*, network: Network) -> Network:
 
 @transaction.atomic
 def municipality_save(*, municipality: Municipality) -> Municipality:
-    return _validated_save(municipality)
+    municipality = _validated_save(municipality)
+    index.update(municipality)
+    return municipality
 
 
 @transaction.atomic
@@ -63,22 +66,30 @@ def membership_save(*, membership: Membership) -> Membership:
 
 @transaction.atomic
 def organisation_save(*, organisation: Organisation) -> Organisation:
-    return _validated_save(organisation)
+    organisation = _validated_save(organisation)
+    index.update(organisation)
+    return organisation
 
 
 @transaction.atomic
 def person_save(*, person: Person) -> Person:
-    return _validated_save(person)
+    person = _validated_save(person)
+    index.update(person)
+    return person
 
 
 @transaction.atomic
 def body_save(*, body: Body) -> Body:
-    return _validated_save(body)
+    body = _validated_save(body)
+    index.update(body)
+    return body
 
 
 @transaction.atomic
 def role_save(*, role: Role) -> Role:
-    return _validated_save(role)
+    role = _validated_save(role)
+    index.update(role.body)  # the people named on the body
+    return role
 
 
 @transaction.atomic
@@ -89,4 +100,7 @@ def participation_save(*, participation: Participation) -> Participation:
 @transaction.atomic
 def record_delete(*, record: models.Model) -> None:
     """Delete a registry record. Protected references (a person still in a role) refuse."""
+    index.remove(record)
     record.delete()
+    if isinstance(record, Role):
+        index.update(record.body)  # the people named on the body

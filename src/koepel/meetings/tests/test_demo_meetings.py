@@ -107,14 +107,14 @@ def only(meetings: list[Meeting]) -> Meeting:
 
 @pytest.mark.parametrize("slug", sorted(DATES_AS_GIVEN))
 def test_every_meeting_carries_only_the_date_precision_the_report_gives(
-    demo: None, slug: str
+    shared_demo: None, slug: str
 ) -> None:
     dates = [as_given(meeting) for meeting in year_of(slug).meetings]
 
     assert sorted(dates) == sorted(DATES_AS_GIVEN[slug])
 
 
-def test_only_the_bodies_the_report_gives_meetings_for_have_meetings(demo: None) -> None:
+def test_only_the_bodies_the_report_gives_meetings_for_have_meetings(shared_demo: None) -> None:
     bodies = set(Meeting.objects.values_list("bodies__slug", flat=True))
 
     assert bodies == set(DATES_AS_GIVEN)
@@ -124,7 +124,7 @@ def test_only_the_bodies_the_report_gives_meetings_for_have_meetings(demo: None)
 
 @pytest.mark.parametrize("slug", sorted(COUNTS))
 def test_each_body_met_as_often_at_each_level_and_in_each_format_as_the_report_says(
-    demo: None, slug: str
+    shared_demo: None, slug: str
 ) -> None:
     count, by_level, by_format = COUNTS[slug]
     year = year_of(slug)
@@ -134,7 +134,7 @@ def test_each_body_met_as_often_at_each_level_and_in_each_format_as_the_report_s
     assert dict(year.by_format) == by_format
 
 
-def test_sterke_keten_administrators_met_eight_times_all_online(demo: None) -> None:
+def test_sterke_keten_administrators_met_eight_times_all_online(shared_demo: None) -> None:
     administrative = meetings_of("sterke-keten", level="bestuurlijk")
 
     assert len(administrative) == 8
@@ -142,7 +142,7 @@ def test_sterke_keten_administrators_met_eight_times_all_online(demo: None) -> N
 
 
 def test_sterke_keten_administrators_met_in_the_months_the_report_names_and_twice_in_2021(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     administrative = meetings_of("sterke-keten", level="bestuurlijk")
 
@@ -159,7 +159,7 @@ def test_sterke_keten_administrators_met_in_the_months_the_report_names_and_twic
 
 
 def test_sterke_keten_spoke_with_uwv_in_march_and_december_and_with_koolmees_at_breakfast(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     by_month = {
         meeting.date.month: meeting
@@ -174,7 +174,7 @@ def test_sterke_keten_spoke_with_uwv_in_march_and_december_and_with_koolmees_at_
 
 
 def test_sterke_keten_officials_met_eight_times_each_preparing_one_administrators_meeting(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     official = meetings_of("sterke-keten", level="ambtelijk")
     administrative = meetings_of("sterke-keten", level="bestuurlijk")
@@ -185,7 +185,7 @@ def test_sterke_keten_officials_met_eight_times_each_preparing_one_administrator
 
 
 def test_pijler_sociaal_held_three_netwerkdagen_with_the_guests_the_report_names(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     days = {m.date.month: m for m in meetings_of("pijler-sociaal", kind="netwerkdag")}
 
@@ -202,7 +202,7 @@ def test_pijler_sociaal_held_three_netwerkdagen_with_the_guests_the_report_names
 
 
 def test_the_may_netwerkdag_holds_the_sessions_of_wonen_welzijn_zorg_and_of_the_joint_groups(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     may = only(meetings_of("pijler-sociaal", kind="netwerkdag", month=5))
     sessions = {frozenset(s.bodies.values_list("slug", flat=True)) for s in may.sessions.all()}
@@ -214,7 +214,7 @@ def test_the_may_netwerkdag_holds_the_sessions_of_wonen_welzijn_zorg_and_of_the_
 
 
 def test_wonen_welzijn_zorg_held_two_officials_meetings_and_two_netwerkdag_sessions(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     official = meetings_of("wonen-welzijn-zorg", level="ambtelijk")
     sessions = [
@@ -227,22 +227,22 @@ def test_wonen_welzijn_zorg_held_two_officials_meetings_and_two_netwerkdag_sessi
 
 
 def test_pijler_economie_en_werk_met_six_times_officially_and_three_times_administratively_online(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     assert len(meetings_of("pijler-economie-werk", level="ambtelijk", format="online")) == 6
     assert len(meetings_of("pijler-economie-werk", level="bestuurlijk", format="online")) == 3
 
 
-def test_kernteam_impact_ondernemen_met_four_times_online(demo: None) -> None:
+def test_kernteam_impact_ondernemen_met_four_times_online(shared_demo: None) -> None:
     assert len(meetings_of("kernteam-impact-ondernemen", format="online")) == 4
 
 
-def test_the_veiligheid_mayors_met_three_times_online(demo: None) -> None:
+def test_the_veiligheid_mayors_met_three_times_online(shared_demo: None) -> None:
     assert len(meetings_of("veiligheid", level="bestuurlijk", format="online")) == 3
 
 
 def test_building_back_better_was_held_on_13_october_2021_hybrid_with_regional_hubs(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     congress = only(meetings_of("impact-ondernemen", kind="congres"))
 
@@ -255,7 +255,7 @@ def test_building_back_better_was_held_on_13_october_2021_hybrid_with_regional_h
 
 @pytest.mark.parametrize("title", sorted(JOINT))
 def test_a_joint_session_is_one_meeting_with_all_its_organising_bodies(
-    demo: None, title: str
+    shared_demo: None, title: str
 ) -> None:
     meeting = only([m for m in meeting_list(SYSTEM, year=2021) if m.title == title])
 
@@ -265,7 +265,7 @@ def test_a_joint_session_is_one_meeting_with_all_its_organising_bodies(
 
 
 def test_een_thuis_voor_iedereen_was_held_in_the_autumn_with_ter_haar_mutluer_and_wever(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     meeting = only([m for m in meetings_of("woningmarkt") if "Een thuis voor iedereen" in m.title])
 
@@ -274,7 +274,7 @@ def test_een_thuis_voor_iedereen_was_held_in_the_autumn_with_ter_haar_mutluer_an
     assert guest_names(meeting) == {"Bernard ter Haar", "Mutluer", "Wever"}
 
 
-def test_the_design_session_is_dated_14_june_2021_to_the_day_and_was_online(demo: None) -> None:
+def test_the_design_session_is_dated_14_june_2021_to_the_day_and_was_online(shared_demo: None) -> None:
     session = only(meetings_of("democratische-vernieuwing", kind="ontwerpsessie"))
 
     assert session.date == dt.date(2021, 6, 14)
@@ -284,7 +284,7 @@ def test_the_design_session_is_dated_14_june_2021_to_the_day_and_was_online(demo
 
 
 def test_pijler_fysiek_met_online_with_veldhuis_and_the_pbl_and_travelled_to_groningen(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     meetings = meetings_of("pijler-fysiek")
     guests = {name for meeting in meetings for name in guest_names(meeting)}
@@ -297,17 +297,17 @@ def test_pijler_fysiek_met_online_with_veldhuis_and_the_pbl_and_travelled_to_gro
 
 
 def test_duurzaamheid_held_knowledge_meetings_with_the_deltacommissaris_and_ringelberg(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     guests = {name for meeting in meetings_of("duurzaamheid") for name in guest_names(meeting)}
 
     assert guests == {"Deltacommissaris", "Sven Ringelberg"}
 
 
-def test_the_round_table_in_parliament_is_not_recorded_as_a_meeting(demo: None) -> None:
+def test_the_round_table_in_parliament_is_not_recorded_as_a_meeting(shared_demo: None) -> None:
     assert not meeting_list(SYSTEM, kind="rondetafelgesprek", year=2021).exists()
 
 
-def test_every_demo_meeting_was_held_and_is_public(demo: None) -> None:
+def test_every_demo_meeting_was_held_and_is_public(shared_demo: None) -> None:
     assert set(Meeting.objects.values_list("status", flat=True)) == {"gehouden"}
     assert set(Meeting.objects.values_list("visibility", flat=True)) == {"public"}

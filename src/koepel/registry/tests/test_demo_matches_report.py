@@ -242,27 +242,27 @@ def demo(db: None) -> None:
     call_command("demo", stdout=io.StringIO())
 
 
-def test_every_person_in_the_demo_is_named_in_the_report(report: str, demo: None) -> None:
+def test_every_person_in_the_demo_is_named_in_the_report(report: str, shared_demo: None) -> None:
     people = [(p.name, forms(p.name)) for p in Person.objects.all()]
 
     assert people
     assert missing_from_report(people, report) == []
 
 
-def test_every_body_in_the_demo_is_named_in_the_report(report: str, demo: None) -> None:
+def test_every_body_in_the_demo_is_named_in_the_report(report: str, shared_demo: None) -> None:
     bodies = [(b.name, forms(b.name)) for b in Body.objects.all()]
 
     assert bodies
     assert missing_from_report(bodies, report) == []
 
 
-def test_every_municipality_in_the_demo_is_named_in_the_report(report: str, demo: None) -> None:
+def test_every_municipality_in_the_demo_is_named_in_the_report(report: str, shared_demo: None) -> None:
     municipalities = [(m.name, forms(m.name)) for m in Municipality.objects.all()]
 
     assert missing_from_report(municipalities, report) == []
 
 
-def test_every_organisation_in_the_demo_is_named_in_the_report(report: str, demo: None) -> None:
+def test_every_organisation_in_the_demo_is_named_in_the_report(report: str, shared_demo: None) -> None:
     organisations = [(o.name, forms(o.name, o.abbreviation)) for o in Organisation.objects.all()]
 
     assert organisations
@@ -277,28 +277,28 @@ def test_the_report_text_is_read_as_a_reader_would(report: str) -> None:
     assert not occurs(normalise("Apel-"), report)
 
 
-def test_every_body_the_report_names_is_in_the_demo(report: str, demo: None) -> None:
+def test_every_body_the_report_names_is_in_the_demo(report: str, shared_demo: None) -> None:
     known = set().union(*(forms(b.name) for b in Body.objects.all()))
 
     assert all(occurs(normalise(name), report) for name in REPORT_BODIES)
     assert [name for name in REPORT_BODIES if normalise(name) not in known] == []
 
 
-def test_every_person_the_report_names_is_in_the_demo(report: str, demo: None) -> None:
+def test_every_person_the_report_names_is_in_the_demo(report: str, shared_demo: None) -> None:
     known = set().union(*(forms(p.name) for p in Person.objects.all()))
 
     assert all(occurs(normalise(name), report) for name in REPORT_PEOPLE)
     assert [name for name in REPORT_PEOPLE if normalise(name) not in known] == []
 
 
-def test_every_organisation_the_report_names_is_in_the_demo(report: str, demo: None) -> None:
+def test_every_organisation_the_report_names_is_in_the_demo(report: str, shared_demo: None) -> None:
     known = set().union(*(forms(o.name, o.abbreviation) for o in Organisation.objects.all()))
 
     assert all(occurs(normalise(name), report) for name in REPORT_ORGANISATIONS)
     assert [name for name in REPORT_ORGANISATIONS if normalise(name) not in known] == []
 
 
-def test_the_forty_member_cities_lie_in_their_provinces(demo: None) -> None:
+def test_the_forty_member_cities_lie_in_their_provinces(shared_demo: None) -> None:
     with CSV_PATH.open(encoding="utf-8", newline="") as handle:
         provinces = {row["name"]: row["province"] for row in csv.DictReader(handle)}
     recorded = {m.name: m.get_province_display() for m in Municipality.objects.all()}
@@ -307,7 +307,7 @@ def test_the_forty_member_cities_lie_in_their_provinces(demo: None) -> None:
     assert recorded == provinces
 
 
-def test_pijler_fysiek_changed_chair_in_september_2021(demo: None) -> None:
+def test_pijler_fysiek_changed_chair_in_september_2021(shared_demo: None) -> None:
     chairs = Role.objects.filter(body__slug="pijler-fysiek", function="voorzitter")
     outgoing = chairs.get(person__name="Harriët Tiemens")
     incoming = chairs.get(person__name="Maaike Veeningen")
@@ -326,7 +326,7 @@ def test_pijler_fysiek_changed_chair_in_september_2021(demo: None) -> None:
 
 
 def test_city_deal_impact_ondernemen_has_the_eight_cities_with_apeldoorn_in_the_chair(
-    demo: None,
+    shared_demo: None,
 ) -> None:
     deal = Body.objects.get(name="City Deal Impact Ondernemen")
     participations = deal.participations.select_related("municipality")
@@ -336,7 +336,7 @@ def test_city_deal_impact_ondernemen_has_the_eight_cities_with_apeldoorn_in_the_
     assert participations.get(function="voorzitter").municipality.name == "Apeldoorn"
 
 
-def test_the_vng_taskforce_counts_thirteen_of_whom_eight_from_the_network(demo: None) -> None:
+def test_the_vng_taskforce_counts_thirteen_of_whom_eight_from_the_network(shared_demo: None) -> None:
     taskforce = Body.objects.get(slug="taskforce-economisch-herstel")
 
     assert taskforce.owner.abbreviation == "VNG"

@@ -23,7 +23,7 @@ def _cities() -> dict[str, str]:
         return {row["name"]: row["province"] for row in csv.DictReader(handle)}
 
 
-def test_the_cities_page_lists_the_forty_with_their_provinces(demo: None, client: Client) -> None:
+def test_the_cities_page_lists_the_forty_with_their_provinces(shared_demo: None, client: Client) -> None:
     page = _page(client, reverse("registry:municipalities") + "?jaar=2021")
 
     rows = {
@@ -38,7 +38,7 @@ def test_the_cities_page_lists_the_forty_with_their_provinces(demo: None, client
 
 
 def test_the_pillar_fysiek_page_shows_its_chair_changing_hands_in_september_2021(
-    demo: None, client: Client
+    shared_demo: None, client: Client
 ) -> None:
     page = _page(client, reverse("registry:body", args=["pijler-fysiek"]))
 
@@ -52,7 +52,7 @@ def test_the_pillar_fysiek_page_shows_its_chair_changing_hands_in_september_2021
 
 
 def test_the_representation_map_lists_the_networks_people_in_external_bodies(
-    demo: None, client: Client
+    shared_demo: None, client: Client
 ) -> None:
     text = _page(client, reverse("registry:representation")).get_text(" ", strip=True)
 
@@ -67,7 +67,7 @@ def test_the_representation_map_lists_the_networks_people_in_external_bodies(
 
 
 def test_a_city_page_shows_its_people_and_the_bodies_it_takes_part_in(
-    demo: None, client: Client
+    shared_demo: None, client: Client
 ) -> None:
     text = _page(client, reverse("registry:municipality", args=["GM0200"])).get_text(
         " ", strip=True
@@ -79,7 +79,7 @@ def test_a_city_page_shows_its_people_and_the_bodies_it_takes_part_in(
 
 
 def test_the_home_page_shows_the_pillars_with_their_theme_groups(
-    demo: None, client: Client
+    shared_demo: None, client: Client
 ) -> None:
     page = _page(client, reverse("registry:home"))
     tree = page.find(id="bodies-heading").find_parent("section")
@@ -94,7 +94,7 @@ def test_the_home_page_shows_the_pillars_with_their_theme_groups(
     assert "40" in page.find(class_="key-numbers").get_text()
 
 
-def test_organisations_carry_their_tooi_uri(demo: None, client: Client) -> None:
+def test_organisations_carry_their_tooi_uri(shared_demo: None, client: Client) -> None:
     page = _page(client, reverse("registry:organisations"))
     link = page.find("a", string=lambda s: bool(s) and "Binnenlandse Zaken" in s)
     detail = _page(client, link["href"]).get_text(" ", strip=True)

@@ -1,9 +1,13 @@
-"""``koepel serve``: the production WSGI server (gunicorn) with static files by whitenoise."""
+"""``koepel serve``: the production WSGI server (gunicorn, static files by whitenoise) and,
+beside it, the task worker that reads large uploads and renders reports."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Serve Koepel with gunicorn."
+    help = "Serve Koepel with gunicorn and run the task worker beside it."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("KOEPEL_BIND", "127.0.0.1:8000"))
@@ -21,9 +25,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("KOEPEL_THREADS", "4"))
         )
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="Run only the web server (when the task worker runs elsewhere).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        arguments = [
+        web = [
             sys.executable,
             "-m",
             "gunicorn",
@@ -41,7 +50,24 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
+        children = [subprocess.Popen(web)]  # noqa: S603 - this Python, our own arguments
+        if not options["no_task_worker"]:
+            worker = [sys.executable, "-m", "koepel.cli", "db_worker"]
+            children.append(subprocess.Popen(worker))  # noqa: S603 - as above
         self.stdout.write(f"Koepel draait op http://{options['bind']}/ ({settings.DATA_DIR})")
         self.stdout.flush()
-        # Replace this process so that signals reach gunicorn directly.
-        os.execv(sys.executable, arguments)  # noqa: S606 - this Python, arguments from the command line
+
+        def stop(signum: int, frame: object) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        # When one of the two stops, stop the other: a half-running Koepel is worse than none.
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        stop(signal.SIGTERM, None)
+        for child in children:
+            child.wait(timeout=30)
+        sys.exit(max(child.returncode or 0 for child in children))

@@ -1,0 +1,87 @@
+"""How the lobby goes into the search index: dossiers (title, goal, evidence), lobby actions
+(title, summary, to whom) and milestones, each with its visibility, bodies and people."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from koepel.advocacy.models import Dossier, LobbyAction, Milestone
+from koepel.core.visibility import Visibility
+from koepel.registry.models import Body
+from koepel.search import index
+from koepel.search.trails import bodies_trail
+
+
+def dossier_entry(dossier: Dossier) -> index.Entry:
+    bodies = list(dossier.bodies.all())
+    return index.Entry(
+        kind="lobbydossier",
+        title=dossier.title,
+        text="\n".join(part for part in [dossier.goal, dossier.evidence] if part),
+        url=dossier.get_absolute_url(),
+        visibility=dossier.visibility,
+        bodies=tuple(body.pk for body in bodies),
+        people=tuple(person.pk for person in dossier.people.all()),
+        trail=bodies_trail(bodies),
+        year=dossier.status_date.year if dossier.status_date else None,
+    )
+
+
+def action_entry(action: LobbyAction) -> index.Entry:
+    bodies = list(action.bodies.all())
+    addressees = [str(organisation) for organisation in action.addressees.all()]
+    # The trail names the action's dossiers only where everyone may see them.
+    dossiers = [d.title for d in action.dossiers.all() if d.visibility == Visibility.PUBLIC]
+    parts = [action.get_kind_display(), *addressees, action.addressee_note, action.summary]
+    return index.Entry(
+        kind="lobbyactie",
+        title=action.title,
+        text="\n".join(part for part in parts if part),
+        url=action.get_absolute_url(),
+        visibility=action.visibility,
+        bodies=tuple(body.pk for body in bodies),
+        people=tuple(person.pk for person in action.people.all()),
+        trail=", ".join(sorted(dossiers)) or bodies_trail(bodies),
+        year=action.date.year,
+    )
+
+
+def milestone_entry(milestone: Milestone) -> index.Entry:
+    bodies = list(milestone.bodies.all())
+    return index.Entry(
+        kind="mijlpaal",
+        title=milestone.title,
+        text=milestone.description,
+        url=_milestone_url(milestone),
+        visibility=milestone.visibility,
+        bodies=tuple(body.pk for body in bodies),
+        trail=bodies_trail(bodies),
+        year=milestone.date.year,
+    )
+
+
+def _milestone_url(milestone: Milestone) -> str:
+    # A milestone has no page of its own; it is shown in the lobby timeline of its year.
+    return reverse("advocacy:timeline", args=[milestone.date.year])
+
+
+def _bodies() -> Prefetch[str, QuerySet[Body], str]:
+    return Prefetch("bodies", queryset=Body.objects.select_related("parent__parent__parent"))
+
+
+def _dossiers() -> QuerySet[Dossier]:
+    return Dossier.objects.prefetch_related(_bodies(), "people")
+
+
+def _actions() -> QuerySet[LobbyAction]:
+    return LobbyAction.objects.prefetch_related(_bodies(), "people", "addressees", "dossiers")
+
+
+def _milestones() -> QuerySet[Milestone]:
+    return Milestone.objects.prefetch_related(_bodies())
+
+
+index.register(Dossier, dossier_entry, _dossiers)
+index.register(LobbyAction, action_entry, _actions)
+index.register(Milestone, milestone_entry, _milestones)

@@ -1,0 +1,185 @@
+"""The knowledge base: documents with their versions, their text, and their sections."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from koepel.advocacy.models import Dossier
+from koepel.core.dates import format_partial_date, precision_field
+from koepel.core.storage import private_storage
+from koepel.core.visibility import visibility_field
+from koepel.meetings.models import Meeting
+from koepel.registry.models import Body, Municipality, Organisation, Person
+
+
+class DocumentKind(models.TextChoices):
+    REPORT = "rapport", _("report")
+    WHITE_PAPER = "white_paper", _("white paper")
+    LETTER = "brief", _("letter")
+    POSITION_PAPER = "position_paper", _("position paper")
+    PROPOSITION = "propositie", _("proposition")
+    BOOK = "boek", _("book")
+    MINUTES = "notulen", _("minutes")
+    AGENDA = "agenda", _("agenda")
+    ANNUAL_REPORT = "jaarverslag", _("annual report")
+    PRESENTATION = "presentatie", _("presentation")
+    OTHER = "overig", _("other")
+
+
+class WooCategory(models.TextChoices):
+    """Information categories of the Wet open overheid (value list scw_woo_informatiecategorieen)."""
+
+    ANNUAL_PLAN_OR_REPORT = "c_c6cd1213", _("annual plan or annual report")
+    MEETING_DOCUMENT = "c_db4862c3", _("meeting document of a decentralised government")
+    AGENDA_OR_DECISIONS = "c_3a248e3a", _("agenda or decision list of an executive board")
+    ADVICE = "c_99a836c7", _("advice")
+    RESEARCH_REPORT = "c_fdaee95e", _("research report")
+    COVENANT = "c_8fc2335c", _("covenant")
+    ORGANISATION = "c_40a05794", _("organisation and working method")
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+
+
+class Document(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=90, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = precision_field(_("date precision"))
+    summary = models.TextField(_("summary"), blank=True)
+    author_people = models.ManyToManyField(
+        Person, blank=True, related_name="documents", verbose_name=_("authors (people)")
+    )
+    author_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="authored_documents",
+        verbose_name=_("authors (organisations)"),
+    )
+    publisher = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="published_documents",
+        verbose_name=_("publisher"),
+    )
+    bodies = models.ManyToManyField(
+        Body, blank=True, related_name="documents", verbose_name=_("bodies")
+    )
+    meetings = models.ManyToManyField(
+        Meeting, blank=True, related_name="documents", verbose_name=_("meetings")
+    )
+    dossiers = models.ManyToManyField(
+        Dossier, blank=True, related_name="documents", verbose_name=_("lobby dossiers")
+    )
+    woo_category = models.CharField(
+        _("Woo information category"), max_length=12, choices=WooCategory.choices, blank=True
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+    visibility = visibility_field()
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    access_bodies = "bodies"
+    access_people = "author_people"
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering: ClassVar = ["-date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:document", args=[self.slug])
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+class Extraction(models.TextChoices):
+    PENDING = "wachtend", _("waiting")
+    DONE = "klaar", _("done")
+    FAILED = "mislukt", _("could not be read")
+
+
+def file_upload_to(version: DocumentFile, filename: str) -> str:
+    return f"documents/{version.document_id}/{version.number}/{filename}"
+
+
+class DocumentFile(models.Model):
+    """One version of a document's file. Every version is kept; the latest is shown."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="files")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(
+        _("file"), upload_to=file_upload_to, storage=private_storage, max_length=300
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField(_("text"), blank=True)
+    extraction = models.CharField(
+        _("text extraction"), max_length=8, choices=Extraction.choices, default=Extraction.PENDING
+    )
+    extraction_error = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file version")
+        verbose_name_plural = _("file versions")
+        ordering: ClassVar = ["document", "-number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["document", "number"], name="one_file_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:download", args=[self.document.slug, self.number])
+
+
+class Section(models.Model):
+    """A part of a document under one heading, indexed on its own for search."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    title = models.CharField(_("title"), max_length=300)
+    trail = models.CharField(_("trail"), max_length=600)
+    text = models.TextField(_("text"), blank=True)
+    municipalities = models.ManyToManyField(Municipality, blank=True, related_name="sections")
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="sections")
+    people = models.ManyToManyField(Person, blank=True, related_name="sections")
+    bodies = models.ManyToManyField(Body, blank=True, related_name="sections")
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering: ClassVar = ["document", "position"]
+
+    def __str__(self) -> str:
+        return self.trail
+
+    def get_absolute_url(self) -> str:
+        return f"{self.document.get_absolute_url()}#sectie-{self.position}"

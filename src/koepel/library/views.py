@@ -1,0 +1,179 @@
+"""Knowledge-base pages. Downloads go through the visibility check: there are no public URLs
+to stored files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from koepel.accounts.access import can_edit, viewer_for, visible
+from koepel.core.downloads import attachment_response
+from koepel.core.errors import EditConflict
+from koepel.library import selectors, services
+from koepel.library.forms import DocumentForm, FilterForm, VersionForm
+from koepel.library.models import Document
+from koepel.registry.models import Body
+
+
+def _editable_bodies(user: Any) -> QuerySet[Body]:
+    viewer = viewer_for(user)
+    bodies = Body.objects.order_by("name")
+    return bodies if viewer.is_office else bodies.filter(pk__in=viewer.secretary_body_ids)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def document_list(request: HttpRequest) -> HttpResponse:
+    bodies = visible(Body.objects.order_by("name"), request.user)
+    form = FilterForm(request.GET or None, bodies=bodies)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {
+            "kind": form.cleaned_data["soort"],
+            "body": form.cleaned_data["gremium"],
+            "year": form.cleaned_data["jaar"],
+        }
+    page = Paginator(selectors.document_list(request.user, **filters), 50).get_page(
+        request.GET.get("pagina")
+    )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    viewer = viewer_for(request.user)
+    return TemplateResponse(
+        request,
+        "library/document_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_upload": viewer.is_office or bool(viewer.secretary_body_ids),
+        },
+    )
+
+
+def document_page(request: HttpRequest, slug: str) -> HttpResponse:
+    document = selectors.document_detail(request.user, slug)
+    if document is None:
+        raise Http404
+    files = list(document.files.all())
+    return TemplateResponse(
+        request,
+        "library/document_detail.html",
+        {
+            "document": document,
+            "latest": files[0] if files else None,
+            "files": files,
+            "can_edit": can_edit(request.user, document),
+        },
+    )
+
+
+@login_required
+def document_create(request: HttpRequest) -> HttpResponse:
+    bodies = _editable_bodies(request.user)
+    if not viewer_for(request.user).is_office and not bodies.exists():
+        raise PermissionDenied
+    form = DocumentForm(
+        request.POST or None, request.FILES or None, bodies=bodies, require_file=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_create(actor=request.user, **form.document_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The document has been added to the knowledge base."))
+            return redirect(document)
+    return TemplateResponse(
+        request,
+        "library/form.html",
+        {"form": form, "title": _("Add a document"), "multipart": True},
+    )
+
+
+def _editable(request: HttpRequest, slug: str) -> Document:
+    document = selectors.visible_documents(request.user).filter(slug=slug).first()
+    if document is None:
+        raise Http404
+    if not can_edit(request.user, document):
+        raise PermissionDenied
+    return document
+
+
+@login_required
+def document_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    document = _editable(request, slug)
+    bodies = _editable_bodies(request.user) | Body.objects.filter(pk__in=document.bodies.all())
+    form = DocumentForm(
+        request.POST or None, bodies=bodies.distinct(), initial=DocumentForm.initial_for(document)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_update(
+                actor=request.user,
+                document=document,
+                version=form.cleaned_data["version"] or 0,
+                **form.document_fields(),
+            )
+        except EditConflict as conflict:
+            data: QueryDict = request.POST.copy()
+            data["version"] = str(conflict.current_version)
+            form = DocumentForm(data, bodies=bodies.distinct())
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The document has been changed."))
+            return redirect(document)
+    return TemplateResponse(
+        request, "library/form.html", {"form": form, "title": document.title, "back": document}
+    )
+
+
+@login_required
+def version_add(request: HttpRequest, slug: str) -> HttpResponse:
+    document = _editable(request, slug)
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_add_file(
+                actor=request.user, document=document, file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The new version has been stored; the old ones are kept."))
+            return redirect(document)
+    return TemplateResponse(
+        request,
+        "library/form.html",
+        {
+            "form": form,
+            "title": _("New version of %(title)s") % {"title": document.title},
+            "back": document,
+            "multipart": True,
+        },
+    )
+
+
+def download(request: HttpRequest, slug: str, number: int) -> FileResponse:
+    version = selectors.file_for_download(request.user, slug, number)
+    if version is None:
+        raise Http404
+    return attachment_response(version.file, version.original_name, version.content_type)

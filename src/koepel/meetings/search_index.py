@@ -1,0 +1,46 @@
+"""How meetings go into the search index: title, topics, agenda and minutes, with the
+visibility, bodies and invited people of the meeting."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from koepel.meetings.models import Meeting
+from koepel.registry.models import Body
+from koepel.search import index
+from koepel.search.text import html_to_text
+from koepel.search.trails import bodies_trail
+
+
+def meeting_entry(meeting: Meeting) -> index.Entry:
+    bodies = list(meeting.bodies.all())
+    parts = [
+        meeting.get_kind_display(),
+        meeting.location,
+        meeting.hubs,
+        meeting.description,
+        *(item.title for item in meeting.agenda_items.all()),
+        html_to_text(meeting.minutes),
+    ]
+    return index.Entry(
+        kind="bijeenkomst",
+        title=meeting.title,
+        text="\n".join(part for part in parts if part),
+        url=meeting.get_absolute_url(),
+        visibility=meeting.visibility,
+        bodies=tuple(body.pk for body in bodies),
+        people=tuple(invitation.person_id for invitation in meeting.invitations.all()),
+        trail=bodies_trail(bodies),
+        year=meeting.date.year,
+    )
+
+
+def _meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.prefetch_related(
+        Prefetch("bodies", queryset=Body.objects.select_related("parent__parent__parent")),
+        "agenda_items",
+        "invitations",
+    )
+
+
+index.register(Meeting, meeting_entry, _meetings)

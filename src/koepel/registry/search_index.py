@@ -1,0 +1,77 @@
+"""How the registry goes into the search index: municipalities, organisations, people and
+bodies. People are found by name, function and affiliation, never by their contact details."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from koepel.registry.models import Body, Municipality, Organisation, Person
+from koepel.search import index
+from koepel.search.trails import SEPARATOR, body_path
+
+
+def municipality_entry(municipality: Municipality) -> index.Entry:
+    return index.Entry(
+        kind="gemeente",
+        title=municipality.name,
+        text=" · ".join(
+            [
+                str(Municipality._meta.verbose_name),
+                municipality.get_province_display(),
+                municipality.cbs_code,
+            ]
+        ),
+        url=municipality.get_absolute_url(),
+        trail=municipality.get_province_display(),
+    )
+
+
+def organisation_entry(organisation: Organisation) -> index.Entry:
+    kind = organisation.get_kind_display()
+    return index.Entry(
+        kind="organisatie",
+        title=organisation.name,
+        text=" · ".join(filter(None, [organisation.abbreviation, kind])),
+        url=organisation.get_absolute_url(),
+        trail=kind[:1].upper() + kind[1:],
+    )
+
+
+def person_entry(person: Person) -> index.Entry:
+    affiliation = str(person.affiliation or "")
+    return index.Entry(
+        kind="persoon",
+        title=person.name,
+        text=" · ".join(filter(None, [person.title, affiliation])),
+        url=person.get_absolute_url(),
+        trail=affiliation,
+    )
+
+
+def body_entry(body: Body) -> index.Entry:
+    owner = str(body.owner) if body.owner_id else ""
+    return index.Entry(
+        kind="gremium",
+        title=body.name,
+        text=" · ".join(filter(None, [body.get_kind_display(), owner, body.description])),
+        url=body.get_absolute_url(),
+        visibility=body.visibility,
+        bodies=(body.pk,),
+        # As the access check names them: everyone who holds or held a role in the body.
+        people=tuple({role.person_id for role in body.roles.all() if role.person_id}),
+        trail=SEPARATOR.join(body_path(body.parent) if body.parent else []),
+    )
+
+
+def _people() -> QuerySet[Person]:
+    return Person.objects.select_related("municipality", "organisation")
+
+
+def _bodies() -> QuerySet[Body]:
+    return Body.objects.select_related("parent__parent__parent", "owner").prefetch_related("roles")
+
+
+index.register(Municipality, municipality_entry)
+index.register(Organisation, organisation_entry)
+index.register(Person, person_entry, _people)
+index.register(Body, body_entry, _bodies)

@@ -1,0 +1,137 @@
+"""A change made through a service is found by the next search, and a change that is rolled
+back never is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from koepel.accounts.access import SYSTEM
+from koepel.advocacy import services as lobby
+from koepel.meetings import services as meetings
+from koepel.registry import services as registry
+from koepel.registry.models import BodyKind, Role
+from koepel.search.tests.conftest import give_role, make_body, make_person, search_page, signed_in
+
+
+def test_a_changed_goal_is_found_by_its_new_words_and_not_its_old_ones(
+    network: dict[str, Any], client: Client
+) -> None:
+    dossier = network["dossier"]
+    lobby.dossier_update(
+        actor=SYSTEM, dossier=dossier, version=dossier.version, goal="Minder zwerfafval in parken."
+    )
+
+    assert search_page(client, "zwerfafval").titles == ["Meer sociale huurwoningen"]
+    assert "Meer sociale huurwoningen" not in search_page(client, "inkomen").titles
+
+
+def test_minutes_are_found_without_their_markup(network: dict[str, Any], client: Client) -> None:
+    meeting = network["public_meeting"]
+    meetings.minutes_save(
+        actor=SYSTEM,
+        meeting=meeting,
+        minutes="<p>Besluit over <strong>deelauto</strong>&#39;s</p><ul><li>parkeer&amp;normen</li></ul>",
+        version=meeting.minutes_version,
+    )
+
+    [hit] = search_page(client, "deelauto").hits
+    assert hit.title == "Themasessie woningbouw"
+    assert "<strong>" not in hit.snippet
+    assert "<mark>deelauto</mark>" in hit.snippet
+    assert search_page(client, "parkeernormen").hits == []  # "&amp;" split the word
+    assert search_page(client, "parkeer normen").titles == ["Themasessie woningbouw"]
+
+
+def test_an_agenda_item_is_found_as_part_of_its_meeting(
+    network: dict[str, Any], client: Client
+) -> None:
+    meetings.agenda_item_add(
+        actor=SYSTEM, meeting=network["public_meeting"], title="Warmtetransitie in de wijk"
+    )
+
+    assert search_page(client, "warmtetransitie").titles == ["Themasessie woningbouw"]
+
+
+def test_a_newly_invited_person_finds_the_restricted_meeting(
+    network: dict[str, Any], client: Client
+) -> None:
+    colleague = network["users"]["colleague"]
+    client.force_login(colleague)
+    assert search_page(client, "grondprijsstrategie").hits == []
+
+    meetings.meeting_invite(
+        actor=SYSTEM, meeting=network["secret_meeting"], people=[colleague.person]
+    )
+
+    assert search_page(client, "grondprijsstrategie").titles == [
+        "Vertrouwelijk overleg grondprijzen"
+    ]
+
+
+def test_a_deleted_meeting_is_gone_with_its_sessions(
+    network: dict[str, Any], client: Client
+) -> None:
+    meeting = network["public_meeting"]
+    session = meetings.meeting_plan(
+        actor=SYSTEM,
+        bodies=[network["group"]],
+        title="Deelsessie woningbouw",
+        kind="themasessie",
+        level="ambtelijk",
+        format="online",
+        date=meeting.date,
+        part_of=meeting,
+        visibility="public",
+    )
+    assert "Deelsessie woningbouw" in search_page(client, "woningbouw").titles
+
+    meetings.meeting_delete(actor=SYSTEM, meeting=meeting)
+
+    titles = search_page(client, "woningbouw").titles
+    assert "Themasessie woningbouw" not in titles
+    assert session.title not in titles
+
+
+def test_a_rolled_back_change_is_never_found(network: dict[str, Any], client: Client) -> None:
+    dossier = network["dossier"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lobby.dossier_update(
+            actor=SYSTEM, dossier=dossier, version=dossier.version, goal="Gratis zonnepanelen."
+        )
+        raise RuntimeError("the rest of the request failed")
+
+    assert search_page(client, "zonnepanelen").hits == []
+    assert search_page(client, "inkomen").titles == ["Meer sociale huurwoningen"]
+
+
+def test_a_renamed_person_is_found_by_the_new_name_only(
+    network: dict[str, Any], client: Client
+) -> None:
+    person = network["named"]
+    person.name = "Nina van Nieuwenhuizen"
+    registry.person_save(person=person)
+
+    assert search_page(client, "Nieuwenhuizen").titles == ["Nina van Nieuwenhuizen"]
+    assert search_page(client, "Genoemd").hits == []
+
+
+def test_a_person_whose_role_ends_no_longer_finds_a_restricted_body(
+    network: dict[str, Any], client: Client
+) -> None:
+    board = make_body(
+        "Stuurgroep Geheim", "stuurgroep", BodyKind.STEERING_GROUP, visibility="restricted"
+    )
+    person = make_person("Rik Rol", "rik")
+    role = give_role(person, board)
+    network["users"]["outsider"].person = person
+    network["users"]["outsider"].save()
+    client = signed_in(client, network, "outsider")
+    assert search_page(client, "stuurgroep").titles == ["Stuurgroep Geheim"]
+
+    registry.record_delete(record=Role.objects.get(pk=role.pk))
+
+    assert search_page(client, "stuurgroep").hits == []

@@ -1,0 +1,69 @@
+"""A restricted meeting and a restricted lobby action are found only by the people named on
+them, the secretary of their body and the office: never by anyone else — not as a hit, not
+in a count, not in a snippet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from koepel.search.tests.conftest import search_page, signed_in
+
+SECRET_TITLES = {"Vertrouwelijk overleg grondprijzen", "Conceptbrief over de erfpachtkorting"}
+SECRET_WORDS = ["grondprijsstrategie", "erfpachtkorting", "grondprijzen", "geheim", "derden"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "colleague"])
+def test_others_do_not_find_the_restricted_meeting_and_action(
+    who: str, network: dict[str, Any], client: Client
+) -> None:
+    client = signed_in(client, network, who)
+
+    # "woningbouw" is in the public records and in the two restricted ones.
+    page = search_page(client, "woningbouw")
+
+    assert sorted(page.titles) == ["Meer sociale huurwoningen", "Themasessie woningbouw"]
+    assert page.total == 2
+    assert page.counts["bijeenkomst"] == 1
+    assert page.counts["lobbyactie"] == 0
+    assert not any(word in page.html for word in SECRET_WORDS)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "colleague"])
+@pytest.mark.parametrize("word", SECRET_WORDS)
+def test_words_only_in_restricted_records_find_nothing_for_others(
+    who: str, word: str, network: dict[str, Any], client: Client
+) -> None:
+    client = signed_in(client, network, who)
+    page = search_page(client, word)
+
+    assert page.hits == []
+    assert set(page.counts.values()) == {0}
+    # The word is on the page only where the query is shown back, as a made-up word would be.
+    echoes = search_page(client, "xyzzy").html.count("xyzzy")
+    assert page.html.count(word) == echoes
+
+
+@pytest.mark.parametrize("who", ["named", "secretary", "office"])
+def test_the_named_person_the_secretary_and_the_office_find_them(
+    who: str, network: dict[str, Any], client: Client
+) -> None:
+    page = search_page(signed_in(client, network, who), "woningbouw")
+
+    assert set(page.titles) >= SECRET_TITLES
+    assert page.total == 4
+    assert page.counts["bijeenkomst"] == 2
+    assert page.counts["lobbyactie"] == 1
+    secret = next(hit for hit in page.hits if hit.title == "Vertrouwelijk overleg grondprijzen")
+    assert "grondprijsstrategie" in secret.snippet
+
+
+def test_a_filter_on_the_body_shows_nothing_restricted_to_others(
+    network: dict[str, Any], client: Client
+) -> None:
+    page = search_page(signed_in(client, network, "colleague"), "woningbouw", gremium="wonen")
+
+    assert not SECRET_TITLES & set(page.titles)
+    assert page.total == 2

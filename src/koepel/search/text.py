@@ -1,0 +1,145 @@
+"""Dutch text as the index sees it: folded, split into words, stop words out, stemmed.
+
+One set of functions serves both engines and both sides (what is indexed and what is asked),
+so a word typed in the search box meets the same word in a record whatever the engine.
+
+The stemmer is Snowball's classic Dutch algorithm, which PyStemmer calls ``dutch_porter``.
+PostgreSQL 15's ``dutch`` configuration uses the same algorithm; PyStemmer's newer ``dutch``
+strips the "ge-" prefix and would turn "gemeenten" into "meen" (DESIGN.md, "Search").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
+
+# PostgreSQL's dutch.stop (the Snowball list), so both engines leave out the same words.
+_STOP_LIST = """
+    de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar
+    om hem dan zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar
+    haar naar heb hoe heeft hebben deze u want nog zal me zij nu ge geen omdat iets worden
+    toch al waren veel meer doen toen moet ben zonder kan hun dus alles onder ja eens hier
+    wie werd altijd doch wordt wezen kunnen ons zelf tegen na reeds wil kon niets uw iemand
+    geweest andere
+"""
+STOP_WORDS = frozenset(_STOP_LIST.split())
+
+# Longer "words" are noise (a pasted hash, a run of letters); PostgreSQL refuses very long
+# ones in a query, so neither engine ever sees them in one.
+MAX_WORD_LENGTH = 60
+
+_WORD = re.compile(r"[^\W_]+")
+_MARKS = re.compile("[\u0300-\u036f]")
+# Letters that Unicode does not decompose, and typographic punctuation that would otherwise
+# keep a text off the fast ASCII path below.
+_UNDECOMPOSED = {
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+    "‘": " ",
+    "’": " ",
+    "‚": " ",
+    "“": " ",
+    "”": " ",
+    "„": " ",
+    "–": " ",
+    "—": " ",
+    "…": " ",
+    "•": " ",
+    "«": " ",
+    "»": " ",
+    "\u00a0": " ",
+}
+_UNDECOMPOSED_RE = re.compile("[" + "".join(_UNDECOMPOSED) + "]")
+# For ASCII text: every byte that is not a letter or digit becomes a space.
+_ASCII_SEPARATORS = bytes(
+    b if chr(b).isascii() and chr(b).isalnum() else ord(" ") for b in range(256)
+)
+
+_stemmer = Stemmer.Stemmer("dutch_porter")
+_stems: dict[str, str] = {}
+_STEM_CACHE_LIMIT = 200_000
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Financiën" and "financien" become one word."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if text.isascii():
+        return text
+    return _UNDECOMPOSED_RE.sub(lambda match: _UNDECOMPOSED[match.group()], text)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded, in order."""
+    folded = fold(text)
+    if folded.isascii():
+        # Splitting on a translated copy is many times faster than the regular expression,
+        # and gives the same words for ASCII text.
+        return folded.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
+    return _WORD.findall(folded)
+
+
+def stem(word: str) -> str:
+    """The stem of one folded word."""
+    found = _stems.get(word)
+    if found is None:
+        found = str(_stemmer.stemWord(word))
+        if len(_stems) < _STEM_CACHE_LIMIT:
+            # Word frequencies follow Zipf's law: a small cache answers most look-ups.
+            _stems[word] = found
+    return found
+
+
+def index_terms(text: str) -> str:
+    """A text as the SQLite engine indexes it: the stems of its words, stop words left out."""
+    get = _stems.get
+    return " ".join(
+        [
+            get(word) or stem(word)
+            for word in words(text)
+            if word not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH
+        ]
+    )
+
+
+class _TextOfHtml(HTMLParser):
+    # Elements that end a line of text: without a space their words would run together.
+    BREAKS = frozenset(
+        {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+        | {"tr", "td", "th", "table", "blockquote", "section", "article"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The readable text of an HTML fragment (minutes), with entities decoded."""
+    parser = _TextOfHtml()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
