@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "koepel.meetings",
     "koepel.advocacy",
     "koepel.library",
+    "koepel.reports",
     "django_tasks",
     "django_tasks_db",
 ]

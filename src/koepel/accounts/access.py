@@ -5,7 +5,7 @@ module. The rules (DESIGN.md, "Visibility"):
 
 - ``public`` records: everyone.
 - ``network`` records: members of the network — the office, and accounts whose person holds a
-  current role in one of the network's bodies.
+  current role in one of the network's own bodies (a seat in an outside body is not enough).
 - ``body`` records: the office, and people with a current role in one of the record's bodies or
   in a body above it (a pillar's members oversee its theme groups).
 - ``restricted`` records: the office and the people named on the record (named people keep
@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body, Function, Role
+from koepel.registry.models import Body, Function, Ownership, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -57,13 +57,19 @@ class Viewer:
     person_id: int | None = None
     body_ids: frozenset[int] = field(default_factory=frozenset)
     secretary_body_ids: frozenset[int] = field(default_factory=frozenset)
+    network_member: bool = False
 
     @property
     def is_member(self) -> bool:
-        return self.is_office or bool(self.body_ids)
+        """A member of the network: the office, or a person with a seat in one of its own
+        bodies (network_member)."""
+        return self.is_office or self.network_member
 
 
 ANONYMOUS = Viewer()
+# What any member of the network may see and nothing of a body's own or of a restricted
+# record: the reader of the internal annual report.
+NETWORK_READER = Viewer(is_authenticated=True, network_member=True)
 
 
 class _System:
@@ -118,23 +124,28 @@ def viewer_for_person(person_id: int) -> Viewer:
 def _viewer_of_person(person_id: int | None, *, is_office: bool) -> Viewer:
     body_ids: frozenset[int] = frozenset()
     secretary_ids: frozenset[int] = frozenset()
+    in_network = False
     if person_id:
         roles = list(
             Role.objects.current(timezone.localdate())
             .filter(person_id=person_id)
-            .values_list("body_id", "function")
+            .values_list("body_id", "function", "body__ownership")
         )
         if roles:
-            body_ids = _with_descendants(body_id for body_id, _ in roles)
+            body_ids = _with_descendants(body_id for body_id, _, _ in roles)
             secretary_ids = _with_descendants(
-                body_id for body_id, function in roles if function == Function.SECRETARY
+                body_id for body_id, function, _ in roles if function == Function.SECRETARY
             )
+            # A seat in an outside body (a VNG taskforce, a ministry's steering group) does not
+            # make someone a member of the network.
+            in_network = any(ownership == Ownership.OWN for _, _, ownership in roles)
     return Viewer(
         is_authenticated=True,
         is_office=is_office,
         person_id=person_id,
         body_ids=body_ids,
         secretary_body_ids=secretary_ids,
+        network_member=in_network,
     )
 
 
@@ -151,13 +162,14 @@ def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
     if people is not None and viewer.person_id is not None:
         # Named on a restricted record: seen by that person, whether or not a member today.
         allowed |= Q(visibility=Visibility.RESTRICTED, **{people: viewer.person_id})
+    bodies: str = model.access_bodies  # type: ignore[attr-defined]
     if viewer.is_member:
-        bodies: str = model.access_bodies  # type: ignore[attr-defined]
         allowed |= Q(visibility=Visibility.NETWORK)
+    if viewer.body_ids:
         allowed |= Q(visibility=Visibility.BODY, **{_prefix(bodies, "pk__in"): viewer.body_ids})
-        if viewer.secretary_body_ids:
-            # Whoever may edit a body's records may see them, drafts included.
-            allowed |= Q(**{_prefix(bodies, "pk__in"): viewer.secretary_body_ids})
+    if viewer.secretary_body_ids:
+        # Whoever may edit a body's records may see them, drafts included.
+        allowed |= Q(**{_prefix(bodies, "pk__in"): viewer.secretary_body_ids})
     return allowed
 
 

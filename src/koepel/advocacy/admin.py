@@ -17,9 +17,12 @@ from koepel.advocacy.models import (
     Milestone,
     OutcomeChange,
 )
+from koepel.search import index
 
 
 class ServiceSavingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
@@ -27,6 +30,14 @@ class ServiceSavingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.record_delete(actor=request.user, record=obj)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        # Many-to-many fields and inlines are saved after save_model: only now does the
+        # record's entry in the search index know its bodies and people.
+        super().save_related(request, form, formsets, change)
+        index.refresh(form.instance)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:

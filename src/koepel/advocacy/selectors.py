@@ -18,6 +18,7 @@ from koepel.advocacy.models import (
     Milestone,
     OutcomeChange,
 )
+from koepel.meetings.selectors import visible_bodies
 from koepel.registry.models import Body, Organisation, Role
 from koepel.registry.selectors import member_municipalities
 
@@ -57,11 +58,7 @@ def dossier_list(
         dossiers = dossiers.filter(
             Q(actions__in=actions.filter(date__year=year)) | Q(status_date__year=year)
         )
-    return (
-        dossiers.distinct()
-        .prefetch_related(Prefetch("bodies", queryset=Body.objects.only("pk", "name", "slug")))
-        .order_by("status", "title")
-    )
+    return dossiers.distinct().prefetch_related(visible_bodies(user)).order_by("status", "title")
 
 
 def action_list(
@@ -90,7 +87,7 @@ def action_list(
             "addressees",
             "cosigners",
             "addressee_people",
-            Prefetch("bodies", queryset=Body.objects.only("pk", "name", "slug")),
+            visible_bodies(user),
         )
         .order_by("date", "pk")
     )
@@ -108,7 +105,7 @@ def dossier_detail(user: Any, slug: str) -> dict[str, Any] | None:
     dossier = (
         visible_dossiers(user)
         .filter(slug=slug)
-        .prefetch_related("bodies", "people", "external_bodies")
+        .prefetch_related(visible_bodies(user), "people", visible_bodies(user, "external_bodies"))
         .first()
     )
     if dossier is None:
@@ -140,7 +137,12 @@ def action_detail(user: Any, pk: int) -> LobbyAction | None:
         visible_actions(user)
         .filter(pk=pk)
         .prefetch_related(
-            "dossiers", "addressees", "addressee_people", "cosigners", "bodies", "people"
+            Prefetch("dossiers", queryset=visible_dossiers(user)),
+            "addressees",
+            "addressee_people",
+            "cosigners",
+            visible_bodies(user),
+            "people",
         )
         .select_related("adopted_by")
         .first()

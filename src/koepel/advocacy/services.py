@@ -16,7 +16,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from koepel.accounts.access import can_edit, can_edit_body, viewer_for
+from koepel.accounts.access import (
+    can_edit,
+    can_edit_body,
+    can_view,
+    viewer_for,
+    viewer_for_person,
+)
 from koepel.advocacy.models import (
     ConsultationAnswer,
     ConsultationResponse,
@@ -28,6 +34,7 @@ from koepel.advocacy.models import (
     Stage,
 )
 from koepel.core.errors import EditConflict
+from koepel.core.visibility import Visibility
 from koepel.registry.models import Body, Municipality, Person, Role
 from koepel.registry.selectors import member_municipalities
 from koepel.search import index
@@ -231,6 +238,12 @@ def consultation_open(*, actor: Any, action: LobbyAction) -> LobbyAction:
     _require_edit(actor, action)
     if action.stage != Stage.DRAFT:
         raise ValidationError(_("Only a draft can be put to the member cities."))
+    if action.visibility not in {Visibility.NETWORK, Visibility.PUBLIC}:
+        # The member cities can only give their say on a text they may read.
+        raise ValidationError(
+            _("Set who may see it to “network” before you ask the member cities for their say."),
+            code="not_visible_to_members",
+        )
     LobbyAction.objects.filter(pk=action.pk).update(stage=Stage.CONSULTATION)
     action.stage = Stage.CONSULTATION
     index.update(action)
@@ -277,7 +290,7 @@ def _mail_consultation(action_pk: int, *, reminder: bool) -> None:
     with translation.override("nl"):
         for municipality in consultation_missing(action):
             for person in consultation_contacts(action, municipality):
-                if not person.email:
+                if not person.email or not can_view(viewer_for_person(person.pk), action):
                     continue
                 subject = ("Herinnering: " if reminder else "Uw reactie gevraagd: ") + action.title
                 body = (
@@ -293,7 +306,7 @@ def _mail_consultation(action_pk: int, *, reminder: bool) -> None:
 def action_adopt(*, actor: Any, action: LobbyAction, body: Body, date: dt.date) -> LobbyAction:
     """A body (the board, a pillar) adopts the text. After a consultation, only once every
     member city has had its say."""
-    if not can_edit_body(actor, body):
+    if not can_edit_body(actor, body) or not can_edit(actor, action):
         raise PermissionDenied(_("You may not adopt texts for %(body)s.") % {"body": body})
     if action.stage == Stage.CONSULTATION:
         missing = consultation_missing(action)

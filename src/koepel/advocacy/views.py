@@ -210,9 +210,8 @@ def action_page(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
     editable = can_edit(request.user, action)
     context: dict[str, Any] = {"action": action, "can_edit": editable}
-    if action.stage in {Stage.CONSULTATION, Stage.ADOPTED, Stage.SENT} and (
-        editable or viewer.is_member
-    ):
+    consulted = action.stage == Stage.CONSULTATION or action.responses.exists()
+    if consulted and (editable or viewer.is_member):
         context["consultation"] = selectors.consultation(action)
     person = (
         Person.objects.filter(pk=viewer.person_id).select_related("municipality").first()
@@ -420,6 +419,8 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def year_results(request: HttpRequest, year: int) -> HttpResponse:
+    if not 1900 <= year <= 2200:
+        raise Http404
     return TemplateResponse(
         request,
         "advocacy/results.html",
@@ -432,6 +433,8 @@ def year_results(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def year_timeline(request: HttpRequest, year: int) -> HttpResponse:
+    if not 1900 <= year <= 2200:
+        raise Http404
     return TemplateResponse(
         request,
         "advocacy/timeline.html",

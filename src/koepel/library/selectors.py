@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from koepel.accounts.access import visible
 from koepel.library.models import Document, DocumentFile, Section
+from koepel.meetings.selectors import visible_bodies
 from koepel.registry.models import Body
 
 
@@ -27,7 +28,7 @@ def document_list(
         documents = documents.filter(date__year=year)
     return (
         documents.select_related("publisher")
-        .prefetch_related(Prefetch("bodies", queryset=Body.objects.only("pk", "name", "slug")))
+        .prefetch_related(visible_bodies(user))
         .order_by("-date", "title")
     )
 
@@ -38,7 +39,7 @@ def document_detail(user: Any, slug: str) -> Document | None:
         .filter(slug=slug)
         .select_related("publisher")
         .prefetch_related(
-            "bodies",
+            visible_bodies(user),
             "author_people",
             "author_organisations",
             Prefetch("files", queryset=DocumentFile.objects.select_related("uploaded_by")),

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from koepel.meetings import services
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
+from koepel.search import index
 
 
 class GuestInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -60,6 +61,14 @@ class MeetingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.meeting_delete(actor=request.user, meeting=obj)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        # Many-to-many fields and inlines are saved after save_model: only now does the
+        # record's entry in the search index know its bodies and people.
+        super().save_related(request, form, formsets, change)
+        index.refresh(form.instance)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for meeting in queryset:

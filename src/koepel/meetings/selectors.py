@@ -51,18 +51,21 @@ def meeting_list(
         meetings = meetings.filter(date__year=year)
     if month:
         meetings = meetings.filter(date__month=month)
-    return meetings.prefetch_related(
-        Prefetch("bodies", queryset=Body.objects.only("pk", "name", "slug"))
-    ).order_by("date", "start_time", "pk")
+    return meetings.prefetch_related(visible_bodies(user)).order_by("date", "start_time", "pk")
+
+
+def visible_bodies(user: Any, lookup: str = "bodies") -> Prefetch[Any]:
+    """A record's bodies as far as the user may see them: a public meeting of a restricted
+    working group must not name that group."""
+    return Prefetch(lookup, queryset=visible(Body.objects.only("pk", "name", "slug", "kind"), user))
 
 
 def meeting_detail(user: Any, pk: int) -> Meeting | None:
-    return (
+    meeting = (
         visible_meetings(user)
         .filter(pk=pk)
-        .select_related("prepares", "part_of")
         .prefetch_related(
-            "bodies",
+            visible_bodies(user),
             Prefetch("guests", queryset=Guest.objects.select_related("person", "organisation")),
             Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter")),
             Prefetch(
@@ -73,11 +76,22 @@ def meeting_detail(user: Any, pk: int) -> Meeting | None:
             ),
             "decisions",
             Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "body")),
-            "sessions",
-            "prepared_by",
+            Prefetch("sessions", queryset=visible_meetings(user)),
+            Prefetch("prepared_by", queryset=visible_meetings(user)),
         )
         .first()
     )
+    if meeting is not None:
+        # The meetings it prepares or belongs to, only when the user may see them.
+        linked = {
+            m.pk: m
+            for m in visible_meetings(user).filter(
+                pk__in=[pk for pk in (meeting.prepares_id, meeting.part_of_id) if pk]
+            )
+        }
+        meeting.shown_prepares = linked.get(meeting.prepares_id or 0)  # type: ignore[attr-defined]
+        meeting.shown_part_of = linked.get(meeting.part_of_id or 0)  # type: ignore[attr-defined]
+    return meeting
 
 
 def person_meetings(person: Any) -> QuerySet[Meeting]:

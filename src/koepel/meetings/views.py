@@ -109,7 +109,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def calendar_page(request: HttpRequest, year: int, month: int | None = None) -> HttpResponse:
-    if month is not None and not 1 <= month <= 12:
+    if not 1900 <= year <= 2200 or (month is not None and not 1 <= month <= 12):
         raise Http404
     meetings = list(selectors.meeting_list(request.user, year=year, month=month))
     months: dict[int, list[Meeting]] = {m: [] for m in range(1, 13)}
@@ -119,7 +119,12 @@ def calendar_page(request: HttpRequest, year: int, month: int | None = None) -> 
             unknown_month.append(meeting)
         else:
             months[meeting.date.month].append(meeting)
-    context: dict[str, Any] = {"year": year, "month": month, "unknown_month": unknown_month}
+    context: dict[str, Any] = {
+        "year": year,
+        "month": month,
+        "unknown_month": unknown_month,
+        "has_meetings": bool(meetings),
+    }
     if month is None:
         context["months"] = [(dt.date(year, m, 1), months[m]) for m in range(1, 13)]
     else:
@@ -506,5 +511,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
 def participation(request: HttpRequest, year: int) -> HttpResponse:
     if not viewer_for(request.user).is_office:
         raise PermissionDenied
+    if not 1900 <= year <= 2200:
+        raise Http404
     rows = selectors.participation_by_city(request.user, year)
     return TemplateResponse(request, "meetings/participation.html", {"year": year, "rows": rows})

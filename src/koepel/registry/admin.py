@@ -22,6 +22,7 @@ from koepel.registry.models import (
     Population,
     Role,
 )
+from koepel.search import index
 
 SAVERS: dict[type[models.Model], Any] = {
     Network: lambda obj: services.network_save(network=obj),
@@ -39,6 +40,8 @@ SAVERS: dict[type[models.Model], Any] = {
 class ServiceSavingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Routes the admin's writes, inlines included, through the services."""
 
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
@@ -46,6 +49,14 @@ class ServiceSavingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.record_delete(record=obj)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        # Many-to-many fields and inlines are saved after save_model: only now does the
+        # record's entry in the search index know its bodies and people.
+        super().save_related(request, form, formsets, change)
+        index.refresh(form.instance)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:

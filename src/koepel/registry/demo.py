@@ -62,14 +62,16 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load() -> dict[str, int]:
     """Load the demo registry and return how many records of each kind it made."""
-    network = _read_yaml("network.yaml")
-    services.network_save(network=Network(**network))
+    network_data = _read_yaml("network.yaml")
+    partners = network_data.pop("partners", [])
+    network = services.network_save(network=Network(**network_data))
 
     municipalities = _load_municipalities()
     organisations = {
         entry["slug"]: services.organisation_save(organisation=Organisation(**entry))
         for entry in _read_yaml("organisations.yaml")
     }
+    network.partners.set([organisations[slug] for slug in partners])
     people = {
         entry["slug"]: services.person_save(
             person=Person(

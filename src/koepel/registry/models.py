@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -53,6 +53,13 @@ class Network(models.Model):
     short_name = models.CharField(_("short name"), max_length=40)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    partners: models.ManyToManyField[Organisation, Any] = models.ManyToManyField(
+        "Organisation",
+        blank=True,
+        related_name="partner_of",
+        verbose_name=_("partners"),
+        help_text=_("The organisations the network works with, named in its annual report."),
+    )
 
     class Meta:
         verbose_name = _("network")

@@ -106,7 +106,11 @@ def municipality_detail(user: Any, cbs_code: str) -> dict[str, Any] | None:
         "memberships": list(municipality.memberships.order_by("start")),
         "people": list(
             Person.objects.filter(
-                Q(municipality=municipality) | Q(roles__on_behalf_of_municipality=municipality)
+                Q(municipality=municipality)
+                | Q(
+                    roles__on_behalf_of_municipality=municipality,
+                    roles__body__in=bodies,
+                )
             )
             .distinct()
             .order_by("sort_name")
@@ -154,9 +158,12 @@ def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
     today = _today()
     roles = list(_roles_with_people().filter(body=body).order_by("function", "start"))
     current = [role for role in roles if role.is_current(today)]
+    allowed = set(visible(Body.objects.all(), user).values_list("pk", flat=True))
     return {
         "body": body,
-        "ancestors": _ancestors(body),
+        # A public group inside a restricted one shows no trace of its parent.
+        "ancestors": [a for a in _ancestors(body) if a.pk in allowed],
+        "parent": body.parent if body.parent_id in allowed else None,
         "children": list(visible(body.children.all(), user)),
         "current_roles": current,
         "former_roles": sorted(
@@ -182,6 +189,21 @@ def _ancestors(body: Body) -> list[Body]:
         chain.insert(0, parent)
         parent = parent.parent
     return chain
+
+
+def person_list(user: Any) -> list[tuple[Person, list[Role]]]:
+    """People with a current role in a body the user may see, with those roles."""
+    roles = (
+        _roles_with_people()
+        .current()
+        .filter(person__isnull=False, body__in=visible(Body.objects.all(), user))
+        .order_by("person__sort_name", "body__name")
+    )
+    grouped: dict[int, tuple[Person, list[Role]]] = {}
+    for role in roles:
+        if role.person is not None:
+            grouped.setdefault(role.person.pk, (role.person, []))[1].append(role)
+    return list(grouped.values())
 
 
 def person_detail(user: Any, slug: str) -> dict[str, Any] | None:
@@ -253,5 +275,10 @@ def key_numbers(user: Any) -> dict[str, int | None]:
         "population_year": latest_year,
         "pillars": counts[BodyKind.PILLAR],
         "theme_groups": counts[BodyKind.THEME_GROUP],
-        "people": Role.objects.current().exclude(person=None).values("person").distinct().count(),
+        "people": Role.objects.current()
+        .filter(body__in=visible(Body.objects.all(), user))
+        .exclude(person=None)
+        .values("person")
+        .distinct()
+        .count(),
     }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("gemeenten/<str:cbs_code>/", views.municipality_page, name="municipality"),
     path("gremia/", views.body_list, name="bodies"),
     path("gremia/<slug:slug>/", views.body_page, name="body"),
+    path("personen/", views.person_list, name="people"),
     path("personen/<slug:slug>/", views.person_page, name="person"),
     path("organisaties/", views.organisation_list, name="organisations"),
     path("organisaties/<slug:slug>/", views.organisation_page, name="organisation"),

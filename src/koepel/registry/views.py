@@ -53,6 +53,12 @@ def body_page(request: HttpRequest, slug: str) -> HttpResponse:
     return TemplateResponse(request, "registry/body_detail.html", context)
 
 
+def person_list(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(
+        request, "registry/person_list.html", {"rows": selectors.person_list(request.user)}
+    )
+
+
 def person_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = selectors.person_detail(request.user, slug)
     if context is None:

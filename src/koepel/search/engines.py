@@ -6,32 +6,35 @@
   computed in the same statement that writes the row. Text is folded in Python first, with the
   same function as on SQLite, because ``dutch`` keeps some accents ("crèche" stays "crèch").
 
-Both read the same parsed query (``parse.Query``); ranking is the engine's own (bm25 on SQLite,
-ts_rank_cd on PostgreSQL), with the title weighted above the text.
+Both read the same parsed query (``parse.Query``) and give the ORM a condition and a score, so
+that the one access check and the filters are added to the same query by Django. Ranking is
+the engine's own (bm25 on SQLite, ts_rank_cd on PostgreSQL), higher is better, with the title
+weighted above the text.
 
-The SQL below is put together from this module's constants and from SQL that Django compiled;
+The SQL below is put together from this module's constants and from names Django gives;
 every value (the query text included) goes to the database as a parameter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Expression, F, FloatField, Q
+from django.db.models.sql.compiler import SQLCompiler
 
 from koepel.search.parse import Clause, Query
-from koepel.search.text import fold, index_terms
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType
+from koepel.search.text import folded_pairs, stemmed_pairs
 
 FTS_TABLE = "search_fts"
 VECTOR_COLUMN = "search_vector"
 # bm25 weights per FTS5 column (title, text); PostgreSQL weighs title as A and text as B.
 TITLE_WEIGHT = 10.0
-# PostgreSQL cannot hold a tsvector over 1 MB; a longer text is indexed by its beginning.
-MAX_VECTOR_TEXT = 500_000
 _CHUNK = 500
 
 
@@ -43,11 +46,15 @@ class Engine(Protocol):
     def vector_column(self) -> str | None:
         """A column of the entry's row that the engine fills, if any."""
 
-    def row_vector(self, title: str, text: str) -> tuple[str, list[Any]]:
+    @property
+    def prepare(self) -> Callable[[list[tuple[str, str]]], list[tuple[str, str]]]:
+        """Titles and texts as the engine indexes them."""
+
+    def row_vector(self, terms: tuple[str, str]) -> tuple[str, list[Any]]:
         """SQL and parameters for ``vector_column``, written with the entry's row."""
 
-    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, str, str]]) -> None:
-        """Index the (id, title, text) of entries just written."""
+    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
+        """Index the entries just written: (id, prepared title and text)."""
 
     def forget(self, cursor: CursorWrapper, ids: Sequence[int]) -> None:
         """Take entries out of the index (their rows are rewritten or deleted)."""
@@ -60,34 +67,53 @@ class Engine(Protocol):
     def matching(self, query: Query) -> Q:
         """A condition on SearchEntry that holds for the entries matching the query."""
 
-    def ranked_sql(
-        self, query: Query, within: tuple[str, Sequence[Any]], limit: int, offset: int
-    ) -> tuple[str, list[Any]]:
-        """SQL selecting (id, score) of the matching entries among ``within``, best first."""
+    def score(self, query: Query) -> Expression:
+        """How well an entry matches: higher is better. Use with ``matching``."""
 
 
-def _in_list(ids: Sequence[int]) -> str:
-    return ", ".join(["%s"] * len(ids))
+class _OnTable(Expression):
+    """SQL written around the alias Django gives a table in the query, so that it stays right
+    whatever joins the access check and the filters add."""
+
+    def __init__(
+        self, column: str, template: str, params: Sequence[Any] = (), *, output_field: Any
+    ) -> None:
+        super().__init__(output_field=output_field)
+        self.column: Any = F(column)
+        self.template = template
+        self.params = list(params)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> _AsSqlType:
+        alias = connection.ops.quote_name(self.column.alias)
+        return self.template.format(table=alias), tuple(self.params)
 
 
 class SQLiteEngine:
     vendor = "sqlite"
     vector_column = None
 
-    def row_vector(self, title: str, text: str) -> tuple[str, list[Any]]:
+    prepare = staticmethod(stemmed_pairs)
+
+    def row_vector(self, terms: tuple[str, str]) -> tuple[str, list[Any]]:
         raise NotImplementedError("The SQLite engine keeps its index in its own table.")
 
-    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, str, str]]) -> None:
+    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
         cursor.executemany(
             f"INSERT INTO {FTS_TABLE} (rowid, title, text) VALUES (%s, %s, %s)",  # noqa: S608
-            [(pk, index_terms(title), index_terms(text)) for pk, title, text in rows],
+            [(pk, title, text) for pk, (title, text) in rows],
         )
 
     def forget(self, cursor: CursorWrapper, ids: Sequence[int]) -> None:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            sql = f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({_in_list(chunk)})"  # noqa: S608
-            cursor.execute(sql, chunk)
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", chunk)  # noqa: S608
 
     def forget_all(self, cursor: CursorWrapper) -> None:
         cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
@@ -95,6 +121,8 @@ class SQLiteEngine:
     def settle(self, cursor: CursorWrapper) -> None:
         # Many small writes leave many index segments; merging them makes queries faster.
         cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
+        # Statistics let the planner read the narrow filter index instead of the wide rows.
+        cursor.execute("ANALYZE search_searchentry")
 
     @staticmethod
     def expression(query: Query) -> str:
@@ -102,25 +130,15 @@ class SQLiteEngine:
         return " AND ".join(_fts5_clause(clause) for clause in query.clauses)
 
     def matching(self, query: Query) -> Q:
-        return Q(
-            pk__in=RawSQL(  # noqa: S611
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-                [self.expression(query)],
-            )
-        )
+        return Q(text_index__search_fts__match=self.expression(query))
 
-    def ranked_sql(
-        self, query: Query, within: tuple[str, Sequence[Any]], limit: int, offset: int
-    ) -> tuple[str, list[Any]]:
-        within_sql, within_params = within
-        # ``rank`` is bm25 with the column weights set in migration 0002; FTS5 computes it
-        # once per row when the query orders by it.
-        sql = (
-            f"SELECT rowid, -rank AS score FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({within_sql}) "
-            "ORDER BY rank, rowid LIMIT %s OFFSET %s"
+    def score(self, query: Query) -> Expression:
+        # bm25 is lower for a better match; FTS5 computes it for the row the MATCH is on.
+        return _OnTable(
+            "text_index__search_fts",
+            f"-bm25({{table}}, {TITLE_WEIGHT}, 1.0)",
+            output_field=FloatField(),
         )
-        return sql, [self.expression(query), *within_params, limit, offset]
 
 
 def _fts5_clause(clause: Clause) -> str:
@@ -132,14 +150,16 @@ class PostgresEngine:
     vendor = "postgresql"
     vector_column = VECTOR_COLUMN
 
-    def row_vector(self, title: str, text: str) -> tuple[str, list[Any]]:
+    prepare = staticmethod(folded_pairs)  # PostgreSQL stems; Python only folds
+
+    def row_vector(self, terms: tuple[str, str]) -> tuple[str, list[Any]]:
         sql = (
             "setweight(to_tsvector('dutch'::regconfig, %s), 'A') || "
             "setweight(to_tsvector('dutch'::regconfig, %s), 'B')"
         )
-        return sql, [fold(title), fold(text[:MAX_VECTOR_TEXT])]
+        return sql, list(terms)
 
-    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, str, str]]) -> None:
+    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
         pass  # the vector was written with the row
 
     def forget(self, cursor: CursorWrapper, ids: Sequence[int]) -> None:
@@ -160,25 +180,22 @@ class PostgresEngine:
 
     def matching(self, query: Query) -> Q:
         return Q(
-            pk__in=RawSQL(  # noqa: S611
-                f"SELECT id FROM search_searchentry WHERE {VECTOR_COLUMN} "  # noqa: S608
-                "@@ to_tsquery('dutch'::regconfig, %s)",
+            _OnTable(
+                "pk",
+                f"{{table}}.{VECTOR_COLUMN} @@ to_tsquery('dutch'::regconfig, %s)",
                 [self.expression(query)],
+                output_field=BooleanField(),
             )
         )
 
-    def ranked_sql(
-        self, query: Query, within: tuple[str, Sequence[Any]], limit: int, offset: int
-    ) -> tuple[str, list[Any]]:
-        within_sql, within_params = within
+    def score(self, query: Query) -> Expression:
         # Normalisation 1 divides by the log of the length, so long texts do not win by size.
-        sql = (
-            f"SELECT e.id, ts_rank_cd(e.{VECTOR_COLUMN}, q, 1) AS score "  # noqa: S608
-            "FROM search_searchentry e, to_tsquery('dutch'::regconfig, %s) q "
-            f"WHERE e.{VECTOR_COLUMN} @@ q AND e.id IN ({within_sql}) "
-            "ORDER BY score DESC, e.id LIMIT %s OFFSET %s"
+        return _OnTable(
+            "pk",
+            f"ts_rank_cd({{table}}.{VECTOR_COLUMN}, to_tsquery('dutch'::regconfig, %s), 1)",
+            [self.expression(query)],
+            output_field=FloatField(),
         )
-        return sql, [self.expression(query), *within_params, limit, offset]
 
 
 def _tsquery_clause(clause: Clause) -> str:

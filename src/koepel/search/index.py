@@ -11,51 +11,22 @@ results go through the one access check (``accounts.access.visible``) like any o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, router, transaction
-from django.db.backends.utils import CursorWrapper
+from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.deletion import Collector
 from django.utils import translation
 
-from koepel.core.visibility import Visibility
-from koepel.search import engines
-from koepel.search.models import SearchEntry
+from koepel.search import writing
+from koepel.search.entry import KINDS, Entry
 
-KINDS = (
-    "gemeente",
-    "organisatie",
-    "persoon",
-    "gremium",
-    "bijeenkomst",
-    "lobbydossier",
-    "lobbyactie",
-    "mijlpaal",
-    "document",
-    "sectie",
-)
 # The index is Dutch whatever the language of the request that changed a record: labels in
 # the text (an organisation's kind, say) are stemmed by the Dutch stemmer.
 INDEX_LANGUAGE = "nl"
-_BATCH = 500
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One record as the search box finds it."""
-
-    kind: str
-    title: str
-    text: str
-    url: str
-    visibility: str = Visibility.PUBLIC
-    bodies: tuple[int, ...] = ()  # Body pks the record belongs to (for "body" visibility)
-    people: tuple[int, ...] = ()  # Person pks named on it (for "restricted")
-    trail: str = ""  # where it sits: "Jaarverslag 2021 › Pijler Fysiek › Thema Woningmarkt"
-    year: int | None = None
+__all__ = ["KINDS", "Entry", "bulk_put", "rebuild", "register", "remove", "update"]
 
 
 @dataclass(frozen=True)
@@ -110,9 +81,17 @@ def update(obj: Model) -> None:
         with translation.override(INDEX_LANGUAGE):
             entry = registration.to_entry(fresh)
     if entry is None:
-        _delete_keys([key_for(obj)])
+        writing.delete_keys([key_for(obj)])
     else:
-        _write([(key_for(obj), entry)])
+        writing.write([(key_for(obj), entry)])
+
+
+def refresh(obj: Model) -> None:
+    """Update the entry of a record whose model is indexed; do nothing for other models.
+    For faces that save many kinds of record, such as the admin."""
+    model = obj._meta.concrete_model or type(obj)
+    if model in _registry and obj.pk is not None:
+        update(obj)
 
 
 def remove(obj: Model) -> None:
@@ -120,7 +99,7 @@ def remove(obj: Model) -> None:
     (a meeting's sessions, a document's sections). Call it before deleting the record."""
     if obj.pk is None:
         raise ValueError("Remove the record from the index before deleting it.")
-    _delete_keys(list(_keys_deleted_with(obj)))
+    writing.delete_keys(list(_keys_deleted_with(obj)))
 
 
 def _keys_deleted_with(obj: Model) -> Iterator[str]:
@@ -137,173 +116,21 @@ def _keys_deleted_with(obj: Model) -> Iterator[str]:
 
 def bulk_put(items: Iterable[tuple[str, Entry]]) -> int:
     """Write many entries at once (key: ``app_label.model:pk``); returns how many."""
-    written = 0
-    batch: list[tuple[str, Entry]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == _BATCH:
-            written += _write(batch)
-            batch = []
-    return written + (_write(batch) if batch else 0)
+    return writing.write_all(items)
 
 
 def rebuild() -> int:
     """Empty the index and fill it again from every registered model; returns the count."""
-    engine = engines.current()
-    written = 0
     with translation.override(INDEX_LANGUAGE), transaction.atomic():
-        with connection.cursor() as cursor:
-            for table in _tables():
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (names from the models)
-            engine.forget_all(cursor)
-        for model, registration in _registry.items():
-            batch: list[tuple[str, Entry]] = []
-            for obj in _records(model, registration).iterator(chunk_size=_BATCH):
-                entry = registration.to_entry(obj)
-                if entry is not None:
-                    batch.append((key_for(obj), entry))
-                if len(batch) == _BATCH:
-                    written += _write(batch, fresh=True)
-                    batch = []
-            if batch:
-                written += _write(batch, fresh=True)
-        with connection.cursor() as cursor:
-            engine.settle(cursor)
+        writing.delete_all()
+        written = writing.write_all(_all_entries(), fresh=True)
+        writing.settle()
     return written
 
 
-def _tables() -> list[str]:
-    return [
-        SearchEntry.bodies.through._meta.db_table,
-        SearchEntry.people.through._meta.db_table,
-        SearchEntry._meta.db_table,
-    ]
-
-
-def _check(entry: Entry) -> None:
-    if entry.kind not in KINDS:
-        raise ValueError(f"Unknown kind of search entry: {entry.kind!r}.")
-    if entry.visibility not in Visibility.values:
-        raise ValueError(f"Unknown visibility: {entry.visibility!r}.")
-
-
-_COLUMNS = ("key", "kind", "title", "text", "url", "trail", "year", "visibility")
-
-
-def _row(key: str, entry: Entry) -> list[Any]:
-    # PostgreSQL text cannot hold NUL characters; an extracted PDF sometimes has them.
-    return [
-        key,
-        entry.kind,
-        entry.title.replace("\x00", ""),
-        entry.text.replace("\x00", ""),
-        entry.url,
-        entry.trail.replace("\x00", ""),
-        entry.year,
-        entry.visibility,
-    ]
-
-
-def _write(items: Sequence[tuple[str, Entry]], *, fresh: bool = False) -> int:
-    """Insert or replace entries by key: row, bodies, people and the engine's index."""
-    latest = dict(items)  # a key given twice: the last one counts
-    for entry in latest.values():
-        _check(entry)
-    engine = engines.current()
-    keys = list(latest)
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        for start in range(0, len(keys), _BATCH):
-            chunk = [(key, latest[key]) for key in keys[start : start + _BATCH]]
-            replaced = (
-                []
-                if fresh
-                else list(
-                    SearchEntry.objects.filter(key__in=[key for key, _ in chunk]).values_list(
-                        "pk", flat=True
-                    )
-                )
-            )
-            ids = _upsert(cursor, engine, chunk)
-            if replaced:
-                _delete_relations(cursor, replaced)
-                engine.forget(cursor, replaced)
-            _insert_relations(cursor, [(ids[key], entry) for key, entry in chunk])
-            engine.write(cursor, [(ids[key], entry.title, entry.text) for key, entry in chunk])
-    return len(latest)
-
-
-def _upsert(
-    cursor: CursorWrapper, engine: engines.Engine, chunk: Sequence[tuple[str, Entry]]
-) -> dict[str, int]:
-    quote = connection.ops.quote_name
-    columns = [quote(name) for name in _COLUMNS]
-    values: list[str] = []
-    params: list[Any] = []
-    for key, entry in chunk:
-        placeholders = ["%s"] * len(_COLUMNS)
-        params.extend(_row(key, entry))
-        if engine.vector_column:
-            sql, vector_params = engine.row_vector(entry.title, entry.text)
-            placeholders.append(sql)
-            params.extend(vector_params)
-        values.append(f"({', '.join(placeholders)})")
-    if engine.vector_column:
-        columns.append(engine.vector_column)
-    updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
-    cursor.execute(
-        f"INSERT INTO {SearchEntry._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES {', '.join(values)} "
-        f"ON CONFLICT ({quote('key')}) DO UPDATE SET {updates} "
-        f"RETURNING {quote('id')}, {quote('key')}",
-        params,
-    )
-    return {key: pk for pk, key in cursor.fetchall()}
-
-
-def _relations() -> list[tuple[str, str, str, str]]:
-    """(through table, entry column, other column, Entry attribute) per relation."""
-    found = []
-    for name in ("bodies", "people"):
-        through = getattr(SearchEntry, name).through
-        entry_column = through._meta.get_field("searchentry").column
-        other = next(
-            field.column
-            for field in through._meta.concrete_fields
-            if field.column not in {"id", entry_column}
-        )
-        found.append((through._meta.db_table, entry_column, other, name))
-    return found
-
-
-def _delete_relations(cursor: CursorWrapper, ids: Sequence[int]) -> None:
-    placeholders = ", ".join(["%s"] * len(ids))
-    for table, entry_column, _, _ in _relations():
-        cursor.execute(f"DELETE FROM {table} WHERE {entry_column} IN ({placeholders})", ids)  # noqa: S608
-
-
-def _insert_relations(cursor: CursorWrapper, written: Sequence[tuple[int, Entry]]) -> None:
-    for table, entry_column, other, attribute in _relations():
-        rows = [
-            (pk, related) for pk, entry in written for related in set(getattr(entry, attribute))
-        ]
-        if rows:
-            cursor.executemany(
-                f"INSERT INTO {table} ({entry_column}, {other}) VALUES (%s, %s)",  # noqa: S608
-                rows,
-            )
-
-
-def _delete_keys(keys: Sequence[str]) -> None:
-    if not keys:
-        return
-    engine = engines.current()
-    with transaction.atomic(savepoint=False):
-        for start in range(0, len(keys), _BATCH):
-            chunk = keys[start : start + _BATCH]
-            ids = list(SearchEntry.objects.filter(key__in=chunk).values_list("pk", flat=True))
-            if not ids:
-                continue
-            with connection.cursor() as cursor:
-                _delete_relations(cursor, ids)
-                engine.forget(cursor, ids)
-            SearchEntry.objects.filter(pk__in=ids).delete()
+def _all_entries() -> Iterator[tuple[str, Entry]]:
+    for model, registration in _registry.items():
+        for obj in _records(model, registration).iterator(chunk_size=writing.BATCH):
+            entry = registration.to_entry(obj)
+            if entry is not None:
+                yield key_for(obj), entry

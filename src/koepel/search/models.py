@@ -6,24 +6,31 @@ SQLite, a tsvector column on PostgreSQL; see ``engines``), created by migration 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.visibility import visibility_field
+from koepel.core.visibility import Visibility
 from koepel.registry.models import Body, Person
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType
 
 
 class SearchEntry(models.Model):
     key = models.CharField(max_length=120, unique=True, help_text="app_label.model:pk")
-    kind = models.CharField(_("kind"), max_length=20, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20)
     title = models.TextField(_("title"))
     text = models.TextField(_("text"), blank=True)
     url = models.TextField("URL")
     trail = models.TextField(_("trail"), blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
-    visibility = visibility_field()
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    # Kind, year and visibility are read through the filter index below, always by id: an
+    # index of their own would only slow down writing.
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     bodies = models.ManyToManyField(Body, blank=True, related_name="+", verbose_name=_("bodies"))
     people = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("people"))
 
@@ -35,6 +42,48 @@ class SearchEntry(models.Model):
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         ordering: ClassVar = ["pk"]
+        indexes: ClassVar = [
+            # What the visibility check and the filters read of each matching entry, so that
+            # they need not read the wide rows (the text is read for one page of snippets).
+            models.Index(fields=["id", "visibility", "kind", "year"], name="search_entry_filter")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"
+
+
+class MatchField(models.TextField):  # type: ignore[type-arg]
+    """FTS5's hidden column named after its table: ``search_fts MATCH 'query'``."""
+
+
+@MatchField.register_lookup
+class Match(models.Lookup[str]):
+    lookup_name = "match"
+
+    def as_sql(self, compiler: Any, connection: Any) -> _AsSqlType:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", (*lhs_params, *rhs_params)
+
+
+class TextIndexRow(models.Model):
+    """A row of the SQLite engine's FTS5 table (migration 0002), so that a query can join it.
+    On PostgreSQL the table does not exist and nothing refers to this model."""
+
+    entry = models.OneToOneField(
+        SearchEntry,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        related_name="text_index",
+    )
+    search_fts = MatchField()
+    title = models.TextField()
+    text = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "search_fts"
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.title}"

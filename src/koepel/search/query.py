@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from koepel.accounts.access import visible
 from koepel.registry.models import Body
@@ -70,26 +70,29 @@ def search(
     query = parse(q)
     if not query:
         return Results(query=q, total=0, page=1, per_page=per_page)
-    entries = _entries(user, query, body=body, year=year)
-    counts = _counts(entries)
     chosen = [kind for kind in kinds if kind in KINDS]
+    found = _found(user, query, body=body, year=year)
+    page = max(1, page)
+    counts, ranked = _counts_and_page(found, chosen, page, per_page)
     total = sum(counts.get(kind, 0) for kind in chosen) if chosen else sum(counts.values())
-    results = Results(query=q, total=total, page=1, per_page=per_page, counts_by_kind=counts)
-    results.page = min(max(1, page), results.pages)
-    if total:
-        if chosen:
-            entries = entries.filter(kind__in=chosen)
-        results.hits = _page(query, entries, results.page, per_page)
+    results = Results(query=q, total=total, page=page, per_page=per_page, counts_by_kind=counts)
+    if page > results.pages:  # asked beyond the end: show the last page
+        results.page = results.pages
+        counts, ranked = _counts_and_page(found, chosen, results.page, per_page)
+    results.hits = _hits(query, ranked)
     return results
 
 
-def _entries(user: Any, query: Query, *, body: Body | None, year: int | None) -> QuerySet[Any]:
-    entries = visible(SearchEntry.objects.filter(engines.current().matching(query)), user)
+def _found(user: Any, query: Query, *, body: Body | None, year: int | None) -> QuerySet[Any]:
+    """The matching entries the user may see, with their score: the one access check and the
+    filters on top of the engine's match."""
+    engine = engines.current()
+    entries = visible(SearchEntry.objects.filter(engine.matching(query)), user)
     if body is not None:
         entries = entries.filter(bodies__in=_with_bodies_below(body))
     if year is not None:
         entries = entries.filter(year=year)
-    return entries
+    return entries.annotate(score=engine.score(query))
 
 
 def _with_bodies_below(body: Body) -> list[int]:
@@ -106,32 +109,46 @@ def _with_bodies_below(body: Body) -> list[int]:
     return found
 
 
-def _counts(entries: QuerySet[Any]) -> dict[str, int]:
-    rows = entries.order_by().values_list("kind").annotate(n=Count("pk", distinct=True))
-    return {kind: n for kind, n in rows if n}
-
-
-def _page(query: Query, entries: QuerySet[Any], page: int, per_page: int) -> list[Hit]:
-    within = entries.order_by().values("pk").query.sql_with_params()
-    sql, params = engines.current().ranked_sql(
-        query, within, limit=per_page, offset=(page - 1) * per_page
+def _counts_and_page(
+    found: QuerySet[Any], kinds: list[str], page: int, per_page: int
+) -> tuple[dict[str, int], list[tuple[int, float]]]:
+    """Counts per kind and one page of (id, score), in one statement: the visible matches are
+    gathered once, then counted and ranked."""
+    within, params = (
+        found.order_by().values_list("pk", "kind", "score").distinct().query.sql_with_params()
+    )
+    only_kinds = f"WHERE kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else ""
+    sql = (
+        f"WITH found (id, kind, score) AS MATERIALIZED ({within}) "  # noqa: S608 (Django's SQL)
+        "SELECT kind, COUNT(*), NULL FROM found GROUP BY kind "
+        "UNION ALL SELECT * FROM ("
+        f"SELECT NULL, id, score FROM found {only_kinds} "
+        "ORDER BY score DESC, id LIMIT %s OFFSET %s) AS page"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ranked: list[tuple[int, float]] = cursor.fetchall()
-    found = SearchEntry.objects.only("kind", "title", "url", "trail", "year", "text").in_bulk(
-        [pk for pk, _ in ranked]
+        cursor.execute(sql, [*params, *kinds, per_page, (page - 1) * per_page])
+        rows = cursor.fetchall()
+    counts = {kind: number for kind, number, _ in rows if kind is not None}
+    ranked = [(number, float(score)) for kind, number, score in rows if kind is None]
+    return counts, ranked
+
+
+def _hits(query: Query, ranked: list[tuple[int, float]]) -> list[Hit]:
+    rows = SearchEntry.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list(
+        "pk", "kind", "title", "url", "trail", "year", "text"
     )
+    found = {row[0]: row for row in rows}
     return [
         Hit(
-            kind=entry.kind,
-            title=entry.title,
-            url=entry.url,
-            trail=entry.trail,
-            snippet=snippet(entry.text, query),
-            score=float(score),
-            year=entry.year,
+            kind=kind,
+            title=title,
+            url=url,
+            trail=trail,
+            snippet=snippet(text, query),
+            score=score,
+            year=year,
         )
         for pk, score in ranked
-        if (entry := found.get(pk)) is not None
+        if pk in found
+        for _, kind, title, url, trail, year, text in [found[pk]]
     ]

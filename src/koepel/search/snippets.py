@@ -5,94 +5,82 @@ returned page only, the same way whatever the engine."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import takewhile
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from koepel.search.parse import Clause, Query
-from koepel.search.text import STOP_WORDS, fold, stem
+from koepel.search.text import STOP_WORDS, fold, index_forms
 
 WINDOW = 30  # words shown
+LEAD = 5  # words shown before the first match in the window
 # A very long text is only read this far for its snippet: the hit is found already.
 MAX_SCAN = 200_000
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-@dataclass(frozen=True)
-class _Word:
-    start: int
-    end: int
-    folded: str
-    stem: str | None  # None for a stop word, "" for a word no clause matches
+def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The words of the text as (start, end) in the text, and folded."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        # Folding kept every character in its place (the usual case: accents dropped), so
+        # the folded text can be read in one go and its positions hold for the original.
+        return [m.span() for m in _TOKEN.finditer(folded)], _TOKEN.findall(folded)
+    spans, words = [], []
+    for match in _TOKEN.finditer(text):
+        for word in _TOKEN.findall(fold(match.group())):
+            spans.append(match.span())
+            words.append(word)
+    return spans, words
 
 
-def _words(text: str, query: Query) -> list[_Word]:
-    stems = {s for clause in query.clauses for s in clause.stems}
+def _runs(forms: list[str], query: Query) -> list[tuple[int, int, int]]:
+    """Runs of words that match a clause, as (first word, last word, clause number). Stop
+    words ("" in ``forms``) are skipped inside a phrase, as the SQLite index skips them."""
+    stems = {stem for clause in query.clauses for stem in clause.stems}
     prefixes = tuple(clause.stems[-1] for clause in query.clauses if clause.prefix)
-    found = []
-    for match in _TOKEN.finditer(text, 0, MAX_SCAN):
-        for folded in _TOKEN.findall(fold(match.group())):
-            if folded in STOP_WORDS:
-                found.append(_Word(match.start(), match.end(), folded, None))
-                continue
-            word_stem = stem(folded)
-            if word_stem not in stems and not (prefixes and word_stem.startswith(prefixes)):
-                word_stem = ""  # a word no clause can match
-            found.append(_Word(match.start(), match.end(), folded, word_stem))
-    return found
-
-
-def _marked(words: list[_Word], query: Query) -> list[tuple[int, int, int]]:
-    """Runs of words that match a clause, as (first word, last word, clause number)."""
-    content = [i for i, word in enumerate(words) if word.stem is not None]
+    content = [i for i, form in enumerate(forms) if form]
     runs: list[tuple[int, int, int]] = []
-    # Only a matched word can start a run; stop words are skipped inside a phrase, as the
-    # SQLite index skips them.
     for position, index in enumerate(content):
-        if not words[index].stem:
+        form = forms[index]
+        if form not in stems and not (prefixes and form.startswith(prefixes)):
             continue
         for number, clause in enumerate(query.clauses):
             wanted = clause.stems
             last = len(wanted) - 1
-            if not wanted or position + last >= len(content):
+            if position + last >= len(content):
                 continue
             if all(
-                _fits(
-                    words[content[position + k]].stem or "", wanted[k], clause.prefix and k == last
-                )
+                _fits(forms[content[position + k]], wanted[k], clause.prefix and k == last)
                 for k in range(len(wanted))
             ):
-                first, end = _with_stop_words(words, clause, index, content[position + last])
-                runs.append((first, end, number))
+                runs.append((index, content[position + last], number))
     return runs
 
 
-def _with_stop_words(words: list[_Word], clause: Clause, first: int, last: int) -> tuple[int, int]:
+def _fits(form: str, wanted: str, prefix: bool) -> bool:
+    return form.startswith(wanted) if prefix else form == wanted
+
+
+def _with_stop_words(words: list[str], clause: Clause, first: int, last: int) -> tuple[int, int]:
     """Widen a phrase's run to the stop words it starts or ends with ("Een thuis…")."""
     leading = list(takewhile(lambda word: word in STOP_WORDS, clause.words))
     trailing = list(takewhile(lambda word: word in STOP_WORDS, reversed(clause.words)))
-    before = [word.folded for word in words[max(0, first - len(leading)) : first]]
-    if leading and before == leading:
+    if leading and words[max(0, first - len(leading)) : first] == leading:
         first -= len(leading)
-    after = [word.folded for word in words[last + 1 : last + 1 + len(trailing)]]
-    if trailing and after == trailing[::-1]:
+    if trailing and words[last + 1 : last + 1 + len(trailing)] == trailing[::-1]:
         last += len(trailing)
     return first, last
 
 
-def _fits(word_stem: str, wanted: str, prefix: bool) -> bool:
-    return word_stem.startswith(wanted) if prefix else word_stem == wanted
-
-
-def _best_window(runs: list[tuple[int, int, int]], count: int) -> int:
+def _best_start(runs: list[tuple[int, int, int]], count: int) -> int:
     """The first word of the window that shows the most different clauses, then the most
     matches, starting a few words before the first of them."""
     best, best_score = 0, (0, 0)
     end = 0
     for i, (first, _, _) in enumerate(runs):
-        start = max(0, first - 5)
+        start = max(0, first - LEAD)
         end = max(end, i)
         while end < len(runs) and runs[end][1] < start + WINDOW:
             end += 1
@@ -105,21 +93,26 @@ def _best_window(runs: list[tuple[int, int, int]], count: int) -> int:
 
 def snippet(text: str, query: Query) -> SafeString:
     """Safe HTML: a window of the text with the matches marked."""
-    words = _words(text, query)
-    if not words:
+    scanned = text[:MAX_SCAN]
+    spans, words = _tokens(scanned)
+    if not spans:
         return mark_safe("")
-    runs = _marked(words, query)
-    start = _best_window(runs, len(words))
-    end = min(len(words), start + WINDOW) - 1
+    forms = index_forms(words)
+    runs = [
+        (*_with_stop_words(words, query.clauses[number], first, last), number)
+        for first, last, number in _runs(forms, query)
+    ]
+    start = _best_start(runs, len(spans))
+    end = min(len(spans), start + WINDOW) - 1
     html: list[str] = ["… " if start > 0 else ""]
-    cursor = words[start].start
+    cursor = spans[start][0]
     for first, last, _ in sorted(runs, key=lambda run: (run[0], -run[1])):
-        if first < start or last > end or words[first].start < cursor:
+        if first < start or last > end or spans[first][0] < cursor:
             continue
-        html.append(escape(text[cursor : words[first].start]))
-        html.append(f"<mark>{escape(text[words[first].start : words[last].end])}</mark>")
-        cursor = words[last].end
-    html.append(escape(text[cursor : words[end].end]))
-    if end < len(words) - 1 or len(text) > MAX_SCAN:
+        html.append(escape(scanned[cursor : spans[first][0]]))
+        html.append(f"<mark>{escape(scanned[spans[first][0] : spans[last][1]])}</mark>")
+        cursor = spans[last][1]
+    html.append(escape(scanned[cursor : spans[end][1]]))
+    if end < len(spans) - 1 or len(text) > MAX_SCAN:
         html.append(" …")
     return mark_safe("".join(html))  # noqa: S308 (every piece of text is escaped above)

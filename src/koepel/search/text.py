@@ -11,6 +11,7 @@ strips the "ge-" prefix and would turn "gemeenten" into "meen" (DESIGN.md, "Sear
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from html.parser import HTMLParser
 
@@ -30,6 +31,7 @@ STOP_WORDS = frozenset(_STOP_LIST.split())
 # Longer "words" are noise (a pasted hash, a run of letters); PostgreSQL refuses very long
 # ones in a query, so neither engine ever sees them in one.
 MAX_WORD_LENGTH = 60
+MAX_VECTOR_TEXT = 500_000
 
 _WORD = re.compile(r"[^\W_]+")
 _MARKS = re.compile("[\u0300-\u036f]")
@@ -66,8 +68,12 @@ _ASCII_SEPARATORS = bytes(
 )
 
 _stemmer = Stemmer.Stemmer("dutch_porter")
+_stemmer_lock = threading.Lock()
+# Word frequencies follow Zipf's law: small caches answer most look-ups. Past the limit a word
+# is stemmed each time it comes, which is slower but as right.
+_CACHE_LIMIT = 200_000
 _stems: dict[str, str] = {}
-_STEM_CACHE_LIMIT = 200_000
+_index_forms: dict[str, str] = {}  # a word as the index holds it: its stem, "" if left out
 
 
 def fold(text: str) -> str:
@@ -95,23 +101,46 @@ def stem(word: str) -> str:
     """The stem of one folded word."""
     found = _stems.get(word)
     if found is None:
-        found = str(_stemmer.stemWord(word))
-        if len(_stems) < _STEM_CACHE_LIMIT:
-            # Word frequencies follow Zipf's law: a small cache answers most look-ups.
+        with _stemmer_lock:  # a Stemmer is not made for two threads at once
+            found = str(_stemmer.stemWord(word))
+        if len(_stems) < _CACHE_LIMIT:
             _stems[word] = found
     return found
 
 
+def index_form(word: str) -> str:
+    """A folded word as the index holds it: its stem, or "" for a word left out."""
+    form = _index_forms.get(word)
+    if form is None:
+        form = "" if word in STOP_WORDS or len(word) > MAX_WORD_LENGTH else stem(word)
+        if len(_index_forms) < _CACHE_LIMIT:
+            _index_forms[word] = form
+    return form
+
+
+def index_forms(found: list[str]) -> list[str]:
+    """``index_form`` of each word."""
+    try:
+        # The common case, every word seen before, runs in C: one dictionary look-up a word.
+        return list(map(_index_forms.__getitem__, found))
+    except KeyError:
+        return [index_form(word) for word in found]
+
+
 def index_terms(text: str) -> str:
     """A text as the SQLite engine indexes it: the stems of its words, stop words left out."""
-    get = _stems.get
-    return " ".join(
-        [
-            get(word) or stem(word)
-            for word in words(text)
-            if word not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH
-        ]
-    )
+    return " ".join(filter(None, index_forms(words(text))))
+
+
+def stemmed_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Titles and texts as the SQLite engine indexes them."""
+    return [(index_terms(title), index_terms(text)) for title, text in pairs]
+
+
+def folded_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Titles and texts as the PostgreSQL engine receives them (it stems them itself). A
+    tsvector holds at most 1 MB, so a very long text is indexed by its beginning."""
+    return [(fold(title), fold(text[:MAX_VECTOR_TEXT])) for title, text in pairs]
 
 
 class _TextOfHtml(HTMLParser):

@@ -20,7 +20,7 @@ def _page_number(value: str | None) -> int:
 def search_page(request: HttpRequest) -> HttpResponse:
     bodies = visible(Body.objects.order_by("name"), request.user)
     form = SearchForm(request.GET or None, bodies=bodies)
-    filters = form.filters() if form.is_bound else {"q": ""}
+    filters: dict[str, Any] = form.filters() if form.is_bound else {"q": ""}
     results = None
     if filters["q"]:
         results = search(

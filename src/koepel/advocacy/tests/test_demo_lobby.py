@@ -145,7 +145,9 @@ def test_youth_care_got_incidental_money_only(shared_demo: None) -> None:
     assert "structure" in youth.follow_up
 
 
-def test_the_results_page_of_2021_sorts_the_dossiers_by_outcome(shared_demo: None, client: Client) -> None:
+def test_the_results_page_of_2021_sorts_the_dossiers_by_outcome(
+    shared_demo: None, client: Client
+) -> None:
     soup = page(client, reverse("advocacy:results", args=[2021]))
 
     sections: dict[str, str] = {}
@@ -278,7 +280,9 @@ def test_every_action_serves_a_dossier_and_every_closed_dossier_has_evidence(
         assert closed.outcome_changes.exists(), closed.slug
 
 
-def test_the_dossier_list_shows_every_dossier_to_a_visitor(shared_demo: None, client: Client) -> None:
+def test_the_dossier_list_shows_every_dossier_to_a_visitor(
+    shared_demo: None, client: Client
+) -> None:
     text = text_of(page(client, reverse("advocacy:dossiers")))
 
     assert all(d.title in text for d in Dossier.objects.all())

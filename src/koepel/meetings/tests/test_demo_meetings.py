@@ -274,7 +274,9 @@ def test_een_thuis_voor_iedereen_was_held_in_the_autumn_with_ter_haar_mutluer_an
     assert guest_names(meeting) == {"Bernard ter Haar", "Mutluer", "Wever"}
 
 
-def test_the_design_session_is_dated_14_june_2021_to_the_day_and_was_online(shared_demo: None) -> None:
+def test_the_design_session_is_dated_14_june_2021_to_the_day_and_was_online(
+    shared_demo: None,
+) -> None:
     session = only(meetings_of("democratische-vernieuwing", kind="ontwerpsessie"))
 
     assert session.date == dt.date(2021, 6, 14)

@@ -256,13 +256,17 @@ def test_every_body_in_the_demo_is_named_in_the_report(report: str, shared_demo:
     assert missing_from_report(bodies, report) == []
 
 
-def test_every_municipality_in_the_demo_is_named_in_the_report(report: str, shared_demo: None) -> None:
+def test_every_municipality_in_the_demo_is_named_in_the_report(
+    report: str, shared_demo: None
+) -> None:
     municipalities = [(m.name, forms(m.name)) for m in Municipality.objects.all()]
 
     assert missing_from_report(municipalities, report) == []
 
 
-def test_every_organisation_in_the_demo_is_named_in_the_report(report: str, shared_demo: None) -> None:
+def test_every_organisation_in_the_demo_is_named_in_the_report(
+    report: str, shared_demo: None
+) -> None:
     organisations = [(o.name, forms(o.name, o.abbreviation)) for o in Organisation.objects.all()]
 
     assert organisations
@@ -336,7 +340,9 @@ def test_city_deal_impact_ondernemen_has_the_eight_cities_with_apeldoorn_in_the_
     assert participations.get(function="voorzitter").municipality.name == "Apeldoorn"
 
 
-def test_the_vng_taskforce_counts_thirteen_of_whom_eight_from_the_network(shared_demo: None) -> None:
+def test_the_vng_taskforce_counts_thirteen_of_whom_eight_from_the_network(
+    shared_demo: None,
+) -> None:
     taskforce = Body.objects.get(slug="taskforce-economisch-herstel")
 
     assert taskforce.owner.abbreviation == "VNG"

@@ -23,7 +23,9 @@ def _cities() -> dict[str, str]:
         return {row["name"]: row["province"] for row in csv.DictReader(handle)}
 
 
-def test_the_cities_page_lists_the_forty_with_their_provinces(shared_demo: None, client: Client) -> None:
+def test_the_cities_page_lists_the_forty_with_their_provinces(
+    shared_demo: None, client: Client
+) -> None:
     page = _page(client, reverse("registry:municipalities") + "?jaar=2021")
 
     rows = {

@@ -51,6 +51,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "bodies": lambda: reverse("registry:bodies"),
     "organisations": lambda: reverse("registry:organisations"),
     "representation": lambda: reverse("registry:representation"),
+    "people": lambda: reverse("registry:people"),
     "pillar": lambda: reverse("registry:body", args=[_pillar_slug()]),
 }
 

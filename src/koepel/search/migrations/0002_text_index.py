@@ -8,8 +8,6 @@ SQLITE = [
     # The text arrives folded and stemmed from Python; the tokenizer only splits it.
     "CREATE VIRTUAL TABLE search_fts USING fts5("
     "title, text, tokenize = 'unicode61 remove_diacritics 0')",
-    # ``rank`` is bm25 with the title weighing ten times the text.
-    "INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)')",
 ]
 SQLITE_REVERSE = ["DROP TABLE search_fts"]
 POSTGRESQL = [

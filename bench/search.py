@@ -1,0 +1,434 @@
+#!/usr/bin/env python3
+"""Benchmark of Koepel's search on a large synthetic knowledge base.
+
+    python bench/search.py [--sections 100000] [--engine sqlite|postgres] [--rounds 25]
+
+It builds a throwaway database (a temporary SQLite file, or a PostgreSQL database it creates
+and drops on the server named by --server), fills it with synthetic Dutch sections, and prints:
+
+1. the indexing rate: sections per second through ``index.bulk_put`` (folding, stemming, rows,
+   bodies, people and the engine's index), committed, end to end;
+2. for a fixed set of queries, run by a signed-in member with visibility filtering on, the p50
+   and p95 of Koepel's ``search()`` (ranked top 20 with snippets, the viewer read afresh as in
+   a request) beside the same SQL statements that ``search()`` sends, run directly on the
+   database connection, interleaved round by round, and the ratio of the two.
+
+The text: words drawn with Zipf-like frequencies (rank r weighs 1/r) from the vocabulary of
+the G40 annual report 2021 when that file is found (``--source``), else from a built-in list;
+section length log-normal with a median of 150 words. One section in a hundred carries the
+phrase "Een thuis voor iedereen". Visibility: 70% public, 15% network, 10% body, 5% restricted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import math
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = ROOT.parent / "shared" / "sources" / "g40-jaarverslag-2021.txt"
+PHRASE = "Een thuis voor iedereen"
+
+# The committed query set: (what it stands for, the query as typed).
+QUERIES = [
+    ("selective term", "woningcorporaties"),
+    ("selective term", "financiën"),
+    ("prefix", "woning*"),
+    ("phrase", f'"{PHRASE}"'),
+    ("two terms", "wonen zorg"),
+    ("common term", "gemeenten"),
+    ("term in most sections", "themagroep"),
+]
+
+# Used when the annual report is not at hand; roughly in order of frequency.
+_BUILT_IN = """
+de en van in het een met voor is aan op te themagroep over ook thema hebben heeft dat om we die
+zijn dit er deze steden gemeenten onder meer als andere samen aandacht naar worden tot jaar uit
+nieuwe wonen kunnen pijler was samenwerking veel wordt niet VNG bij hun bestuurders zich
+ministerie wat BZK drie Rijk economie werk platform gesprek mkb vanuit bestuurlijke zorg
+daarnaast binnen regio verschillende elkaar transformatie stedelijke weer onze werken taskforce
+netwerk gemeente bijeenkomst wethouder burgemeester afspraken middelen kabinet Kamer brief
+position paper regeerakkoord woningbouw woningmarkt woningen woningcorporaties huurwoningen
+financiën gemeentefonds begroting klimaat energie duurzaamheid wijken wijk ondernemers onderwijs
+arbeidsmarkt jongeren ouderen zorgaanbieders welzijn veiligheid cultuur sport mobiliteit
+bereikbaarheid binnenstad centrum vernieuwing opgave opgaven aanpak programma uitvoering beleid
+kennis delen leren ervaringen voorbeelden resultaten lobby dossier actie voorstel advies rapport
+onderzoek evaluatie ambitie ambities doelen keuzes prioriteiten investeringen subsidie regeling
+Regio Deals City Deal Europa Brussel provincie provincies partners corporaties huurders bewoners
+inwoners mensen iedereen thuis huisvesting aandachtsgroepen vergunninghouders statushouders
+asiel integratie inburgering participatie armoede schulden bestaanszekerheid gezondheid preventie
+digitalisering data informatie dienstverlening vergadering vergaderingen bestuur directeuren
+"""
+BUILT_IN_WORDS = _BUILT_IN.split()
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sections", type=int, default=100_000)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--rounds", type=int, default=25, help="measured rounds per query")
+    parser.add_argument("--warmup", type=int, default=3, help="rounds run before measuring")
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="PostgreSQL server to create the throwaway database on",
+    )
+    parser.add_argument("--profile", action="store_true", help="profile search() per query")
+    return parser.parse_args()
+
+
+# ---------------------------------------------------------------- throwaway database
+
+
+@contextlib.contextmanager
+def throwaway_database(engine: str, server: str) -> Iterator[str]:
+    """Point Koepel's settings at a new, empty database; remove it afterwards."""
+    folder = tempfile.mkdtemp(prefix="koepel-bench-")
+    os.environ["KOEPEL_DATA_DIR"] = folder
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+    os.environ.pop("DATABASE_URL", None)
+    name = ""
+    if engine == "postgres":
+        import psycopg
+
+        name = f"koepel_bench_{os.getpid()}"
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        parts = urlsplit(server)
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        yield folder
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if name:
+            import psycopg
+
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def start_django() -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "koepel.settings"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+# ---------------------------------------------------------------- synthetic corpus
+
+
+def vocabulary(source: Path) -> tuple[list[str], str]:
+    """Words by falling frequency, in their most common written form."""
+    if not source.is_file():
+        return BUILT_IN_WORDS, "built-in list"
+    forms: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for word in re.findall(r"[^\W_]+", source.read_text(encoding="utf-8")):
+        if not word.isdigit():
+            forms[word.lower()][word] += 1
+    ranked = sorted(forms.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return [counter.most_common(1)[0][0] for _, counter in ranked], str(source)
+
+
+def zipf_cumulative(count: int) -> list[float]:
+    total, cumulative = 0.0, []
+    for rank in range(1, count + 1):
+        total += 1.0 / rank
+        cumulative.append(total)
+    return cumulative
+
+
+def section_text(rng: random.Random, words: list[str], cumulative: list[float]) -> str:
+    length = max(20, min(1500, round(rng.lognormvariate(math.log(150), 0.5))))
+    drawn = rng.choices(words, cum_weights=cumulative, k=length)
+    sentences, start = [], 0
+    while start < length:
+        end = min(length, start + rng.randint(6, 18))
+        sentence = drawn[start:end]
+        if rng.random() < 0.3 and len(sentence) > 8:
+            sentence[len(sentence) // 2] += ","
+        sentences.append(sentence[0][:1].upper() + " ".join(sentence)[1:] + ".")
+        start = end
+    if rng.random() < 0.01:
+        sentences.insert(rng.randrange(len(sentences) + 1), f"Het advies '{PHRASE}' kwam langs.")
+    return " ".join(sentences)
+
+
+def make_network(rng: random.Random) -> tuple[list[int], list[int], Any]:
+    """Forty bodies in four pillars, 200 people, and a member signed in with two roles."""
+    import datetime as dt
+
+    from koepel.accounts.models import User
+    from koepel.registry.models import Body, BodyKind, Function, Person, Role
+
+    bodies = []
+    for pillar_number in range(4):
+        pillar = Body.objects.create(
+            name=f"Pijler {pillar_number}", slug=f"pijler-{pillar_number}", kind=BodyKind.PILLAR
+        )
+        bodies.append(pillar)
+        for group_number in range(9):
+            bodies.append(
+                Body.objects.create(
+                    name=f"Themagroep {pillar_number}.{group_number}",
+                    slug=f"themagroep-{pillar_number}-{group_number}",
+                    kind=BodyKind.THEME_GROUP,
+                    parent=pillar,
+                )
+            )
+    people = Person.objects.bulk_create(
+        Person(name=f"Persoon {n}", sort_name=f"Persoon {n}", slug=f"persoon-{n}")
+        for n in range(200)
+    )
+    Role.objects.bulk_create(
+        Role(
+            person=person,
+            body=rng.choice(bodies),
+            function=Function.MEMBER,
+            start=dt.date(2020, 1, 1),
+        )
+        for person in people
+    )
+    member = people[0]
+    for body in bodies[1:3]:
+        Role.objects.create(
+            person=member, body=body, function=Function.MEMBER, start=dt.date(2020, 1, 1)
+        )
+    user = User.objects.create(username="lid", person=member)
+    return [body.pk for body in bodies], [person.pk for person in people], user
+
+
+def entries(
+    count: int, rng: random.Random, words: list[str], body_ids: list[int], people: list[int]
+) -> list[tuple[str, Any]]:
+    from koepel.search.index import Entry
+
+    cumulative = zipf_cumulative(len(words))
+    made = []
+    for number in range(count):
+        roll = rng.random()
+        visibility = (
+            "public"
+            if roll < 0.70
+            else "network"
+            if roll < 0.85
+            else "body"
+            if roll < 0.95
+            else "restricted"
+        )
+        title_words = rng.choices(words, cum_weights=cumulative, k=rng.randint(3, 8))
+        made.append(
+            (
+                f"bench.sectie:{number}",
+                Entry(
+                    kind="sectie",
+                    title=" ".join(title_words).capitalize(),
+                    text=section_text(rng, words, cumulative),
+                    url=f"/kennisbank/bench-{number // 40}/#sectie-{number % 40}",
+                    visibility=visibility,
+                    bodies=tuple(rng.sample(body_ids, rng.choice((1, 1, 1, 2)))),
+                    people=tuple(rng.sample(people, 2 if visibility == "restricted" else 0)),
+                    trail=f"Document {number // 40} › Hoofdstuk {number % 40}",
+                    year=rng.randint(2015, 2024),
+                ),
+            )
+        )
+    return made
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
+
+
+def captured_statements(run: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The SQL statements and parameters ``run`` sends to the database."""
+    from django.db import connection
+
+    statements: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        run()
+    return statements
+
+
+def direct_runner(statements: list[tuple[str, Any]]) -> Callable[[], None]:
+    """The statements on the database connection's own cursor, without Django in between."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "sqlite":
+        # Django writes %s; the sqlite3 module wants ? (and %% stands for a literal %).
+        statements = [
+            (sql.replace("%s", "?").replace("%%", "%"), tuple(params or ()))
+            for sql, params in statements
+        ]
+
+    def run() -> None:
+        cursor = raw.cursor()
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        cursor.close()
+
+    return run
+
+
+def measure(args: argparse.Namespace, user_pk: int, sections: int) -> list[dict[str, Any]]:
+    from koepel.accounts.models import User
+    from koepel.search import engines
+    from koepel.search.models import SearchEntry
+    from koepel.search.parse import parse
+    from koepel.search.query import search
+
+    def fresh_user() -> Any:
+        return User.objects.select_related("person").get(pk=user_pk)
+
+    rows = []
+    for label, q in QUERIES:
+        matching = SearchEntry.objects.filter(engines.current().matching(parse(q))).count()
+        statements = captured_statements(partial(search, fresh_user(), q))
+        direct = direct_runner(statements)
+        koepel_times: list[float] = []
+        direct_times: list[float] = []
+        results = None
+        for number in range(args.warmup + args.rounds):
+            user = fresh_user()
+            steps: list[tuple[str, Callable[[], Any]]] = [
+                ("koepel", partial(search, user, q)),
+                ("direct", direct),
+            ]
+            if number % 2:
+                steps.reverse()  # neither side always runs second, on a warmer cache
+            for side, step in steps:
+                started = time.perf_counter()
+                outcome = step()
+                elapsed = (time.perf_counter() - started) * 1000
+                if side == "koepel":
+                    results = outcome
+                if number >= args.warmup:
+                    (koepel_times if side == "koepel" else direct_times).append(elapsed)
+        if results is None:
+            raise RuntimeError(f"No result for {q!r}.")
+        rows.append(
+            {
+                "label": label,
+                "query": q,
+                "matching": matching,
+                "share": matching / sections,
+                "visible": results.total,
+                "statements": len(statements),
+                "koepel": (percentile(koepel_times, 0.5), percentile(koepel_times, 0.95)),
+                "direct": (percentile(direct_times, 0.5), percentile(direct_times, 0.95)),
+            }
+        )
+        if args.profile:
+            profile(partial(search, fresh_user(), q))
+    return rows
+
+
+def profile(run: Callable[[], Any]) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        run()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
+
+
+def database_size() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+        else:
+            cursor.execute(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+            )
+        size = cursor.fetchone()[0]
+    return f"{size / 1024 / 1024:.0f} MiB"
+
+
+def main() -> None:
+    args = parse_args()
+    with throwaway_database(args.engine, args.server):
+        start_django()
+        from django.db import connection, transaction
+
+        from koepel.search import engines, index
+
+        rng = random.Random(args.seed)  # noqa: S311 (made-up text, not secrets)
+        words, source = vocabulary(args.source)
+        body_ids, people, user = make_network(rng)
+        corpus = entries(args.sections, rng, words, body_ids, people)
+        lengths = sorted(len(entry.text.split()) for _, entry in corpus)
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            written = index.bulk_put(corpus)
+            with connection.cursor() as cursor:
+                engines.current().settle(cursor)
+        indexing = time.perf_counter() - started
+        del corpus
+
+        print(f"engine: {connection.vendor} {connection.get_database_version()}")
+        print(f"vocabulary: {len(words)} words from {source}")
+        print(
+            f"sections: {written}, words per section: median {statistics.median(lengths):.0f}, "
+            f"p95 {percentile(lengths, 0.95):.0f}; database {database_size()}"
+        )
+        print(f"indexing: {indexing:.1f} s, {written / indexing:,.0f} sections/s")
+        print(f"queries: {args.rounds} rounds after {args.warmup} warm-up, as a signed-in member")
+        rows = measure(args, user.pk, written)
+        print()
+        header = (
+            f"{'query':<28} {'kind':<22} {'matches':>14} {'visible':>8} "
+            f"{'search() p50/p95 ms':>20} {'direct SQL p50/p95':>19} {'ratio p50/p95':>14}"
+        )
+        print(header)
+        print("-" * len(header))
+        for row in rows:
+            koepel, direct = row["koepel"], row["direct"]
+            print(
+                f"{row['query']:<28} {row['label']:<22} "
+                f"{row['matching']:>7} ({row['share']:>4.0%}) {row['visible']:>8} "
+                f"{koepel[0]:>9.1f} / {koepel[1]:>6.1f} {direct[0]:>9.1f} / {direct[1]:>6.1f} "
+                f"{koepel[0] / direct[0]:>6.2f} / {koepel[1] / direct[1]:>5.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""The report as it will be read: the tree and facts of the year, with the words people wrote
+and their choices about the generated facts, for one audience."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+import nh3
+from django.conf import settings
+
+from koepel.accounts.access import ANONYMOUS, NETWORK_READER, Viewer
+from koepel.reports.models import Audience, SectionStatus, SectionText
+from koepel.reports.structure import ReportSection, build
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "h3", "h4"}
+
+
+def audience_viewer(audience: str) -> Viewer:
+    """The public report holds only public records; the internal one also network-wide ones.
+    Records of one body, and restricted ones, are never in a report."""
+    return NETWORK_READER if audience == Audience.NETWORK else ANONYMOUS
+
+
+def render_markdown(text: str) -> str:
+    html = markdown.markdown(text, extensions=[], output_format="html")
+    return nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}
+    )
+
+
+@dataclass(frozen=True)
+class ShownFact:
+    key: str
+    text: str
+    generated: str
+    links: tuple[tuple[str, str], ...]
+    edited: bool
+
+
+@dataclass
+class ShownSection:
+    key: str
+    title: str
+    level: int
+    number: str
+    narrative: str
+    narrative_html: str
+    status: str
+    facts: list[ShownFact] = field(default_factory=list)
+    dropped: list[ShownFact] = field(default_factory=list)
+    body: Any = None
+
+
+@dataclass
+class Assembled:
+    year: int
+    network_name: str
+    audience: str
+    sections: list[ShownSection]
+
+    @property
+    def title(self) -> str:
+        return f"Jaarverslag {self.year}"
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything the reader would see changes."""
+        digest = hashlib.sha256()
+        for section in self.sections:
+            digest.update(f"{section.key}|{section.title}|{section.narrative}|".encode())
+            for fact in section.facts:
+                digest.update(f"{fact.key}={fact.text}|".encode())
+        digest.update(f"{self.network_name}|{self.audience}".encode())
+        return digest.hexdigest()
+
+
+def assemble(year: int, audience: str = Audience.PUBLIC, *, report: Any = None) -> Assembled:
+    tree = build(audience_viewer(audience), year)
+    texts: dict[str, SectionText] = {}
+    if report is not None:
+        texts = {text.key: text for text in SectionText.objects.filter(report=report)}
+    base = settings.KOEPEL_BASE_URL
+    shown: list[ShownSection] = []
+    counters = [0, 0, 0]
+    for section in tree.walk():
+        counters[section.level - 1] += 1
+        for deeper in range(section.level, len(counters)):
+            counters[deeper] = 0
+        number = ".".join(str(n) for n in counters[: section.level])
+        shown.append(_show(section, texts.get(section.key), number, base, audience))
+    name = tree.network.name if tree.network else "Koepel"
+    return Assembled(year=year, network_name=name, audience=audience, sections=shown)
+
+
+def _show(
+    section: ReportSection, text: SectionText | None, number: str, base: str, audience: str
+) -> ShownSection:
+    narrative = text.narrative if text else ""
+    if audience == Audience.PUBLIC and text is not None and text.status != SectionStatus.FINAL:
+        narrative = ""  # words still in draft or under review stay inside the network
+    dropped_keys = set(text.dropped) if text else set()
+    edits: dict[str, str] = dict(text.edited) if text else {}
+    result = ShownSection(
+        key=section.key,
+        title=section.title,
+        level=section.level,
+        number=number,
+        narrative=narrative,
+        narrative_html=render_markdown(narrative) if narrative else "",
+        status=text.status if text else SectionStatus.DRAFT,
+        body=section.body,
+    )
+    for fact in section.facts:
+        links = tuple((label, f"{base}{url}") for label, url in fact.links)
+        shown = ShownFact(
+            key=fact.key,
+            text=edits.get(fact.key, fact.text),
+            generated=fact.text,
+            links=links,
+            edited=fact.key in edits,
+        )
+        (result.dropped if fact.key in dropped_keys else result.facts).append(shown)
+    return result

@@ -1,0 +1,51 @@
+"""The form a secretary edits a report section with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from koepel.reports.assemble import ShownSection
+from koepel.reports.models import SectionStatus
+
+
+class SectionForm(forms.Form):
+    narrative = forms.CharField(
+        label=_("Your text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: an empty line between paragraphs, **bold**, lists with -."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=SectionStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, section: ShownSection, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.facts = [*section.facts, *section.dropped]
+        kept = {fact.key for fact in section.facts}
+        for index, fact in enumerate(self.facts):
+            self.fields[f"keep_{index}"] = forms.BooleanField(
+                label=_("Keep this sentence"), required=False, initial=fact.key in kept
+            )
+            self.fields[f"text_{index}"] = forms.CharField(
+                label=_("Sentence"),
+                required=False,
+                initial=fact.text,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def fact_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(fact, self[f"keep_{i}"], self[f"text_{i}"]) for i, fact in enumerate(self.facts)]
+
+    def choices(self) -> tuple[set[str], dict[str, str], dict[str, str]]:
+        kept: set[str] = set()
+        edited: dict[str, str] = {}
+        generated: dict[str, str] = {}
+        for index, fact in enumerate(self.facts):
+            generated[fact.key] = fact.generated
+            if self.cleaned_data.get(f"keep_{index}"):
+                kept.add(fact.key)
+            edited[fact.key] = self.cleaned_data.get(f"text_{index}", "")
+        return kept, edited, generated

@@ -1,0 +1,95 @@
+"""What people write in the annual report, and the files rendered from it. The structure and
+the facts are not stored: they follow from the registry and the year's records."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from koepel.core.storage import private_storage
+
+
+class SectionStatus(models.TextChoices):
+    DRAFT = "concept", _("draft")
+    REVIEW = "ter_review", _("for review")
+    FINAL = "definitief", _("final")
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("public")
+    NETWORK = "network", _("network (internal)")
+
+
+class AnnualReport(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering: ClassVar = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report", args=[self.year])
+
+
+class SectionText(models.Model):
+    """The words of one section: its narrative, its status, and what was done with the
+    generated facts (dropped, or rewritten)."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="texts")
+    key = models.CharField(max_length=40)
+    narrative = models.TextField(
+        _("narrative"), blank=True, help_text=_("Markdown: paragraphs, **bold**, lists, links.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SectionStatus.choices, default=SectionStatus.DRAFT
+    )
+    dropped = models.JSONField(default=list, blank=True)
+    edited = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("report section text")
+        verbose_name_plural = _("report section texts")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["report", "key"], name="one_text_per_section")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.key}"
+
+
+class RenderStatus(models.TextChoices):
+    WAITING = "wachtend", _("being made")
+    DONE = "klaar", _("ready")
+    FAILED = "mislukt", _("failed")
+
+
+class RenderedFile(models.Model):
+    """A rendered report, kept until the report it came from changes (same source hash)."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=8)
+    audience = models.CharField(max_length=8, choices=Audience.choices)
+    source_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=8, choices=RenderStatus.choices, default=RenderStatus.WAITING
+    )
+    error = models.CharField(max_length=300, blank=True)
+    file = models.FileField(upload_to="reports/", storage=private_storage, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        indexes: ClassVar = [models.Index(fields=["report", "format", "audience", "source_hash"])]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.audience}.{self.format}"

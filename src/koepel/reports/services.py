@@ -1,0 +1,67 @@
+"""Writes to the annual report: the words of a section, and rendered files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from koepel.accounts.access import can_edit_body, viewer_for
+from koepel.core.errors import EditConflict
+from koepel.registry.models import Body
+from koepel.reports.models import AnnualReport, SectionStatus, SectionText
+
+
+def may_edit_section(actor: Any, body: Body | None) -> bool:
+    """A body's section is its secretary's; the foreword and the closing are the office's."""
+    if body is None:
+        return viewer_for(actor).is_office
+    return can_edit_body(actor, body)
+
+
+def report_for_year(year: int) -> AnnualReport:
+    report, _created = AnnualReport.objects.get_or_create(year=year)
+    return report
+
+
+@transaction.atomic
+def section_save(
+    *,
+    actor: Any,
+    report: AnnualReport,
+    key: str,
+    body: Body | None,
+    narrative: str,
+    status: str,
+    kept: set[str],
+    edited: dict[str, str],
+    generated: dict[str, str],
+    version: int,
+) -> SectionText:
+    """Save a section's words. ``generated`` are the facts as the system wrote them now: an
+    edit equal to the generated text is no edit, and facts not kept are dropped."""
+    if not may_edit_section(actor, body):
+        raise PermissionDenied(_("You may not edit this section."))
+    if status not in SectionStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    text, _created = SectionText.objects.get_or_create(report=report, key=key)
+    changes = {
+        "narrative": narrative.strip(),
+        "status": status,
+        "dropped": sorted(key for key in generated if key not in kept),
+        "edited": {
+            k: v.strip()
+            for k, v in edited.items()
+            if k in generated and v.strip() and v.strip() != generated[k]
+        },
+    }
+    updated = SectionText.objects.filter(pk=text.pk, version=version).update(
+        **changes, version=F("version") + 1
+    )
+    if not updated:
+        raise EditConflict(SectionText.objects.values_list("version", flat=True).get(pk=text.pk))
+    text.refresh_from_db()
+    return text

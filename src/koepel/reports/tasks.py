@@ -1,0 +1,117 @@
+"""Rendered files of the annual report, made by the task worker beside the web server.
+
+A request only asks for a file (``request_file``); the worker makes it (``render_file``). A
+finished file is kept as long as the report it came from is unchanged: its ``source_hash`` is
+the fingerprint of what the reader would see, so any change to the records or the words makes
+a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from koepel.reports.assemble import assemble
+from koepel.reports.models import Audience, RenderedFile, RenderStatus
+from koepel.reports.renderers import RendererUnavailable, renderers
+from koepel.reports.services import report_for_year
+
+logger = logging.getLogger(__name__)
+
+# A file still waiting after this long was lost with its worker: ask for a new one.
+GIVE_UP_WAITING = dt.timedelta(minutes=15)
+
+
+def request_file(year: int, format: str, audience: str) -> RenderedFile:
+    """The report of ``year`` for ``audience`` in ``format``: the finished file when the report
+    has not changed since it was made, else the one being made, else a new one that the task
+    worker makes once the current transaction is committed."""
+    if format not in renderers() or audience not in Audience.values:
+        raise ValueError(f"No report as {format} for {audience}")
+    report = report_for_year(year)
+    # Read before the transaction: on SQLite a transaction holds the write lock from its start.
+    source_hash = assemble(year, audience, report=report).fingerprint()
+    with transaction.atomic():
+        same = RenderedFile.objects.filter(
+            report=report, format=format, audience=audience, source_hash=source_hash
+        ).order_by("-created_at", "-pk")
+        for done in same.filter(status=RenderStatus.DONE):
+            if done.file.name and done.file.storage.exists(done.file.name):
+                return done
+        waiting = same.filter(
+            status=RenderStatus.WAITING, created_at__gte=timezone.now() - GIVE_UP_WAITING
+        ).first()
+        if waiting is not None:
+            return waiting
+        rendered = RenderedFile.objects.create(
+            report=report, format=format, audience=audience, source_hash=source_hash
+        )
+        transaction.on_commit(partial(render_file.enqueue, rendered.pk))
+    return rendered
+
+
+@task()
+def render_file(rendered_file_pk: int) -> None:
+    """Make the file: done with its bytes stored, or failed with the reason. Never raises, so
+    the worker goes on with the next task."""
+    rendered = RenderedFile.objects.select_related("report").filter(pk=rendered_file_pk).first()
+    if rendered is None or rendered.status != RenderStatus.WAITING:
+        return
+    try:
+        renderer = renderers()[rendered.format]
+        assembled = assemble(rendered.report.year, rendered.audience, report=rendered.report)
+        content = renderer.render(assembled)
+        # The hash of what was rendered: the records may have changed since the request.
+        source_hash = assembled.fingerprint()
+        name = (
+            f"jaarverslag-{rendered.report.year}-{rendered.audience}-{source_hash[:12]}"
+            f".{renderer.extension}"
+        )
+        rendered.file.save(name, ContentFile(content), save=False)
+        rendered.source_hash = source_hash
+        rendered.status, rendered.error = RenderStatus.DONE, ""
+        rendered.save(update_fields=["file", "source_hash", "status", "error"])
+    except RendererUnavailable as error:
+        _fail(rendered, str(error))
+        return
+    except Exception as error:
+        logger.exception("Rendering report file %s failed", rendered_file_pk)
+        _fail(rendered, f"Het bestand kon niet worden gemaakt: {type(error).__name__}: {error}")
+        return
+    try:
+        _drop_superseded(rendered)
+    except Exception:
+        logger.exception("Could not remove the files that report file %s replaces", rendered.pk)
+
+
+def _fail(rendered: RenderedFile, message: str) -> None:
+    try:
+        RenderedFile.objects.filter(pk=rendered.pk).update(
+            status=RenderStatus.FAILED, error=message[:300]
+        )
+    except Exception:
+        logger.exception("Could not record the failure of report file %s", rendered.pk)
+
+
+def _drop_superseded(rendered: RenderedFile) -> None:
+    """Files of the same report, format and audience made from an older state of the report
+    are not kept: nobody gets them again."""
+    older = (
+        RenderedFile.objects.filter(
+            report=rendered.report_id, format=rendered.format, audience=rendered.audience
+        )
+        .exclude(pk=rendered.pk)
+        .exclude(status=RenderStatus.WAITING)
+    )
+    for old in older:
+        if old.status == RenderStatus.DONE and old.source_hash == rendered.source_hash:
+            continue  # as good as this one; someone may be looking at it
+        if old.file:
+            old.file.delete(save=False)
+        old.delete()

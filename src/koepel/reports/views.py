@@ -1,0 +1,172 @@
+"""The annual report in the browser: read it, edit a section, download it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koepel.accounts.access import viewer_for
+from koepel.core.downloads import attachment_response
+from koepel.core.errors import EditConflict
+from koepel.registry.models import Body
+from koepel.reports import services
+from koepel.reports.assemble import ShownSection, assemble
+from koepel.reports.forms import SectionForm
+from koepel.reports.models import (
+    AnnualReport,
+    Audience,
+    RenderedFile,
+    RenderStatus,
+    SectionText,
+)
+from koepel.reports.renderers import RendererUnavailable, renderers
+
+
+def _audience(request: HttpRequest) -> str:
+    """Members may read the internal version; everyone else gets the public one."""
+    if request.GET.get("versie") == "intern" and viewer_for(request.user).is_member:
+        return Audience.NETWORK
+    return Audience.PUBLIC
+
+
+def _section_body(section: ShownSection) -> Body | None:
+    """The body whose secretary writes a section; None for the office's own sections."""
+    return section.body if section.key.startswith(("body:", "algemeen:")) else None
+
+
+def report_latest(request: HttpRequest) -> HttpResponse:
+    """The most recent year that has ended and has any records."""
+    from koepel.meetings.models import Meeting
+
+    last = timezone.localdate().year - 1
+    year = (
+        Meeting.objects.filter(date__year__lte=last)
+        .order_by("-date")
+        .values_list("date__year", flat=True)
+        .first()
+    )
+    return redirect("reports:report", year=year or last)
+
+
+def report_page(request: HttpRequest, year: int) -> HttpResponse:
+    if not 1900 <= year <= 2200:
+        raise Http404
+    audience = _audience(request)
+    report = AnnualReport.objects.filter(year=year).first()
+    assembled = assemble(year, audience, report=report)
+    editable = set()
+    if request.user.is_authenticated:
+        editable = {
+            section.key
+            for section in assembled.sections
+            if services.may_edit_section(request.user, _section_body(section))
+        }
+    return TemplateResponse(
+        request,
+        "reports/report.html",
+        {
+            "report": assembled,
+            "year": year,
+            "audience": audience,
+            "editable": editable,
+            "formats": renderers().values(),
+            "is_member": viewer_for(request.user).is_member,
+        },
+    )
+
+
+@login_required
+def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
+    # Sections are edited on the public version: an edit of a fact can then never carry a
+    # network-only detail into the public report.
+    assembled = assemble(
+        year, Audience.PUBLIC, report=AnnualReport.objects.filter(year=year).first()
+    )
+    section = next((s for s in assembled.sections if s.key == key), None)
+    if section is None:
+        raise Http404
+    body = _section_body(section)
+    if not services.may_edit_section(request.user, body):
+        raise PermissionDenied
+    report = services.report_for_year(year)
+    text = SectionText.objects.filter(report=report, key=key).first()
+    initial = {
+        "narrative": section.narrative,
+        "status": section.status,
+        "version": text.version if text else 1,
+    }
+    form = SectionForm(request.POST or None, section=section, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        kept, edited, generated = form.choices()
+        try:
+            services.section_save(
+                actor=request.user,
+                report=report,
+                key=key,
+                body=body,
+                narrative=form.cleaned_data["narrative"],
+                status=form.cleaned_data["status"],
+                kept=kept,
+                edited=edited,
+                generated=generated,
+                version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            data: QueryDict = request.POST.copy()
+            data["version"] = str(conflict.current_version)
+            form = SectionForm(data, section=section)
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The section has been saved."))
+            return redirect(reverse("reports:report", args=[year]) + f"#{key.replace(':', '-')}")
+    return TemplateResponse(
+        request, "reports/section_form.html", {"form": form, "section": section, "year": year}
+    )
+
+
+def download(request: HttpRequest, year: int, format: str) -> HttpResponse:
+    available = renderers()
+    if format not in available:
+        raise Http404
+    audience = _audience(request)
+    renderer = available[format]
+    if format == "pdf":
+        # A PDF takes seconds: the task worker makes it, the page shows when it is ready.
+        from koepel.reports.tasks import request_file
+
+        rendered = request_file(year, format, audience)
+        return redirect("reports:file", year=year, pk=rendered.pk)
+    report = AnnualReport.objects.filter(year=year).first()
+    try:
+        content = renderer.render(assemble(year, audience, report=report))
+    except RendererUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("reports:report", year=year)
+    response = HttpResponse(content, content_type=renderer.content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="jaarverslag-{year}-{audience}.{renderer.extension}"'
+    )
+    return response
+
+
+def rendered_file(request: HttpRequest, year: int, pk: int) -> HttpResponse | FileResponse:
+    rendered = get_object_or_404(RenderedFile, pk=pk, report__year=year)
+    if rendered.audience == Audience.NETWORK and not viewer_for(request.user).is_member:
+        raise Http404
+    if rendered.status == RenderStatus.DONE and request.GET.get("download"):
+        return attachment_response(
+            rendered.file, f"jaarverslag-{year}-{rendered.audience}.pdf", "application/pdf"
+        )
+    return TemplateResponse(
+        request, "reports/rendered_file.html", {"rendered": rendered, "year": year}
+    )

@@ -1,0 +1,42 @@
+"""What an app puts in the search index for one record (re-exported by ``index``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from koepel.core.visibility import Visibility
+
+KINDS = (
+    "gemeente",
+    "organisatie",
+    "persoon",
+    "gremium",
+    "bijeenkomst",
+    "lobbydossier",
+    "lobbyactie",
+    "mijlpaal",
+    "document",
+    "sectie",
+)
+_VISIBILITIES = frozenset(Visibility.values)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record as the search box finds it."""
+
+    kind: str
+    title: str
+    text: str
+    url: str
+    visibility: str = Visibility.PUBLIC
+    bodies: tuple[int, ...] = ()  # Body pks the record belongs to (for "body" visibility)
+    people: tuple[int, ...] = ()  # Person pks named on it (for "restricted")
+    trail: str = ""  # where it sits: "Jaarverslag 2021 › Pijler Fysiek › Thema Woningmarkt"
+    year: int | None = None
+
+    def check(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown kind of search entry: {self.kind!r}.")
+        if self.visibility not in _VISIBILITIES:
+            raise ValueError(f"Unknown visibility: {self.visibility!r}.")

@@ -1,0 +1,64 @@
+"""Many entries written at once (an import, ``rebuild``) are found like any other, and keep
+their visibility: the fast path leaves nothing out and lets nothing through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from koepel.search import index
+from koepel.search.tests.conftest import search_page, signed_in
+
+
+def _sections(network: dict[str, Any], count: int) -> list[tuple[str, index.Entry]]:
+    group, named = network["group"], network["named"]
+    entries = []
+    for number in range(count):
+        visibility = ["public", "network", "body", "restricted"][number % 4]
+        entries.append(
+            (
+                f"library.section:{900_000 + number}",
+                index.Entry(
+                    kind="sectie",
+                    title=f"Paragraaf {number}",
+                    text=f"Over de energietransitie in hoofdstuk {number}, met een crèche.",
+                    url=f"/kennisbank/proef/#sectie-{number}",
+                    visibility=visibility,
+                    bodies=(group.pk,),
+                    people=(named.pk,) if visibility == "restricted" else (),
+                    trail=f"Proefdocument › Hoofdstuk {number}",
+                    year=2021,
+                ),
+            )
+        )
+    return entries
+
+
+def test_thousands_of_sections_at_once_are_found_with_their_visibility(
+    network: dict[str, Any], client: Client
+) -> None:
+    assert index.bulk_put(_sections(network, 2_400)) == 2_400
+
+    assert search_page(client, "energietransitie").counts["sectie"] == 600
+    outsider = search_page(signed_in(client, network, "outsider"), "energietransitie")
+    assert outsider.counts["sectie"] == 1_200  # public and network
+    client.logout()
+    named = search_page(signed_in(client, network, "named"), "creche")
+    assert named.counts["sectie"] == 2_400
+    assert named.hits[0].trail.startswith("Proefdocument › Hoofdstuk")
+
+
+def test_writing_the_same_keys_again_replaces_the_entries(
+    network: dict[str, Any], client: Client
+) -> None:
+    index.bulk_put(_sections(network, 2_100))
+    again = [
+        (key, index.Entry(kind="sectie", title="Vervangen", text="Over zonnepanelen.", url="/"))
+        for key, _ in _sections(network, 2_100)
+    ]
+
+    index.bulk_put(again)
+
+    assert search_page(client, "energietransitie").hits == []
+    assert search_page(client, "zonnepanelen").counts["sectie"] == 2_100

@@ -1,0 +1,202 @@
+"""Writing entries: the row, its bodies and people, and the engine's index, in the caller's
+transaction, in batches of multi-row statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from itertools import islice
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
+
+from koepel.search import engines
+from koepel.search.entry import Entry
+from koepel.search.models import SearchEntry
+
+BATCH = 500
+_COLUMNS = ("key", "kind", "title", "text", "url", "trail", "year", "visibility")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    key: str
+    entry: Entry
+    terms: tuple[str, str]  # title and text as the engine indexes them
+
+
+def _clean(items: Sequence[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
+    latest = dict(items)  # a key given twice: the last one counts
+    cleaned = []
+    for key, entry in latest.items():
+        entry.check()
+        # PostgreSQL text cannot hold NUL characters; an extracted PDF sometimes has them.
+        if "\x00" in entry.title + entry.text + entry.trail:
+            entry = replace(
+                entry,
+                title=entry.title.replace("\x00", ""),
+                text=entry.text.replace("\x00", ""),
+                trail=entry.trail.replace("\x00", ""),
+            )
+        cleaned.append((key, entry))
+    return cleaned
+
+
+def _prepared(items: list[tuple[str, Entry]], terms: list[tuple[str, str]]) -> list[_Prepared]:
+    return [_Prepared(key, entry, pair) for (key, entry), pair in zip(items, terms, strict=True)]
+
+
+def _texts(items: list[tuple[str, Entry]]) -> list[tuple[str, str]]:
+    return [(entry.title, entry.text) for _, entry in items]
+
+
+def write(items: Sequence[tuple[str, Entry]]) -> int:
+    """Insert or replace a few entries by key."""
+    engine = engines.current()
+    written = 0
+    for start in range(0, len(items), BATCH):
+        cleaned = _clean(items[start : start + BATCH])
+        prepared = _prepared(cleaned, engine.prepare(_texts(cleaned)))
+        written += _write(engine, prepared, fresh=False)
+    return written
+
+
+def write_all(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
+    """Insert or replace many entries; ``fresh`` when the index was emptied first."""
+    engine = engines.current()
+    written = 0
+    with transaction.atomic(savepoint=False):
+        for batch in _batches(items):
+            cleaned = _clean(batch)
+            prepared = _prepared(cleaned, engine.prepare(_texts(cleaned)))
+            written += _write(engine, prepared, fresh=fresh)
+    return written
+
+
+def _batches(items: Iterable[tuple[str, Entry]]) -> Iterator[list[tuple[str, Entry]]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
+def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) -> int:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        replaced = (
+            []
+            if fresh
+            else list(
+                SearchEntry.objects.filter(key__in=[p.key for p in prepared]).values_list(
+                    "pk", flat=True
+                )
+            )
+        )
+        ids = _upsert(cursor, engine, prepared)
+        if replaced:
+            _delete_relations(cursor, replaced)
+            engine.forget(cursor, replaced)
+        _insert_relations(cursor, [(ids[p.key], p.entry) for p in prepared])
+        engine.write(cursor, [(ids[p.key], p.terms) for p in prepared])
+    return len(prepared)
+
+
+def _upsert(
+    cursor: CursorWrapper, engine: engines.Engine, prepared: Sequence[_Prepared]
+) -> dict[str, int]:
+    quote = connection.ops.quote_name
+    columns = [quote(name) for name in _COLUMNS]
+    if engine.vector_column:
+        columns.append(engine.vector_column)
+    values: list[str] = []
+    params: list[Any] = []
+    for item in prepared:
+        entry = item.entry
+        placeholders = ["%s"] * len(_COLUMNS)
+        params += [
+            item.key,
+            entry.kind,
+            entry.title,
+            entry.text,
+            entry.url,
+            entry.trail,
+            entry.year,
+            entry.visibility,
+        ]
+        if engine.vector_column:
+            sql, vector_params = engine.row_vector(item.terms)
+            placeholders.append(sql)
+            params += vector_params
+        values.append(f"({', '.join(placeholders)})")
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
+    cursor.execute(
+        f"INSERT INTO {SearchEntry._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES {', '.join(values)} "
+        f"ON CONFLICT ({quote('key')}) DO UPDATE SET {updates} "
+        f"RETURNING {quote('id')}, {quote('key')}",
+        params,
+    )
+    return {key: pk for pk, key in cursor.fetchall()}
+
+
+@cache
+def _relations() -> list[tuple[str, str, str, str]]:
+    """(through table, entry column, other column, Entry attribute) per relation."""
+    found = []
+    for name in ("bodies", "people"):
+        through = getattr(SearchEntry, name).through
+        entry_column = through._meta.get_field("searchentry").column
+        other = next(
+            field.column
+            for field in through._meta.concrete_fields
+            if field.column not in {"id", entry_column}
+        )
+        found.append((through._meta.db_table, entry_column, other, name))
+    return found
+
+
+def _delete_relations(cursor: CursorWrapper, ids: Sequence[int]) -> None:
+    placeholders = ", ".join(["%s"] * len(ids))
+    for table, entry_column, _, _ in _relations():
+        cursor.execute(f"DELETE FROM {table} WHERE {entry_column} IN ({placeholders})", ids)  # noqa: S608
+
+
+def _insert_relations(cursor: CursorWrapper, written: Sequence[tuple[int, Entry]]) -> None:
+    for table, entry_column, other, attribute in _relations():
+        rows = [
+            (pk, related) for pk, entry in written for related in set(getattr(entry, attribute))
+        ]
+        if rows:
+            cursor.executemany(
+                f"INSERT INTO {table} ({entry_column}, {other}) VALUES (%s, %s)",  # noqa: S608
+                rows,
+            )
+
+
+def delete_keys(keys: Sequence[str]) -> None:
+    """Take the entries with these keys out of the index."""
+    engine = engines.current()
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start : start + BATCH]
+            ids = list(SearchEntry.objects.filter(key__in=chunk).values_list("pk", flat=True))
+            if not ids:
+                continue
+            with connection.cursor() as cursor:
+                _delete_relations(cursor, ids)
+                engine.forget(cursor, ids)
+            SearchEntry.objects.filter(pk__in=ids).delete()
+
+
+def delete_all() -> None:
+    """Empty the index (``rebuild`` fills it again in the same transaction)."""
+    with connection.cursor() as cursor:
+        for table, _, _, _ in _relations():
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (names from the models)
+        cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
+        engines.current().forget_all(cursor)
+
+
+def settle() -> None:
+    with connection.cursor() as cursor:
+        engines.current().settle(cursor)
