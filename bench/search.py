@@ -89,6 +89,13 @@ def parse_args() -> argparse.Namespace:
         default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"),
         help="PostgreSQL server to create the throwaway database on",
     )
+    parser.add_argument(
+        "--postgres-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the throwaway PostgreSQL database, such as random_page_cost=1.1",
+    )
     parser.add_argument("--profile", action="store_true", help="profile search() per query")
     return parser.parse_args()
 
@@ -97,7 +104,7 @@ def parse_args() -> argparse.Namespace:
 
 
 @contextlib.contextmanager
-def throwaway_database(engine: str, server: str) -> Iterator[str]:
+def throwaway_database(engine: str, server: str, settings: Sequence[str]) -> Iterator[str]:
     """Point Koepel's settings at a new, empty database; remove it afterwards."""
     folder = tempfile.mkdtemp(prefix="koepel-bench-")
     os.environ["KOEPEL_DATA_DIR"] = folder
@@ -110,6 +117,11 @@ def throwaway_database(engine: str, server: str) -> Iterator[str]:
         name = f"koepel_bench_{os.getpid()}"
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
+            for setting in settings:
+                key, _, value = setting.partition("=")
+                if not re.fullmatch(r"[a-z_]+", key) or not re.fullmatch(r"[\w.]+", value):
+                    raise SystemExit(f"Not a setting: {setting!r}")
+                admin.execute(f'ALTER DATABASE "{name}" SET {key} = {value}')
         parts = urlsplit(server)
         os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
     try:
@@ -384,7 +396,7 @@ def database_size() -> str:
 
 def main() -> None:
     args = parse_args()
-    with throwaway_database(args.engine, args.server):
+    with throwaway_database(args.engine, args.server, args.postgres_setting):
         start_django()
         from django.db import connection, transaction
 
@@ -405,6 +417,8 @@ def main() -> None:
         del corpus
 
         print(f"engine: {connection.vendor} {connection.get_database_version()}")
+        if args.postgres_setting:
+            print(f"database settings: {', '.join(args.postgres_setting)}")
         print(f"vocabulary: {len(words)} words from {source}")
         print(
             f"sections: {written}, words per section: median {statistics.median(lengths):.0f}, "
@@ -412,7 +426,13 @@ def main() -> None:
         )
         print(f"indexing: {indexing:.1f} s, {written / indexing:,.0f} sections/s")
         print(f"queries: {args.rounds} rounds after {args.warmup} warm-up, as a signed-in member")
+        load_before = os.getloadavg()[0]
         rows = measure(args, user.pk, written)
+        # Other work on the machine slows both sides alike; the load says how much there was.
+        print(
+            f"processors: {os.cpu_count()}, load average (1 min) {load_before:.2f} before and "
+            f"{os.getloadavg()[0]:.2f} after the queries"
+        )
         print()
         header = (
             f"{'query':<28} {'kind':<22} {'matches':>14} {'visible':>8} "

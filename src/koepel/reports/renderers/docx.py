@@ -13,8 +13,10 @@ import io
 import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 from weakref import WeakKeyDictionary
 
+from django.conf import settings
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.section import WD_SECTION_START
@@ -123,7 +125,7 @@ def _paragraph(document: Document, style: str, text: str = "") -> Paragraph:
     ids = _STYLE_IDS.get(document.part)
     if ids is None:
         ids = _STYLE_IDS[document.part] = {
-            style.name: style.style_id for style in document.styles if style.name
+            known.name: known.style_id for known in document.styles if known.name
         }
     paragraph = document.add_paragraph(text)
     if style != "Normal":
@@ -362,7 +364,10 @@ class NarrativeWriter(HTMLParser):
         elif tag in {"em", "i"}:
             self.italic += 1
         elif tag == "a":
-            self.link = dict(attrs).get("href") or None
+            href = dict(attrs).get("href")
+            # A link to a page of the site itself is written relative to it; in a file it needs
+            # the site's address.
+            self.link = urljoin(f"{settings.KOEPEL_BASE_URL}/", href) if href else None
         elif tag == "br" and self.paragraph is not None:
             self.paragraph.add_run().add_break()
 

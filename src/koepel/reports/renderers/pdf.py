@@ -43,8 +43,21 @@ def _html(weasyprint: Any, html: str) -> Any:
     return weasyprint.HTML(
         string=html,
         base_url=f"{settings.KOEPEL_BASE_URL}/",
-        url_fetcher=weasyprint.URLFetcher(allowed_protocols={"data"}),
+        url_fetcher=_fetch_nothing(weasyprint),
     )
+
+
+def _fetch_nothing(weasyprint: Any) -> Any:
+    """A fetcher that loads data: URLs only."""
+    if hasattr(weasyprint, "URLFetcher"):
+        return weasyprint.URLFetcher(allowed_protocols={"data"})
+
+    def fetch(url: str, *args: Any, **kwargs: Any) -> Any:  # WeasyPrint before URLFetcher
+        if url.startswith("data:"):
+            return weasyprint.default_url_fetcher(url, *args, **kwargs)
+        raise ValueError(f"Not fetched: {url}")
+
+    return fetch
 
 
 def _write(html: str) -> tuple[bytes, int]:

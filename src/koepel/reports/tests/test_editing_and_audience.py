@@ -73,14 +73,18 @@ def test_a_secretary_edits_a_section_and_sees_the_report_change(
     response = client.post(url, data)
     assert response.status_code == 302
 
-    page = client.get(reverse("reports:report", args=[2021])).content.decode()
+    internal = reverse("reports:report", args=[2021]) + "?versie=intern"
+    page = client.get(internal).content.decode()
     assert "De themagroep werkte dit jaar <strong>hard</strong>." in page
     assert "Het overleg kwam in 2021 één keer openbaar bijeen." in page
+    public = client.get(reverse("reports:report", args=[2021])).content.decode()
+    assert "werkte dit jaar" not in public  # still under review: not for the public yet
 
     data.pop("keep_0")
-    client.post(url, {**data, "version": str(int(data["version"]) + 1)})
-    page = client.get(reverse("reports:report", args=[2021])).content.decode()
-    assert "één keer openbaar bijeen" not in page
+    client.post(url, {**data, "status": "definitief", "version": str(int(data["version"]) + 1)})
+    public = client.get(reverse("reports:report", args=[2021])).content.decode()
+    assert "De themagroep werkte dit jaar <strong>hard</strong>." in public
+    assert "één keer openbaar bijeen" not in public
 
 
 def test_a_member_who_is_not_the_secretary_cannot_edit_the_section(
