@@ -116,14 +116,14 @@ def _keys_deleted_with(obj: Model) -> Iterator[str]:
 
 def bulk_put(items: Iterable[tuple[str, Entry]]) -> int:
     """Write many entries at once (key: ``app_label.model:pk``); returns how many."""
-    return writing.write_all(items)
+    return writing.write(items)
 
 
 def rebuild() -> int:
     """Empty the index and fill it again from every registered model; returns the count."""
     with translation.override(INDEX_LANGUAGE), transaction.atomic():
         writing.delete_all()
-        written = writing.write_all(_all_entries(), fresh=True)
+        written = writing.write(_all_entries(), fresh=True)
         writing.settle()
     return written
 

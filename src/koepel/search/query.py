@@ -138,17 +138,20 @@ def _hits(query: Query, ranked: list[tuple[int, float]]) -> list[Hit]:
         "pk", "kind", "title", "url", "trail", "year", "text"
     )
     found = {row[0]: row for row in rows}
-    return [
-        Hit(
-            kind=kind,
-            title=title,
-            url=url,
-            trail=trail,
-            snippet=snippet(text, query),
-            score=score,
-            year=year,
+    hits = []
+    for pk, score in ranked:
+        if pk not in found:
+            continue  # removed since it was ranked
+        _, kind, title, url, trail, year, text = found[pk]
+        hits.append(
+            Hit(
+                kind=kind,
+                title=title,
+                url=url,
+                trail=trail,
+                snippet=snippet(text, query),
+                score=score,
+                year=year,
+            )
         )
-        for pk, score in ranked
-        if pk in found
-        for _, kind, title, url, trail, year, text in [found[pk]]
-    ]
+    return hits

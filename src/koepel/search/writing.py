@@ -52,19 +52,8 @@ def _texts(items: list[tuple[str, Entry]]) -> list[tuple[str, str]]:
     return [(entry.title, entry.text) for _, entry in items]
 
 
-def write(items: Sequence[tuple[str, Entry]]) -> int:
-    """Insert or replace a few entries by key."""
-    engine = engines.current()
-    written = 0
-    for start in range(0, len(items), BATCH):
-        cleaned = _clean(items[start : start + BATCH])
-        prepared = _prepared(cleaned, engine.prepare(_texts(cleaned)))
-        written += _write(engine, prepared, fresh=False)
-    return written
-
-
-def write_all(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
-    """Insert or replace many entries; ``fresh`` when the index was emptied first."""
+def write(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
+    """Insert or replace entries by key; ``fresh`` when the index was emptied first."""
     engine = engines.current()
     written = 0
     with transaction.atomic(savepoint=False):

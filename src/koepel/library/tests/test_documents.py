@@ -34,8 +34,9 @@ def group(db: None) -> dict[str, Any]:
 
 def _download(client: Client, url: str) -> tuple[int, bytes, Any]:
     response = client.get(url)
+    # Reading the stream to its end closes the file the way the test client expects; closing
+    # the response by hand would also close the database connection of the test.
     content = b"".join(response.streaming_content) if response.status_code == 200 else b""  # type: ignore[attr-defined]
-    response.close()
     return response.status_code, content, response
 
 
