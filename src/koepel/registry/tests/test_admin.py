@@ -98,3 +98,21 @@ def test_members_who_are_not_office_cannot_open_the_admin(db: None, client: Clie
     client.force_login(UserFactory())
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "library_document",
+        "reports_annualreport",
+        "meetings_meeting",
+        "advocacy_dossier",
+        "advocacy_lobbyaction",
+        "advocacy_milestone",
+        "registry_organisation",
+        "registry_network",
+    ],
+)
+def test_the_office_can_open_every_back_office_list_and_form(office: Client, name: str) -> None:
+    assert office.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    assert office.get(reverse(f"admin:{name}_add")).status_code == 200

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from koepel.reports.models import AnnualReport, SectionText
+
+
+class SectionTextInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = SectionText
+    extra = 0
+    fields = ("key", "status", "narrative")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The words of a report are edited on the report page; here the office sees them all."""
+
+    list_display = ("year", "created_at")
+    inlines = (SectionTextInline,)
