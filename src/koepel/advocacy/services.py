@@ -107,6 +107,9 @@ def dossier_update(*, actor: Any, dossier: Dossier, version: int, **fields: Any)
         dossier.bodies.set(list(bodies))
     _set_relations(dossier, relations)
     index.update(dossier)
+    # Its title sits in the trails of its actions, as long as they may name it.
+    for action in dossier.actions.all():
+        index.update(action)
     return dossier
 
 

@@ -80,9 +80,25 @@ def person_save(*, person: Person) -> Person:
 
 @transaction.atomic
 def body_save(*, body: Body) -> Body:
+    before = (
+        Body.objects.filter(pk=body.pk).values("name", "visibility").first() if body.pk else None
+    )
     body = _validated_save(body)
     index.update(body)
+    if before and (before["name"], before["visibility"]) != (body.name, body.visibility):
+        # Its name sits in the trails of its records and of the bodies beneath it.
+        index.refresh_for_bodies(_with_descendants(body))
     return body
+
+
+def _with_descendants(body: Body) -> set[int]:
+    found, todo = set(), [body.pk]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(Body.objects.filter(parent_id=pk).values_list("pk", flat=True))
+    return found
 
 
 @transaction.atomic

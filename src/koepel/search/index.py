@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.deletion import Collector
@@ -92,6 +93,27 @@ def refresh(obj: Model) -> None:
     model = obj._meta.concrete_model or type(obj)
     if model in _registry and obj.pk is not None:
         update(obj)
+
+
+def refresh_keys(keys: Iterable[str]) -> None:
+    """Rebuild the entries with these keys from their records (a record gone: its entry too)."""
+    for key in keys:
+        label, _, pk = key.rpartition(":")
+        model = apps.get_model(label)
+        record = model._default_manager.filter(pk=pk).first()
+        if record is None:
+            writing.delete_keys([key])
+        else:
+            update(record)
+
+
+def refresh_for_bodies(body_ids: Iterable[int]) -> None:
+    """Rebuild every entry that belongs to these bodies: their names and visibility are copied
+    into trails, so a renamed body or one that became restricted must not linger there."""
+    from koepel.search.models import SearchEntry
+
+    keys = SearchEntry.objects.filter(bodies__in=list(body_ids)).values_list("key", flat=True)
+    refresh_keys(sorted(set(keys)))
 
 
 def remove(obj: Model) -> None:

@@ -135,3 +135,22 @@ def test_a_person_whose_role_ends_no_longer_finds_a_restricted_body(
     registry.record_delete(record=Role.objects.get(pk=role.pk))
 
     assert search_page(client, "stuurgroep").hits == []
+
+
+def test_a_body_that_becomes_restricted_leaves_the_trails_of_its_records(
+    db: None, client: Any
+) -> None:
+    from koepel.meetings.tests.factories import MeetingFactory
+    from koepel.registry import services as registry_services
+    from koepel.registry.tests.factories import BodyFactory
+    from koepel.search import index as search_index
+
+    body = BodyFactory(name="Werkgroep Zonnedaken")
+    meeting = MeetingFactory(title="Overleg over dakpanelen", bodies=[body])
+    search_index.update(meeting)
+    assert "Zonnedaken" in client.get("/zoeken/", {"q": "dakpanelen"}).content.decode()
+
+    body.visibility = "restricted"
+    registry_services.body_save(body=body)
+    page = client.get("/zoeken/", {"q": "dakpanelen"}).content.decode()
+    assert "Overleg over dakpanelen" in page and "Zonnedaken" not in page
