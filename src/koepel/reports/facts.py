@@ -351,6 +351,26 @@ def _named_thing(title: str, noun: str, article: str) -> str:
     return f"{article} {noun} {dutch.quoted(title)}"
 
 
+# How a lobby action without a document reads, from the first words of its title.
+DEEDS = (
+    ("lobby voor ", "zette {network} zich in voor "),
+    ("inzet voor ", "zette {network} zich in voor "),
+    ("pleidooi voor ", "pleitte {network} voor "),
+    ("aandringen op ", "drong {network} aan op "),
+    ("gesprekken ", "voerde {network} gesprekken "),
+    ("overleg ", "voerde {network} overleg "),
+    ("steun voor ", "steunde {network} "),
+)
+
+
+def _deed(title: str, network: str) -> str:
+    lowered = title.lower()
+    for start, verb in DEEDS:
+        if lowered.startswith(start):
+            return verb.format(network=network) + title[len(start) :]
+    return f"werkte {network} aan {lower_first(title)}"
+
+
 def _action_sentence(action: LobbyAction, network: str) -> str:
     when = dutch.capitalise(dutch.when(action.date, action.date_precision))
     title = action.title.strip()
@@ -390,8 +410,8 @@ def _action_sentence(action: LobbyAction, network: str) -> str:
         case "gesprek_bewindspersoon":
             return f"{when} sprak {network} met {to or 'een bewindspersoon'}: {title}."
         case _:
-            gericht = f" (gericht aan {to})" if to else ""
-            return f"{when}: {title}{gericht}{samen}."
+            gericht = f", gericht aan {to}" if to else ""
+            return f"{when} {_deed(title, network)}{gericht}{samen}."
 
 
 def _action_facts(records: YearRecords, body: Body) -> list[Fact]:
