@@ -242,6 +242,14 @@ def can_edit_body(user: Any, body: Body) -> bool:
     return viewer.is_office or body.pk in viewer.secretary_body_ids
 
 
+def editable_bodies(user: Any) -> models.QuerySet[Body]:
+    """The bodies whose records the user may create and change: all for the office, else
+    those they are secretary of (and the bodies beneath)."""
+    viewer = viewer_for(user)
+    bodies = Body.objects.order_by("name")
+    return bodies if viewer.is_office else bodies.filter(pk__in=viewer.secretary_body_ids)
+
+
 def can_see_contact_details(user: Any) -> bool:
     """Contact details of people are for members of the network, never for the public."""
     return viewer_for(user).is_member

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_edit, viewer_for, visible
+from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible
 from koepel.advocacy import selectors, services
 from koepel.advocacy.forms import (
     ActionForm,
@@ -31,27 +31,8 @@ from koepel.advocacy.forms import (
 from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
+from koepel.core.forms import add_errors, with_version
 from koepel.registry.models import Body, Municipality, Person
-
-
-def _editable_bodies(user: Any) -> QuerySet[Body]:
-    viewer = viewer_for(user)
-    bodies = Body.objects.order_by("name")
-    return bodies if viewer.is_office else bodies.filter(pk__in=viewer.secretary_body_ids)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _with_version(request: HttpRequest, version: int) -> QueryDict:
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return data
 
 
 def dossier_list(request: HttpRequest) -> HttpResponse:
@@ -88,7 +69,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "groups": [g for g in groups if g[2]],
             "count": len(dossiers),
             "actions": actions,
-            "can_create": _editable_bodies(request.user).exists()
+            "can_create": editable_bodies(request.user).exists()
             if request.user.is_authenticated
             else False,
         },
@@ -105,7 +86,7 @@ def dossier_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def dossier_create(request: HttpRequest) -> HttpResponse:
-    bodies = _editable_bodies(request.user)
+    bodies = editable_bodies(request.user)
     if not bodies.exists():
         raise PermissionDenied
     form = DossierForm(request.POST or None, bodies=bodies)
@@ -116,7 +97,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
         try:
             dossier = services.dossier_create(actor=request.user, slug=slug, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The dossier has been made."))
             return redirect(dossier)
@@ -146,7 +127,7 @@ def _dossier_or_404(request: HttpRequest, slug: str) -> Dossier:
 @login_required
 def dossier_edit(request: HttpRequest, slug: str) -> HttpResponse:
     dossier = _dossier_or_404(request, slug)
-    bodies = _editable_bodies(request.user) | Body.objects.filter(pk__in=dossier.bodies.all())
+    bodies = editable_bodies(request.user) | Body.objects.filter(pk__in=dossier.bodies.all())
     form = DossierForm(
         request.POST or None, bodies=bodies.distinct(), initial=DossierForm.initial_for(dossier)
     )
@@ -157,12 +138,12 @@ def dossier_edit(request: HttpRequest, slug: str) -> HttpResponse:
             services.dossier_update(actor=request.user, dossier=dossier, version=version, **data)
         except EditConflict as conflict:
             form = DossierForm(
-                _with_version(request, conflict.current_version), bodies=bodies.distinct()
+                with_version(request, conflict.current_version), bodies=bodies.distinct()
             )
             form.is_valid()
             form.add_error(None, conflict.message)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The dossier has been changed."))
             return redirect(dossier)
@@ -188,7 +169,7 @@ def dossier_outcome(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.dossier_set_outcome(actor=request.user, dossier=dossier, **form.outcome())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The outcome has been recorded."))
             return redirect(dossier)
@@ -226,14 +207,14 @@ def action_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if editable:
         context["adopt_form"] = AdoptForm(
-            bodies=_editable_bodies(request.user), initial={"date": timezone.localdate()}
+            bodies=editable_bodies(request.user), initial={"date": timezone.localdate()}
         )
         context["send_form"] = SendForm(initial={"date": timezone.localdate()})
     return TemplateResponse(request, "advocacy/action_detail.html", context)
 
 
 def _action_bodies(request: HttpRequest, action: LobbyAction | None) -> QuerySet[Body]:
-    bodies = _editable_bodies(request.user)
+    bodies = editable_bodies(request.user)
     if action is not None:
         bodies = bodies | Body.objects.filter(pk__in=action.bodies.all())
     return bodies.distinct()
@@ -259,7 +240,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
         try:
             action = services.action_create(actor=request.user, **form.action_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The lobby action has been saved as a draft."))
             return redirect(action)
@@ -296,12 +277,12 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             form = ActionForm(
-                _with_version(request, conflict.current_version), bodies=bodies, dossiers=dossiers
+                with_version(request, conflict.current_version), bodies=bodies, dossiers=dossiers
             )
             form.is_valid()
             form.add_error(None, conflict.message)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The lobby action has been changed."))
             return redirect(action)
@@ -381,7 +362,7 @@ def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     action = _step(request, pk)
-    form = AdoptForm(request.POST, bodies=_editable_bodies(request.user))
+    form = AdoptForm(request.POST, bodies=editable_bodies(request.user))
     if form.is_valid():
         try:
             services.action_adopt(actor=request.user, action=action, **form.cleaned_data)

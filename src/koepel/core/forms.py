@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import parse_partial_date
@@ -36,3 +38,20 @@ def partial_date_text(value: dt.date | None, precision: str) -> str:
     if precision == "month":
         return value.strftime("%Y-%m")
     return value.isoformat()
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: at its field, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def with_version(request: HttpRequest, version: int) -> QueryDict:
+    """The form as sent, now based on the version saved in the meantime (optimistic locking):
+    the writer keeps their text, and a second save goes through only if they mean it."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data

@@ -9,33 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from koepel.accounts.access import can_edit, viewer_for, visible
+from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
+from koepel.core.forms import add_errors, with_version
 from koepel.library import selectors, services
 from koepel.library.forms import DocumentForm, FilterForm, VersionForm
 from koepel.library.models import Document
 from koepel.registry.models import Body
-
-
-def _editable_bodies(user: Any) -> QuerySet[Body]:
-    viewer = viewer_for(user)
-    bodies = Body.objects.order_by("name")
-    return bodies if viewer.is_office else bodies.filter(pk__in=viewer.secretary_body_ids)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
@@ -85,7 +71,7 @@ def document_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def document_create(request: HttpRequest) -> HttpResponse:
-    bodies = _editable_bodies(request.user)
+    bodies = editable_bodies(request.user)
     if not viewer_for(request.user).is_office and not bodies.exists():
         raise PermissionDenied
     form = DocumentForm(
@@ -95,7 +81,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
         try:
             document = services.document_create(actor=request.user, **form.document_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The document has been added to the knowledge base."))
             return redirect(document)
@@ -118,7 +104,7 @@ def _editable(request: HttpRequest, slug: str) -> Document:
 @login_required
 def document_edit(request: HttpRequest, slug: str) -> HttpResponse:
     document = _editable(request, slug)
-    bodies = _editable_bodies(request.user) | Body.objects.filter(pk__in=document.bodies.all())
+    bodies = editable_bodies(request.user) | Body.objects.filter(pk__in=document.bodies.all())
     form = DocumentForm(
         request.POST or None, bodies=bodies.distinct(), initial=DocumentForm.initial_for(document)
     )
@@ -131,13 +117,13 @@ def document_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 **form.document_fields(),
             )
         except EditConflict as conflict:
-            data: QueryDict = request.POST.copy()
-            data["version"] = str(conflict.current_version)
-            form = DocumentForm(data, bodies=bodies.distinct())
+            form = DocumentForm(
+                with_version(request, conflict.current_version), bodies=bodies.distinct()
+            )
             form.is_valid()
             form.add_error(None, conflict.message)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The document has been changed."))
             return redirect(document)
@@ -156,7 +142,7 @@ def version_add(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, document=document, file=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The new version has been stored; the old ones are kept."))
             return redirect(document)

@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_edit, can_edit_body, viewer_for, visible
+from koepel.accounts.access import can_edit, can_edit_body, editable_bodies, viewer_for, visible
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
+from koepel.core.forms import add_errors, with_version
 from koepel.meetings import selectors, services
 from koepel.meetings.forms import (
     ActionForm,
@@ -54,28 +54,6 @@ def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-def _plannable_bodies(user: Any) -> QuerySet[Body]:
-    viewer = viewer_for(user)
-    bodies = Body.objects.order_by("name")
-    return bodies if viewer.is_office else bodies.filter(pk__in=viewer.secretary_body_ids)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _with_version(request: HttpRequest, version: int) -> QueryDict:
-    """The sent form again, now based on the version saved in the meantime: the writer keeps
-    their text and a second save goes through only if they mean it."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return data
-
-
 def meeting_list(request: HttpRequest) -> HttpResponse:
     bodies = visible(Body.objects.order_by("name"), request.user)
     form = FilterForm(request.GET or None, bodies=bodies)
@@ -101,7 +79,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_plan": _plannable_bodies(request.user).exists()
+            "can_plan": editable_bodies(request.user).exists()
             if request.user.is_authenticated
             else False,
         },
@@ -188,7 +166,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_plan(request: HttpRequest) -> HttpResponse:
-    bodies = _plannable_bodies(request.user)
+    bodies = editable_bodies(request.user)
     if not bodies.exists():
         raise PermissionDenied
     initial = {}
@@ -207,7 +185,7 @@ def meeting_plan(request: HttpRequest) -> HttpResponse:
             messages.info(request, str(duplicate))
             return redirect(duplicate.meeting)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The meeting has been planned. Now invite its members."))
             return redirect("meetings:invite", pk=meeting.pk)
@@ -217,7 +195,7 @@ def meeting_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
-    bodies = _plannable_bodies(request.user) | Body.objects.filter(pk__in=meeting.bodies.all())
+    bodies = editable_bodies(request.user) | Body.objects.filter(pk__in=meeting.bodies.all())
     form = MeetingForm(
         request.POST or None, bodies=bodies.distinct(), initial=MeetingForm.initial_for(meeting)
     )
@@ -232,12 +210,12 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             form = MeetingForm(
-                _with_version(request, conflict.current_version), bodies=bodies.distinct()
+                with_version(request, conflict.current_version), bodies=bodies.distinct()
             )
             form.is_valid()
             form.add_error(None, conflict.message)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The meeting has been changed."))
             return redirect(meeting)
@@ -281,7 +259,7 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, people=form.cleaned_data["people"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -338,7 +316,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as error:
             conflict = Meeting.objects.get(pk=meeting.pk)
-            form = MinutesForm(_with_version(request, error.current_version))
+            form = MinutesForm(with_version(request, error.current_version))
             form.is_valid()
             form.add_error(None, error.message)
         else:
@@ -359,7 +337,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The agenda item has been added."))
             return redirect(meeting)
@@ -383,7 +361,7 @@ def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The guest has been added."))
             return redirect(meeting)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from koepel.accounts.access import viewer_for
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
+from koepel.core.forms import with_version
 from koepel.registry.models import Body
 from koepel.reports import services
 from koepel.reports.assemble import ShownSection, assemble
@@ -119,9 +120,7 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except EditConflict as conflict:
-            data: QueryDict = request.POST.copy()
-            data["version"] = str(conflict.current_version)
-            form = SectionForm(data, section=section)
+            form = SectionForm(with_version(request, conflict.current_version), section=section)
             form.is_valid()
             form.add_error(None, conflict.message)
         except ValidationError as error:
