@@ -31,7 +31,7 @@ from koepel.advocacy.forms import (
 from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
-from koepel.core.forms import add_errors, with_version
+from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.registry.models import Body, Municipality, Person
 
 
@@ -304,12 +304,11 @@ def _step(request: HttpRequest, pk: int) -> LobbyAction:
 @require_POST
 def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
     action = _step(request, pk)
-    try:
-        services.consultation_open(actor=request.user, action=action)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The member cities have been asked for their say."))
+    run_and_tell(
+        request,
+        lambda: services.consultation_open(actor=request.user, action=action),
+        _("The member cities have been asked for their say."),
+    )
     return redirect(action)
 
 
@@ -317,20 +316,18 @@ def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consultation_remind(request: HttpRequest, pk: int) -> HttpResponse:
     action = _step(request, pk)
-    try:
-        count = services.consultation_remind(actor=request.user, action=action)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+    run_and_tell(
+        request,
+        lambda: services.consultation_remind(actor=request.user, action=action),
+        lambda count: (
             ngettext(
                 "A reminder has gone to %(count)d municipality.",
                 "A reminder has gone to %(count)d municipalities.",
                 count,
             )
-            % {"count": count},
-        )
+            % {"count": count}
+        ),
+    )
     return redirect(action)
 
 
@@ -344,17 +341,13 @@ def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or municipality is None:
         messages.error(request, _("Choose an answer."))
         return redirect(action)
-    try:
-        services.consultation_answer(
+    run_and_tell(
+        request,
+        lambda: services.consultation_answer(
             actor=request.user, action=action, municipality=municipality, **form.cleaned_data
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Thank you, the answer of %(city)s has been saved.") % {"city": municipality.name},
-        )
+        ),
+        _("Thank you, the answer of %(city)s has been saved.") % {"city": municipality.name},
+    )
     return redirect(action)
 
 
@@ -364,12 +357,11 @@ def action_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     action = _step(request, pk)
     form = AdoptForm(request.POST, bodies=editable_bodies(request.user))
     if form.is_valid():
-        try:
-            services.action_adopt(actor=request.user, action=action, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The text has been adopted."))
+        run_and_tell(
+            request,
+            lambda: services.action_adopt(actor=request.user, action=action, **form.cleaned_data),
+            _("The text has been adopted."),
+        )
     else:
         messages.error(request, _("Choose the body that adopted the text, and the date."))
     return redirect(action)
@@ -381,12 +373,11 @@ def action_send(request: HttpRequest, pk: int) -> HttpResponse:
     action = _step(request, pk)
     form = SendForm(request.POST)
     if form.is_valid():
-        try:
-            services.action_send(actor=request.user, action=action, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The lobby action is recorded as sent."))
+        run_and_tell(
+            request,
+            lambda: services.action_send(actor=request.user, action=action, **form.cleaned_data),
+            _("The lobby action is recorded as sent."),
+        )
     else:
         messages.error(request, _("Give the date it was sent."))
     return redirect(action)

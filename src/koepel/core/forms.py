@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import parse_partial_date
+
+T = TypeVar("T")
 
 
 class PartialDateField(forms.CharField):
@@ -55,3 +59,17 @@ def with_version(request: HttpRequest, version: int) -> QueryDict:
     data = request.POST.copy()
     data["version"] = str(version)
     return data
+
+
+def run_and_tell(
+    request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str]
+) -> T | None:
+    """Run a service for a one-button form and tell the user in Dutch how it went: its
+    validation message when it refuses, ``success`` when it is done."""
+    try:
+        result = call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result

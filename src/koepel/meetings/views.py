@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from koepel.accounts.access import can_edit, can_edit_body, editable_bodies, viewer_for, visible
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
-from koepel.core.forms import add_errors, with_version
+from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.meetings import selectors, services
 from koepel.meetings.forms import (
     ActionForm,
@@ -287,14 +287,13 @@ def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose whether you are coming."))
         return redirect(meeting)
-    try:
-        services.invitation_answer(
+    run_and_tell(
+        request,
+        lambda: services.invitation_answer(
             actor=request.user, meeting=meeting, answer=form.cleaned_data["answer"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Thank you, your answer has been saved."))
+        ),
+        _("Thank you, your answer has been saved."),
+    )
     return redirect(meeting)
 
 
@@ -423,12 +422,11 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
     if request.method == "POST":
         present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
-        try:
-            services.meeting_close(actor=request.user, meeting=meeting, present=present)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The meeting has been closed."))
+        run_and_tell(
+            request,
+            lambda: services.meeting_close(actor=request.user, meeting=meeting, present=present),
+            _("The meeting has been closed."),
+        )
         return redirect(meeting)
     return TemplateResponse(request, "meetings/close.html", {"meeting": meeting})
 
