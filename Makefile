@@ -46,7 +46,7 @@ test: lint
 	fi
 
 messages: install
-	cd src/koepel && ../../$(KOEPEL) makemessages -l nl -l en --no-obsolete
+	cd src/koepel && ../../$(KOEPEL) makemessages -l nl -l en --no-obsolete --no-location
 	cd src/koepel && ../../$(KOEPEL) compilemessages
 
 clean:
