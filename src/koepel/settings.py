@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "koepel.reports",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "koepel.api",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "koepel.api.middleware.ApiHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "koepel.urls"
@@ -226,4 +231,56 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+
+# The API (NL API Design Rules): JSON only, personal tokens, errors as problem+json.
+KOEPEL_API_VERSION = "1.0.0"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["koepel.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["koepel.api.permissions.ReadOrSignedIn"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "koepel.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "ORDERING_PARAM": "sorteer",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "koepel.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_RATES": {},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Koepel API",
+    "DESCRIPTION": (
+        "De gegevens van een netwerk van gemeenten: gemeenten, organisaties, personen, "
+        "gremia, rollen, deelnames, bijeenkomsten, lobbydossiers, lobbyacties, mijlpalen, "
+        "documenten en jaarverslagen, en zoeken daarin. Lezen mag iedereen, voor zover de "
+        "gegevens openbaar zijn; met een persoonlijke API-sleutel ziet en wijzigt u wat uw "
+        "account op de pagina's mag zien en wijzigen. Elke wijziging vraagt de ETag die u "
+        "het laatst las in een If-Match-kop."
+    ),
+    "VERSION": KOEPEL_API_VERSION,
+    # The makers of Koepel answer for the API's shape; a network names its own office in the
+    # pages. Fixed here so the published document is the same on every installation.
+    "CONTACT": {
+        "name": "Koepel maintainers",
+        "url": "https://github.com/koepel-nl/koepel",
+        "email": "maintainers@koepel.example",
+    },
+    "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "koepel.api.schema.describe_conventions",
+    ],
 }

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import include, path
 
+from koepel.accounts.access import can_manage_registry
+
 
 def _office_only(request: HttpRequest) -> bool:
     """The back office is the network office's: staff flags alone do not open it."""
-    user = request.user
-    return bool(user.is_active and (getattr(user, "is_office", False) or user.is_superuser))
+    return can_manage_registry(request.user)
 
 
 admin.site.has_permission = _office_only  # type: ignore[method-assign]
@@ -25,6 +26,8 @@ urlpatterns = [
     path("", include("koepel.registry.urls")),
     path("", include("koepel.accounts.urls")),
     path("", include("koepel.search.urls")),
+    path("api/v1", include("koepel.api.urls")),
+    path("", include("koepel.api.pages")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]

@@ -253,3 +253,9 @@ def editable_bodies(user: Any) -> models.QuerySet[Body]:
 def can_see_contact_details(user: Any) -> bool:
     """Contact details of people are for members of the network, never for the public."""
     return viewer_for(user).is_member
+
+
+def can_manage_registry(user: Any) -> bool:
+    """Whether the user may change the register itself — municipalities, organisations,
+    people, bodies, roles and participations: the network office alone."""
+    return viewer_for(user).is_office

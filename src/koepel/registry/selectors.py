@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from koepel.accounts.access import visible
@@ -206,8 +206,33 @@ def person_list(user: Any) -> list[tuple[Person, list[Role]]]:
     return list(grouped.values())
 
 
+def visible_people(user: Any) -> QuerySet[Person]:
+    """People the user may know of: those with a role in a body the user may see, and those
+    with no role at all (guests, addressees). Someone known only from a body the user may not
+    see stays unseen, as that body does."""
+    roles = Role.objects.filter(person=OuterRef("pk"))
+    return Person.objects.filter(
+        ~Exists(roles) | Exists(roles.filter(body__in=visible(Body.objects.all(), user)))
+    )
+
+
+def visible_roles(user: Any) -> QuerySet[Role]:
+    """Roles in the bodies the user may see."""
+    return Role.objects.filter(body__in=visible(Body.objects.all(), user))
+
+
+def visible_participations(user: Any) -> QuerySet[Participation]:
+    """Participations in the bodies the user may see."""
+    return Participation.objects.filter(body__in=visible(Body.objects.all(), user))
+
+
 def person_detail(user: Any, slug: str) -> dict[str, Any] | None:
-    person = Person.objects.select_related("municipality", "organisation").filter(slug=slug).first()
+    person = (
+        visible_people(user)
+        .select_related("municipality", "organisation")
+        .filter(slug=slug)
+        .first()
+    )
     if person is None:
         return None
     roles = list(

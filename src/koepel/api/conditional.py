@@ -1,0 +1,50 @@
+"""ETags on every record and ``If-Match`` on every change, so no write overwrites another
+unseen (optimistic locking, as the edit forms have it).
+
+The ETag is a hash of the record's representation, so it changes whenever anything a client
+can see changes. A write compares it with ``If-Match`` inside the write's own transaction,
+with the record locked, then makes the change: two clients that read the same version cannot
+both write it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework.request import Request
+
+from koepel.api.problems import PreconditionFailed, PreconditionRequired
+
+
+def etag_of(representation: Any) -> str:
+    encoded = json.dumps(
+        representation, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":")
+    ).encode()
+    return '"' + hashlib.sha256(encoded).hexdigest()[:32] + '"'
+
+
+def _tags(header: str) -> list[str]:
+    return [tag.strip() for tag in header.split(",") if tag.strip()]
+
+
+def require_match(request: Request, current: str) -> None:
+    """Refuse a write that does not name the current ETag (RFC 9110 §13.1.1, strong
+    comparison: a weak tag never matches)."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequired()
+    tags = _tags(header)
+    if "*" in tags or current in tags:
+        return
+    raise PreconditionFailed()
+
+
+def not_modified(request: Request, current: str) -> bool:
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    tags = [tag.removeprefix("W/") for tag in _tags(header)]
+    return "*" in tags or current in tags

@@ -1,0 +1,115 @@
+"""What the OpenAPI document says about the conventions every operation shares: the token,
+the API-Version and ETag headers, If-Match on every change, and errors as problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+PROBLEM = {"$ref": "#/components/schemas/Probleem"}
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "Een fout, volgens RFC 9457 (application/problem+json).",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {
+            "type": "string",
+            "description": "Soort fout; about:blank als de status zegt wat.",
+        },
+        "title": {"type": "string", "description": "Korte omschrijving van de soort fout."},
+        "status": {"type": "integer", "description": "De HTTP-status."},
+        "detail": {"type": "string", "description": "Wat er mis is en wat u kunt doen."},
+        "invalidParams": {
+            "type": "array",
+            "description": "Bij ongeldige invoer: elk veld dat niet klopt.",
+            "items": {
+                "type": "object",
+                "required": ["name", "code", "reason"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "code": {"type": "string"},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+ERRORS = {
+    "400": "Ongeldige invoer; invalidParams noemt elk veld dat niet klopt.",
+    "401": "Geen of een ongeldige API-sleutel.",
+    "403": "Uw account mag dit niet.",
+    "404": "Bestaat niet, of u mag het niet zien.",
+    "412": "In de tussentijd door een ander gewijzigd: lees opnieuw en stuur de nieuwe ETag.",
+    "415": "Soort inhoud niet ondersteund.",
+    "428": "De If-Match-kop ontbreekt.",
+}
+API_VERSION_HEADER = {
+    "description": "De versie van de API die antwoordt (SemVer).",
+    "schema": {"type": "string", "example": "1.0.0"},
+}
+ETAG_HEADER = {
+    "description": "De versie van deze gegevens; stuur hem terug in If-Match bij een wijziging.",
+    "schema": {"type": "string"},
+}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": "De ETag die u het laatst las. Is er sindsdien iets gewijzigd, dan volgt 412.",
+    "schema": {"type": "string"},
+}
+
+
+class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "koepel.api.authentication.TokenAuthentication"
+    name = "apiSleutel"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "Een persoonlijke API-sleutel, te maken op de pagina API-sleutels van uw "
+                "account: Authorization: Token <sleutel>. Zonder sleutel ziet u wat openbaar is."
+            ),
+        }
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {"API-Version": API_VERSION_HEADER},
+        "content": {"application/problem+json": {"schema": PROBLEM}},
+    }
+
+
+def describe_conventions(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: add the shared conventions to every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Probleem"] = PROBLEM_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            writes = method in {"put", "patch", "delete"}
+            codes = ["400", "401", "404"]
+            if method != "get":
+                codes += ["403", "415"]
+            if writes:
+                codes += ["412", "428"]
+                operation.setdefault("parameters", []).append(IF_MATCH)
+            for code in codes:
+                responses.setdefault(code, _problem_response(ERRORS[code]))
+            for code, response in responses.items():
+                headers = response.setdefault("headers", {})
+                headers["API-Version"] = API_VERSION_HEADER
+                if code in {"200", "201"} and "{" in path and method != "delete":
+                    headers["ETag"] = ETAG_HEADER
+            if operation.get("security"):
+                # Reading needs no token; a token shows what its owner may see.
+                operation["security"] = [*operation["security"], {}]
+    return result

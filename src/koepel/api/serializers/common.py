@@ -1,0 +1,36 @@
+"""Pieces the resources' serializers share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+
+
+class VisibleSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """A reference by slug (or another key) to a record the requesting user may see.
+
+    ``records`` gives the records the user may see; a reference to any other is answered as
+    if it did not exist, so the answer does not tell that it does.
+    """
+
+    def __init__(self, records: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
+        self.records = records
+        kwargs.setdefault("slug_field", "slug")
+        if not kwargs.get("read_only"):
+            # What the schema describes; each request gets its own in get_queryset.
+            kwargs["queryset"] = records(None)
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        request = self.context.get("request")
+        return self.records(getattr(request, "user", None))
+
+    def to_representation(self, obj: Any) -> Any:
+        return getattr(obj, self.slug_field)
+
+
+def choice_field(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=choices, **kwargs)

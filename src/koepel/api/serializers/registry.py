@@ -1,0 +1,331 @@
+"""The register: municipalities, organisations, people, bodies, roles and participations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from koepel.accounts.access import can_see_contact_details, visible
+from koepel.api.fields import PartialDateField
+from koepel.api.serializers.common import VisibleSlugField
+from koepel.core.visibility import Visibility
+from koepel.registry.models import (
+    Body,
+    BodyKind,
+    Function,
+    Level,
+    Municipality,
+    Network,
+    Organisation,
+    OrganisationKind,
+    Ownership,
+    Participation,
+    ParticipationFunction,
+    Person,
+    Province,
+    Role,
+)
+from koepel.registry.selectors import visible_people
+
+
+def all_municipalities(user: Any) -> QuerySet[Municipality]:
+    return Municipality.objects.all()
+
+
+def all_organisations(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.all()
+
+
+def visible_bodies(user: Any) -> QuerySet[Body]:
+    return visible(Body.objects.all(), user)
+
+
+class PopulationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    jaar = serializers.IntegerField(source="year", read_only=True)
+    inwoners = serializers.IntegerField(source="inhabitants", read_only=True)
+    bron = serializers.CharField(source="source", read_only=True)
+
+
+class MembershipSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    begin = PartialDateField(source="start", read_only=True)
+    eind = PartialDateField(source="end", read_only=True)
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:gemeente-detail", lookup_field="cbs_code", lookup_url_kwarg="cbs_code"
+    )
+    cbsCode = serializers.RegexField(
+        r"^GM\d{4}$", source="cbs_code", max_length=6, help_text="CBS-gemeentecode, zoals GM0363."
+    )
+    naam = serializers.CharField(source="name", max_length=100)
+    provincie = serializers.ChoiceField(source="province", choices=Province.choices)
+    tooiUri = serializers.CharField(source="tooi_uri", read_only=True)
+    provincieTooiUri = serializers.CharField(source="province_tooi_uri", read_only=True)
+    inwonertallen = PopulationSerializer(source="populations", many=True, read_only=True)
+    lidmaatschappen = MembershipSerializer(source="memberships", many=True, read_only=True)
+
+    class Meta:
+        model = Municipality
+        fields = (
+            "url",
+            "cbsCode",
+            "naam",
+            "provincie",
+            "tooiUri",
+            "provincieTooiUri",
+            "inwonertallen",
+            "lidmaatschappen",
+        )
+
+
+class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:organisatie-detail", lookup_field="slug"
+    )
+    slug = serializers.SlugField(max_length=80)
+    naam = serializers.CharField(source="name", max_length=200)
+    afkorting = serializers.CharField(
+        source="abbreviation", max_length=40, required=False, allow_blank=True
+    )
+    soort = serializers.ChoiceField(source="kind", choices=OrganisationKind.choices)
+    tooiUri = serializers.URLField(
+        source="tooi_uri",
+        required=False,
+        allow_blank=True,
+        help_text="De identificatie in TOOI, alleen waar die bestaat.",
+    )
+    website = serializers.URLField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Organisation
+        fields = ("url", "slug", "naam", "afkorting", "soort", "tooiUri", "website")
+
+
+class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    url = serializers.HyperlinkedIdentityField(view_name="api:persoon-detail", lookup_field="slug")
+    slug = serializers.SlugField(max_length=80)
+    naam = serializers.CharField(source="name", max_length=200)
+    sorteernaam = serializers.CharField(
+        source="sort_name", max_length=200, required=False, allow_blank=True
+    )
+    functietitel = serializers.CharField(
+        source="title", max_length=200, required=False, allow_blank=True
+    )
+    gemeente = VisibleSlugField(
+        all_municipalities,
+        source="municipality",
+        slug_field="cbs_code",
+        required=False,
+        allow_null=True,
+    )
+    organisatie = VisibleSlugField(
+        all_organisations, source="organisation", required=False, allow_null=True
+    )
+    email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        help_text="Alleen voor leden van het netwerk; anders leeg.",
+    )
+    telefoon = serializers.CharField(
+        source="phone",
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="Alleen voor leden van het netwerk; anders leeg.",
+    )
+
+    class Meta:
+        model = Person
+        fields = (
+            "url",
+            "slug",
+            "naam",
+            "sorteernaam",
+            "functietitel",
+            "gemeente",
+            "organisatie",
+            "email",
+            "telefoon",
+        )
+
+    def to_representation(self, instance: Person) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        if not can_see_contact_details(getattr(request, "user", None)):
+            # Contact details are for members of the network, never for the public.
+            data["email"] = ""
+            data["telefoon"] = ""
+        return data
+
+
+@extend_schema_field({"type": "string", "nullable": True, "description": "Slug van het gremium."})
+class ParentField(serializers.Field):  # type: ignore[type-arg]
+    """The parent body by slug, or null when there is none or the user may not see it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="parent", required=False, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Body | None) -> str | None:
+        if value is None:
+            return None
+        seen: set[int] = self.context["visible_body_ids"]
+        return value.slug if value.pk in seen else None
+
+    def to_internal_value(self, data: Any) -> Body:
+        request = self.context.get("request")
+        body = visible_bodies(getattr(request, "user", None)).filter(slug=str(data)).first()
+        if body is None:
+            raise serializers.ValidationError(f"Er is geen gremium “{data}”.")
+        return body
+
+
+class BodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    url = serializers.HyperlinkedIdentityField(view_name="api:gremium-detail", lookup_field="slug")
+    slug = serializers.SlugField(max_length=80)
+    naam = serializers.CharField(source="name", max_length=200)
+    soort = serializers.ChoiceField(source="kind", choices=BodyKind.choices)
+    onderdeelVan = ParentField()
+    eigendom = serializers.ChoiceField(
+        source="ownership", choices=Ownership.choices, required=False
+    )
+    eigenaar = VisibleSlugField(all_organisations, source="owner", required=False, allow_null=True)
+    omschrijving = serializers.CharField(source="description", required=False, allow_blank=True)
+    positie = serializers.IntegerField(
+        source="position", required=False, min_value=0, max_value=32767
+    )
+    aantalLeden = serializers.IntegerField(
+        source="headcount", required=False, allow_null=True, min_value=0, max_value=32767
+    )
+    aantalLedenUitNetwerk = serializers.IntegerField(
+        source="headcount_from_network",
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=32767,
+    )
+    zichtbaarheid = serializers.ChoiceField(
+        source="visibility", choices=Visibility.choices, required=False
+    )
+    begin = PartialDateField(source="start")
+    eind = PartialDateField(source="end")
+
+    class Meta:
+        model = Body
+        fields = (
+            "url",
+            "slug",
+            "naam",
+            "soort",
+            "onderdeelVan",
+            "eigendom",
+            "eigenaar",
+            "omschrijving",
+            "positie",
+            "aantalLeden",
+            "aantalLedenUitNetwerk",
+            "zichtbaarheid",
+            "begin",
+            "eind",
+        )
+
+
+class RoleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    url = serializers.HyperlinkedIdentityField(view_name="api:rol-detail")
+    id = serializers.IntegerField(read_only=True)
+    persoon = VisibleSlugField(
+        visible_people,
+        source="person",
+        required=False,
+        allow_null=True,
+        help_text="Leeg voor een vacature.",
+    )
+    gremium = VisibleSlugField(visible_bodies, source="body")
+    functie = serializers.ChoiceField(source="function", choices=Function.choices)
+    functieToelichting = serializers.CharField(
+        source="function_detail", max_length=120, required=False, allow_blank=True
+    )
+    niveau = serializers.ChoiceField(
+        source="level", choices=Level.choices, required=False, allow_blank=True
+    )
+    namensGemeente = VisibleSlugField(
+        all_municipalities,
+        source="on_behalf_of_municipality",
+        slug_field="cbs_code",
+        required=False,
+        allow_null=True,
+    )
+    namensOrganisatie = VisibleSlugField(
+        all_organisations, source="on_behalf_of_organisation", required=False, allow_null=True
+    )
+    begin = PartialDateField(source="start")
+    eind = PartialDateField(source="end")
+
+    class Meta:
+        model = Role
+        fields = (
+            "url",
+            "id",
+            "persoon",
+            "gremium",
+            "functie",
+            "functieToelichting",
+            "niveau",
+            "namensGemeente",
+            "namensOrganisatie",
+            "begin",
+            "eind",
+        )
+
+
+class ParticipationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    url = serializers.HyperlinkedIdentityField(view_name="api:deelname-detail")
+    id = serializers.IntegerField(read_only=True)
+    gremium = VisibleSlugField(visible_bodies, source="body")
+    gemeente = VisibleSlugField(
+        all_municipalities,
+        source="municipality",
+        slug_field="cbs_code",
+        required=False,
+        allow_null=True,
+    )
+    organisatie = VisibleSlugField(
+        all_organisations, source="organisation", required=False, allow_null=True
+    )
+    functie = serializers.ChoiceField(
+        source="function", choices=ParticipationFunction.choices, required=False
+    )
+    toelichting = serializers.CharField(
+        source="note", max_length=200, required=False, allow_blank=True
+    )
+    begin = PartialDateField(source="start")
+    eind = PartialDateField(source="end")
+
+    class Meta:
+        model = Participation
+        fields = (
+            "url",
+            "id",
+            "gremium",
+            "gemeente",
+            "organisatie",
+            "functie",
+            "toelichting",
+            "begin",
+            "eind",
+        )
+
+
+class NetworkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    naam = serializers.CharField(source="name", read_only=True)
+    korteNaam = serializers.CharField(source="short_name", read_only=True)
+    omschrijving = serializers.CharField(source="description", read_only=True)
+    website = serializers.URLField(read_only=True)
+    partners = VisibleSlugField(all_organisations, many=True, read_only=True)
+
+    class Meta:
+        model = Network
+        fields = ("naam", "korteNaam", "omschrijving", "website", "partners")

@@ -1,0 +1,28 @@
+"""``/api/v1``: Dutch plural nouns, no trailing slash (NL API Design Rules API-05, API-48)."""
+
+from __future__ import annotations
+
+from django.urls import include, path, re_path
+from rest_framework.routers import SimpleRouter
+
+from koepel.api import problems
+from koepel.api.views import registry
+from koepel.api.views.openapi import openapi_document
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=False)
+router.register("gemeenten", registry.MunicipalityViewSet, basename="gemeente")
+router.register("organisaties", registry.OrganisationViewSet, basename="organisatie")
+router.register("personen", registry.PersonViewSet, basename="persoon")
+router.register("gremia", registry.BodyViewSet, basename="gremium")
+router.register("rollen", registry.RoleViewSet, basename="rol")
+router.register("deelnames", registry.ParticipationViewSet, basename="deelname")
+
+urlpatterns = [
+    path("/openapi.json", openapi_document, name="openapi"),
+    path("/netwerk", registry.NetworkViewSet.as_view({"get": "list"}), name="netwerk"),
+    path("/", include(router.urls)),
+    # Anything else under the API, a trailing slash included, is a 404 in the API's own form.
+    re_path(r"^.*$", problems.not_found),
+]

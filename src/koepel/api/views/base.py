@@ -1,0 +1,145 @@
+"""What every resource has in common: visibility through the one check, ETags, ``If-Match``
+on every change, and writes through the same services the pages use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from koepel.accounts.access import can_edit
+from koepel.api.conditional import etag_of, not_modified, require_match
+from koepel.api.fields import flatten_partial_dates
+from koepel.api.permissions import ReadOrSignedIn
+
+
+class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """A read-only resource; subclasses add writes by naming their services."""
+
+    permission_classes = [ReadOrSignedIn]
+    # The serializer that reads input, when it differs from the one that shows a record.
+    input_serializer_class: type[serializers.Serializer[Any]] | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        tag = etag_of(data)
+        if not_modified(request, tag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(data, headers={"ETag": tag})
+
+    def _shown(self, instance: models.Model, status_code: int = 200) -> Response:
+        """The record as it now is, re-read through the visibility check when possible."""
+        fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
+        data = self.get_serializer(fresh).data
+        headers = {"ETag": etag_of(data)}
+        if status_code == status.HTTP_201_CREATED:
+            lookup = self.lookup_field
+            value = getattr(fresh, lookup)
+            key = self.lookup_url_kwarg or lookup or "pk"
+            headers["Location"] = self.reverse_action("detail", kwargs={key: value})
+        return Response(data, status=status_code, headers=headers)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def get_input_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer[Any]:
+        cls = self.input_serializer_class or self.get_serializer_class()
+        kwargs.setdefault("context", self.get_serializer_context())
+        return cls(*args, **kwargs)
+
+    def may_change(self, instance: Any) -> bool:
+        """The edit check of the pages for this record (koepel.accounts.access)."""
+        return can_edit(self.request.user, instance)
+
+    def run(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call a service, turning its refusals into answers with the API's field names."""
+        try:
+            return action(*args, **kwargs)
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(self._api_errors(error)) from error
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error) or None) from error
+
+    def _api_errors(self, error: DjangoValidationError) -> dict[str, list[str]]:
+        names: dict[str, str] = {}
+        serializer = self.get_input_serializer()
+        for name, field in getattr(serializer, "fields", {}).items():
+            names[field.source] = name
+            names.setdefault(f"{field.source}_precision", name)
+        if not hasattr(error, "error_dict"):
+            return {"non_field_errors": [str(m) for m in error.messages]}
+        return {
+            names.get(field, "non_field_errors" if field == "__all__" else field): [
+                str(m) for m in messages
+            ]
+            for field, messages in error.message_dict.items()
+        }
+
+    def _locked(self) -> Any:
+        """The record, visible to the user and locked for the rest of the transaction."""
+        instance = self.get_object()
+        model = type(instance)
+        list(model._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
+        instance = self.get_object()
+        if not self.may_change(instance):
+            raise exceptions.PermissionDenied()
+        return instance
+
+
+class Writable(Resource):
+    """A resource with create, replace, change and delete, each through a service.
+
+    Subclasses implement ``create_record(data)``, ``update_record(instance, data)`` and
+    ``delete_record(instance)``; ``data`` is the validated input with model field names.
+    """
+
+    def create_record(self, data: dict[str, Any]) -> models.Model:
+        raise exceptions.MethodNotAllowed(self.request.method or "POST")
+
+    def update_record(self, instance: Any, data: dict[str, Any]) -> models.Model:
+        raise exceptions.MethodNotAllowed(self.request.method or "PUT")
+
+    def delete_record(self, instance: Any) -> None:
+        raise exceptions.MethodNotAllowed(self.request.method or "DELETE")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = self.run(
+                self.create_record, flatten_partial_dates(dict(serializer.validated_data))
+            )
+        return self._shown(instance, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self._locked()
+            require_match(request, etag_of(self.get_serializer(instance).data))
+            serializer = self.get_input_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            instance = self.run(
+                self.update_record,
+                instance,
+                flatten_partial_dates(dict(serializer.validated_data)),
+            )
+        return self._shown(instance)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            instance = self._locked()
+            require_match(request, etag_of(self.get_serializer(instance).data))
+            self.run(self.delete_record, instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,289 @@
+"""The register through the API. Reading follows the pages; changing it is for the network
+office alone, as in the admin (koepel.accounts.access.can_manage_registry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Model, Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from koepel.accounts.access import can_manage_registry, visible
+from koepel.api.serializers import registry as s
+from koepel.api.views.base import Resource, Writable
+from koepel.registry import services
+from koepel.registry.models import (
+    Body,
+    Membership,
+    Municipality,
+    Organisation,
+    Participation,
+    Person,
+    Population,
+    Role,
+)
+from koepel.registry.selectors import (
+    current_network,
+    visible_participations,
+    visible_people,
+    visible_roles,
+)
+
+
+class RegistryResource(Writable):
+    """Creates, changes and deletes a record of the register through its service."""
+
+    save_service: Any = None
+
+    def may_change(self, instance: Any) -> bool:
+        return can_manage_registry(self.request.user)
+
+    def _require_office(self) -> None:
+        if not can_manage_registry(self.request.user):
+            raise exceptions.PermissionDenied()
+
+    def create_record(self, data: dict[str, Any]) -> Model:
+        self._require_office()
+        model = self.get_queryset().model
+        return self._save(model(), data)
+
+    def update_record(self, instance: Model, data: dict[str, Any]) -> Model:
+        return self._save(instance, data)
+
+    def _save(self, instance: Model, data: dict[str, Any]) -> Model:
+        many = {k: v for k, v in data.items() if instance._meta.get_field(k).many_to_many}
+        for name, value in data.items():
+            if name not in many:
+                setattr(instance, name, value)
+        saved: Model = self.save_service(instance)
+        for name, values in many.items():
+            getattr(saved, name).set(values)
+        return saved
+
+    def delete_record(self, instance: Model) -> None:
+        services.record_delete(record=instance)
+
+
+class MunicipalityFilter(django_filters.FilterSet):
+    provincie = django_filters.CharFilter(field_name="province")
+    lid = django_filters.BooleanFilter(method="filter_member", label="Nu lid van het netwerk")
+
+    class Meta:
+        model = Municipality
+        fields: list[str] = []
+
+    def filter_member(
+        self, queryset: QuerySet[Municipality], name: str, value: bool | None
+    ) -> QuerySet[Municipality]:
+        if value is None:
+            return queryset
+        members = Membership.objects.current().values("municipality_id")
+        return queryset.filter(pk__in=members) if value else queryset.exclude(pk__in=members)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Gemeenten", description="De gemeenten, met hun CBS-code."),
+    retrieve=extend_schema(summary="Eén gemeente, op CBS-code"),
+)
+class MunicipalityViewSet(RegistryResource):
+    serializer_class = s.MunicipalitySerializer
+    lookup_field = "cbs_code"
+    lookup_value_regex = "[Gg][Mm][0-9]{4}"
+    filterset_class = MunicipalityFilter
+    ordering_fields = ("sort_name", "cbs_code")
+
+    def get_queryset(self) -> QuerySet[Municipality]:
+        return Municipality.objects.order_by("sort_name").prefetch_related(
+            Prefetch("populations", Population.objects.order_by("year")),
+            Prefetch("memberships", Membership.objects.order_by("start")),
+        )
+
+    def get_object(self) -> Municipality:
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()  # type: ignore[no-any-return]
+
+    def save_service(self, instance: Municipality) -> Municipality:
+        return services.municipality_save(municipality=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organisaties", description="Ministeries, kennisinstituten, …"),
+    retrieve=extend_schema(summary="Eén organisatie"),
+)
+class OrganisationViewSet(RegistryResource):
+    serializer_class = s.OrganisationSerializer
+    lookup_field = "slug"
+    filterset_fields = {"kind": ["exact"]}
+    ordering_fields = ("name",)
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return Organisation.objects.order_by("name")
+
+    def save_service(self, instance: Organisation) -> Organisation:
+        return services.organisation_save(organisation=instance)
+
+
+class PersonFilter(django_filters.FilterSet):
+    gemeente = django_filters.CharFilter(field_name="municipality__cbs_code")
+    organisatie = django_filters.CharFilter(field_name="organisation__slug")
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Personen"),
+    retrieve=extend_schema(summary="Eén persoon"),
+)
+class PersonViewSet(RegistryResource):
+    serializer_class = s.PersonSerializer
+    lookup_field = "slug"
+    filterset_class = PersonFilter
+    ordering_fields = ("sort_name",)
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return (
+            visible_people(self.request.user)
+            .select_related("municipality", "organisation")
+            .order_by("sort_name", "name")
+        )
+
+    def save_service(self, instance: Person) -> Person:
+        return services.person_save(person=instance)
+
+
+class BodyFilter(django_filters.FilterSet):
+    soort = django_filters.CharFilter(field_name="kind")
+    eigendom = django_filters.CharFilter(field_name="ownership")
+    onderdeelVan = django_filters.CharFilter(field_name="parent__slug")
+
+    class Meta:
+        model = Body
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Gremia", description="Bestuur, pijlers, themagroepen, …"),
+    retrieve=extend_schema(summary="Eén gremium"),
+)
+class BodyViewSet(RegistryResource):
+    serializer_class = s.BodySerializer
+    lookup_field = "slug"
+    filterset_class = BodyFilter
+    ordering_fields = ("position", "name")
+
+    def get_queryset(self) -> QuerySet[Body]:
+        return (
+            visible(Body.objects.all(), self.request.user)
+            .select_related("parent", "owner")
+            .order_by("position", "name")
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        context["visible_body_ids"] = set(
+            visible(Body.objects.all(), self.request.user).values_list("pk", flat=True)
+        )
+        return context
+
+    def may_change(self, instance: Any) -> bool:
+        return can_manage_registry(self.request.user)
+
+    def save_service(self, instance: Body) -> Body:
+        return services.body_save(body=instance)
+
+
+class RoleFilter(django_filters.FilterSet):
+    gremium = django_filters.CharFilter(field_name="body__slug")
+    persoon = django_filters.CharFilter(field_name="person__slug")
+    functie = django_filters.CharFilter(field_name="function")
+    actueel = django_filters.BooleanFilter(method="filter_current", label="Nu lopend")
+
+    class Meta:
+        model = Role
+        fields: list[str] = []
+
+    def filter_current(
+        self, queryset: QuerySet[Role], name: str, value: bool | None
+    ) -> QuerySet[Role]:
+        if value is None:
+            return queryset
+        current = Role.objects.current().values("pk")
+        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Rollen", description="Wie in welk gremium zit, sinds wanneer."),
+    retrieve=extend_schema(summary="Eén rol"),
+)
+class RoleViewSet(RegistryResource):
+    serializer_class = s.RoleSerializer
+    filterset_class = RoleFilter
+    ordering_fields = ("start", "end")
+
+    def get_queryset(self) -> QuerySet[Role]:
+        return (
+            visible_roles(self.request.user)
+            .select_related(
+                "person", "body", "on_behalf_of_municipality", "on_behalf_of_organisation"
+            )
+            .order_by("body__name", "function", "start", "pk")
+        )
+
+    def save_service(self, instance: Role) -> Role:
+        return services.role_save(role=instance)
+
+
+class ParticipationFilter(django_filters.FilterSet):
+    gremium = django_filters.CharFilter(field_name="body__slug")
+    gemeente = django_filters.CharFilter(field_name="municipality__cbs_code")
+    organisatie = django_filters.CharFilter(field_name="organisation__slug")
+
+    class Meta:
+        model = Participation
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Deelnames", description="Gemeenten en organisaties in gremia."),
+    retrieve=extend_schema(summary="Eén deelname"),
+)
+class ParticipationViewSet(RegistryResource):
+    serializer_class = s.ParticipationSerializer
+    filterset_class = ParticipationFilter
+    ordering_fields = ("start",)
+
+    def get_queryset(self) -> QuerySet[Participation]:
+        return (
+            visible_participations(self.request.user)
+            .select_related("body", "municipality", "organisation")
+            .order_by("body__name", "start", "pk")
+        )
+
+    def save_service(self, instance: Participation) -> Participation:
+        return services.participation_save(participation=instance)
+
+
+class NetworkViewSet(Resource):
+    """The network itself: one record."""
+
+    serializer_class = s.NetworkSerializer
+    pagination_class = None
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Any]:
+        from koepel.registry.models import Network
+
+        return Network.objects.prefetch_related("partners")
+
+    @extend_schema(summary="Het netwerk", description="Naam, omschrijving en partners.")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        network = current_network()
+        if network is None:
+            raise exceptions.NotFound()
+        return Response(self.get_serializer(network).data)
