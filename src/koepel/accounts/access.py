@@ -255,6 +255,11 @@ def can_see_contact_details(user: Any) -> bool:
     return viewer_for(user).is_member
 
 
+def can_see_attendance(user: Any) -> bool:
+    """Who was invited, who answered what and who came: for members of the network."""
+    return viewer_for(user).is_member
+
+
 def can_manage_registry(user: Any) -> bool:
     """Whether the user may change the register itself — municipalities, organisations,
     people, bodies, roles and participations: the network office alone."""

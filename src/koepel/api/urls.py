@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
+from rest_framework_nested.routers import NestedSimpleRouter
 
 from koepel.api import problems
-from koepel.api.views import registry
+from koepel.api.views import meetings, registry
 from koepel.api.views.openapi import openapi_document
 
 app_name = "api"
@@ -18,11 +19,22 @@ router.register("personen", registry.PersonViewSet, basename="persoon")
 router.register("gremia", registry.BodyViewSet, basename="gremium")
 router.register("rollen", registry.RoleViewSet, basename="rol")
 router.register("deelnames", registry.ParticipationViewSet, basename="deelname")
+router.register("bijeenkomsten", meetings.MeetingViewSet, basename="bijeenkomst")
+
+meeting_parts = NestedSimpleRouter(
+    router, "bijeenkomsten", lookup="bijeenkomst", trailing_slash=False
+)
+meeting_parts.register("agendapunten", meetings.AgendaItemViewSet, basename="agendapunt")
+meeting_parts.register("gasten", meetings.GuestViewSet, basename="gast")
+meeting_parts.register("besluiten", meetings.DecisionViewSet, basename="besluit")
+meeting_parts.register("actiepunten", meetings.ActionItemViewSet, basename="actiepunt")
+meeting_parts.register("uitnodigingen", meetings.InvitationViewSet, basename="uitnodiging")
 
 urlpatterns = [
     path("/openapi.json", openapi_document, name="openapi"),
     path("/netwerk", registry.NetworkViewSet.as_view({"get": "list"}), name="netwerk"),
     path("/", include(router.urls)),
+    path("/", include(meeting_parts.urls)),
     # Anything else under the API, a trailing slash included, is a 404 in the API's own form.
     re_path(r"^.*$", problems.not_found),
 ]

@@ -412,6 +412,18 @@ def meeting_part_save(
 
 
 @transaction.atomic
+def meeting_part_delete(
+    *, actor: Any, record: Guest | AgendaItem | Decision | ActionItem | Invitation
+) -> None:
+    """Remove a part of a meeting; the meeting's search entry follows (an agenda item's
+    title is found through its meeting)."""
+    _require_edit(actor, record.meeting)
+    meeting = record.meeting
+    record.delete()
+    index.update(meeting)
+
+
+@transaction.atomic
 def meeting_delete(*, actor: Any, meeting: Meeting) -> None:
     _require_edit(actor, meeting)
     index.remove(meeting)

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_edit, can_edit_body, editable_bodies, viewer_for, visible
+from koepel.accounts.access import (
+    can_edit,
+    can_edit_body,
+    can_see_attendance,
+    editable_bodies,
+    viewer_for,
+    visible,
+)
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
@@ -151,7 +158,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "can_edit": can_edit(request.user, meeting),
-            "show_attendance": viewer.is_member,
+            "show_attendance": can_see_attendance(request.user),
             "invitation": invitation,
             "answer_form": AnswerForm(initial={"answer": invitation.answer})
             if invitation

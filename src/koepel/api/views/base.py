@@ -23,6 +23,9 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
     """A read-only resource; subclasses add writes by naming their services."""
 
     permission_classes = [ReadOrSignedIn]
+    # Records are addressed by number unless a resource says otherwise; anything else in
+    # their place is simply not found.
+    lookup_value_regex = "[0-9]{1,18}"
     # The serializer that reads input, when it differs from the one that shows a record.
     input_serializer_class: type[serializers.Serializer[Any]] | None = None
 
@@ -45,7 +48,9 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
             lookup = self.lookup_field
             value = getattr(fresh, lookup)
             key = self.lookup_url_kwarg or lookup or "pk"
-            headers["Location"] = self.reverse_action("detail", kwargs={key: value})
+            # A nested resource's address also names its parent (the meeting, say).
+            kwargs = {**self.kwargs, key: value}
+            headers["Location"] = self.reverse_action("detail", kwargs=kwargs)
         return Response(data, status=status_code, headers=headers)
 
     # -- writing ---------------------------------------------------------------------------

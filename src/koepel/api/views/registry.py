@@ -117,6 +117,7 @@ class MunicipalityViewSet(RegistryResource):
 class OrganisationViewSet(RegistryResource):
     serializer_class = s.OrganisationSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_fields = {"kind": ["exact"]}
     ordering_fields = ("name",)
 
@@ -143,6 +144,7 @@ class PersonFilter(django_filters.FilterSet):
 class PersonViewSet(RegistryResource):
     serializer_class = s.PersonSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = PersonFilter
     ordering_fields = ("sort_name",)
 
@@ -174,6 +176,7 @@ class BodyFilter(django_filters.FilterSet):
 class BodyViewSet(RegistryResource):
     serializer_class = s.BodySerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = BodyFilter
     ordering_fields = ("position", "name")
 

@@ -1,0 +1,321 @@
+"""Meetings through the API, with their parts as nested resources. Every change goes through
+koepel.meetings.services, so the API plans, invites and records exactly as the pages do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions
+
+from koepel.accounts.access import can_edit, can_see_attendance, viewer_for, visible
+from koepel.api.serializers import meetings as s
+from koepel.api.views.base import Writable
+from koepel.meetings import services
+from koepel.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Guest,
+    Invitation,
+    Meeting,
+    Status,
+)
+from koepel.meetings.selectors import visible_bodies, visible_meetings
+from koepel.registry.models import Body
+
+
+class MeetingFilter(django_filters.FilterSet):
+    gremium = django_filters.CharFilter(field_name="bodies__slug", label="Slug van een gremium")
+    jaar = django_filters.NumberFilter(field_name="date__year")
+    maand = django_filters.NumberFilter(field_name="date__month")
+    soort = django_filters.CharFilter(field_name="kind")
+    niveau = django_filters.CharFilter(field_name="level")
+    vorm = django_filters.CharFilter(field_name="format")
+    status = django_filters.CharFilter(field_name="status")
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Bijeenkomsten",
+        description="De bijeenkomsten die u mag zien, op datum; filter op gremium, jaar, …",
+    ),
+    retrieve=extend_schema(summary="Eén bijeenkomst"),
+    create=extend_schema(summary="Een bijeenkomst plannen"),
+    update=extend_schema(summary="Een bijeenkomst wijzigen"),
+    partial_update=extend_schema(
+        summary="Een bijeenkomst deels wijzigen",
+        description="Ook de notulen, en afzeggen met status geannuleerd.",
+    ),
+    destroy=extend_schema(summary="Een bijeenkomst verwijderen"),
+)
+class MeetingViewSet(Writable):
+    serializer_class = s.MeetingSerializer
+    filterset_class = MeetingFilter
+    ordering_fields = ("date", "title")
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        user = self.request.user
+        return (
+            visible_meetings(user)
+            .prefetch_related(visible_bodies(user))
+            .order_by("date", "start_time", "pk")
+        )
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # Filtering on a body joins the bodies; a joint session must still appear once.
+        filtered: QuerySet[Any] = super().filter_queryset(queryset)
+        return filtered.distinct() if "gremium" in self.request.query_params else filtered
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        context["visible_linked_meetings"] = _LinkedMeetings(self.request.user)
+        return context
+
+    def create_record(self, data: dict[str, Any]) -> Model:
+        bodies = data.pop("bodies", [])
+        minutes = data.pop("minutes", None)
+        data.pop("status", None)
+        meeting = services.meeting_plan(actor=self.request.user, bodies=bodies, **data)
+        if minutes:
+            services.minutes_save(
+                actor=self.request.user,
+                meeting=meeting,
+                minutes=minutes,
+                version=meeting.minutes_version,
+            )
+        return meeting
+
+    def update_record(self, instance: Meeting, data: dict[str, Any]) -> Model:
+        actor = self.request.user
+        minutes = data.pop("minutes", None)
+        status = data.pop("status", None)
+        if data:
+            instance = services.meeting_update(
+                actor=actor, meeting=instance, version=instance.version, **data
+            )
+        if minutes is not None and minutes != instance.minutes:
+            instance = services.minutes_save(
+                actor=actor, meeting=instance, minutes=minutes, version=instance.minutes_version
+            )
+        if status is not None and status != instance.status:
+            if status == Status.CANCELLED:
+                instance = services.meeting_cancel(
+                    actor=actor, meeting=instance, version=instance.version
+                )
+            elif status == Status.HELD:
+                present = instance.invitations.filter(present=True).values_list(
+                    "person_id", flat=True
+                )
+                instance = services.meeting_close(
+                    actor=actor, meeting=instance, present=list(present)
+                )
+            else:
+                raise exceptions.ValidationError(
+                    {"status": ["Een bijeenkomst gaat niet terug naar gepland."]}
+                )
+        return instance
+
+    def delete_record(self, instance: Meeting) -> None:
+        services.meeting_delete(actor=self.request.user, meeting=instance)
+
+
+class _LinkedMeetings:
+    """The ids of meetings the user may see, looked up once and only when a meeting refers to
+    another (most do not)."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self._ids: set[int] | None = None
+
+    def __contains__(self, pk: object) -> bool:
+        if self._ids is None:
+            referred = Meeting.objects.filter(
+                Q(prepared_by__isnull=False) | Q(sessions__isnull=False)
+            ).values("pk")
+            self._ids = set(
+                visible_meetings(self.user).filter(pk__in=referred).values_list("pk", flat=True)
+            )
+        return pk in self._ids
+
+
+class MeetingPart(Writable):
+    """A part of a meeting, under ``/bijeenkomsten/{id}/…``: seen with the meeting, changed by
+    whoever may change the meeting."""
+
+    model: type[Model]
+
+    def meeting(self) -> Meeting:
+        if not hasattr(self, "_meeting"):
+            self._meeting = get_object_or_404(
+                visible_meetings(self.request.user), pk=self.kwargs["bijeenkomst_pk"]
+            )
+        return self._meeting
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # describing the API, not answering
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(meeting=self.meeting()).order_by("pk")
+
+    def may_change(self, instance: Any) -> bool:
+        return can_edit(self.request.user, instance.meeting)
+
+    def update_record(self, instance: Any, data: dict[str, Any]) -> Model:
+        for name, value in data.items():
+            setattr(instance, name, value)
+        saved: Model = services.meeting_part_save(actor=self.request.user, record=instance)
+        return saved
+
+    def delete_record(self, instance: Any) -> None:
+        services.meeting_part_delete(actor=self.request.user, record=instance)
+
+
+MEETING_ID = OpenApiParameter(
+    "bijeenkomst_pk", int, OpenApiParameter.PATH, description="Id van de bijeenkomst."
+)
+
+
+def _part_schema(noun: str, plural: str) -> Any:
+    def describe(summary: str) -> Any:
+        return extend_schema(summary=summary, parameters=[MEETING_ID])
+
+    return extend_schema_view(
+        list=describe(f"De {plural} van een bijeenkomst"),
+        retrieve=describe(f"Eén {noun}"),
+        create=describe(f"Een {noun} toevoegen"),
+        update=describe(f"Een {noun} wijzigen"),
+        partial_update=describe(f"Een {noun} deels wijzigen"),
+        destroy=describe(f"Een {noun} verwijderen"),
+    )
+
+
+@_part_schema("agendapunt", "agendapunten")
+class AgendaItemViewSet(MeetingPart):
+    model = AgendaItem
+    serializer_class = s.AgendaItemSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().select_related("presenter").order_by("position", "pk")
+
+    def create_record(self, data: dict[str, Any]) -> Model:
+        item: Model = services.agenda_item_add(
+            actor=self.request.user, meeting=self.meeting(), **data
+        )
+        return item
+
+
+@_part_schema("gast", "gasten")
+class GuestViewSet(MeetingPart):
+    model = Guest
+    serializer_class = s.GuestSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().select_related("person", "organisation")
+
+    def create_record(self, data: dict[str, Any]) -> Model:
+        guest: Model = services.guest_add(actor=self.request.user, meeting=self.meeting(), **data)
+        return guest
+
+
+@_part_schema("besluit", "besluiten")
+class DecisionViewSet(MeetingPart):
+    model = Decision
+    serializer_class = s.DecisionSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().order_by("position", "pk")
+
+    def create_record(self, data: dict[str, Any]) -> Model:
+        decision: Model = services.decision_add(
+            actor=self.request.user, meeting=self.meeting(), **data
+        )
+        return decision
+
+
+@_part_schema("actiepunt", "actiepunten")
+class ActionItemViewSet(MeetingPart):
+    model = ActionItem
+    serializer_class = s.ActionItemSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        # An action names its body; one the user may not see is not named.
+        seen = visible(Body.objects.all(), self.request.user)
+        return super().get_queryset().filter(body__in=seen).select_related("owner", "body")
+
+    def create_record(self, data: dict[str, Any]) -> Model:
+        status = data.pop("status", None)
+        action: ActionItem = services.action_add(
+            actor=self.request.user, meeting=self.meeting(), **data
+        )
+        if status and status != action.status:
+            action = services.action_set_status(
+                actor=self.request.user, action=action, status=status, meeting=self.meeting()
+            )
+        return action
+
+    def update_record(self, instance: Any, data: dict[str, Any]) -> Model:
+        status = data.pop("status", None)
+        if data:
+            instance = super().update_record(instance, data)
+        if status is not None and status != instance.status:
+            instance = services.action_set_status(
+                actor=self.request.user, action=instance, status=status, meeting=self.meeting()
+            )
+        return instance  # type: ignore[no-any-return]
+
+
+@_part_schema("uitnodiging", "uitnodigingen")
+class InvitationViewSet(MeetingPart):
+    """Invitations name people and their answers: for members of the network, as on the page."""
+
+    model = Invitation
+    serializer_class = s.InvitationSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        invitations = super().get_queryset().select_related("person")
+        if can_see_attendance(self.request.user):
+            return invitations
+        return invitations.none()
+
+    def may_change(self, instance: Any) -> bool:
+        own = instance.person_id == viewer_for(self.request.user).person_id
+        return own or can_edit(self.request.user, instance.meeting)
+
+    def create_record(self, data: dict[str, Any]) -> Model:
+        invitations = services.meeting_invite(
+            actor=self.request.user, meeting=self.meeting(), people=[data["person"]]
+        )
+        if invitations:
+            return invitations[0]
+        raise exceptions.ValidationError({"persoon": ["Deze persoon is al uitgenodigd."]})
+
+    def update_record(self, instance: Any, data: dict[str, Any]) -> Model:
+        actor = self.request.user
+        answer = data.pop("answer", None)
+        if data.pop("person", instance.person) != instance.person:
+            raise exceptions.ValidationError(
+                {"persoon": ["Nodig iemand anders uit met een nieuwe uitnodiging."]}
+            )
+        if answer is not None and answer != instance.answer:
+            if instance.person_id != viewer_for(actor).person_id:
+                raise exceptions.PermissionDenied("Alleen de genodigde zelf geeft antwoord.")
+            instance = services.invitation_answer(
+                actor=actor, meeting=instance.meeting, answer=answer
+            )
+        if data:
+            if not can_edit(actor, instance.meeting):
+                raise exceptions.PermissionDenied()
+            instance = super().update_record(instance, data)
+        return instance  # type: ignore[no-any-return]
