@@ -247,10 +247,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "koepel.api.pagination.Pages",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "koepel.api.pagination.Ordering",
     ],
     "ORDERING_PARAM": "sorteer",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "koepel.api.schema.DutchAutoSchema",
     "EXCEPTION_HANDLER": "koepel.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {},

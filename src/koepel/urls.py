@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from koepel.accounts.access import can_manage_registry
+from koepel.api.problems import not_found as api_not_found
 
 
 def _office_only(request: HttpRequest) -> bool:
@@ -26,7 +27,9 @@ urlpatterns = [
     path("", include("koepel.registry.urls")),
     path("", include("koepel.accounts.urls")),
     path("", include("koepel.search.urls")),
-    path("api/v1", include("koepel.api.urls")),
+    path("api/v1/", include("koepel.api.urls")),
+    # Any other address under /api/ — /api/v1 itself, /api/v2 — answers in the API's form.
+    re_path(r"^api(/[\s\S]*)?$", api_not_found),
     path("", include("koepel.api.pages")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

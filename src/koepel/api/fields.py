@@ -15,7 +15,7 @@ from koepel.core.dates import Precision, parse_partial_date
 @extend_schema_field(
     {
         "type": "string",
-        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        "pattern": r"^[12]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
         "nullable": True,
         "description": "Een datum zo precies als bekend: 2021-09-14, 2021-09 of 2021.",
         "example": "2021-09",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 
 PROBLEM = {"$ref": "#/components/schemas/Probleem"}
 PROBLEM_SCHEMA = {
@@ -80,7 +81,7 @@ class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-ca
 def _problem_response(description: str) -> dict[str, Any]:
     return {
         "description": description,
-        "headers": {"API-Version": API_VERSION_HEADER},
+        "headers": {"API-Version": {"$ref": "#/components/headers/API-Version"}},
         "content": {"application/problem+json": {"schema": PROBLEM}},
     }
 
@@ -89,11 +90,18 @@ def describe_conventions(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
     """drf-spectacular post-processing hook: add the shared conventions to every operation."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Probleem"] = PROBLEM_SCHEMA
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Probleem"] = PROBLEM_SCHEMA
+    components["headers"] = {"API-Version": API_VERSION_HEADER, "ETag": ETAG_HEADER}
+    components["parameters"] = {"If-Match": IF_MATCH}
+    components["responses"] = {
+        f"Probleem{code}": _problem_response(text) for code, text in ERRORS.items()
+    }
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            _bound_parameters(operation)
             responses = operation.setdefault("responses", {})
             writes = method in {"put", "patch", "delete"}
             codes = ["400", "401", "404"]
@@ -101,15 +109,68 @@ def describe_conventions(
                 codes += ["403", "415"]
             if writes:
                 codes += ["412", "428"]
-                operation.setdefault("parameters", []).append(IF_MATCH)
+                operation.setdefault("parameters", []).append(
+                    {"$ref": "#/components/parameters/If-Match"}
+                )
             for code in codes:
-                responses.setdefault(code, _problem_response(ERRORS[code]))
+                responses.setdefault(code, {"$ref": f"#/components/responses/Probleem{code}"})
             for code, response in responses.items():
+                if "$ref" in response:
+                    continue
+                if code == "204":
+                    response["description"] = "Gelukt; het antwoord heeft geen inhoud."
                 headers = response.setdefault("headers", {})
-                headers["API-Version"] = API_VERSION_HEADER
+                headers["API-Version"] = {"$ref": "#/components/headers/API-Version"}
                 if code in {"200", "201"} and "{" in path and method != "delete":
-                    headers["ETag"] = ETAG_HEADER
+                    headers["ETag"] = {"$ref": "#/components/headers/ETag"}
             if operation.get("security"):
                 # Reading needs no token; a token shows what its owner may see.
                 operation["security"] = [*operation["security"], {}]
     return result
+
+
+# Bounds of the query parameters the resources share, which the filters enforce.
+PARAMETER_BOUNDS = {
+    "jaar": (1900, 2200),
+    "maand": (1, 12),
+    "pagina": (1, None),
+    "paginaGrootte": (1, 100),
+}
+
+
+def _bound_parameters(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        bounds = PARAMETER_BOUNDS.get(parameter.get("name", ""))
+        if bounds and parameter.get("in") == "query":
+            low, high = bounds
+            parameter["schema"]["type"] = "integer"
+            parameter["schema"].pop("format", None)
+            parameter["schema"]["minimum"] = low
+            if high is not None:
+                parameter["schema"]["maximum"] = high
+
+
+SUMMARIES = {
+    "list": "De {plural}",
+    "retrieve": "Eén {noun}",
+    "create": "Een {noun} maken",
+    "update": "Een {noun} vervangen",
+    "partial_update": "Een {noun} wijzigen",
+    "destroy": "Een {noun} verwijderen",
+}
+
+
+class DutchAutoSchema(AutoSchema):
+    """Operations described in Dutch: from ``extend_schema`` where given, else from the
+    resource's ``noun`` and ``plural``. Docstrings are for developers and stay out."""
+
+    def get_description(self) -> str:
+        return ""
+
+    def get_summary(self) -> str | None:
+        action = getattr(self.view, "action", None)
+        noun = getattr(self.view, "noun", None)
+        if action in SUMMARIES and noun:
+            plural = getattr(self.view, "plural", noun)
+            return SUMMARIES[action].format(noun=noun, plural=plural)
+        return None

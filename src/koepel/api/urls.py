@@ -9,6 +9,7 @@ from rest_framework_nested.routers import NestedSimpleRouter
 from koepel.api import problems
 from koepel.api.views import meetings, registry
 from koepel.api.views.openapi import openapi_document
+from koepel.api.views.search import SearchView
 
 app_name = "api"
 
@@ -31,10 +32,11 @@ meeting_parts.register("actiepunten", meetings.ActionItemViewSet, basename="acti
 meeting_parts.register("uitnodigingen", meetings.InvitationViewSet, basename="uitnodiging")
 
 urlpatterns = [
-    path("/openapi.json", openapi_document, name="openapi"),
-    path("/netwerk", registry.NetworkViewSet.as_view({"get": "list"}), name="netwerk"),
-    path("/", include(router.urls)),
-    path("/", include(meeting_parts.urls)),
+    path("openapi.json", openapi_document, name="openapi"),
+    path("zoeken", SearchView.as_view(), name="zoeken"),
+    path("netwerk", registry.NetworkView.as_view(), name="netwerk"),
+    path("", include(router.urls)),
+    path("", include(meeting_parts.urls)),
     # Anything else under the API, a trailing slash included, is a 404 in the API's own form.
-    re_path(r"^.*$", problems.not_found),
+    re_path(r"^[\s\S]*$", problems.not_found),
 ]

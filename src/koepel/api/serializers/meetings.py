@@ -135,9 +135,13 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             request=self.context.get("request"),
         )
 
+    @extend_schema_field({"type": "string", "format": "uri", "description": "De agendapunten."})
     def get_agendapunten(self, meeting: Meeting) -> str:
         return self._nested(meeting, "agendapunt")
 
+    @extend_schema_field(
+        {"type": "string", "format": "uri", "description": "De uitnodigingen (voor leden)."}
+    )
     def get_uitnodigingen(self, meeting: Meeting) -> str:
         return self._nested(meeting, "uitnodiging")
 
@@ -164,8 +168,16 @@ class AgendaItemSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         model = AgendaItem
         fields = ("id", "positie", "titel", "spreker", "duur", "sessie", "bijlage")
 
+    @extend_schema_field(
+        {
+            "type": "string",
+            "format": "uri",
+            "nullable": True,
+            "description": "De bijlage, te downloaden via de pagina (met haar eigen toets).",
+        }
+    )
     def get_bijlage(self, item: AgendaItem) -> str | None:
-        """The attachment through the page's own download address (and its checks)."""
+        # Through the page's own download address, and so its visibility check.
         if not item.attachment:
             return None
         request = self.context.get("request")
@@ -206,7 +218,7 @@ class ActionItemSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     deadline = serializers.DateField(source="due", required=False, allow_null=True)
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
     afgerondIn: serializers.PrimaryKeyRelatedField[Meeting] = serializers.PrimaryKeyRelatedField(
-        source="done_in", read_only=True
+        source="done_in", read_only=True, allow_null=True
     )
 
     class Meta:

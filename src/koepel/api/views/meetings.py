@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions
 
 from koepel.accounts.access import can_edit, can_see_attendance, viewer_for, visible
+from koepel.api.filters import month_filter, year_filter
 from koepel.api.serializers import meetings as s
 from koepel.api.views.base import Writable
 from koepel.meetings import services
@@ -30,8 +31,8 @@ from koepel.registry.models import Body
 
 class MeetingFilter(django_filters.FilterSet):
     gremium = django_filters.CharFilter(field_name="bodies__slug", label="Slug van een gremium")
-    jaar = django_filters.NumberFilter(field_name="date__year")
-    maand = django_filters.NumberFilter(field_name="date__month")
+    jaar = year_filter("date__year", label="Jaar")
+    maand = month_filter("date__month", label="Maand (1-12)")
     soort = django_filters.CharFilter(field_name="kind")
     niveau = django_filters.CharFilter(field_name="level")
     vorm = django_filters.CharFilter(field_name="format")
@@ -57,6 +58,8 @@ class MeetingFilter(django_filters.FilterSet):
     destroy=extend_schema(summary="Een bijeenkomst verwijderen"),
 )
 class MeetingViewSet(Writable):
+    noun = "bijeenkomst"
+    plural = "bijeenkomsten"
     serializer_class = s.MeetingSerializer
     filterset_class = MeetingFilter
     ordering_fields = ("date", "title")

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 from drf_spectacular.generators import SchemaGenerator
 
@@ -15,7 +16,9 @@ from drf_spectacular.generators import SchemaGenerator
 def document() -> dict[str, Any]:
     """The API's description, generated from the code once per process."""
     generator = SchemaGenerator(patterns=None, urlconf=None)  # type: ignore[no-untyped-call]
-    schema: dict[str, Any] = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
+    # Described in Dutch (API-16), whatever language the process or the asker uses.
+    with translation.override("nl"):
+        schema: dict[str, Any] = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
     return schema
 
 

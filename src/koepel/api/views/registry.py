@@ -11,10 +11,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from koepel.accounts.access import can_manage_registry, visible
+from koepel.api.permissions import ReadOrSignedIn
 from koepel.api.serializers import registry as s
-from koepel.api.views.base import Resource, Writable
+from koepel.api.views.base import Writable
 from koepel.registry import services
 from koepel.registry.models import (
     Body,
@@ -90,6 +92,8 @@ class MunicipalityFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Eén gemeente, op CBS-code"),
 )
 class MunicipalityViewSet(RegistryResource):
+    noun = "gemeente"
+    plural = "gemeenten"
     serializer_class = s.MunicipalitySerializer
     lookup_field = "cbs_code"
     lookup_value_regex = "[Gg][Mm][0-9]{4}"
@@ -115,6 +119,8 @@ class MunicipalityViewSet(RegistryResource):
     retrieve=extend_schema(summary="Eén organisatie"),
 )
 class OrganisationViewSet(RegistryResource):
+    noun = "organisatie"
+    plural = "organisaties"
     serializer_class = s.OrganisationSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -142,6 +148,8 @@ class PersonFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Eén persoon"),
 )
 class PersonViewSet(RegistryResource):
+    noun = "persoon"
+    plural = "personen"
     serializer_class = s.PersonSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -174,6 +182,8 @@ class BodyFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Eén gremium"),
 )
 class BodyViewSet(RegistryResource):
+    noun = "gremium"
+    plural = "gremia"
     serializer_class = s.BodySerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -225,6 +235,8 @@ class RoleFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Eén rol"),
 )
 class RoleViewSet(RegistryResource):
+    noun = "rol"
+    plural = "rollen"
     serializer_class = s.RoleSerializer
     filterset_class = RoleFilter
     ordering_fields = ("start", "end")
@@ -257,6 +269,8 @@ class ParticipationFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Eén deelname"),
 )
 class ParticipationViewSet(RegistryResource):
+    noun = "deelname"
+    plural = "deelnames"
     serializer_class = s.ParticipationSerializer
     filterset_class = ParticipationFilter
     ordering_fields = ("start",)
@@ -272,21 +286,18 @@ class ParticipationViewSet(RegistryResource):
         return services.participation_save(participation=instance)
 
 
-class NetworkViewSet(Resource):
+class NetworkView(APIView):
     """The network itself: one record."""
 
-    serializer_class = s.NetworkSerializer
-    pagination_class = None
-    filter_backends: list[Any] = []
+    permission_classes = [ReadOrSignedIn]
 
-    def get_queryset(self) -> QuerySet[Any]:
-        from koepel.registry.models import Network
-
-        return Network.objects.prefetch_related("partners")
-
-    @extend_schema(summary="Het netwerk", description="Naam, omschrijving en partners.")
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    @extend_schema(
+        summary="Het netwerk",
+        description="Naam, omschrijving en partners.",
+        responses={200: s.NetworkSerializer},
+    )
+    def get(self, request: Request) -> Response:
         network = current_network()
         if network is None:
             raise exceptions.NotFound()
-        return Response(self.get_serializer(network).data)
+        return Response(s.NetworkSerializer(network, context={"request": request}).data)
