@@ -164,7 +164,7 @@ class DutchAutoSchema(AutoSchema):
     """Operations described in Dutch: from ``extend_schema`` where given, else from the
     resource's ``noun`` and ``plural``. Docstrings are for developers and stay out."""
 
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]
         return ""
 
     def get_summary(self) -> str | None:
