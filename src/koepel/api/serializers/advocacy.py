@@ -271,7 +271,7 @@ class ConsultationResponseSerializer(serializers.ModelSerializer):  # type: igno
         source="municipality",
         slug_field="cbs_code",
         required=False,
-        help_text="De gemeente waarvoor je antwoordt; zonder: je eigen gemeente.",
+        help_text="De gemeente waarvoor u antwoordt; zonder: uw eigen gemeente.",
     )
     antwoord = serializers.ChoiceField(source="answer", choices=ConsultationAnswer.choices)
     opmerking = serializers.CharField(source="remark", required=False, allow_blank=True)

@@ -79,7 +79,7 @@ class ReportSectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return _absolute(self, path)
 
     def get_bewerkbaar(self, obj: Any) -> bool:
-        """Of jij deze sectie mag bewerken."""
+        """Of u deze sectie mag bewerken."""
         return obj.key in self.context.get("editable", set())
 
 
@@ -139,7 +139,7 @@ class AnnualReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     @extend_schema_field(RenderedFileSerializer(many=True))
     def get_bestanden(self, obj: Any) -> list[dict[str, Any]]:
-        """De gemaakte bestanden (PDF) met hun stand, voor zover jij ze mag zien."""
+        """De gemaakte bestanden (PDF) met hun stand, voor zover u ze mag zien."""
         return list(
             RenderedFileSerializer(self.context["files"], many=True, context=self.context).data
         )
