@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -128,7 +129,8 @@ class DossierSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     def get_uitkomsten(self, obj: Dossier) -> str:
         """De statuswijzigingen van het dossier, met hun bewijs."""
-        return _absolute(self, f"/api/v1/lobbydossiers/{obj.slug}/uitkomsten")
+        path = reverse("api:lobbydossier-uitkomst-list", kwargs={"lobbydossier_slug": obj.slug})
+        return _absolute(self, path)
 
 
 class OutcomeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -262,7 +264,8 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     def get_reacties(self, obj: LobbyAction) -> str:
         """De reacties van de lidsteden op het concept."""
-        return _absolute(self, f"/api/v1/lobbyacties/{obj.pk}/reacties")
+        path = reverse("api:lobbyactie-reactie-list", kwargs={"lobbyactie_pk": obj.pk})
+        return _absolute(self, path)
 
 
 class ConsultationResponseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
