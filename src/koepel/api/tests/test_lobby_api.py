@@ -433,6 +433,11 @@ def test_milestones_are_read_as_far_as_visible_in_constant_queries(
     rows = page.json()["resultaten"]
     assert [row["titel"] for row in rows] == [f"Mijlpaal {n}" for n in range(5)]
     assert all(row["gremia"] == ["asiel"] and row["dossiers"] == ["amv"] for row in rows)
+    api = api_as(None)
+    assert api.get("/api/v1/mijlpalen?dossier=amv").json()["aantal"] == 5
+    assert api.get("/api/v1/mijlpalen?dossier=dicht").json()["aantal"] == 0
+    assert api.get("/api/v1/mijlpalen?gremium=geheim").json()["aantal"] == 0
+    assert api.get("/api/v1/mijlpalen?jaar=2020").json()["aantal"] == 0
     assert api_as(lobby["outsider"]).get(f"/api/v1/mijlpalen/{secret.pk}").status_code == 404
     assert api_as(lobby["office"]).get(f"/api/v1/mijlpalen/{secret.pk}").status_code == 200
 

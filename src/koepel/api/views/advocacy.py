@@ -81,8 +81,12 @@ class DossierFilter(django_filters.FilterSet):
         summary="Lobbydossier vervangen",
         description="De stand verandert niet hier maar met een nieuwe uitkomst.",
     ),
-    partial_update=extend_schema(summary="Lobbydossier wijzigen"),
-    destroy=extend_schema(summary="Lobbydossier verwijderen"),
+    partial_update=extend_schema(
+        summary="Lobbydossier wijzigen", description="Alleen de velden die u meestuurt."
+    ),
+    destroy=extend_schema(
+        summary="Lobbydossier verwijderen", description="Met de tijdlijn van uitkomsten."
+    ),
 )
 class DossierViewSet(Writable):
     serializer_class = s.DossierSerializer
@@ -122,7 +126,7 @@ class DossierViewSet(Writable):
         summary="Uitkomsten van een lobbydossier",
         description="Elke wijziging van de stand, met het bewijs ervoor: de tijdlijn.",
     ),
-    retrieve=extend_schema(summary="Eén uitkomst"),
+    retrieve=extend_schema(summary="Eén uitkomst", description="Op id."),
 )
 @extend_schema(parameters=[parent_parameter("lobbydossier_slug", str, "Slug van het dossier.")])
 class OutcomeViewSet(NestedResource):
@@ -203,14 +207,21 @@ class ActionFilter(django_filters.FilterSet):
         summary="Lobbyacties",
         description="Brieven, position papers, proposities, gesprekken, … met wie ze kregen.",
     ),
-    retrieve=extend_schema(summary="Eén lobbyactie"),
+    retrieve=extend_schema(summary="Eén lobbyactie", description="Op id."),
     create=extend_schema(
         summary="Lobbyactie vastleggen",
         description="Begint als concept. Vaststellen en verzenden gaan via de pagina's.",
     ),
-    update=extend_schema(summary="Lobbyactie vervangen"),
-    partial_update=extend_schema(summary="Lobbyactie wijzigen"),
-    destroy=extend_schema(summary="Lobbyactie verwijderen"),
+    update=extend_schema(
+        summary="Lobbyactie vervangen",
+        description="Voor het netwerkbureau en de secretaris van een gremium van de actie.",
+    ),
+    partial_update=extend_schema(
+        summary="Lobbyactie wijzigen", description="Alleen de velden die u meestuurt."
+    ),
+    destroy=extend_schema(
+        summary="Lobbyactie verwijderen", description="Met de reacties van de lidsteden."
+    ),
 )
 class ActionViewSet(Writable):
     serializer_class = s.ActionSerializer
@@ -339,21 +350,51 @@ class ConsultationViewSet(NestedResource):
         )
 
 
+class MilestoneFilter(django_filters.FilterSet):
+    gremium = django_filters.CharFilter(method="filter_body", label="Slug van een gremium")
+    dossier = django_filters.CharFilter(method="filter_dossier", label="Slug van een dossier")
+    jaar = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+    def filter_body(
+        self, queryset: QuerySet[Milestone], name: str, value: str
+    ) -> QuerySet[Milestone]:
+        return _body_filter(queryset, self.request.user, value) if value else queryset
+
+    def filter_dossier(
+        self, queryset: QuerySet[Milestone], name: str, value: str
+    ) -> QuerySet[Milestone]:
+        if not value:
+            return queryset
+        return queryset.filter(dossiers__in=visible_dossiers(self.request.user).filter(slug=value))
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Mijlpalen",
         description="Feiten met een datum die het vermelden waard zijn en geen bijeenkomst of "
         "lobbyactie zijn.",
     ),
-    retrieve=extend_schema(summary="Eén mijlpaal"),
-    create=extend_schema(summary="Mijlpaal vastleggen"),
-    update=extend_schema(summary="Mijlpaal vervangen"),
-    partial_update=extend_schema(summary="Mijlpaal wijzigen"),
-    destroy=extend_schema(summary="Mijlpaal verwijderen"),
+    retrieve=extend_schema(summary="Eén mijlpaal", description="Op id."),
+    create=extend_schema(
+        summary="Mijlpaal vastleggen",
+        description="Voor het netwerkbureau en de secretaris van elk genoemd gremium.",
+    ),
+    update=extend_schema(
+        summary="Mijlpaal vervangen",
+        description="Een gremium toevoegen mag alleen wie de secretaris ervan is.",
+    ),
+    partial_update=extend_schema(
+        summary="Mijlpaal wijzigen", description="Alleen de velden die u meestuurt."
+    ),
+    destroy=extend_schema(summary="Mijlpaal verwijderen", description="Voorgoed."),
 )
 class MilestoneViewSet(Writable):
     serializer_class = s.MilestoneSerializer
-    filterset_fields: dict[str, list[str]] = {}
+    filterset_class = MilestoneFilter
     ordering_fields = ("date", "title")
     lookup_value_regex = "[0-9]+"
 

@@ -69,8 +69,13 @@ class DocumentFilter(django_filters.FilterSet):
             "en de secretaris van elk genoemd gremium."
         ),
     ),
-    update=extend_schema(summary="Document vervangen"),
-    partial_update=extend_schema(summary="Document wijzigen"),
+    update=extend_schema(
+        summary="Document vervangen",
+        description="De gegevens van het document; een nieuw bestand gaat via …/bestanden.",
+    ),
+    partial_update=extend_schema(
+        summary="Document wijzigen", description="Alleen de velden die u meestuurt."
+    ),
     destroy=extend_schema(
         summary="Document verwijderen", description="Met alle versies van het bestand."
     ),
@@ -130,7 +135,7 @@ class DocumentPart(NestedResource):
         summary="Versies van het bestand",
         description="Elke versie blijft bewaard; de nieuwste staat bovenaan.",
     ),
-    retrieve=extend_schema(summary="Eén versie van het bestand"),
+    retrieve=extend_schema(summary="Eén versie van het bestand", description="Op nummer."),
 )
 class DocumentFileViewSet(DocumentPart):
     serializer_class = s.DocumentFileSerializer
