@@ -46,8 +46,16 @@ for parent, lookup, children in (
     nested.append(under)
 
 urlpatterns = [
-    path("/openapi.json", openapi_document, name="openapi"),
-    path("/netwerk", registry.NetworkViewSet.as_view({"get": "list"}), name="netwerk"),
+    # Grouped under "/" so that no route starts with a slash of its own (Django's urls.W002).
+    path(
+        "/",
+        include(
+            [
+                path("openapi.json", openapi_document, name="openapi"),
+                path("netwerk", registry.NetworkViewSet.as_view({"get": "list"}), name="netwerk"),
+            ]
+        ),
+    ),
     path("/", include(router.urls)),
     *(path("/", include(under.urls)) for under in nested),
     # Anything else under the API, a trailing slash included, is a 404 in the API's own form.
