@@ -278,7 +278,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "koepel.advocacy.models.DossierStatus",
+        "RenderStatusEnum": "koepel.reports.models.RenderStatus",
+        "SectionStatusEnum": "koepel.reports.models.SectionStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "koepel.api.schema.describe_conventions",

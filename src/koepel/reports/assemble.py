@@ -11,7 +11,7 @@ import markdown
 import nh3
 from django.conf import settings
 
-from koepel.accounts.access import ANONYMOUS, NETWORK_READER, Viewer
+from koepel.accounts.access import ANONYMOUS, NETWORK_READER, Viewer, viewer_for
 from koepel.reports.models import Audience, SectionStatus, SectionText
 from koepel.reports.structure import ReportSection, build
 
@@ -22,6 +22,14 @@ def audience_viewer(audience: str) -> Viewer:
     """The public report holds only public records; the internal one also network-wide ones.
     Records of one body, and restricted ones, are never in a report."""
     return NETWORK_READER if audience == Audience.NETWORK else ANONYMOUS
+
+
+def audience_for(user: Any, *, internal: bool) -> str:
+    """The version a user reads: members may ask for the internal one; everyone else, and a
+    member who does not ask, gets the public one."""
+    if internal and viewer_for(user).is_member:
+        return Audience.NETWORK
+    return Audience.PUBLIC
 
 
 def render_markdown(text: str) -> str:

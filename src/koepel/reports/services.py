@@ -15,6 +15,12 @@ from koepel.registry.models import Body
 from koepel.reports.models import AnnualReport, SectionStatus, SectionText
 
 
+def section_body(section: Any) -> Body | None:
+    """The body whose secretary writes a section (an assembled or built section); None for
+    the office's own sections, the foreword and the closing."""
+    return section.body if section.key.startswith(("body:", "algemeen:")) else None
+
+
 def may_edit_section(actor: Any, body: Body | None) -> bool:
     """A body's section is its secretary's; the foreword and the closing are the office's."""
     if body is None:

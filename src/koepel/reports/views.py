@@ -16,9 +16,8 @@ from koepel.accounts.access import viewer_for
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import with_version
-from koepel.registry.models import Body
 from koepel.reports import services
-from koepel.reports.assemble import ShownSection, assemble
+from koepel.reports.assemble import assemble, audience_for
 from koepel.reports.forms import SectionForm
 from koepel.reports.models import (
     AnnualReport,
@@ -31,15 +30,7 @@ from koepel.reports.renderers import RendererUnavailable, renderers
 
 
 def _audience(request: HttpRequest) -> str:
-    """Members may read the internal version; everyone else gets the public one."""
-    if request.GET.get("versie") == "intern" and viewer_for(request.user).is_member:
-        return Audience.NETWORK
-    return Audience.PUBLIC
-
-
-def _section_body(section: ShownSection) -> Body | None:
-    """The body whose secretary writes a section; None for the office's own sections."""
-    return section.body if section.key.startswith(("body:", "algemeen:")) else None
+    return audience_for(request.user, internal=request.GET.get("versie") == "intern")
 
 
 def report_latest(request: HttpRequest) -> HttpResponse:
@@ -67,7 +58,7 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
         editable = {
             section.key
             for section in assembled.sections
-            if services.may_edit_section(request.user, _section_body(section))
+            if services.may_edit_section(request.user, services.section_body(section))
         }
     return TemplateResponse(
         request,
@@ -93,7 +84,7 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
     section = next((s for s in assembled.sections if s.key == key), None)
     if section is None:
         raise Http404
-    body = _section_body(section)
+    body = services.section_body(section)
     if not services.may_edit_section(request.user, body):
         raise PermissionDenied
     report = services.report_for_year(year)

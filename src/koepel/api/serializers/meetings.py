@@ -235,7 +235,7 @@ class InvitationSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         required=False,
         help_text="Alleen de genodigde zelf geeft antwoord.",
     )
-    beantwoordOp = serializers.DateTimeField(source="answered_at", read_only=True)
+    beantwoordOp = serializers.DateTimeField(source="answered_at", read_only=True, allow_null=True)
     aanwezig = serializers.BooleanField(
         source="present",
         required=False,
