@@ -1,14 +1,21 @@
 """The site's addresses. Page paths are Dutch, as the interface is."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import include, path
 
 
 def _office_only(request: HttpRequest) -> bool:
-    """The back office is the network office's: staff flags alone do not open it."""
-    user = request.user
-    return bool(user.is_active and (getattr(user, "is_office", False) or user.is_superuser))
+    """The back office is the network office's: staff flags alone do not open it, nor a
+    password without the second factor (docs/security.md)."""
+    user: Any = request.user
+    return bool(
+        user.is_active
+        and (getattr(user, "is_office", False) or user.is_superuser)
+        and user.is_verified()
+    )
 
 
 admin.site.has_permission = _office_only  # type: ignore[method-assign]

@@ -253,3 +253,10 @@ def editable_bodies(user: Any) -> models.QuerySet[Body]:
 def can_see_contact_details(user: Any) -> bool:
     """Contact details of people are for members of the network, never for the public."""
     return viewer_for(user).is_member
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether signing in takes a second factor for this user whatever they choose: the office,
+    and the secretaries of bodies — everyone who may change records beyond their own."""
+    viewer = viewer_for(user)
+    return viewer.is_office or bool(viewer.secretary_body_ids)
