@@ -65,6 +65,7 @@ def people(db: None, settings: Any) -> People:
     office = contact("Eva Bureau")
     RoleFactory(person=office, start=days_ago(3000), end=days_ago(1000))
     UserFactory(person=office, office=True)
+    UserFactory(username="kantoor", office=True, is_superuser=True)  # linked to nobody
     return People(gone, current, recent, roleless, office)
 
 

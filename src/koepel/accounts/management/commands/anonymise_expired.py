@@ -40,9 +40,9 @@ class Command(BaseCommand):
         now = timezone.now()
         cutoff = timezone.localdate(now) - dt.timedelta(days=days)
         # The office's own accounts belong to the office, not to a role in a body.
-        office_people = User.objects.filter(Q(is_office=True) | Q(is_superuser=True)).values(
-            "person_id"
-        )
+        office_people = User.objects.filter(
+            Q(is_office=True) | Q(is_superuser=True), person__isnull=False
+        ).values("person_id")
         people = list(people_past_retention(cutoff).exclude(pk__in=office_people))
         self.stdout.write(
             f"Bewaartermijn: {days} dagen. Personen van wie de laatste rol vóór "
