@@ -241,6 +241,9 @@ def test_office_resets_a_lost_second_factor(
     assert "Tweestapsverificatie hersteld voor 1 account" in done.content.decode()
     # The secretary's session no longer counts as verified: set up a new app first.
     assert client.get("/gremia/")["Location"].startswith(ENROL)
+    # The admin resets; it does not show anyone's secrets.
+    assert office.get("/beheer/otp_totp/totpdevice/").status_code == 404
+    assert office.get("/beheer/otp_static/staticdevice/").status_code == 404
 
 
 def test_former_secretary_signs_in_with_password_alone(client: Client, db: None) -> None:
