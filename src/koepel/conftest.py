@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +25,42 @@ def _fast_and_offline(settings: Any, tmp_path: Any) -> None:
     # Background tasks run at once in tests, inside the request that enqueues them.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def pass_second_factor(client: Client, user: Any) -> None:
+    """Mark the client's session as having given the second factor, the way the sign-in page
+    does after a right code: with the user's own authenticator device (made if they have none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(user)`` stands for a whole sign-in. For a user who signs in with two
+    steps (the office, secretaries, a member who turned it on) that includes the second step, so
+    tests of what such users see and do need not repeat it. Tests of signing in itself use the
+    sign-in pages (accounts/tests/test_two_step_sign_in.py)."""
+    from koepel.accounts.access import needs_second_factor
+    from koepel.accounts.services import has_second_factor
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        two_steps = needs_second_factor(user) or has_second_factor(user=user)
+        # The check caches what the user may see on the object; the test may change their roles.
+        user.__dict__.pop("_koepel_viewer", None)
+        if two_steps:
+            pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

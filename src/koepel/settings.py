@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Second factor at sign-in: authenticator-app codes and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "koepel.core",
     "koepel.registry",
     "koepel.accounts",
@@ -99,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "koepel.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "koepel.api.middleware.ApiHeadersMiddleware",
@@ -162,6 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The name an authenticator app shows beside the account (docs/security.md).
+OTP_TOTP_ISSUER = os.environ.get("KOEPEL_OTP_ISSUER", "Koepel")
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -204,6 +213,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 KOEPEL_MAX_UPLOAD_BYTES = env_int("KOEPEL_MAX_UPLOAD_MB", 25) * 1024 * 1024
+# How long personal data is kept after a person's last role ended; `koepel anonymise-expired`
+# removes contact details and the account after that (docs/security.md). Two years by default.
+KOEPEL_RETENTION_DAYS = env_int("KOEPEL_RETENTION_DAYS", 730)
+if KOEPEL_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("KOEPEL_RETENTION_DAYS must be at least 1.")
 # The address of this site as seen from outside, for links in e-mails and calendar feeds.
 KOEPEL_BASE_URL = os.environ.get("KOEPEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -1,5 +1,7 @@
 """The site's addresses. Page paths are Dutch, as the interface is."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import include, path, re_path
@@ -9,8 +11,10 @@ from koepel.api.problems import not_found as api_not_found
 
 
 def _office_only(request: HttpRequest) -> bool:
-    """The back office is the network office's: staff flags alone do not open it."""
-    return can_manage_registry(request.user)
+    """The back office is the network office's: staff flags alone do not open it, nor a
+    password without the second factor (docs/security.md)."""
+    user: Any = request.user
+    return can_manage_registry(user) and bool(user.is_verified())
 
 
 admin.site.has_permission = _office_only  # type: ignore[method-assign]

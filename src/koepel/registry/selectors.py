@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from koepel.accounts.access import visible
@@ -307,3 +307,21 @@ def key_numbers(user: Any) -> dict[str, int | None]:
         .distinct()
         .count(),
     }
+
+
+def people_past_retention(cutoff: dt.date) -> QuerySet[Person]:
+    """People whose last role ended before ``cutoff``, each with ``last_role_end``.
+
+    Someone without any role is not among them: nothing says when their part ended (a guest
+    speaker, an addressee of a letter). Nor is anyone with a role that has no end or ends on or
+    after the cut-off.
+    """
+    recent = Role.objects.filter(person=OuterRef("pk")).filter(
+        Q(end__isnull=True) | Q(end__gte=cutoff)
+    )
+    return (
+        Person.objects.filter(Exists(Role.objects.filter(person=OuterRef("pk"))))
+        .exclude(Exists(recent))
+        .annotate(last_role_end=Max("roles__end"))
+        .order_by("sort_name", "pk")
+    )

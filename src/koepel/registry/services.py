@@ -79,6 +79,15 @@ def person_save(*, person: Person) -> Person:
 
 
 @transaction.atomic
+def person_anonymise(*, person: Person) -> Person:
+    """Remove a person's contact details once their data has passed its retention. The name
+    stays: it belongs to the minutes, attendance lists and other records that name them."""
+    person.email = ""
+    person.phone = ""
+    return person_save(person=person)
+
+
+@transaction.atomic
 def body_save(*, body: Body) -> Body:
     before = (
         Body.objects.filter(pk=body.pk).values("name", "visibility").first() if body.pk else None

@@ -1,7 +1,8 @@
 """``koepel office-account``: make sure the network office can sign in.
 
 Creates the first office account with a generated password and prints it once. When an office
-account already exists, says so and changes nothing.
+account already exists, says so and changes nothing. The account has no second factor yet: its
+first sign-in asks to set one up before anything else opens (docs/security.md).
 """
 
 from __future__ import annotations
@@ -34,5 +35,7 @@ class Command(BaseCommand):
             f"Netwerkbureau-account aangemaakt.\n"
             f"  gebruikersnaam: {user.username}\n"
             f"  wachtwoord:     {password}\n"
-            f"Bewaar dit wachtwoord nu: het wordt niet nog eens getoond."
+            f"Bewaar dit wachtwoord nu: het wordt niet nog eens getoond.\n"
+            f"Bij de eerste keer inloggen stel je de tweestapsverificatie in: houd een "
+            f"authenticator-app op je telefoon bij de hand."
         )
