@@ -24,6 +24,24 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
+# The database, the demo and the office account, made the way an administrator does. The office
+# account also belongs to a person of the demo, so the pages a member has for themselves (such
+# as their calendar) are there to be checked too.
+_SET_UP = """
+import io
+from django.core.management import call_command
+from koepel.accounts.models import User
+from koepel.registry.models import Person
+
+call_command("migrate", interactive=False, verbosity=0)
+call_command("demo", stdout=io.StringIO())
+call_command("office_account", username="USERNAME")
+user = User.objects.get(username="USERNAME")
+user.person = Person.objects.order_by("sort_name").first()
+user.full_clean()
+user.save()
+"""
+
 CHROMIUM = Path(os.environ.get("KOEPEL_CHROMIUM", "/usr/bin/chromium"))
 SETTINGS = "koepel.core.tests.browser.settings"
 
@@ -77,25 +95,12 @@ class LiveKoepel:
         return done.stdout
 
     def start(self) -> None:
-        self._koepel("migrate", "--no-input", "--verbosity", "0")
-        self._koepel("demo")
-        output = self._koepel("office-account", "--username", self.username)
+        # One process for the set-up: each start of Django costs seconds on a busy machine.
+        output = self._koepel("shell", "--command", _SET_UP.replace("USERNAME", self.username))
         found = re.search(r"wachtwoord:\s+(\S+)", output)
         if found is None:
             raise RuntimeError(f"No password in the output of office-account:\n{output}")
         self.password = found.group(1)
-        # The office account also belongs to a person of the demo, so the pages a member has
-        # for themselves (such as their calendar) are there to be checked too.
-        self._koepel(
-            "shell",
-            "--command",
-            "from koepel.accounts.models import User\n"
-            "from koepel.registry.models import Person\n"
-            f"user = User.objects.get(username={self.username!r})\n"
-            "user.person = Person.objects.order_by('sort_name').first()\n"
-            "user.full_clean()\n"
-            "user.save()\n",
-        )
         with self._log.open("wb") as log:
             self._process = subprocess.Popen(  # noqa: S603 - as above
                 [

@@ -61,6 +61,8 @@ def test_keyboard_user_signs_in_opens_a_meeting_and_searches(
     visitor_page: Page, koepel: LiveKoepel
 ) -> None:
     page = visitor_page
+    # Without smooth scrolling the focused element is in view at once, not after the animation.
+    page.emulate_media(reduced_motion="reduce")
     page.goto("/")
 
     # The first stop is the skip link; Enter moves on to the content.
