@@ -227,3 +227,21 @@ def test_pages_fit_a_phone_320_pixels_wide(browser: Browser, koepel: LiveKoepel)
             too_wide.append(f"{address}: {width} px wide")
     context.close()
     assert too_wide == []
+
+
+def test_the_check_finds_what_it_is_meant_to_find(office_page: Page) -> None:
+    """A picture without text and pale grey text on white, added to a page, must be reported."""
+    page = with_axe(office_page)
+    page.goto("/toegankelijkheid/")
+    page.evaluate(
+        """() => {
+          const main = document.querySelector("main");
+          main.insertAdjacentHTML("beforeend",
+            '<img src="/static/koepel/favicon.svg"><p style="color:#cccccc">Bijna onzichtbaar</p>');
+          document.querySelector("h1").remove();
+        }"""
+    )
+    found = " ".join(page_problems(page, "statement"))
+    assert "image-alt" in found
+    assert "color-contrast" in found
+    assert "0 main headings" in found
