@@ -61,6 +61,13 @@ class ShownSection:
     dropped: list[ShownFact] = field(default_factory=list)
     body: Any = None
 
+    @property
+    def status_label(self) -> str:
+        """The status in words for the reader ("ter review"), not its stored value."""
+        if self.status in SectionStatus.values:
+            return str(SectionStatus(self.status).label)
+        return self.status
+
 
 @dataclass
 class Assembled:

@@ -79,6 +79,8 @@ def test_a_secretary_edits_a_section_and_sees_the_report_change(
     assert "Het overleg kwam in 2021 één keer openbaar bijeen." in page
     public = client.get(reverse("reports:report", args=[2021])).content.decode()
     assert "werkte dit jaar" not in public  # still under review: not for the public yet
+    section = BeautifulSoup(public, "html.parser").find(id=f"body{network['group'].pk}")
+    assert section.find(class_="tag").get_text() == "ter review"  # in words, not "ter_review"
 
     data.pop("keep_0")
     client.post(url, {**data, "status": "definitief", "version": str(int(data["version"]) + 1)})

@@ -1,0 +1,204 @@
+"""A real Koepel for a real browser: `koepel serve` on a free port, with the G40 demo loaded.
+
+Used by the browser tests and by ``scripts/screenshots.py``. The server runs in its own data
+folder on SQLite, whatever DATABASE_URL says: what the browser checks is the pages, and the
+test database of the suite stays untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+# The database, the demo and the office account, made the way an administrator does. The office
+# account also belongs to a person of the demo, so the pages a member has for themselves (such
+# as their calendar) are there to be checked too.
+_SET_UP = """
+import io
+from django.core.management import call_command
+from koepel.accounts.models import User
+from koepel.registry.models import Person
+
+call_command("migrate", interactive=False, verbosity=0)
+call_command("demo", stdout=io.StringIO())
+call_command("office_account", username="USERNAME")
+user = User.objects.get(username="USERNAME")
+user.person = Person.objects.order_by("sort_name").first()
+user.full_clean()
+user.save()
+"""
+
+CHROMIUM = Path(os.environ.get("KOEPEL_CHROMIUM", "/usr/bin/chromium"))
+SETTINGS = "koepel.core.tests.browser.settings"
+
+
+def chromium_args() -> list[str]:
+    """Chromium's own sandbox does not start for root (as in CI); it needs no sandbox there."""
+    return ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveKoepel:
+    """Start with ``with LiveKoepel() as koepel:``; ``koepel.url``, ``koepel.password``."""
+
+    username = "kantoor"
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self._own_dir = data_dir is None
+        self.data_dir = data_dir or Path(tempfile.mkdtemp(prefix="koepel-browser-"))
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.password = ""
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log = self.data_dir / "server.log"
+
+    def _env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(
+            KOEPEL_DATA_DIR=str(self.data_dir),
+            DJANGO_SETTINGS_MODULE=SETTINGS,
+            KOEPEL_BASE_URL=self.url,
+            LOG_LEVEL="WARNING",
+            PYTHONWARNINGS="ignore",
+        )
+        return env
+
+    def _koepel(self, *args: str) -> str:
+        done = subprocess.run(  # noqa: S603 - this Python, our own arguments
+            [sys.executable, "-m", "koepel.cli", *args],
+            env=self._env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"koepel {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def start(self) -> None:
+        # One process for the set-up: each start of Django costs seconds on a busy machine.
+        output = self._koepel("shell", "--command", _SET_UP.replace("USERNAME", self.username))
+        found = re.search(r"wachtwoord:\s+(\S+)", output)
+        if found is None:
+            raise RuntimeError(f"No password in the output of office-account:\n{output}")
+        self.password = found.group(1)
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(  # noqa: S603 - as above
+                [
+                    sys.executable,
+                    "-m",
+                    "koepel.cli",
+                    "serve",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "4",
+                    "--no-task-worker",
+                ],
+                env=self._env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self._wait_until_up()
+
+    def _wait_until_up(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise RuntimeError(f"koepel serve stopped:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + "/toegankelijkheid/", timeout=5):  # noqa: S310 - our own http URL
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        raise RuntimeError(f"koepel serve did not answer within {seconds} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self._log.read_text(errors="replace") if self._log.exists() else ""
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+        if self._own_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self) -> LiveKoepel:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def sign_in(page: Page, koepel: LiveKoepel) -> None:
+    """Sign in as the network office: the one place that knows how signing in goes."""
+    page.goto(f"{koepel.url}/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(koepel.username)
+    page.get_by_label("Wachtwoord").fill(koepel.password)
+    page.get_by_role("main").get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{koepel.url}/")
+
+
+def new_context(
+    browser: Browser, koepel: LiveKoepel, width: int = 1280, height: int = 900
+) -> BrowserContext:
+    """A fresh browser context (no one signed in) whose relative addresses go to Koepel."""
+    context = browser.new_context(
+        base_url=koepel.url, locale="nl-NL", viewport={"width": width, "height": height}
+    )
+    context.set_default_timeout(int(os.environ.get("KOEPEL_BROWSER_TIMEOUT_MS", "15000")))
+    return context
+
+
+def plan_meeting(page: Page, title: str, body: str = "Themagroep Europa") -> str:
+    """Plan a meeting through the form, as the office does; returns the meeting's address."""
+    page.goto("/bijeenkomsten/nieuw/")
+    page.get_by_label(body).check()
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Soort").select_option(label="ontbijtsessie")
+    page.get_by_label("Vorm").select_option(label="digitaal")
+    page.get_by_label("Datum", exact=True).fill("2026-12-03")
+    page.get_by_label("Begintijd").fill("08:30")
+    page.get_by_role("button", name="Opslaan").click()
+    # A planned meeting goes on to its invitations; the breadcrumb leads back to the meeting.
+    page.get_by_role("heading", level=1, name="Leden uitnodigen").wait_for()
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("heading", level=1, name=title).wait_for()
+    return page.url

@@ -1,0 +1,247 @@
+"""axe-core in Chromium on every kind of page, signed in as the office and signed out.
+
+The walk follows the links of the site from the home page and opens one address of every named
+route it meets. A test then holds the walk against the URL configuration, so a new kind of page
+that no link leads to, or that nobody added to the walk, fails here instead of going unchecked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from axe_playwright_python.base import AXE_SCRIPT, AxeResults
+from django.urls import URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from koepel.core.tests.browser.server import LiveKoepel, new_context, plan_meeting
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+# Named routes the walk does not open, each with the reason. Everything else must be visited.
+NOT_PAGES = {
+    "accounts:logout": "POST only: signs out",
+    "set_language": "POST only: switches the language and goes back",
+    "meetings:cancel": "POST only: cancels a meeting",
+    "meetings:answer": "POST only: saves an invitee's answer",
+    "meetings:decision": "POST only: records a decision on the meeting page",
+    "meetings:action": "POST only: adds an action on the meeting page",
+    "meetings:action-status": "POST only: changes an action's status",
+    "advocacy:consult": "POST only: opens a consultation",
+    "advocacy:remind": "POST only: reminds those consulted",
+    "advocacy:answer": "POST only: saves a reaction to a consultation",
+    "advocacy:adopt": "POST only: adopts a letter",
+    "advocacy:send": "POST only: records that a letter was sent",
+    "meetings:body-feed": "iCalendar feed, not HTML",
+    "meetings:person-feed": "iCalendar feed, not HTML",
+    "meetings:attachment": "file download",
+    "library:download": "file download",
+    "advocacy:document": "file download",
+    "reports:download": "file download (HTML, DOCX or PDF attachment)",
+}
+NOT_OURS = {"admin": "Django's own administration screens, not Koepel's templates"}
+
+# Addresses the walk starts from besides the home page: pages no link leads to in the demo (the
+# office's participation overview, the list of people), the search page with results, the
+# sign-in page (the office is signed in, but the form is shown all the same), and a PDF request,
+# which leads to the page that waits for the file.
+EXTRA_ADDRESSES = [
+    "/zoeken/?q=wonen",
+    "/bijeenkomsten/deelname/2021/",
+    "/personen/",
+    "/inloggen/",
+    "/jaarverslag/2021/download/pdf/",
+]
+
+# What the accessibility statement promises beyond axe's rules, checked on every page.
+PAGE_SHAPE = """() => {
+  const problems = [];
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) problems.push(`${h1} main headings (h1) instead of one`);
+  if (document.querySelectorAll("main").length !== 1) problems.push("no single main landmark");
+  const skip = document.querySelector("a[href]");
+  if (!skip || skip.getAttribute("href") !== "#" + (document.querySelector("main") || {}).id)
+    problems.push("the first link does not skip to the content");
+  return problems;
+}"""
+
+
+def named_routes(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from named_routes(entry, namespace)
+        elif entry.name:
+            yield prefix + entry.name
+
+
+def route_of(url: str) -> str | None:
+    try:
+        return resolve(urlsplit(url).path).view_name
+    except Resolver404:
+        return None
+
+
+def skipped(route: str) -> bool:
+    return route in NOT_PAGES or route.split(":")[0] in NOT_OURS
+
+
+@dataclass
+class Walk:
+    pages: dict[str, str] = field(default_factory=dict)  # route -> the address opened
+    problems: list[str] = field(default_factory=list)
+
+
+def with_axe(page: Page) -> Page:
+    """Load axe-core (as bundled by axe-playwright-python) into every document the page opens."""
+    page.add_init_script(AXE_SCRIPT)
+    return page
+
+
+def axe_problems(page: Page, label: str) -> list[str]:
+    """Run axe on what the page shows now; one line per rule broken, naming the elements."""
+    results = AxeResults(page.evaluate("options => axe.run(document, options)", AXE_OPTIONS))
+    return [
+        f"{label}: {violation['id']} ({violation['impact']}) {violation['help']} — "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+    ]
+
+
+def page_problems(page: Page, label: str) -> list[str]:
+    """axe's findings and the page shape the accessibility statement promises."""
+    shape = [f"{label}: {problem}" for problem in page.evaluate(PAGE_SHAPE)]
+    return shape + axe_problems(page, label)
+
+
+def walk(page: Page, site: str, start: Iterable[str]) -> Walk:
+    """Open one address per route, following the site's links, and check each page.
+
+    The start addresses are always opened; of the addresses found, the first of each route.
+    A page is filed under the route asked for and under the route it lands on.
+    """
+    result = Walk()
+    origin = urlsplit(site).netloc
+    queue = [urljoin(site, address) for address in start]
+    forced = set(queue)
+    opened: set[str] = set()
+    while queue:
+        url = queue.pop(0)
+        route = route_of(url)
+        if url in opened or route is None or (skipped(route) and url not in forced):
+            continue
+        if route in result.pages and url not in forced:
+            continue
+        opened.add(url)
+        response = page.goto(url)
+        status = response.status if response else 0
+        if status != 200:
+            result.problems.append(f"{url}: HTTP {status}")
+        # A route that redirects (the latest report, this month's calendar) counts as opened,
+        # and so does the page it leads to.
+        result.pages.setdefault(route, url)
+        result.pages.setdefault(route_of(page.url) or route, page.url)
+        result.problems += page_problems(page, url)
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            if urlsplit(href).netloc == origin:
+                queue.append(href.split("#")[0])
+    return result
+
+
+@pytest.fixture(scope="package")
+def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
+    page = with_axe(office_context.new_page())
+    # A meeting still to come, so the pages that only a planned meeting has are reached too.
+    planned = plan_meeting(page, "Netwerkdag toegankelijkheid")
+    found = walk(page, koepel.url, ["/", planned, *EXTRA_ADDRESSES])
+    page.close()
+    return found
+
+
+def test_every_page_type_is_walked(office_walk: Walk) -> None:
+    expected = {route for route in named_routes() if not skipped(route)}
+    missing = sorted(expected - set(office_walk.pages))
+    assert not missing, f"Page types the accessibility walk never opened: {missing}"
+    stale = sorted(route for route in NOT_PAGES if route not in set(named_routes()))
+    assert not stale, f"Exclusions for routes that no longer exist: {stale}"
+
+
+def test_signed_in_pages_have_no_axe_violations(office_walk: Walk) -> None:
+    assert office_walk.problems == []
+
+
+def test_signed_out_pages_have_no_axe_violations(
+    browser: Browser, koepel: LiveKoepel, office_walk: Walk
+) -> None:
+    """Every address the office opened, opened by a visitor: the page, a refusal or sign-in."""
+    context = new_context(browser, koepel)
+    page = with_axe(context.new_page())
+    problems: list[str] = []
+    landed: set[str] = set()
+    for url in dict.fromkeys([*office_walk.pages.values(), "/bestaat-niet/"]):
+        page.goto(url)
+        where = route_of(page.url) or "404"
+        if where == "accounts:login" and where in landed:
+            continue  # sent to sign in: that page is checked once
+        landed.add(where)
+        problems += page_problems(page, f"{url} (signed out)")
+    context.close()
+    assert "registry:home" in landed and "accounts:login" in landed
+    assert problems == []
+
+
+def test_forms_with_errors_have_no_axe_violations(office_page: Page) -> None:
+    with_axe(office_page)
+    problems: list[str] = []
+    for address in ["/bijeenkomsten/nieuw/", "/kennisbank/nieuw/", "/lobby/dossiers/nieuw/"]:
+        office_page.goto(address)
+        office_page.get_by_role("main").get_by_role("button", name="Opslaan").click()
+        assert office_page.locator(".field-error").count() > 0, address
+        problems += page_problems(office_page, f"{address} (errors)")
+    assert problems == []
+
+
+def test_pages_fit_a_phone_320_pixels_wide(browser: Browser, koepel: LiveKoepel) -> None:
+    """The statement promises pages that work at 320 px: no sideways scrolling (WCAG 1.4.10)."""
+    context = new_context(browser, koepel, width=320, height=640)
+    page = context.new_page()
+    too_wide: list[str] = []
+    for address in [
+        "/",
+        "/gemeenten/",
+        "/bijeenkomsten/",
+        "/zoeken/?q=wonen",
+        "/jaarverslag/2021/",
+    ]:
+        page.goto(address)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide.append(f"{address}: {width} px wide")
+    context.close()
+    assert too_wide == []
+
+
+def test_the_check_finds_what_it_is_meant_to_find(office_page: Page) -> None:
+    """A picture without text and pale grey text on white, added to a page, must be reported."""
+    page = with_axe(office_page)
+    page.goto("/toegankelijkheid/")
+    page.evaluate(
+        """() => {
+          const main = document.querySelector("main");
+          main.insertAdjacentHTML("beforeend",
+            '<img src="/static/koepel/favicon.svg"><p style="color:#cccccc">Bijna onzichtbaar</p>');
+          document.querySelector("h1").remove();
+        }"""
+    )
+    found = " ".join(page_problems(page, "statement"))
+    assert "image-alt" in found
+    assert "color-contrast" in found
+    assert "0 main headings" in found
