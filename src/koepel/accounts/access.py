@@ -264,6 +264,8 @@ def can_manage_registry(user: Any) -> bool:
     """Whether the user may change the register itself — municipalities, organisations,
     people, bodies, roles and participations: the network office alone."""
     return viewer_for(user).is_office
+
+
 def needs_second_factor(user: Any) -> bool:
     """Whether signing in takes a second factor for this user whatever they choose: the office,
     and the secretaries of bodies — everyone who may change records beyond their own."""

@@ -20,6 +20,7 @@ from koepel.core.tests.browser.server import (
     new_context,
     sign_in,
 )
+from koepel.core.tests.browser.test_accessibility import page_problems, with_axe
 
 
 def _require_chromium() -> None:
@@ -56,8 +57,14 @@ def koepel(browser: Browser) -> Iterator[LiveKoepel]:
 def office_context(browser: Browser, koepel: LiveKoepel) -> Iterator[BrowserContext]:
     """A browser context signed in as the network office, shared by the tests that need one."""
     context = new_context(browser, koepel)
-    page = context.new_page()
-    sign_in(page, koepel)
+    page = with_axe(context.new_page())
+    sign_in(
+        page,
+        koepel,
+        check=lambda step, route: koepel.step_problems.setdefault(
+            route, page_problems(step, route)
+        ),
+    )
     page.close()
     yield context
     context.close()

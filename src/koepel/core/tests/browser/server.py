@@ -17,12 +17,19 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from base64 import b32decode
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from django_otp.oath import totp
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from playwright.sync_api import Browser, BrowserContext, Page
+
+    Check = Callable[[Page, str], None]
 
 # The database, the demo and the office account, made the way an administrator does. The office
 # account also belongs to a person of the demo, so the pages a member has for themselves (such
@@ -68,6 +75,11 @@ class LiveKoepel:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.password = ""
+        # Set at the first sign-in, when the office account sets up its second factor.
+        self.otp_secret = ""
+        self.recovery_codes: list[str] = []
+        # What the accessibility checks found on the pages of signing in, by route.
+        self.step_problems: dict[str, list[str]] = {}
         self._process: subprocess.Popen[bytes] | None = None
         self._log = self.data_dir / "server.log"
 
@@ -167,12 +179,41 @@ class LiveKoepel:
         self.stop()
 
 
-def sign_in(page: Page, koepel: LiveKoepel) -> None:
-    """Sign in as the network office: the one place that knows how signing in goes."""
+def _code_now(secret: str) -> str:
+    """The six digits an authenticator app shows now for this (base32) secret."""
+    key = secret.replace(" ", "").upper()
+    return f"{totp(b32decode(key + '=' * (-len(key) % 8))):06d}"
+
+
+def sign_in(page: Page, koepel: LiveKoepel, check: Check | None = None) -> None:
+    """Sign in as the network office, in two steps: the one place that knows how signing in
+    goes. The first time, the office account sets up its app (as a new office account must)
+    and keeps its recovery codes; later sign-ins type a recovery code, since a code from the
+    app counts only once in its 30 seconds. ``check``, when given, looks at each step's page
+    (the accessibility checks use it: these pages are reached only by signing in)."""
     page.goto(f"{koepel.url}/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(koepel.username)
     page.get_by_label("Wachtwoord").fill(koepel.password)
     page.get_by_role("main").get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    if "/account/tweestapsverificatie/" in page.url:
+        if check:
+            check(page, "accounts:second-factor-enrol")
+        koepel.otp_secret = page.locator("code.uri").inner_text().strip()
+        page.get_by_label("Code").fill(_code_now(koepel.otp_secret))
+        page.get_by_role("main").get_by_role("button", name="Instellen").click()
+        page.get_by_role("heading", level=1, name="Uw herstelcodes").wait_for()
+        if check:
+            check(page, "accounts:recovery-codes")
+        koepel.recovery_codes = [
+            code.strip() for code in page.locator("ul.recovery-codes code").all_inner_texts()
+        ]
+        page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
+    else:
+        if check:
+            check(page, "accounts:second-factor-verify")
+        page.get_by_label("Code").fill(koepel.recovery_codes.pop())
+        page.get_by_role("main").get_by_role("button", name="Inloggen").click()
     page.wait_for_url(f"{koepel.url}/")
 
 

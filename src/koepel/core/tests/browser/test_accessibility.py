@@ -17,7 +17,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from koepel.core.tests.browser.server import LiveKoepel, new_context, plan_meeting
+from koepel.core.tests.browser.server import LiveKoepel, new_context, plan_meeting, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,9 @@ AXE_OPTIONS = {
 # Named routes the walk does not open, each with the reason. Everything else must be visited.
 NOT_PAGES = {
     "accounts:logout": "POST only: signs out",
+    "accounts:second-factor-turn-off": "POST only: turns two-step sign-in off",
+    "accounts:recovery-codes-renew": "POST only: makes new recovery codes",
+    "api-pages:revoke": "POST only: revokes an API token",
     "set_language": "POST only: switches the language and goes back",
     "meetings:cancel": "POST only: cancels a meeting",
     "meetings:answer": "POST only: saves an invitee's answer",
@@ -47,7 +50,17 @@ NOT_PAGES = {
     "advocacy:document": "file download",
     "reports:download": "file download (HTML, DOCX or PDF attachment)",
 }
-NOT_OURS = {"admin": "Django's own administration screens, not Koepel's templates"}
+NOT_OURS = {
+    "admin": "Django's own administration screens, not Koepel's templates",
+    "api": "JSON for other systems, not pages; the API's own tests check every resource",
+}
+# Pages of signing in, reached only on the way in: checked as the office signs in (and the
+# first sign-in sets up the second factor), not by the walk.
+SIGN_IN_STEPS = {
+    "accounts:second-factor-enrol": "setting up the second factor, at the first sign-in",
+    "accounts:recovery-codes": "the recovery codes, shown once after setting it up",
+    "accounts:second-factor-verify": "the code, at every later sign-in",
+}
 
 # Addresses the walk starts from besides the home page: pages no link leads to in the demo (the
 # office's participation overview, the list of people), the search page with results, the
@@ -91,7 +104,7 @@ def route_of(url: str) -> str | None:
 
 
 def skipped(route: str) -> bool:
-    return route in NOT_PAGES or route.split(":")[0] in NOT_OURS
+    return route in NOT_PAGES or route in SIGN_IN_STEPS or route.split(":")[0] in NOT_OURS
 
 
 @dataclass
@@ -245,3 +258,20 @@ def test_the_check_finds_what_it_is_meant_to_find(office_page: Page) -> None:
     assert "image-alt" in found
     assert "color-contrast" in found
     assert "0 main headings" in found
+
+
+def test_the_steps_of_signing_in_are_accessible(
+    office_context: object, visitor_page: Page, koepel: LiveKoepel
+) -> None:
+    # The office context's sign-in set up the second factor; this one types a recovery code.
+    page = with_axe(visitor_page)
+    sign_in(
+        page,
+        koepel,
+        check=lambda step, route: koepel.step_problems.setdefault(
+            route, page_problems(step, route)
+        ),
+    )
+    assert set(koepel.step_problems) == set(SIGN_IN_STEPS)
+    problems = [p for found in koepel.step_problems.values() for p in found]
+    assert not problems, "\n".join(problems)

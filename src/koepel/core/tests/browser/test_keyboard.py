@@ -70,8 +70,9 @@ def tab_to(
 
 
 def test_keyboard_user_signs_in_opens_a_meeting_and_searches(
-    visitor_page: Page, koepel: LiveKoepel
+    office_context: object, visitor_page: Page, koepel: LiveKoepel
 ) -> None:
+    # office_context: by now the office account has set up its second factor.
     page = visitor_page
     # Without smooth scrolling the focused element is in view at once, not after the animation.
     page.emulate_media(reduced_motion="reduce")
@@ -94,7 +95,13 @@ def test_keyboard_user_signs_in_opens_a_meeting_and_searches(
     page.keyboard.type(koepel.password)
     tab_to(page, "the sign-in button", tag="^button$", text="^Inloggen$")
     page.keyboard.press("Space")
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    # The second step: a recovery code, typed like any code from the app.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen: code")
+    tab_to(page, "the code", tag="^input$", label="^Code$")
+    page.keyboard.type(koepel.recovery_codes.pop())
+    tab_to(page, "the sign-in button", tag="^button$", text="^Inloggen$")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("banner").get_by_role("button", name="Uitloggen")).to_be_visible()
 
     tab_to(page, "the meetings menu item", tag="^a$", text="^Bijeenkomsten$")
     page.keyboard.press("Enter")
