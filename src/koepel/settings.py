@@ -251,6 +251,12 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 KOEPEL_MAX_UPLOAD_BYTES = env_int("KOEPEL_MAX_UPLOAD_MB", 25) * 1024 * 1024
+# Small uploads stay in memory; larger ones go to a temporary file that stops growing at the
+# limit above.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "koepel.core.uploads.CappedUploadHandler",
+]
 # The address of this site as seen from outside, for links in e-mails and calendar feeds.
 KOEPEL_BASE_URL = os.environ.get("KOEPEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
