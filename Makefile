@@ -34,6 +34,7 @@ lint: install
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
 	$(BIN)/mypy src/koepel
+	$(BIN)/bandit -c pyproject.toml -r src/koepel -q
 	KOEPEL_DATA_DIR=$$(mktemp -d) $(KOEPEL) makemigrations --check --dry-run
 	KOEPEL_DATA_DIR=$$(mktemp -d) $(DEPLOY_ENV) $(KOEPEL) check --deploy --fail-level WARNING
 

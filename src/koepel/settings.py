@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +95,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "koepel.api",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +112,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "koepel.api.middleware.ApiHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "koepel.urls"
@@ -155,6 +162,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes looks at every sign-in before the password is checked, so a locked-out account
+# is refused on the sign-in page and in the back office alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:home"
 LOGOUT_REDIRECT_URL = "registry:home"
@@ -211,6 +224,45 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy: scripts, styles, fonts and pictures come from this site alone, and
+# nothing inline runs or applies; the pages carry no inline script or style. Pictures may also
+# be data: URLs (the admin's and the browser's own icons). No page of ours may be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Lockout after repeated failed sign-ins (django-axes). Counted per user name, not per address:
+# the officials of one city often share one outside address, and one mistyping colleague must
+# not lock out the whole town hall. Attempts during a lockout do not lengthen it, so the time
+# the page names is the time it ends.
+AXES_FAILURE_LIMIT = env_int("KOEPEL_LOCKOUT_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KOEPEL_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "koepel.accounts.lockouts.lockout_response"
+AXES_VERBOSE = False
+# django-axes warns when the address is not among the lockout parameters, because counting per
+# (name, browser) pair could be dodged by changing browsers. It counts per name alone here: the
+# failures of every address and browser add up, which a test shows, so the warning does not
+# apply; locking per address would lock out a whole town hall behind one address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 KOEPEL_MAX_UPLOAD_BYTES = env_int("KOEPEL_MAX_UPLOAD_MB", 25) * 1024 * 1024
 # How long personal data is kept after a person's last role ended; `koepel anonymise-expired`
@@ -218,6 +270,12 @@ KOEPEL_MAX_UPLOAD_BYTES = env_int("KOEPEL_MAX_UPLOAD_MB", 25) * 1024 * 1024
 KOEPEL_RETENTION_DAYS = env_int("KOEPEL_RETENTION_DAYS", 730)
 if KOEPEL_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("KOEPEL_RETENTION_DAYS must be at least 1.")
+# Small uploads stay in memory; larger ones go to a temporary file that stops growing at the
+# limit above.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "koepel.core.uploads.CappedUploadHandler",
+]
 # The address of this site as seen from outside, for links in e-mails and calendar feeds.
 KOEPEL_BASE_URL = os.environ.get("KOEPEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -244,6 +302,8 @@ LOGGING = {
         # WeasyPrint reports every step of a PDF at INFO; the worker log needs only problems.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes notes every successful sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

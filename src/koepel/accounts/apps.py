@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "koepel.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # The office hears of each lockout through a signal receiver in this module.
+        from koepel.accounts import lockouts  # noqa: F401

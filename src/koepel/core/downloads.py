@@ -14,7 +14,7 @@ def attachment_response(field: FieldFile, filename: str, content_type: str = "")
         content_type=content_type or "application/octet-stream",
     )
     # Whatever the file holds, the browser must not run it as a page of this site.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -10,6 +10,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -106,3 +107,19 @@ def check_upload(file: UploadedFile[Any], allowed: tuple[FileKind, ...] = DOCUME
             code="type_mismatch",
         )
     return kinds[found]
+
+
+class CappedUploadHandler(TemporaryFileUploadHandler):
+    """Writes an upload to a temporary file, but no more of it than the upload limit.
+
+    The rest of the request is read and dropped, so a huge upload cannot fill the server's disk;
+    the file still reports its full size, and ``check_upload`` refuses it with that size."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        limit: int = settings.KOEPEL_MAX_UPLOAD_BYTES
+        if start + len(raw_data) > limit:
+            keep = max(0, limit - start)
+            if keep:
+                super().receive_data_chunk(raw_data[:keep], start)
+            return None
+        return super().receive_data_chunk(raw_data, start)

@@ -1,8 +1,13 @@
 """Reading the text out of uploaded files: PDF, Word (DOCX), OpenDocument (ODT), text, Markdown.
 
 Office files are zip archives: they are opened only after their declared sizes have been
-checked, so a zip bomb is refused before it is unpacked. XML is parsed by python-docx and odfpy,
-which do not resolve external entities.
+checked, so a zip bomb is refused before it is unpacked. An archive that declares less than it
+holds gains nothing: Python's zipfile never unpacks more than the declared size, and the
+checksum then fails.
+
+XML is never parsed with entities: python-docx parses with lxml and ``resolve_entities=False``
+(no external file is read, no entity expands), and odfpy parses through defusedxml, which
+refuses entity declarations outright. tests/test_hostile_files.py holds both to it.
 """
 
 from __future__ import annotations
