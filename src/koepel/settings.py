@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "koepel.advocacy",
     "koepel.library",
     "koepel.reports",
+    "koepel.audit",
+    "auditlog",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "koepel.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -190,7 +193,10 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("KOEPEL_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("KOEPEL_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("KOEPEL_HSTS_PRELOAD", True)
-if env_bool("KOEPEL_BEHIND_PROXY", False):
+# Behind our own reverse proxy: trust its X-Forwarded-Proto, and the client address it adds
+# to X-Forwarded-For (for the audit trail).
+KOEPEL_BEHIND_PROXY = env_bool("KOEPEL_BEHIND_PROXY", False)
+if KOEPEL_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

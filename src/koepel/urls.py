@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("koepel.registry.urls")),
     path("", include("koepel.accounts.urls")),
     path("", include("koepel.search.urls")),
+    path("", include("koepel.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]

@@ -253,3 +253,9 @@ def editable_bodies(user: Any) -> models.QuerySet[Body]:
 def can_see_contact_details(user: Any) -> bool:
     """Contact details of people are for members of the network, never for the public."""
     return viewer_for(user).is_member
+
+
+def can_read_trail(user: Any) -> bool:
+    """The audit trail (who changed what, from where) is the network office's alone: it names
+    people, addresses and restricted records of every body."""
+    return viewer_for(user).is_office
