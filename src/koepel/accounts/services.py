@@ -7,6 +7,7 @@ import secrets
 from django.db import transaction
 
 from koepel.accounts.models import User
+from koepel.core.locking import save_versioned
 
 
 @transaction.atomic
@@ -18,3 +19,11 @@ def office_account_create(*, username: str) -> tuple[User, str]:
     user.full_clean()
     user.save()
     return user, password
+
+
+@transaction.atomic
+def user_save(*, user: User, expected_version: int | None = None) -> User:
+    """Save an account edited in the admin; refused with EditConflict when someone saved it
+    since ``expected_version`` (None: no check)."""
+    save_versioned(user, expected_version=expected_version)
+    return user

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-class AuditMiddleware(AuditlogMiddleware):  # type: ignore[misc]
+class AuditMiddleware(AuditlogMiddleware):
     """Like auditlog's, but an ``X-Forwarded-For`` header is believed only behind our own
     proxy (``KOEPEL_BEHIND_PROXY``), and then only the address the proxy added (the last):
     anything before it the client may have written itself."""

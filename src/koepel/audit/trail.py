@@ -70,9 +70,10 @@ def _label(model: type[models.Model] | None, name: str) -> str:
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:  # a field removed since the entry was written
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _text(value: Any) -> str:
@@ -87,7 +88,7 @@ def where(entry: LogEntry) -> str:
     return entry.remote_addr or ""
 
 
-def for_record(model: type[models.Model], pk: str) -> models.QuerySet[LogEntry]:
+def for_record(model: type[models.Model], pk: str) -> Any:
     """A record's trail, the latest first. Read only through an office check."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     return (
@@ -97,7 +98,7 @@ def for_record(model: type[models.Model], pk: str) -> models.QuerySet[LogEntry]:
     )
 
 
-def by_actor(user_id: int) -> models.QuerySet[LogEntry]:
+def by_actor(user_id: int) -> Any:
     """Everything one account changed, the latest first. Read only through an office check."""
     return (
         LogEntry.objects.filter(actor_id=user_id)

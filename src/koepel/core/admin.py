@@ -39,8 +39,9 @@ class VersionedModelForm(forms.ModelForm):  # type: ignore[type-arg]
             if self.conflict and self.is_bound:
                 # The stored version moved on; the writer keeps their input and a second save
                 # is now based on what is stored.
-                self.data = self.data.copy()
-                self.data[self.add_prefix(VERSION)] = str(field.initial)
+                data = self.data.copy()  # type: ignore[attr-defined]
+                data[self.add_prefix(VERSION)] = str(field.initial)
+                self.data = data
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
@@ -77,8 +78,8 @@ def _versioned(form_class: type[Any], request: HttpRequest) -> type[Any]:
     return type(form_class.__name__, bases, {"conflict": conflict})
 
 
-def _with_version(fieldsets: Any) -> list[Any]:
-    fieldsets = [(name, dict(options)) for name, options in fieldsets]
+def _with_version(given: Any) -> list[tuple[Any, dict[str, Any]]]:
+    fieldsets: list[tuple[Any, dict[str, Any]]] = [(name, dict(options)) for name, options in given]
     names = [field for _, options in fieldsets for field in _flat(options.get("fields", ()))]
     if VERSION not in names and fieldsets:
         fieldsets[0][1]["fields"] = (*fieldsets[0][1].get("fields", ()), VERSION)
