@@ -56,18 +56,18 @@ AUDITED: dict[str, tuple[str, ...]] = {
 NOT_AUDITED: dict[str, str] = {
     "search.searchentry": "a copy of other records for search, rebuilt from them by reindex",
     "library.section": "the document's text split into parts, rebuilt from each new file",
+    "search.textindexrow": "a row of the search engine's own text index, kept by the engine",
     "reports.renderedfile": "an output file of the report, made again on request",
 }
-
-KOEPEL_APPS = ("accounts", "registry", "meetings", "advocacy", "library", "reports", "search")
 
 
 def project_models() -> list[type[models.Model]]:
     """Every concrete model of Koepel's own apps."""
     return [
         model
-        for label in KOEPEL_APPS
-        for model in apps.get_app_config(label).get_models()
+        for config in apps.get_app_configs()
+        if config.name.startswith("koepel.")
+        for model in config.get_models()
         if not model._meta.auto_created
     ]
 
