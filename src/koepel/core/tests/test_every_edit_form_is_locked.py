@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from bs4 import BeautifulSoup
 from django.contrib import admin
 from django.test import Client
