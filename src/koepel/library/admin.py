@@ -50,7 +50,14 @@ class DocumentAdmin(VersionedAdmin):
                 name: form.cleaned_data[name]
                 for name in form.changed_data
                 if name
-                not in {"author_people", "author_organisations", "bodies", "meetings", "dossiers"}
+                not in {
+                    "author_people",
+                    "author_organisations",
+                    "bodies",
+                    "meetings",
+                    "dossiers",
+                    "version",
+                }
             }
             services.document_update(
                 actor=request.user, document=obj, version=expected_version(form), **fields

@@ -51,3 +51,25 @@ def form_data(html: bytes | str, form_id: str | None = None) -> dict[str, Any]:
         else:
             data[name] = field.get("value", "")
     return data
+
+
+CONFLICT = "Iemand anders heeft dit net gewijzigd"
+
+
+def second_writer_conflicts(
+    first: Any, second: Any, url: str, first_change: dict[str, Any], second_change: dict[str, Any]
+) -> Any:
+    """Both open the same form; the first saves, then the second. Returns the second's
+    response after checking it is the conflict page with their own input back in the form."""
+    first_form, second_form = form_data(first.get(url).content), form_data(second.get(url).content)
+    assert first_form.get("version") and first_form["version"] == second_form["version"]
+    saved = first.post(url, {**first_form, **first_change})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    response = second.post(url, {**second_form, **second_change})
+    assert response.status_code == 200
+    assert CONFLICT in response.content.decode()
+    again = form_data(response.content)
+    for name, value in second_change.items():
+        assert again[name] == value, name  # their own input is back
+    assert int(again["version"]) > int(second_form["version"])  # now based on what is stored
+    return response
