@@ -211,3 +211,12 @@ def test_a_person_page_links_the_office_to_the_changes_made_by_that_person() -> 
     page = office.get(reverse("audit:record", args=["registry.person", person.pk]))
     assert reverse("audit:actor", args=[account.pk]) in page.content.decode()
     assert Person.objects.filter(pk=person.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_history_button_in_the_admin_opens_the_trail() -> None:
+    person = PersonFactory()
+    office = _client(_office_user())
+    response = office.get(reverse("admin:registry_person_history", args=[person.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("audit:record", args=["registry.person", person.pk])

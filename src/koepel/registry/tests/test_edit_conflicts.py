@@ -73,3 +73,27 @@ def test_a_change_form_without_a_version_is_refused() -> None:
     response = client.post(url, {**data, "title": "burgemeester"})
     assert response.status_code == 200
     assert Person.objects.get(pk=person.pk).title == "wethouder"
+
+
+@pytest.mark.django_db
+def test_the_service_checks_the_version_every_face_passes_it() -> None:
+    from koepel.core.errors import EditConflict
+    from koepel.registry.services import person_save
+
+    person = PersonFactory(title="wethouder")
+    mine, theirs = Person.objects.get(pk=person.pk), Person.objects.get(pk=person.pk)
+    mine.title = "burgemeester"
+    person_save(person=mine, expected_version=1)
+    assert mine.version == 2
+
+    theirs.title = "raadslid"
+    with pytest.raises(EditConflict) as refused:
+        person_save(person=theirs, expected_version=1)
+    assert refused.value.current_version == 2
+    assert Person.objects.get(pk=person.pk).title == "burgemeester"
+
+    # None means "no check" (loaders, imports); the version still moves on.
+    theirs.title = "raadslid"
+    person_save(person=theirs, expected_version=None)
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.title, stored.version) == ("raadslid", 3)
