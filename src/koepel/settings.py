@@ -193,6 +193,10 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("KOEPEL_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("KOEPEL_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("KOEPEL_HSTS_PRELOAD", True)
+# The audit trail stores a related record by its name at the time (a person, a body), so the
+# trail reads well after the record is renamed or removed.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+
 # Behind our own reverse proxy: trust its X-Forwarded-Proto, and the client address it adds
 # to X-Forwarded-For (for the audit trail).
 KOEPEL_BEHIND_PROXY = env_bool("KOEPEL_BEHIND_PROXY", False)

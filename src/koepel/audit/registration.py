@@ -19,7 +19,16 @@ from django.db import models
 
 # Left out of every model's trail: secrets, and bookkeeping that changes on each save.
 SECRET_FIELDS = ("password", "token", "secret", "otp_secret", "session_key")
-NOISE_FIELDS = ("version", "minutes_version", "updated_at", "last_login")
+NOISE_FIELDS = (
+    "id",
+    "version",
+    "minutes_version",
+    "created_at",
+    "updated_at",
+    "last_login",
+    "uid",
+    "submission",
+)
 
 # label -> fields left out of this model's trail besides the ones above.
 AUDITED: dict[str, tuple[str, ...]] = {
@@ -81,11 +90,11 @@ def register_all() -> None:
         model = apps.get_model(label)
         if auditlog.contains(model):
             continue
-        names = {field.name for field in model._meta.get_fields()}
+        left_out = {*SECRET_FIELDS, *NOISE_FIELDS, *excluded}
+        # The record's own fields: not the relations other records hold to it.
+        own = [field.name for field in model._meta.concrete_fields if field.name not in left_out]
         options: dict[str, Any] = {
-            "exclude_fields": [
-                name for name in (*SECRET_FIELDS, *NOISE_FIELDS, *excluded) if name in names
-            ],
-            "m2m_fields": {field.name for field in model._meta.local_many_to_many},
+            "include_fields": own,
+            "m2m_fields": {field.name for field in model._meta.many_to_many},
         }
         auditlog.register(model, **options)

@@ -62,7 +62,9 @@ def changes(entry: LogEntry) -> list[Change]:
             else:
                 shown.append(Change(label, "", objects))
         elif isinstance(value, list | tuple) and len(value) == 2:
-            shown.append(Change(label, _text(value[0]), _text(value[1])))
+            choices = _choices(model, name)
+            before, after = (_text(choices.get(str(v), v)) for v in value)
+            shown.append(Change(label, before, after))
     return shown
 
 
@@ -74,6 +76,14 @@ def _label(model: type[models.Model] | None, name: str) -> str:
     except Exception:  # a field removed since the entry was written
         return name
     return str(getattr(field, "verbose_name", name))
+
+
+def _choices(model: type[models.Model] | None, name: str) -> dict[str, Any]:
+    try:
+        field = model._meta.get_field(name) if model else None
+    except Exception:
+        return {}
+    return {str(key): label for key, label in getattr(field, "choices", None) or []}
 
 
 def _text(value: Any) -> str:
