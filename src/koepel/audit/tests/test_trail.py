@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from contextlib import redirect_stdout
 
 import pytest
@@ -46,6 +47,20 @@ def test_every_project_model_is_in_the_trail_or_excluded_with_a_reason() -> None
     assert missing == [], f"models changed by Koepel but not audited: {missing}"
     assert all(len(reason) > 20 for reason in NOT_AUDITED.values())
     assert not set(AUDITED) & set(NOT_AUDITED)
+
+
+def test_no_followed_model_keeps_a_field_that_looks_like_a_secret() -> None:
+    secret = re.compile(r"password|token|secret|otp|session_key|api_key|private_key")
+    kept = {
+        label_of(model): [
+            name
+            for name in auditlog.get_model_fields(model)["include_fields"]
+            if secret.search(name)
+        ]
+        for model in project_models()
+        if auditlog.contains(model)
+    }
+    assert {label: names for label, names in kept.items() if names} == {}
 
 
 @pytest.mark.django_db
