@@ -186,7 +186,9 @@ def test_no_password_or_feed_secret_ever_reaches_the_trail() -> None:
     assert "password" not in stored and '"token"' not in stored
 
 
-@pytest.mark.django_db
+# The command closes the database connections when it ends, as every management command does:
+# outside a test transaction the next query simply opens a new one.
+@pytest.mark.django_db(transaction=True)
 def test_a_change_made_by_a_command_names_the_command() -> None:
     with redirect_stdout(io.StringIO()) as out:
         cli.main(["koepel", "office-account", "--username", "bureau"])
