@@ -18,7 +18,18 @@ def main(argv: list[str] | None = None) -> None:
     args[0] = "koepel"
     if len(args) > 1 and not args[1].startswith("-"):
         args[1] = args[1].replace("-", "_")
-    execute_from_command_line(args)
+    name = args[1] if len(args) > 1 and not args[1].startswith("-") else ""
+    if not name or name == "help":
+        execute_from_command_line(args)
+        return
+    import django
+
+    django.setup()
+    from koepel.audit.trail import command
+
+    # Changes a command makes are recorded in the audit trail under its name.
+    with command(name.replace("_", "-")):
+        execute_from_command_line(args)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "koepel.advocacy",
     "koepel.library",
     "koepel.reports",
+    "koepel.audit",
+    "auditlog",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -109,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "koepel.accounts.middleware.SecondFactorMiddleware",
+    "koepel.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "koepel.api.middleware.ApiHeadersMiddleware",
@@ -217,7 +220,14 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("KOEPEL_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("KOEPEL_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("KOEPEL_HSTS_PRELOAD", True)
-if env_bool("KOEPEL_BEHIND_PROXY", False):
+# The audit trail stores a related record by its name at the time (a person, a body), so the
+# trail reads well after the record is renamed or removed.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+
+# Behind our own reverse proxy: trust its X-Forwarded-Proto, and the client address it adds
+# to X-Forwarded-For (for the audit trail).
+KOEPEL_BEHIND_PROXY = env_bool("KOEPEL_BEHIND_PROXY", False)
+if KOEPEL_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -35,6 +35,7 @@ urlpatterns = [
     # Any other address under /api/ — /api/v1 itself, /api/v2 — answers in the API's form.
     re_path(r"^api(/[\s\S]*)?$", api_not_found),
     path("", include("koepel.api.pages")),
+    path("", include("koepel.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]

@@ -271,3 +271,9 @@ def needs_second_factor(user: Any) -> bool:
     and the secretaries of bodies — everyone who may change records beyond their own."""
     viewer = viewer_for(user)
     return viewer.is_office or bool(viewer.secretary_body_ids)
+
+
+def can_read_trail(user: Any) -> bool:
+    """The audit trail (who changed what, from where) is the network office's alone: it names
+    people, addresses and restricted records of every body."""
+    return viewer_for(user).is_office

@@ -5,14 +5,17 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Exists, OuterRef, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from koepel.accounts import services
 from koepel.accounts.models import User
 from koepel.accounts.services import second_factor_reset
+from koepel.core.admin import VersionedAdmin, expected_version
 
 # The devices hold the secrets behind people's codes; the office resets a second factor with
 # the action on the accounts list and never needs to see or copy one.
@@ -22,7 +25,7 @@ for model in (TOTPDevice, StaticDevice):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(VersionedAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     list_display = ("username", "person", "is_office", "is_active", "two_step", "last_login")
     list_select_related = ("person",)
     list_filter = ("is_office", "is_active", "is_superuser")
@@ -60,3 +63,10 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
+        # The admin's own forms validate the account (and hash a new password); the service
+        # adds the version check.
+        services.user_save(user=obj, expected_version=expected_version(form))

@@ -25,6 +25,9 @@ class User(AbstractUser):
         help_text=_("The network office reads and edits every record."),
     )
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")

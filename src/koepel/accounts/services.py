@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from koepel.accounts import access
 from koepel.accounts.models import User
+from koepel.core.locking import save_versioned
 
 # How many recovery codes an account gets at a time; each works once.
 RECOVERY_CODE_COUNT = 10
@@ -191,3 +192,11 @@ def account_delete(*, user: User) -> None:
     link to who uploaded or changed them is cleared."""
     _remove_devices(user)
     user.delete()
+
+
+@transaction.atomic
+def user_save(*, user: User, expected_version: int | None = None) -> User:
+    """Save an account edited in the admin; refused with EditConflict when someone saved it
+    since ``expected_version`` (None: no check)."""
+    save_versioned(user, expected_version=expected_version)
+    return user

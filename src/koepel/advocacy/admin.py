@@ -17,16 +17,19 @@ from koepel.advocacy.models import (
     Milestone,
     OutcomeChange,
 )
+from koepel.core.admin import VersionedAdmin, expected_version
 from koepel.search import index
 
 
-class ServiceSavingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ServiceSavingAdmin(VersionedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
-        services.record_save(actor=request.user, record=obj)
+        services.record_save(
+            actor=request.user, record=obj, expected_version=expected_version(form)
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.record_delete(actor=request.user, record=obj)

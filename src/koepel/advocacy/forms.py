@@ -88,11 +88,13 @@ class OutcomeForm(forms.Form):
     follow_up = forms.CharField(
         label=_("Follow-up still needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def outcome(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         date, precision = data.pop("date")
-        return {**data, "date": date, "date_precision": precision}
+        version = data.pop("version")
+        return {**data, "date": date, "date_precision": precision, "expected_version": version}
 
 
 class ActionForm(forms.Form):

@@ -236,6 +236,9 @@ class ConsultationResponse(models.Model):
     )
     answered_at = models.DateTimeField(auto_now=True)
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("consultation answer")
         verbose_name_plural = _("consultation answers")
@@ -269,6 +272,9 @@ class Milestone(DatedMixin):
 
     access_bodies = "bodies"
     access_people = None
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("milestone")

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Model
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,7 +33,7 @@ from koepel.advocacy.models import (
     OutcomeChange,
     Stage,
 )
-from koepel.core.errors import EditConflict
+from koepel.core.locking import save_versioned
 from koepel.core.visibility import Visibility
 from koepel.registry.models import Body, Municipality, Person, Role
 from koepel.registry.selectors import member_municipalities
@@ -55,16 +55,24 @@ def _require_edit(actor: Any, record: Dossier | LobbyAction | Milestone) -> None
         raise PermissionDenied(_("You may not change this."))
 
 
-def _save_versioned(record: Dossier | LobbyAction, version: int, fields: list[str]) -> None:
-    """Save ``fields`` only if nobody saved the record since ``version``."""
-    model = type(record)
-    updated = model.objects.filter(pk=record.pk, version=version).update(
-        **{name: getattr(record, name) for name in fields}, version=F("version") + 1
-    )
-    if not updated:
-        current = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
-        raise EditConflict(current or 0)
-    record.version = version + 1
+def _save_versioned(
+    record: Dossier | LobbyAction | Milestone, version: int | None, fields: list[str]
+) -> None:
+    """Save ``fields`` only if nobody saved the record since ``version`` (None: no check)."""
+    save_versioned(record, expected_version=version, update_fields=fields)
+
+
+OUTCOME_FIELDS = (
+    "status",
+    "status_date",
+    "status_date_precision",
+    "evidence",
+    "evidence_url",
+    "amount",
+    "funding_kind",
+    "funding_years",
+    "follow_up",
+)
 
 
 def _set_relations(record: Model, relations: dict[str, Iterable[Any] | None]) -> None:
@@ -127,8 +135,10 @@ def dossier_set_outcome(
     funding_kind: str = "",
     funding_years: str = "",
     follow_up: str = "",
+    expected_version: int | None = None,
 ) -> OutcomeChange:
-    """Record a new status with the evidence for it; the old ones stay in the timeline."""
+    """Record a new status with the evidence for it; the old ones stay in the timeline.
+    Refused when the dossier was saved since ``expected_version`` (None: no check)."""
     _require_edit(actor, dossier)
     if not evidence.strip():
         raise ValidationError(
@@ -158,19 +168,7 @@ def dossier_set_outcome(
     dossier.funding_years = funding_years
     dossier.follow_up = follow_up
     dossier.full_clean()
-    Dossier.objects.filter(pk=dossier.pk).update(
-        status=status,
-        status_date=change.date,
-        status_date_precision=change.date_precision,
-        evidence=change.evidence,
-        evidence_url=evidence_url,
-        amount=amount,
-        funding_kind=funding_kind,
-        funding_years=funding_years,
-        follow_up=follow_up,
-        version=F("version") + 1,
-    )
-    dossier.version += 1
+    _save_versioned(dossier, expected_version, list(OUTCOME_FIELDS))
     index.update(dossier)
     return change
 
@@ -247,8 +245,8 @@ def consultation_open(*, actor: Any, action: LobbyAction) -> LobbyAction:
             _("Set who may see it to “network” before you ask the member cities for their say."),
             code="not_visible_to_members",
         )
-    LobbyAction.objects.filter(pk=action.pk).update(stage=Stage.CONSULTATION)
     action.stage = Stage.CONSULTATION
+    _save_versioned(action, None, ["stage"])
     index.update(action)
     transaction.on_commit(partial(_mail_consultation, action.pk, reminder=False))
     return action
@@ -273,7 +271,7 @@ def consultation_answer(
     response.remark = remark.strip()
     response.answered_by = person
     response.full_clean(exclude=["action", "municipality"])
-    response.save()
+    save_versioned(response, expected_version=None)
     return response
 
 
@@ -325,10 +323,8 @@ def action_adopt(*, actor: Any, action: LobbyAction, body: Body, date: dt.date) 
             )
     elif action.stage != Stage.DRAFT:
         raise ValidationError(_("This text has already been adopted."))
-    LobbyAction.objects.filter(pk=action.pk).update(
-        stage=Stage.ADOPTED, adopted_by=body, adopted_on=date, version=F("version") + 1
-    )
-    action.refresh_from_db()
+    action.stage, action.adopted_by, action.adopted_on = Stage.ADOPTED, body, date
+    _save_versioned(action, None, ["stage", "adopted_by", "adopted_on"])
     index.update(action)
     return action
 
@@ -338,10 +334,8 @@ def action_send(*, actor: Any, action: LobbyAction, date: dt.date) -> LobbyActio
     _require_edit(actor, action)
     if action.stage != Stage.ADOPTED:
         raise ValidationError(_("A body adopts the text before it is sent."))
-    LobbyAction.objects.filter(pk=action.pk).update(
-        stage=Stage.SENT, date=date, date_precision="day", version=F("version") + 1
-    )
-    action.refresh_from_db()
+    action.stage, action.date, action.date_precision = Stage.SENT, date, "day"
+    _save_versioned(action, None, ["stage", "date", "date_precision"])
     index.update(action)
     return action
 
@@ -361,20 +355,20 @@ def milestone_create(
 
 
 @transaction.atomic
-def record_save(*, actor: Any, record: Dossier | LobbyAction | Milestone) -> Any:
-    """Save a lobby record edited as a whole (the admin), validated, with its permission."""
+def record_save(
+    *,
+    actor: Any,
+    record: Dossier | LobbyAction | Milestone,
+    expected_version: int | None = None,
+) -> Any:
+    """Save a lobby record edited as a whole (the admin), validated, with its permission;
+    refused when someone saved it since ``expected_version`` (None: no check)."""
     if record.pk is not None:
         _require_edit(actor, record)
     elif not viewer_for(actor).is_office:
         raise PermissionDenied(_("You may not change this."))
     record.full_clean(exclude=["bodies", "document"])
-    if isinstance(record, Dossier | LobbyAction) and record.pk is not None:
-        fields = [
-            f.name for f in type(record)._meta.concrete_fields if f.name not in {"id", "version"}
-        ]
-        _save_versioned(record, record.version, fields)
-    else:
-        record.save()
+    save_versioned(record, expected_version=expected_version)
     index.update(record)
     return record
 

@@ -163,11 +163,16 @@ def dossier_outcome(request: HttpRequest, slug: str) -> HttpResponse:
             "funding_kind": dossier.funding_kind,
             "funding_years": dossier.funding_years,
             "follow_up": dossier.follow_up,
+            "version": dossier.version,
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_set_outcome(actor=request.user, dossier=dossier, **form.outcome())
+        except EditConflict as conflict:
+            form = OutcomeForm(with_version(request, conflict.current_version))
+            form.is_valid()
+            form.add_error(None, str(conflict.message))
         except ValidationError as error:
             add_errors(form, error)
         else:

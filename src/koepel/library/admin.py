@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from koepel.core.admin import VersionedAdmin, expected_version
 from koepel.library import search_index, services
 from koepel.library.models import Document, DocumentFile
 
@@ -33,13 +34,12 @@ class DocumentFileInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DocumentAdmin(VersionedAdmin):
     list_display = ("title", "kind", "date", "visibility", "woo_category")
     list_filter = ("kind", "visibility", "woo_category", "language", "bodies")
     search_fields = ("title", "summary")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("author_people", "author_organisations", "bodies", "meetings", "dossiers")
-    readonly_fields = ("version",)
     inlines = (DocumentFileInline,)
 
     def save_model(
@@ -50,10 +50,17 @@ class DocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 name: form.cleaned_data[name]
                 for name in form.changed_data
                 if name
-                not in {"author_people", "author_organisations", "bodies", "meetings", "dossiers"}
+                not in {
+                    "author_people",
+                    "author_organisations",
+                    "bodies",
+                    "meetings",
+                    "dossiers",
+                    "version",
+                }
             }
             services.document_update(
-                actor=request.user, document=obj, version=obj.version, **fields
+                actor=request.user, document=obj, version=expected_version(form), **fields
             )
         else:
             obj.full_clean()

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from koepel.accounts.access import can_edit, can_edit_body, viewer_for
-from koepel.core.errors import EditConflict
+from koepel.core.locking import save_versioned
 from koepel.core.uploads import check_upload
 from koepel.library import search_index
 from koepel.library.extraction import UnreadableFile, extract_text, is_markdown
@@ -68,19 +68,18 @@ def document_create(
 
 
 @transaction.atomic
-def document_update(*, actor: Any, document: Document, version: int, **fields: Any) -> Document:
+def document_update(
+    *, actor: Any, document: Document, version: int | None, **fields: Any
+) -> Document:
+    """Change a document's details; refused with EditConflict when someone saved it since
+    ``version`` (None: no check)."""
     if not can_edit(actor, document):
         raise PermissionDenied(_("You may not change this document."))
     relations = {name: fields.pop(name) for name in RELATIONS if name in fields}
     for name, value in fields.items():
         setattr(document, name, value)
     document.full_clean()
-    updated = Document.objects.filter(pk=document.pk, version=version).update(
-        **{name: getattr(document, name) for name in fields}, version=F("version") + 1
-    )
-    if not updated:
-        raise EditConflict(Document.objects.values_list("version", flat=True).get(pk=document.pk))
-    document.version = version + 1
+    save_versioned(document, expected_version=version, update_fields=list(fields))
     for name, values in relations.items():
         getattr(document, name).set(list(values))
     search_index.refresh(document)

@@ -9,35 +9,41 @@ from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from koepel.core.admin import (
+    VersionedAdmin,
+    VersionedInlineMixin,
+    expected_version,
+    inline_versions,
+)
 from koepel.meetings import services
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
 from koepel.search import index
 
 
-class GuestInline(admin.TabularInline):  # type: ignore[type-arg]
+class GuestInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Guest
     extra = 0
     autocomplete_fields = ("person", "organisation")
 
 
-class AgendaItemInline(admin.TabularInline):  # type: ignore[type-arg]
+class AgendaItemInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = AgendaItem
     extra = 0
     autocomplete_fields = ("presenter",)
 
 
-class InvitationInline(admin.TabularInline):  # type: ignore[type-arg]
+class InvitationInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Invitation
     extra = 0
     autocomplete_fields = ("person",)
 
 
-class DecisionInline(admin.TabularInline):  # type: ignore[type-arg]
+class DecisionInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Decision
     extra = 0
 
 
-class ActionItemInline(admin.TabularInline):  # type: ignore[type-arg]
+class ActionItemInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = ActionItem
     fk_name = "meeting"
     extra = 0
@@ -45,19 +51,24 @@ class ActionItemInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MeetingAdmin(VersionedAdmin):
     list_display = ("title", "date", "kind", "level", "format", "status", "visibility")
     list_filter = ("kind", "level", "format", "status", "visibility", "bodies")
     search_fields = ("title", "description")
     date_hierarchy = "date"
     filter_horizontal = ("bodies",)
     raw_id_fields = ("prepares", "part_of")
+    # Minutes are written on the meeting page, where their markup is cleaned and they have a
+    # version of their own.
+    readonly_fields = ("minutes",)
     inlines = (GuestInline, AgendaItemInline, InvitationInline, DecisionInline, ActionItemInline)
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
-        services.meeting_save(actor=request.user, meeting=obj)
+        services.meeting_save(
+            actor=request.user, meeting=obj, expected_version=expected_version(form)
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.meeting_delete(actor=request.user, meeting=obj)
@@ -81,9 +92,12 @@ class MeetingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         formset: BaseInlineFormSet[Any, Any, Any],
         change: bool,
     ) -> None:
+        versions = inline_versions(formset)
         records = formset.save(commit=False)
         for record in formset.deleted_objects:
-            record.delete()
+            services.meeting_part_delete(actor=request.user, record=record)
         for record in records:
-            services.meeting_part_save(actor=request.user, record=record)
+            services.meeting_part_save(
+                actor=request.user, record=record, expected_version=versions.get(id(record))
+            )
         formset.save_m2m()

@@ -159,6 +159,7 @@ class ActionForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class FilterForm(forms.Form):

@@ -198,6 +198,9 @@ class Guest(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=300, blank=True)
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("guest")
         verbose_name_plural = _("guests")
@@ -238,6 +241,9 @@ class AgendaItem(models.Model):
         _("attachment"), upload_to=agenda_upload_to, blank=True, storage=private_storage
     )
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -268,6 +274,9 @@ class Invitation(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     present = models.BooleanField(_("present"), null=True, blank=True)
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -284,6 +293,9 @@ class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("decision"))
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("decision")
@@ -330,6 +342,9 @@ class ActionItem(models.Model):
         related_name="actions_done",
         verbose_name=_("done in"),
     )
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("action item")

@@ -1,5 +1,10 @@
 """Writes to meetings. Pages, the admin and (later) the API all come through here: permission,
-validation, optimistic locking and e-mail happen in one place."""
+validation, optimistic locking and e-mail happen in one place.
+
+Optimistic locking: a service that changes an existing record takes the version the edit
+started from (``version`` where a page always sends one, ``expected_version`` where None means
+"no check") and raises EditConflict when someone saved in the meantime; see
+``koepel.core.locking``."""
 
 from __future__ import annotations
 
@@ -12,13 +17,12 @@ import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from koepel.accounts.access import can_edit, can_edit_body, viewer_for
-from koepel.core.errors import EditConflict
+from koepel.core.locking import save_versioned
 from koepel.core.uploads import check_upload
 from koepel.meetings.models import (
     ActionItem,
@@ -147,7 +151,8 @@ def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any)
             raise ValueError(f"Not a meeting field: {name}")
         setattr(meeting, name, value)
     meeting.full_clean(exclude=["bodies"])
-    _bump(meeting, "version", version)
+    # Only the details: the minutes have their own form and version.
+    save_versioned(meeting, expected_version=version, update_fields=[*MEETING_FIELDS, "updated_at"])
     if bodies is not None:
         for body in set(bodies) - set(meeting.bodies.all()):
             if not can_edit_body(actor, body):
@@ -162,31 +167,13 @@ def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any)
     return meeting
 
 
-def _bump(meeting: Meeting, field: str, version: int) -> None:
-    """Save only if nobody saved since ``version``; the row's version moves on by one."""
-    fields = [f.name for f in Meeting._meta.concrete_fields if f.name not in {"id", field}]
-    updated = Meeting.objects.filter(pk=meeting.pk, **{field: version}).update(
-        **{
-            name: getattr(meeting, name)
-            for name in fields
-            if name not in {"created_at", "updated_at"}
-        },
-        **{field: F(field) + 1},
-        updated_at=timezone.now(),
-    )
-    if not updated:
-        current = Meeting.objects.filter(pk=meeting.pk).values_list(field, flat=True).first()
-        raise EditConflict(current or 0)
-    setattr(meeting, field, version + 1)
-
-
 @transaction.atomic
 def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
     _require_edit(actor, meeting)
     if meeting.status != Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
     meeting.status = Status.CANCELLED
-    _bump(meeting, "version", version)
+    save_versioned(meeting, expected_version=version, update_fields=["status", "updated_at"])
     index.update(meeting)
     people = _invitees(meeting)
     transaction.on_commit(partial(send_meeting_mail, "cancellation", meeting, people))
@@ -243,7 +230,7 @@ def invitation_answer(*, actor: Any, meeting: Meeting, answer: str) -> Invitatio
         raise ValidationError(_("This meeting has been cancelled."))
     invitation.answer = answer
     invitation.answered_at = timezone.now()
-    invitation.save(update_fields=["answer", "answered_at"])
+    save_versioned(invitation, expected_version=None, update_fields=["answer", "answered_at"])
     return invitation
 
 
@@ -251,23 +238,38 @@ def invitation_answer(*, actor: Any, meeting: Meeting, answer: str) -> Invitatio
 def minutes_save(*, actor: Any, meeting: Meeting, minutes: str, version: int) -> Meeting:
     _require_edit(actor, meeting)
     meeting.minutes = sanitise(minutes)
-    _bump(meeting, "minutes_version", version)
+    save_versioned(
+        meeting,
+        expected_version=version,
+        field="minutes_version",
+        update_fields=["minutes", "updated_at"],
+    )
     index.update(meeting)
     return meeting
 
 
 @transaction.atomic
-def meeting_close(*, actor: Any, meeting: Meeting, present: Iterable[int]) -> Meeting:
+def meeting_close(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    present: Iterable[int],
+    expected_version: int | None = None,
+) -> Meeting:
     """Record who was present and mark the meeting as held."""
     _require_edit(actor, meeting)
     if meeting.status == Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be closed."))
+    meeting.status = Status.HELD
+    save_versioned(
+        meeting, expected_version=expected_version, update_fields=["status", "updated_at"]
+    )
     present_ids = set(present)
     for invitation in meeting.invitations.all():
-        invitation.present = invitation.person_id in present_ids
-        invitation.save(update_fields=["present"])
-    Meeting.objects.filter(pk=meeting.pk).update(status=Status.HELD, version=F("version") + 1)
-    meeting.refresh_from_db()
+        was_present = invitation.person_id in present_ids
+        if invitation.present != was_present:
+            invitation.present = was_present
+            save_versioned(invitation, expected_version=None, update_fields=["present"])
     index.update(meeting)
     return meeting
 
@@ -306,7 +308,12 @@ def action_add(
 
 @transaction.atomic
 def action_set_status(
-    *, actor: Any, action: ActionItem, status: str, meeting: Meeting | None = None
+    *,
+    actor: Any,
+    action: ActionItem,
+    status: str,
+    meeting: Meeting | None = None,
+    expected_version: int | None = None,
 ) -> ActionItem:
     """Move an action on; done in a meeting when ``meeting`` is given."""
     if not can_edit_body(actor, action.body):
@@ -314,7 +321,7 @@ def action_set_status(
     action.status = status
     action.done_in = meeting if status == ActionStatus.DONE else None
     action.full_clean()
-    action.save(update_fields=["status", "done_in"])
+    save_versioned(action, expected_version=expected_version, update_fields=["status", "done_in"])
     return action
 
 
@@ -370,23 +377,22 @@ def guest_add(
 @transaction.atomic
 def calendar_token_renew(*, person: Person) -> CalendarToken:
     """A new secret feed address for a person; the old one stops working."""
-    CalendarToken.objects.filter(person=person, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    calendar_token_revoke(person=person)
     return CalendarToken.objects.create(person=person)
 
 
 @transaction.atomic
 def calendar_token_revoke(*, person: Person) -> None:
-    CalendarToken.objects.filter(person=person, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    # One save per address (there is seldom more than one), so the trail records each.
+    for token in CalendarToken.objects.filter(person=person, revoked_at__isnull=True):
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
 
 
 @transaction.atomic
-def meeting_save(*, actor: Any, meeting: Meeting) -> Meeting:
+def meeting_save(*, actor: Any, meeting: Meeting, expected_version: int | None = None) -> Meeting:
     """Save a meeting edited as a whole (the admin): validated, and refused when someone else
-    saved it since the edit began."""
+    saved it since ``expected_version`` (None: no check)."""
     if meeting.pk is None:
         meeting.full_clean(exclude=["bodies"])
         meeting.save()
@@ -394,19 +400,29 @@ def meeting_save(*, actor: Any, meeting: Meeting) -> Meeting:
         return meeting
     _require_edit(actor, meeting)
     meeting.full_clean(exclude=["bodies"])
-    _bump(meeting, "version", meeting.version)
+    # The minutes have their own form and version (minutes_save).
+    fields = [
+        f.name
+        for f in Meeting._meta.concrete_fields
+        if f.name not in {"id", "version", "minutes", "minutes_version", "created_at"}
+    ]
+    save_versioned(meeting, expected_version=expected_version, update_fields=fields)
     index.update(meeting)
     return meeting
 
 
 @transaction.atomic
 def meeting_part_save(
-    *, actor: Any, record: Guest | AgendaItem | Decision | ActionItem | Invitation
+    *,
+    actor: Any,
+    record: Guest | AgendaItem | Decision | ActionItem | Invitation,
+    expected_version: int | None = None,
 ) -> Any:
-    """Save a part of a meeting (guest, agenda item, decision, action, invitation)."""
+    """Save a part of a meeting (guest, agenda item, decision, action, invitation), refused
+    when someone else saved it since ``expected_version`` (None: no check)."""
     _require_edit(actor, record.meeting)
     record.full_clean()
-    record.save()
+    save_versioned(record, expected_version=expected_version)
     index.update(record.meeting)
     return record
 

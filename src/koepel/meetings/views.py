@@ -417,10 +417,18 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting_pk := request.POST.get("meeting"):
         done_in = selectors.meeting_detail(request.user, int(meeting_pk))
     if form.is_valid():
-        services.action_set_status(
-            actor=request.user, action=action, status=form.cleaned_data["status"], meeting=done_in
-        )
-        messages.success(request, _("The action has been updated."))
+        try:
+            services.action_set_status(
+                actor=request.user,
+                action=action,
+                status=form.cleaned_data["status"],
+                meeting=done_in,
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            messages.error(request, str(conflict.message))
+        else:
+            messages.success(request, _("The action has been updated."))
     return redirect(done_in or action.meeting)
 
 
@@ -429,11 +437,20 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
     if request.method == "POST":
         present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
-        run_and_tell(
-            request,
-            lambda: services.meeting_close(actor=request.user, meeting=meeting, present=present),
-            _("The meeting has been closed."),
-        )
+        version = request.POST.get("version", "")
+        try:
+            run_and_tell(
+                request,
+                lambda: services.meeting_close(
+                    actor=request.user,
+                    meeting=meeting,
+                    present=present,
+                    expected_version=int(version) if version.isdigit() else None,
+                ),
+                _("The meeting has been closed."),
+            )
+        except EditConflict as conflict:
+            messages.error(request, str(conflict.message))
         return redirect(meeting)
     return TemplateResponse(request, "meetings/close.html", {"meeting": meeting})
 

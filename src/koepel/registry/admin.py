@@ -10,6 +10,12 @@ from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from koepel.core.admin import (
+    VersionedAdmin,
+    VersionedInlineMixin,
+    expected_version,
+    inline_versions,
+)
 from koepel.registry import services
 from koepel.registry.models import (
     Body,
@@ -25,27 +31,38 @@ from koepel.registry.models import (
 from koepel.search import index
 
 SAVERS: dict[type[models.Model], Any] = {
-    Network: lambda obj: services.network_save(network=obj),
-    Municipality: lambda obj: services.municipality_save(municipality=obj),
-    Population: lambda obj: services.population_save(population=obj),
-    Membership: lambda obj: services.membership_save(membership=obj),
-    Organisation: lambda obj: services.organisation_save(organisation=obj),
-    Person: lambda obj: services.person_save(person=obj),
-    Body: lambda obj: services.body_save(body=obj),
-    Role: lambda obj: services.role_save(role=obj),
-    Participation: lambda obj: services.participation_save(participation=obj),
+    Network: lambda obj, version: services.network_save(network=obj, expected_version=version),
+    Municipality: lambda obj, version: services.municipality_save(
+        municipality=obj, expected_version=version
+    ),
+    Population: lambda obj, version: services.population_save(
+        population=obj, expected_version=version
+    ),
+    Membership: lambda obj, version: services.membership_save(
+        membership=obj, expected_version=version
+    ),
+    Organisation: lambda obj, version: services.organisation_save(
+        organisation=obj, expected_version=version
+    ),
+    Person: lambda obj, version: services.person_save(person=obj, expected_version=version),
+    Body: lambda obj, version: services.body_save(body=obj, expected_version=version),
+    Role: lambda obj, version: services.role_save(role=obj, expected_version=version),
+    Participation: lambda obj, version: services.participation_save(
+        participation=obj, expected_version=version
+    ),
 }
 
 
-class ServiceSavingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Routes the admin's writes, inlines included, through the services."""
+class ServiceSavingAdmin(VersionedAdmin):
+    """Routes the admin's writes, inlines included, through the services, with the version
+    each form started from."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
-        SAVERS[type(obj)](obj)
+        SAVERS[type(obj)](obj, expected_version(form))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.record_delete(record=obj)
@@ -69,25 +86,26 @@ class ServiceSavingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         formset: BaseInlineFormSet[Any, Any, Any],
         change: bool,
     ) -> None:
+        versions = inline_versions(formset)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             services.record_delete(record=obj)
         for obj in instances:
-            SAVERS[type(obj)](obj)
+            SAVERS[type(obj)](obj, versions.get(id(obj)))
         formset.save_m2m()
 
 
-class PopulationInline(admin.TabularInline):  # type: ignore[type-arg]
+class PopulationInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Population
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
     extra = 0
 
 
-class RoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class RoleInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Role
     extra = 0
     autocomplete_fields = ("person",)
@@ -105,7 +123,7 @@ class RoleInline(admin.TabularInline):  # type: ignore[type-arg]
     )
 
 
-class ParticipationInline(admin.TabularInline):  # type: ignore[type-arg]
+class ParticipationInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Participation
     extra = 0
     fields = (

@@ -61,6 +61,9 @@ class Network(models.Model):
         help_text=_("The organisations the network works with, named in its annual report."),
     )
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("network")
         verbose_name_plural = _("networks")
@@ -96,6 +99,9 @@ class Municipality(models.Model):
         _("CBS code"), max_length=6, unique=True, validators=[cbs_code_validator]
     )
     province = models.CharField(_("province"), max_length=4, choices=Province.choices)
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("municipality")
@@ -137,6 +143,9 @@ class Population(models.Model):
     inhabitants = models.PositiveIntegerField(_("inhabitants"))
     source = models.CharField(_("source"), max_length=300)
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("population figure")
         verbose_name_plural = _("population figures")
@@ -166,6 +175,9 @@ class Membership(Period):
     )
 
     objects = MembershipQuerySet.as_manager()
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("membership")
@@ -200,6 +212,9 @@ class Organisation(models.Model):
         help_text=_("Only where one exists; leave empty rather than guess."),
     )
     website = models.URLField(_("website"), blank=True)
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -247,6 +262,9 @@ class Person(models.Model):
     # Contact details: never shown to the public (DESIGN.md, "Visibility").
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -338,6 +356,9 @@ class Body(Period):
     access_people = "roles__person"
 
     objects = BodyQuerySet.as_manager()
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("body")
@@ -437,6 +458,9 @@ class Role(Period):
 
     objects = RoleQuerySet.as_manager()
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
@@ -509,6 +533,9 @@ class Participation(Period):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = ParticipationQuerySet.as_manager()
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("participation")

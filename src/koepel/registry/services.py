@@ -1,5 +1,10 @@
 """Writes to the registry. Every face — the admin, the pages, the API, the demo loader — saves
-through these functions, so validation and what follows a change happen in one place."""
+through these functions, so validation and what follows a change happen in one place.
+
+Each ``<noun>_save`` takes ``expected_version``: the version the edit started from. When the
+stored record has moved on since, the save is refused with EditConflict and nothing changes
+(optimistic locking, see ``koepel.core.locking``). None means "no check", for loaders and
+imports that do not edit a version they were shown."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import TypeVar
 
 from django.db import models, transaction
 
+from koepel.core.locking import save_versioned
 from koepel.registry.models import (
     Body,
     Membership,
@@ -23,20 +29,22 @@ from koepel.search import index
 M = TypeVar("M", bound=models.Model)
 
 
-def _validated_save(instance: M) -> M:
+def _validated_save(instance: M, expected_version: int | None = None) -> M:
     instance.full_clean()
-    instance.save()
+    save_versioned(instance, expected_version=expected_version)
     return instance
 
 
 @transaction.atomic
-def network_save(*, network: Network) -> Network:
-    return _validated_save(network)
+def network_save(*, network: Network, expected_version: int | None = None) -> Network:
+    return _validated_save(network, expected_version)
 
 
 @transaction.atomic
-def municipality_save(*, municipality: Municipality) -> Municipality:
-    municipality = _validated_save(municipality)
+def municipality_save(
+    *, municipality: Municipality, expected_version: int | None = None
+) -> Municipality:
+    municipality = _validated_save(municipality, expected_version)
     index.update(municipality)
     return municipality
 
@@ -55,25 +63,27 @@ def population_set(
 
 
 @transaction.atomic
-def population_save(*, population: Population) -> Population:
-    return _validated_save(population)
+def population_save(*, population: Population, expected_version: int | None = None) -> Population:
+    return _validated_save(population, expected_version)
 
 
 @transaction.atomic
-def membership_save(*, membership: Membership) -> Membership:
-    return _validated_save(membership)
+def membership_save(*, membership: Membership, expected_version: int | None = None) -> Membership:
+    return _validated_save(membership, expected_version)
 
 
 @transaction.atomic
-def organisation_save(*, organisation: Organisation) -> Organisation:
-    organisation = _validated_save(organisation)
+def organisation_save(
+    *, organisation: Organisation, expected_version: int | None = None
+) -> Organisation:
+    organisation = _validated_save(organisation, expected_version)
     index.update(organisation)
     return organisation
 
 
 @transaction.atomic
-def person_save(*, person: Person) -> Person:
-    person = _validated_save(person)
+def person_save(*, person: Person, expected_version: int | None = None) -> Person:
+    person = _validated_save(person, expected_version)
     index.update(person)
     return person
 
@@ -88,11 +98,11 @@ def person_anonymise(*, person: Person) -> Person:
 
 
 @transaction.atomic
-def body_save(*, body: Body) -> Body:
+def body_save(*, body: Body, expected_version: int | None = None) -> Body:
     before = (
         Body.objects.filter(pk=body.pk).values("name", "visibility").first() if body.pk else None
     )
-    body = _validated_save(body)
+    body = _validated_save(body, expected_version)
     index.update(body)
     if before and (before["name"], before["visibility"]) != (body.name, body.visibility):
         # Its name sits in the trails of its records and of the bodies beneath it.
@@ -111,15 +121,17 @@ def _with_descendants(body: Body) -> set[int]:
 
 
 @transaction.atomic
-def role_save(*, role: Role) -> Role:
-    role = _validated_save(role)
+def role_save(*, role: Role, expected_version: int | None = None) -> Role:
+    role = _validated_save(role, expected_version)
     index.update(role.body)  # the people named on the body
     return role
 
 
 @transaction.atomic
-def participation_save(*, participation: Participation) -> Participation:
-    return _validated_save(participation)
+def participation_save(
+    *, participation: Participation, expected_version: int | None = None
+) -> Participation:
+    return _validated_save(participation, expected_version)
 
 
 @transaction.atomic

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.forms import ModelForm
 from django.http import HttpRequest
 
+from koepel.core.admin import VersionedAdmin, expected_version
+from koepel.reports import services
 from koepel.reports.models import AnnualReport, SectionText
 
 
@@ -18,8 +21,13 @@ class SectionTextInline(admin.StackedInline):  # type: ignore[type-arg]
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AnnualReportAdmin(VersionedAdmin):
     """The words of a report are edited on the report page; here the office sees them all."""
 
     list_display = ("year", "created_at")
     inlines = (SectionTextInline,)
+
+    def save_model(
+        self, request: HttpRequest, obj: AnnualReport, form: ModelForm[AnnualReport], change: bool
+    ) -> None:
+        services.report_save(report=obj, expected_version=expected_version(form))

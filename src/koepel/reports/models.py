@@ -27,6 +27,9 @@ class AnnualReport(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         verbose_name = _("annual report")
         verbose_name_plural = _("annual reports")

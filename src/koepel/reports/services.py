@@ -6,11 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from koepel.accounts.access import can_edit_body, viewer_for
-from koepel.core.errors import EditConflict
+from koepel.core.locking import save_versioned
 from koepel.registry.models import Body
 from koepel.reports.models import AnnualReport, SectionStatus, SectionText
 
@@ -64,10 +63,16 @@ def section_save(
             if k in generated and v.strip() and v.strip() != generated[k]
         },
     }
-    updated = SectionText.objects.filter(pk=text.pk, version=version).update(
-        **changes, version=F("version") + 1
-    )
-    if not updated:
-        raise EditConflict(SectionText.objects.values_list("version", flat=True).get(pk=text.pk))
-    text.refresh_from_db()
+    for name, value in changes.items():
+        setattr(text, name, value)
+    save_versioned(text, expected_version=version, update_fields=[*changes, "updated_at"])
     return text
+
+
+@transaction.atomic
+def report_save(*, report: AnnualReport, expected_version: int | None = None) -> AnnualReport:
+    """Save a report's own details (the admin); refused when someone saved it since
+    ``expected_version`` (None: no check)."""
+    report.full_clean()
+    save_versioned(report, expected_version=expected_version)
+    return report

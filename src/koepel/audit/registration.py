@@ -1,0 +1,100 @@
+"""Which records the audit trail follows, and which fields it never stores.
+
+Every model of a Koepel app is either in ``AUDITED`` (with the fields left out of its trail)
+or in ``NOT_AUDITED`` with the reason; a test fails on a model that is in neither, so a new
+model cannot slip past the trail unnoticed. Many-to-many fields are followed as well.
+
+Secrets never reach the trail: passwords, the secret of a calendar feed address, session keys
+(sessions are not followed at all). ``SECRET_FIELDS`` is left out of every model, and the
+test of the trail checks that no stored entry holds one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.db import models
+
+# Left out of every model's trail: secrets, and bookkeeping that changes on each save.
+SECRET_FIELDS = ("password", "token", "secret", "otp_secret", "session_key")
+NOISE_FIELDS = (
+    "id",
+    "version",
+    "minutes_version",
+    "created_at",
+    "updated_at",
+    "last_login",
+    "uid",
+    "submission",
+)
+
+# label -> fields left out of this model's trail besides the ones above.
+AUDITED: dict[str, tuple[str, ...]] = {
+    "accounts.user": (),
+    "registry.network": (),
+    "registry.municipality": (),
+    "registry.population": (),
+    "registry.membership": (),
+    "registry.organisation": (),
+    "registry.person": (),
+    "registry.body": (),
+    "registry.role": (),
+    "registry.participation": (),
+    "meetings.meeting": (),
+    "meetings.guest": (),
+    "meetings.agendaitem": (),
+    "meetings.invitation": (),
+    "meetings.decision": (),
+    "meetings.actionitem": (),
+    "meetings.calendartoken": (),  # that an address was made or revoked; never the secret
+    "advocacy.dossier": (),
+    "advocacy.outcomechange": (),
+    "advocacy.lobbyaction": (),
+    "advocacy.consultationresponse": (),
+    "advocacy.milestone": (),
+    "library.document": (),
+    # The text read from the file is derived from it (and long); the upload itself is kept.
+    "library.documentfile": ("text", "extraction", "extraction_error"),
+    "reports.annualreport": (),
+    "reports.sectiontext": (),
+}
+
+# label -> why changes to it are not followed.
+NOT_AUDITED: dict[str, str] = {
+    "search.searchentry": "a copy of other records for search, rebuilt from them by reindex",
+    "library.section": "the document's text split into parts, rebuilt from each new file",
+    "search.textindexrow": "a row of the search engine's own text index, kept by the engine",
+    "reports.renderedfile": "an output file of the report, made again on request",
+}
+
+
+def project_models() -> list[type[models.Model]]:
+    """Every concrete model of Koepel's own apps."""
+    return [
+        model
+        for config in apps.get_app_configs()
+        if config.name.startswith("koepel.")
+        for model in config.get_models()
+        if not model._meta.auto_created
+    ]
+
+
+def label_of(model: type[models.Model]) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def register_all() -> None:
+    for label, excluded in AUDITED.items():
+        model = apps.get_model(label)
+        if auditlog.contains(model):
+            continue
+        left_out = {*SECRET_FIELDS, *NOISE_FIELDS, *excluded}
+        # The record's own fields: not the relations other records hold to it.
+        own = [field.name for field in model._meta.concrete_fields if field.name not in left_out]
+        options: dict[str, Any] = {
+            "include_fields": own,
+            "m2m_fields": {field.name for field in model._meta.many_to_many},
+        }
+        auditlog.register(model, **options)
