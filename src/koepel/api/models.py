@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # The visible start of every token, so a leaked one is recognisable in logs and by scanners.
-TOKEN_PREFIX = "koepel_"  # noqa: S105 (a public marker, not a secret)
+TOKEN_PREFIX = "koepel_"  # noqa: S105  # nosec B105: a public marker, not a secret
 
 
 def token_hash(token: str) -> str:
