@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "koepel.advocacy",
     "koepel.library",
     "koepel.reports",
+    "koepel.generate",
     "django_tasks",
     "django_tasks_db",
 ]
