@@ -313,6 +313,13 @@ def run_python(
     }
 
 
+def drain(base: str) -> None:
+    """Wait until the requests still queued from the last run are answered: the bare page
+    comes back only after them, so the next run starts on an idle server."""
+    with urllib.request.urlopen(f"{base}/__kaal__/", timeout=300):  # noqa: S310 - loopback
+        pass
+
+
 def peak_rss_mb(server: subprocess.Popen[bytes]) -> list[float]:
     """VmHWM of each gunicorn worker (Linux only)."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
@@ -388,22 +395,31 @@ def main() -> None:
             targets.append((target, path, headers))
         figures = {t.name: Figures(queries=count_queries(p, h)) for t, p, h in targets}
         for _target, path, headers in targets:  # warm up each worker's caches
+            drain(base)
             run(base + path, headers, args, min(2.0, args.duration))
         for round_ in range(args.rounds):
             shift = round_ % len(targets)
             for target, path, headers in targets[shift:] + targets[:shift]:
+                drain(base)
                 result = run(base + path, headers, args, args.duration)
                 entry = figures[target.name]
                 entry.p50.append(result["p50"])
                 entry.p95.append(result["p95"])
                 entry.rps.append(result["rps"])
                 entry.errors += result["errors"]
+                print(
+                    f"    {target.name:<22} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms"
+                    f"  {result['rps']:7.1f} req/s  {result['errors']} errors"
+                )
             print(f"  round {round_ + 1} of {args.rounds} done ({machine()})")
-        peaks = peak_rss_mb(server)
+        report(figures, peak_rss_mb(server), args)
     finally:
         server.terminate()
-        server.wait(timeout=30)
-    report(figures, peaks, args)
+        try:
+            server.wait(timeout=40)  # gunicorn lets requests in hand finish (30 s)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def report(figures: dict[str, Figures], peaks: list[float], args: argparse.Namespace) -> None:
@@ -419,7 +435,7 @@ def report(figures: dict[str, Figures], peaks: list[float], args: argparse.Names
             "p50_ms": statistics.median(entry.p50),
             "p95_ms": statistics.median(entry.p95),
             "rps": rps,
-            "ratio_to_bare": rps / bare,
+            "ratio_to_bare": rps / bare if bare else float("nan"),
             "errors": entry.errors,
             "queries": entry.queries,
         }
