@@ -89,6 +89,7 @@ class Figures:
     rps: list[float] = field(default_factory=list)
     errors: int = 0
     queries: int | None = None
+    cpu_ms: float | None = None
 
 
 def parse_args() -> argparse.Namespace:
@@ -97,7 +98,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default="", help="PostgreSQL; default: SQLite")
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--duration", type=float, default=10, help="seconds per target")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="0: only the queries and CPU time of each page"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
@@ -179,7 +182,9 @@ def headers_for(target: Target, creds: dict[str, str]) -> dict[str, str]:
     return {}
 
 
-def count_queries(path: str, headers: dict[str, str]) -> int:
+def count_queries(path: str, headers: dict[str, str]) -> tuple[int, float]:
+    """The queries a page sends, and its CPU time in this process (median of 5, in ms): on a
+    shared machine CPU time moves far less than latency under load."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -192,7 +197,13 @@ def count_queries(path: str, headers: dict[str, str]) -> int:
     client.get(path, **extra)  # warm caches, as the server's first request did
     with CaptureQueriesContext(connection) as queries:
         client.get(path, **extra)
-    return len(queries)
+    count = len(queries)  # the next request empties the log
+    times = []
+    for _ in range(5):
+        started = time.process_time()
+        client.get(path, **extra)
+        times.append((time.process_time() - started) * 1000)
+    return count, statistics.median(times)
 
 
 def free_port() -> int:
@@ -393,8 +404,11 @@ def main() -> None:
                 print(f"  skipped {target.name} ({path}): answered {status}")
                 continue
             targets.append((target, path, headers))
-        figures = {t.name: Figures(queries=count_queries(p, h)) for t, p, h in targets}
-        for _target, path, headers in targets:  # warm up each worker's caches
+        figures = {}
+        for target, path, headers in targets:
+            queries, cpu = count_queries(path, headers)
+            figures[target.name] = Figures(queries=queries, cpu_ms=cpu)
+        for _target, path, headers in targets if args.rounds else []:  # warm up the workers
             drain(base)
             run(base + path, headers, args, min(2.0, args.duration))
         for round_ in range(args.rounds):
@@ -406,7 +420,8 @@ def main() -> None:
                 entry.p50.append(result["p50"])
                 entry.p95.append(result["p95"])
                 entry.rps.append(result["rps"])
-                entry.errors += result["errors"]
+                # A run in which not one answer came back is a failure, not a quiet page.
+                entry.errors += result["errors"] or (result["requests"] == 0)
                 print(
                     f"    {target.name:<22} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms"
                     f"  {result['rps']:7.1f} req/s  {result['errors']} errors"
@@ -423,13 +438,16 @@ def main() -> None:
 
 
 def report(figures: dict[str, Figures], peaks: list[float], args: argparse.Namespace) -> None:
-    bare = statistics.median(figures[BARE].rps)
+    bare = statistics.median(figures[BARE].rps) if figures[BARE].rps else 0.0
     print()
     print(
         f"{'target':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'× bare':>7} {'errors':>7} {'queries':>8}"
     )
     rows = {}
     for name, entry in figures.items():
+        if not entry.rps:  # --rounds 0: queries and CPU time only
+            print(f"{name:<22} {'':>44} {entry.queries!s:>8} {entry.cpu_ms or 0:>7.1f}")
+            continue
         rps = statistics.median(entry.rps)
         row = {
             "p50_ms": statistics.median(entry.p50),
@@ -438,11 +456,13 @@ def report(figures: dict[str, Figures], peaks: list[float], args: argparse.Names
             "ratio_to_bare": rps / bare if bare else float("nan"),
             "errors": entry.errors,
             "queries": entry.queries,
+            "cpu_ms": entry.cpu_ms,
         }
         rows[name] = row
         print(
             f"{name:<22} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {rps:>8.1f} "
-            f"{row['ratio_to_bare']:>7.2f} {entry.errors:>7} {entry.queries!s:>8}"
+            f"{row['ratio_to_bare']:>7.2f} {entry.errors:>7} {entry.queries!s:>8} "
+            f"{entry.cpu_ms or 0:>7.1f}"
         )
     print(f"Peak RSS per worker: {', '.join(f'{p:.0f} MB' for p in peaks) or 'unknown'}")
     if args.json:
