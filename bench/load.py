@@ -441,7 +441,8 @@ def report(figures: dict[str, Figures], peaks: list[float], args: argparse.Names
     bare = statistics.median(figures[BARE].rps) if figures[BARE].rps else 0.0
     print()
     print(
-        f"{'target':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'× bare':>7} {'errors':>7} {'queries':>8}"
+        f"{'target':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'× bare':>7} {'errors':>7} "
+        f"{'queries':>8} {'CPU ms':>7}"
     )
     rows = {}
     for name, entry in figures.items():
