@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "koepel.reports",
     "koepel.audit",
     "auditlog",
+    "koepel.generate",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -206,10 +208,36 @@ KOEPEL_PRIVATE_ROOT = Path(os.environ.get("KOEPEL_PRIVATE_ROOT") or DATA_DIR / "
 KOEPEL_INLINE_EXTRACTION_BYTES = env_int("KOEPEL_INLINE_EXTRACTION_KB", 2048) * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Uploaded documents, agenda attachments, lobby letters: read only through the views
+    # that check visibility first (koepel.core.storage.private_storage).
+    "private": {"BACKEND": "koepel.core.storage.PrivateFileSystemStorage"},
 }
+# With several app servers every one of them must see the same files: set KOEPEL_S3_BUCKET
+# and uploads go to S3-compatible object storage (AWS, MinIO, Ceph, …) through
+# django-storages, private by default and handed out through the same visibility check.
+# The credentials may also come from boto3's own sources (environment, instance role).
+if S3_BUCKET := os.environ.get("KOEPEL_S3_BUCKET", ""):
+    _s3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("KOEPEL_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("KOEPEL_S3_REGION") or None,
+        "access_key": os.environ.get("KOEPEL_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("KOEPEL_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None,  # the bucket's own policy: private
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "media"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private"},
+    }
 
 # Security. Behind TLS (production) set KOEPEL_HTTPS=true; a local `make run` serves plain
 # HTTP on the loopback address and would lose its session with secure-only cookies.

@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -26,9 +26,7 @@ class PrivateFileSystemStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
-_private = PrivateFileSystemStorage()
-
-
 def private_storage() -> Storage:
-    """The storage of uploaded documents (a callable, so migrations refer to it by name)."""
-    return _private
+    """The storage of uploaded documents (a callable, so migrations refer to it by name):
+    the data folder, or S3-compatible storage when the settings name a bucket."""
+    return storages["private"]
