@@ -122,11 +122,12 @@ def _counts_and_page(
     index."""
     within, params = found.order_by().values_list("pk", "kind", "score").query.sql_with_params()
     counts = ", ".join(["COUNT(*) FILTER (WHERE kind = %s)"] * len(KINDS))
-    blanks = ", ".join(["NULL"] * len(KINDS))
+    # Typed blanks: PostgreSQL gives an untyped NULL in a subquery the type text.
+    blanks = ", ".join(["CAST(NULL AS bigint)"] * len(KINDS))
     only_kinds = f"WHERE kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else ""
     sql = (
         f"WITH found (id, kind, score) AS MATERIALIZED ({within}) "  # noqa: S608 (Django's SQL)
-        f"SELECT NULL, NULL, {counts} FROM found "
+        f"SELECT CAST(NULL AS bigint), CAST(NULL AS real), {counts} FROM found "
         "UNION ALL SELECT * FROM ("
         f"SELECT id, score, {blanks} FROM found {only_kinds} "
         "ORDER BY score DESC, id LIMIT %s OFFSET %s) AS page"
