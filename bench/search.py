@@ -90,6 +90,11 @@ def parse_args() -> argparse.Namespace:
         help="PostgreSQL server to create the throwaway database on",
     )
     parser.add_argument(
+        "--database-name",
+        default=f"koepel_bench_{os.getpid()}",
+        help="name of the throwaway PostgreSQL database (created, then dropped)",
+    )
+    parser.add_argument(
         "--postgres-setting",
         action="append",
         default=[],
@@ -104,7 +109,9 @@ def parse_args() -> argparse.Namespace:
 
 
 @contextlib.contextmanager
-def throwaway_database(engine: str, server: str, settings: Sequence[str]) -> Iterator[str]:
+def throwaway_database(
+    engine: str, server: str, settings: Sequence[str], database_name: str
+) -> Iterator[str]:
     """Point Koepel's settings at a new, empty database; remove it afterwards."""
     folder = tempfile.mkdtemp(prefix="koepel-bench-")
     os.environ["KOEPEL_DATA_DIR"] = folder
@@ -114,7 +121,9 @@ def throwaway_database(engine: str, server: str, settings: Sequence[str]) -> Ite
     if engine == "postgres":
         import psycopg
 
-        name = f"koepel_bench_{os.getpid()}"
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", database_name):
+            raise SystemExit(f"Not a database name: {database_name!r}")
+        name = database_name
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
             for setting in settings:
@@ -396,7 +405,7 @@ def database_size() -> str:
 
 def main() -> None:
     args = parse_args()
-    with throwaway_database(args.engine, args.server, args.postgres_setting):
+    with throwaway_database(args.engine, args.server, args.postgres_setting, args.database_name):
         start_django()
         from django.db import connection, transaction
 
@@ -408,12 +417,14 @@ def main() -> None:
         corpus = entries(args.sections, rng, words, body_ids, people)
         lengths = sorted(len(entry.text.split()) for _, entry in corpus)
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with transaction.atomic():
             written = index.bulk_put(corpus)
             with connection.cursor() as cursor:
                 engines.current().settle(cursor)
         indexing = time.perf_counter() - started
+        # The time this process had a core: on a busy machine the wall time also holds waiting.
+        indexing_cpu = time.process_time() - cpu_started
         del corpus
 
         print(f"engine: {connection.vendor} {connection.get_database_version()}")
@@ -424,7 +435,11 @@ def main() -> None:
             f"sections: {written}, words per section: median {statistics.median(lengths):.0f}, "
             f"p95 {percentile(lengths, 0.95):.0f}; database {database_size()}"
         )
-        print(f"indexing: {indexing:.1f} s, {written / indexing:,.0f} sections/s")
+        print(
+            f"indexing: {indexing:.1f} s, {written / indexing:,.0f} sections/s; "
+            f"CPU time of this process {indexing_cpu:.1f} s"
+            + (" (the server's is not counted)" if connection.vendor == "postgresql" else "")
+        )
         print(f"queries: {args.rounds} rounds after {args.warmup} warm-up, as a signed-in member")
         load_before = os.getloadavg()[0]
         rows = measure(args, user.pk, written)

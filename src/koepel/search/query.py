@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from koepel.accounts.access import visible
 from koepel.registry.models import Body
@@ -89,7 +89,11 @@ def _found(user: Any, query: Query, *, body: Body | None, year: int | None) -> Q
     engine = engines.current()
     entries = visible(SearchEntry.objects.filter(engine.matching(query)), user)
     if body is not None:
-        entries = entries.filter(bodies__in=_with_bodies_below(body))
+        # A test per entry, not a join: a join would repeat an entry of two of the bodies.
+        in_bodies = SearchEntry.bodies.through.objects.filter(
+            searchentry_id=OuterRef("pk"), body_id__in=_with_bodies_below(body)
+        )
+        entries = entries.filter(Exists(in_bodies))
     if year is not None:
         entries = entries.filter(year=year)
     return entries.annotate(score=engine.score(query))
@@ -113,24 +117,28 @@ def _counts_and_page(
     found: QuerySet[Any], kinds: list[str], page: int, per_page: int
 ) -> tuple[dict[str, int], list[tuple[int, float]]]:
     """Counts per kind and one page of (id, score), in one statement: the visible matches are
-    gathered once, then counted and ranked."""
-    within, params = (
-        found.order_by().values_list("pk", "kind", "score").distinct().query.sql_with_params()
-    )
+    gathered once, then counted (one pass, a count per kind) and ranked (the best ones kept
+    while reading). No step sorts all the matches: for a common word they are most of the
+    index."""
+    within, params = found.order_by().values_list("pk", "kind", "score").query.sql_with_params()
+    counts = ", ".join(["COUNT(*) FILTER (WHERE kind = %s)"] * len(KINDS))
+    # Typed blanks: PostgreSQL gives an untyped NULL in a subquery the type text.
+    blanks = ", ".join(["CAST(NULL AS bigint)"] * len(KINDS))
     only_kinds = f"WHERE kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else ""
     sql = (
         f"WITH found (id, kind, score) AS MATERIALIZED ({within}) "  # noqa: S608 (Django's SQL)
-        "SELECT kind, COUNT(*), NULL FROM found GROUP BY kind "
+        f"SELECT CAST(NULL AS bigint), CAST(NULL AS real), {counts} FROM found "
         "UNION ALL SELECT * FROM ("
-        f"SELECT NULL, id, score FROM found {only_kinds} "
+        f"SELECT id, score, {blanks} FROM found {only_kinds} "
         "ORDER BY score DESC, id LIMIT %s OFFSET %s) AS page"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *kinds, per_page, (page - 1) * per_page])
+        cursor.execute(sql, [*params, *KINDS, *kinds, per_page, (page - 1) * per_page])
         rows = cursor.fetchall()
-    counts = {kind: number for kind, number, _ in rows if kind is not None}
-    ranked = [(number, float(score)) for kind, number, score in rows if kind is None]
-    return counts, ranked
+    counts_row = next(row for row in rows if row[0] is None)
+    counts_by_kind = {kind: n for kind, n in zip(KINDS, counts_row[2:], strict=True) if n}
+    ranked = [(row[0], float(row[1])) for row in rows if row[0] is not None]
+    return counts_by_kind, ranked
 
 
 def _hits(query: Query, ranked: list[tuple[int, float]]) -> list[Hit]:

@@ -4,7 +4,7 @@ transaction, in batches of multi-row statements."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -20,11 +20,7 @@ BATCH = 500
 _COLUMNS = ("key", "kind", "title", "text", "url", "trail", "year", "visibility")
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    key: str
-    entry: Entry
-    terms: tuple[str, str]  # title and text as the engine indexes them
+_Prepared = tuple[str, Entry, tuple[str, str]]  # key, entry, title and text as indexed
 
 
 def _clean(items: Sequence[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
@@ -33,7 +29,7 @@ def _clean(items: Sequence[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
     for key, entry in latest.items():
         entry.check()
         # PostgreSQL text cannot hold NUL characters; an extracted PDF sometimes has them.
-        if "\x00" in entry.title + entry.text + entry.trail:
+        if "\x00" in entry.text or "\x00" in entry.title or "\x00" in entry.trail:
             entry = replace(
                 entry,
                 title=entry.title.replace("\x00", ""),
@@ -44,12 +40,11 @@ def _clean(items: Sequence[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
     return cleaned
 
 
-def _prepared(items: list[tuple[str, Entry]], terms: list[tuple[str, str]]) -> list[_Prepared]:
-    return [_Prepared(key, entry, pair) for (key, entry), pair in zip(items, terms, strict=True)]
-
-
-def _texts(items: list[tuple[str, Entry]]) -> list[tuple[str, str]]:
-    return [(entry.title, entry.text) for _, entry in items]
+def _prepare(engine: engines.Engine, batch: list[tuple[str, Entry]]) -> list[_Prepared]:
+    """Check a batch and compute its text as the engine indexes it."""
+    cleaned = _clean(batch)
+    terms = engine.prepare([(entry.title, entry.text) for _, entry in cleaned])
+    return [(key, entry, pair) for (key, entry), pair in zip(cleaned, terms, strict=True)]
 
 
 def write(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
@@ -58,9 +53,7 @@ def write(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
     written = 0
     with transaction.atomic(savepoint=False):
         for batch in _batches(items):
-            cleaned = _clean(batch)
-            prepared = _prepared(cleaned, engine.prepare(_texts(cleaned)))
-            written += _write(engine, prepared, fresh=fresh)
+            written += _write(engine, _prepare(engine, batch), fresh=fresh)
     return written
 
 
@@ -72,22 +65,25 @@ def _batches(items: Iterable[tuple[str, Entry]]) -> Iterator[list[tuple[str, Ent
 
 def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) -> int:
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        replaced = (
-            []
-            if fresh
-            else list(
-                SearchEntry.objects.filter(key__in=[p.key for p in prepared]).values_list(
-                    "pk", flat=True
-                )
-            )
-        )
+        replaced = [] if fresh else _ids_of(cursor, [key for key, _, _ in prepared])
         ids = _upsert(cursor, engine, prepared)
         if replaced:
             _delete_relations(cursor, replaced)
             engine.forget(cursor, replaced)
-        _insert_relations(cursor, [(ids[p.key], p.entry) for p in prepared])
-        engine.write(cursor, [(ids[p.key], p.terms) for p in prepared])
+        _insert_relations(cursor, [(ids[key], entry) for key, entry, _ in prepared])
+        engine.write(cursor, [(ids[key], terms) for key, _, terms in prepared])
     return len(prepared)
+
+
+def _ids_of(cursor: CursorWrapper, keys: Sequence[str]) -> list[int]:
+    placeholders = ", ".join(["%s"] * len(keys))
+    quote = connection.ops.quote_name
+    cursor.execute(
+        f"SELECT {quote('id')} FROM {SearchEntry._meta.db_table} "  # noqa: S608
+        f"WHERE {quote('key')} IN ({placeholders})",
+        keys,
+    )
+    return [pk for (pk,) in cursor.fetchall()]
 
 
 def _upsert(
@@ -99,11 +95,10 @@ def _upsert(
         columns.append(engine.vector_column)
     values: list[str] = []
     params: list[Any] = []
-    for item in prepared:
-        entry = item.entry
+    for key, entry, terms in prepared:
         placeholders = ["%s"] * len(_COLUMNS)
         params += [
-            item.key,
+            key,
             entry.kind,
             entry.title,
             entry.text,
@@ -113,7 +108,7 @@ def _upsert(
             entry.visibility,
         ]
         if engine.vector_column:
-            sql, vector_params = engine.row_vector(item.terms)
+            sql, vector_params = engine.row_vector(terms)
             placeholders.append(sql)
             params += vector_params
         values.append(f"({', '.join(placeholders)})")

@@ -39,3 +39,24 @@ def test_a_word_with_or_without_accents_finds_the_record(
     page = search_page(client, typed)
 
     assert page.titles == ["Werkbezoek aan de crèche, het café en de ĳssalon"]
+
+
+@pytest.mark.parametrize("typed", ["woningcorporaties", "financiën", "financien", "wonen"])
+def test_words_are_found_whatever_punctuation_or_form_of_accent_they_are_written_with(
+    typed: str, network: dict[str, Any], client: Client
+) -> None:
+    # Quotes and a dash glued to the words, and "ë" written as "e" plus a combining diaeresis
+    # (as text pasted from some programs is).
+    title = "Overleg met ‘woningcorporaties’, over financie\u0308n—en (wonen)."
+    meetings.meeting_plan(
+        actor=SYSTEM,
+        bodies=[network["group"]],
+        title=title,
+        kind="werkbezoek",
+        level="bestuurlijk",
+        format="fysiek",
+        date=dt.date(2021, 10, 5),
+        visibility="public",
+    )
+
+    assert title in search_page(client, typed).titles
