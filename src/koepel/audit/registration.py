@@ -59,6 +59,8 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "library.documentfile": ("text", "extraction", "extraction_error"),
     "reports.annualreport": (),
     "reports.sectiontext": (),
+    # That a token was made, used or revoked; never its hash or its first characters.
+    "api.apitoken": ("key_hash", "hint"),
 }
 
 # label -> why changes to it are not followed.

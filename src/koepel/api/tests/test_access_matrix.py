@@ -46,9 +46,7 @@ def cast(db: None, api_as: Callable[..., ApiClient]) -> Cast:
         "other_secretary": UserFactory(
             person=RoleFactory(body=other, function=Function.SECRETARY).person
         ),
-        "secretary": UserFactory(
-            person=RoleFactory(body=body, function=Function.SECRETARY).person
-        ),
+        "secretary": UserFactory(person=RoleFactory(body=body, function=Function.SECRETARY).person),
         "office": UserFactory(office=True),
     }
     cast = Cast(body=body, users=users)
@@ -108,7 +106,11 @@ RESOURCES = [
     ),
     Resource(
         "mijlpalen",
-        lambda n: {"titel": f"Zuurstokroze mijlpaal {n}", "datum": "2021", "gremia": ["sterke-keten"]},
+        lambda n: {
+            "titel": f"Zuurstokroze mijlpaal {n}",
+            "datum": "2021",
+            "gremia": ["sterke-keten"],
+        },
         {"omschrijving": "Bereikt"},
     ),
     Resource(
@@ -191,9 +193,11 @@ def test_who_may_create_change_and_delete(cast: Cast, resource: Resource) -> Non
         created = cast.clients[who].post(f"/api/v1/{resource.path}", resource.new(number))
         assert created.status_code == _expected(who, resource, 201), (who, created.json())
 
-        url = _made_by_office(cast, resource, 100 + number, zichtbaarheid="public") if (
-            resource.restricted
-        ) else _made_by_office(cast, resource, 100 + number)
+        url = (
+            _made_by_office(cast, resource, 100 + number, zichtbaarheid="public")
+            if (resource.restricted)
+            else _made_by_office(cast, resource, 100 + number)
+        )
         changed = cast.clients[who].change("patch", url, resource.change)
         assert changed.status_code == _expected(who, resource, 200), (who, changed.json())
 
@@ -201,9 +205,7 @@ def test_who_may_create_change_and_delete(cast: Cast, resource: Resource) -> Non
         assert deleted.status_code == _expected(who, resource, 204), who
 
 
-@pytest.mark.parametrize(
-    "resource", [r for r in RESOURCES if r.restricted], ids=lambda r: r.path
-)
+@pytest.mark.parametrize("resource", [r for r in RESOURCES if r.restricted], ids=lambda r: r.path)
 def test_a_restricted_record_is_absent_for_those_who_may_not_see_it(
     cast: Cast, resource: Resource
 ) -> None:

@@ -3,6 +3,7 @@ nobody else sees more than the pages show them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -133,7 +134,9 @@ def test_two_editors_cannot_overwrite_each_other(api_as: MakeClient, group: dict
 def test_cancelling_tells_the_invitees(
     api_as: MakeClient, group: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    meeting = MeetingFactory(bodies=[group["body"]], visibility="network", date="2031-01-10")
+    meeting = MeetingFactory(
+        bodies=[group["body"]], visibility="network", date=dt.date(2031, 1, 10)
+    )
     Invitation.objects.create(meeting=meeting, person=group["member_person"])
     api = api_as(group["secretary"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -179,8 +182,8 @@ def test_the_meeting_list_filters_and_keeps_its_query_count(
 ) -> None:
     other = BodyFactory(slug="derde-groep")
     for day in range(1, 16):
-        MeetingFactory(bodies=[group["body"], other], date=f"2021-03-{day:02d}")
-    MeetingFactory(bodies=[other], date="2022-01-10")
+        MeetingFactory(bodies=[group["body"], other], date=dt.date(2021, 3, day))
+    MeetingFactory(bodies=[other], date=dt.date(2022, 1, 10))
     api = api_as(group["member"])
     with django_assert_max_num_queries(8):
         response = api.get("/api/v1/bijeenkomsten?jaar=2021&gremium=sterke-keten")
