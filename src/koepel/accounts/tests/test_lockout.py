@@ -67,7 +67,7 @@ def test_after_too_many_wrong_passwords_even_the_right_one_is_refused_until_a_gi
     text = _text(response)
     assert "Inloggen is even geblokkeerd" in text
     assert f"Het wachtwoord was {LIMIT} keer achter elkaar fout." in text
-    assert f"Je kunt het om {ends:%H:%M} weer proberen, over 15 minuten." in text
+    assert f"U kunt het om {ends:%H:%M} weer proberen, over 15 minuten." in text
     assert "netwerkbureau" in text
 
     refused = _sign_in(client, "jansen", PASSWORD)
