@@ -111,7 +111,7 @@ def generate(
     leaves the database as it was."""
     if not database_is_empty():
         raise ValueError("The database already holds a network; generate into an empty one.")
-    rng = random.Random(seed)  # noqa: S311 - made-up records, not secrets
+    rng = random.Random(seed)  # noqa: S311  # nosec B311: made-up records, not secrets
     generator = _Generator(sizes_for(scale), rng, until_year, password, progress)
     with transaction.atomic():
         generator.run()
