@@ -28,6 +28,12 @@ class VisibleSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
         request = self.context.get("request")
         return self.records(getattr(request, "user", None))
 
+    def to_internal_value(self, data: Any) -> Any:
+        # A key with a NUL byte names nothing; PostgreSQL would refuse even to look it up.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
     def to_representation(self, obj: Any) -> Any:
         return getattr(obj, self.slug_field)
 

@@ -177,7 +177,10 @@ class ParentField(serializers.Field):  # type: ignore[type-arg]
 
     def to_internal_value(self, data: Any) -> Body:
         request = self.context.get("request")
-        body = visible_bodies(getattr(request, "user", None)).filter(slug=str(data)).first()
+        slug = str(data)
+        body = None
+        if "\x00" not in slug:  # a NUL byte names nothing (and PostgreSQL refuses to look)
+            body = visible_bodies(getattr(request, "user", None)).filter(slug=slug).first()
         if body is None:
             raise serializers.ValidationError(f"Er is geen gremium “{data}”.")
         return body

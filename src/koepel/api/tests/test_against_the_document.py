@@ -8,11 +8,14 @@ same code gives the same run.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
@@ -53,9 +56,17 @@ def office_token(shared_demo: None) -> str:
 
 
 @pytest.fixture
-def app(settings: Any) -> Any:
+def app(settings: Any) -> Iterator[Any]:
+    """The site as a WSGI server runs it. Like Django's own test client, it keeps the database
+    connection open between requests: the test's transaction lives on it."""
     settings.ALLOWED_HOSTS = ["*"]
-    return get_wsgi_application()
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -155,3 +155,13 @@ def test_the_office_creates_and_deletes_a_role(api_as: MakeClient) -> None:
     gone = api.change("delete", created["Location"])
     assert gone.status_code == 204
     assert api.get(created["Location"]).status_code == 404
+
+
+def test_a_reference_with_a_nul_byte_is_refused_not_looked_up(api_as: MakeClient) -> None:
+    api = api_as(UserFactory(office=True))
+    response = api.post(
+        "/api/v1/rollen",
+        {"persoon": "wil\x00lem", "gremium": "bes\x00tuur", "functie": "lid", "begin": "2021"},
+    )
+    assert response.status_code == 400
+    assert {p["name"] for p in response.json()["invalidParams"]} == {"persoon", "gremium"}
