@@ -9,6 +9,7 @@ more is a deliberate choice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -112,7 +113,9 @@ class _KnownValuesOnly:
 
     field: Any
 
-    def optgroups(self, name: str, value: list[str], attr: Any = None) -> Any:
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         remote = self.field.remote_field
         meta = remote.model._meta
         key = meta.get_field(getattr(remote, "field_name", None) or meta.pk.name)
@@ -123,7 +126,9 @@ class _KnownValuesOnly:
             except ValidationError:
                 continue
             possible.append(given)
-        return super().optgroups(name, possible, attr)  # type: ignore[misc]
+        groups: list[tuple[str | None, list[dict[str, Any]], int | None]]
+        groups = super().optgroups(name, possible, attr)  # type: ignore[misc]
+        return groups
 
 
 class _AutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
