@@ -1,10 +1,15 @@
 """Accounts' part in removing personal data past its retention (koepel.core.retention): the
-sign-in accounts of those people (with their second factor), and sign-in sessions that have
-expired."""
+sign-in accounts of those people (with their second factor), sign-in sessions that have
+expired, and the lockout's records of sign-in attempts (with their IP addresses) older than the
+period."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.sessions.models import Session
+from django.db import models
 from django.utils import timezone
 
 from koepel.accounts.models import User
@@ -33,4 +38,21 @@ def expired_sessions(expiry: Expiry, dry_run: bool) -> Outcome:
     return Outcome("verlopen inlogsessies", count)
 
 
-STEPS = [accounts, expired_sessions]
+def _old_sign_ins(model: type[models.Model], what: str) -> Any:
+    def step(expiry: Expiry, dry_run: bool) -> Outcome:
+        # Each record holds an IP address, a user agent and the name typed in; past the period
+        # none of it is needed, so the record goes as a whole.
+        old = model._default_manager.filter(attempt_time__lt=expiry.before)
+        if dry_run:
+            return Outcome(what, old.count())
+        return Outcome(what, old.delete()[1].get(model._meta.label, 0))
+
+    step.__name__ = f"old_{model._meta.model_name}"
+    return step
+
+
+old_sign_ins = _old_sign_ins(AccessLog, "inlogregistraties (aanmelden en afmelden)")
+old_attempts = _old_sign_ins(AccessAttempt, "tellingen van mislukte inlogpogingen")
+old_failures = _old_sign_ins(AccessFailureLog, "mislukte inlogpogingen")
+
+STEPS = [accounts, expired_sessions, old_sign_ins, old_attempts, old_failures]

@@ -9,10 +9,12 @@ more is a deliberate choice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, BaseModelForm
 from django.http import HttpRequest, HttpResponse
@@ -104,7 +106,63 @@ def _flat(fields: Any) -> list[str]:
     return out
 
 
-class VersionedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class _KnownValuesOnly:
+    """Django's autocomplete widgets look the submitted values up as they were sent when a
+    refused form is shown again; a value the key cannot hold (" ", "abc") then breaks the page
+    instead of showing the field's own message. Only values the key can hold are looked up."""
+
+    field: Any
+
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        remote = self.field.remote_field
+        meta = remote.model._meta
+        key = meta.get_field(getattr(remote, "field_name", None) or meta.pk.name)
+        possible = []
+        for given in value:
+            try:
+                key.to_python(given)
+            except ValidationError:
+                continue
+            possible.append(given)
+        groups: list[tuple[str | None, list[dict[str, Any]], int | None]]
+        groups = super().optgroups(name, possible, attr)  # type: ignore[misc]
+        return groups
+
+
+class _AutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
+    pass
+
+
+class _AutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class _Autocomplete:
+    """Admin and inline: autocomplete fields use the widgets above."""
+
+    admin_site: Any
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _AutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _AutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> Any:
+        return super().get_autocomplete_fields(request)  # type: ignore[misc]
+
+
+class VersionedAdmin(_Autocomplete, admin.ModelAdmin):  # type: ignore[type-arg]
     """A ModelAdmin whose change form takes part in optimistic locking. Its ``save_model``
     passes ``expected_version(form)`` to the app's service."""
 
@@ -153,7 +211,7 @@ class VersionedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
 
 
-class VersionedInlineMixin:
+class VersionedInlineMixin(_Autocomplete):
     """For inlines of a VersionedAdmin whose rows can be edited: each row carries its version."""
 
     form: Any
