@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from koepel.advocacy.selectors import visible_dossiers
@@ -158,6 +159,20 @@ class FileUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
+@extend_schema_field(
+    {
+        "type": "integer",
+        "nullable": True,
+        "readOnly": True,
+        "description": "De positie van de sectie erboven; leeg voor een sectie bovenaan.",
+    }
+)
+class ParentPositionField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """The section above by its position. Described by hand: the range the model field would
+    give depends on the database (64 bits on SQLite, 32 on PostgreSQL), and the published
+    document must be the same on both."""
+
+
 class SectionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     positie = serializers.IntegerField(source="position", read_only=True)
     niveau = serializers.IntegerField(source="level", read_only=True)
@@ -166,12 +181,7 @@ class SectionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         source="trail", read_only=True, help_text="De koppen boven deze sectie, van boven af."
     )
     tekst = serializers.CharField(source="text", read_only=True)
-    onderdeelVan: serializers.SlugRelatedField[Section] = serializers.SlugRelatedField(
-        source="parent",
-        slug_field="position",
-        read_only=True,
-        help_text="De positie van de sectie erboven.",
-    )
+    onderdeelVan = ParentPositionField(source="parent", slug_field="position", read_only=True)
 
     class Meta:
         model = Section

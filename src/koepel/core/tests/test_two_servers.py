@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from base64 import b32decode
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+from django_otp.oath import totp
 
 from koepel.accounts.models import User
 from koepel.advocacy.models import Dossier
@@ -188,6 +190,16 @@ def test_two_servers_share_sessions_files_edits_and_search(servers: list[str]) -
     login.update(username=["bureau"], password=[PASSWORD])
     status, _, _ = browser.post(f"{one}/inloggen/", login)
     assert status == 302, "sign-in through the first server failed"
+    # An office account sets up its second factor at its first sign-in, here on the first server.
+    enrol = f"{one}/account/tweestapsverificatie/"
+    status, _, page = browser.request(enrol)
+    assert status == 200, "the first sign-in did not lead to setting up the second factor"
+    secret = BeautifulSoup(page, "html.parser").select_one("code.uri")
+    assert secret is not None
+    key = secret.text.replace(" ", "").upper()
+    step = browser.form(enrol)
+    step.update(code=[f"{totp(b32decode(key + '=' * (-len(key) % 8))):06d}"])
+    assert browser.post(enrol, step)[0] == 302, "the code from the app was refused"
     assert browser.request(f"{two}/kennisbank/nieuw/")[0] == 200
 
     # Uploaded through the first, downloaded through the second.
