@@ -26,6 +26,8 @@ def test_municipalities_are_listed_and_addressed_by_cbs_code(
     assert body["aantal"] == 40
     names = {row["naam"] for row in body["resultaten"]}
     assert {"Zwolle", "Groningen"} <= names
+    assert api.get("/api/v1/gemeenten?lid=true").json()["aantal"] == 40
+    assert api.get("/api/v1/gemeenten?lid=false").json()["aantal"] == 0
     zwolle = api.get("/api/v1/gemeenten/GM0193")
     assert zwolle.status_code == 200
     data = zwolle.json()

@@ -30,6 +30,7 @@ from koepel.registry.models import (
 )
 from koepel.registry.selectors import (
     current_network,
+    member_municipalities,
     visible_participations,
     visible_people,
     visible_roles,
@@ -83,7 +84,7 @@ class MunicipalityFilter(django_filters.FilterSet):
     ) -> QuerySet[Municipality]:
         if value is None:
             return queryset
-        members = Membership.objects.current().values("municipality_id")
+        members = member_municipalities().values("pk")
         return queryset.filter(pk__in=members) if value else queryset.exclude(pk__in=members)
 
 
