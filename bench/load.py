@@ -8,7 +8,8 @@ Start from a database filled by ``koepel generate-data --scale N`` (its data fol
 SQLite; with --database-url, a PostgreSQL database and a data folder for the static files).
 The script collects the static files, starts gunicorn (2 workers, as ``koepel serve``) on a
 free loopback port with Koepel's settings plus one bare view (``bench/loadsite``), signs in as
-the generated member ``lid`` by making a session, and then, in interleaved rounds, loads each
+the generated member ``lid`` by making a session (and, without ``--api-token``, an API key of
+lid's for the API lists), and then, in interleaved rounds, loads each
 target for ``--duration`` seconds with ``--concurrency`` clients. Per target it prints the
 medians over the rounds of p50 and p95 latency and requests per second, the ratio of its
 median throughput to the bare view's, the errors, and the queries the page sends (counted
@@ -168,9 +169,14 @@ def credentials(args: argparse.Namespace) -> dict[str, str]:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
+    token = args.api_token
+    if not token:  # an API key of lid's own, as /account/api-sleutels/ would give
+        from koepel.api.services import token_create
+
+        _key, token = token_create(user=user, name="bench load")
     return {
         "session": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
-        "token": args.api_token,
+        "token": token,
     }
 
 

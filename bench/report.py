@@ -2,12 +2,15 @@
 """Benchmark of the annual report: how long Koepel takes to write it as HTML, Word and PDF.
 
     python bench/report.py [--year 2021] [--rounds 5]
+    python bench/report.py --data-dir /tmp/koepel-s100 [--database-url postgres://…] --year 2021
 
-It builds a throwaway SQLite database in a temporary folder, migrates it, loads the demo
-network (``koepel demo``) and, when the published G40 report of 2021 lies beside the repository
-(``../shared/sources/g40-jaarverslag-2021.txt``, or ``--source``), imports it into the knowledge
-base as ``make run`` does and uses its sections as the report's narratives, so the report has
-the length of the real one. Then, round by round and interleaved, it times:
+Without ``--data-dir`` it builds a throwaway SQLite database in a temporary folder, migrates
+it, loads the demo network (``koepel demo``) and, when the published G40 report of 2021 lies
+beside the repository (``../shared/sources/g40-jaarverslag-2021.txt``, or ``--source``),
+imports it into the knowledge base as ``make run`` does and uses its sections as the report's
+narratives, so the report has the length of the real one. With ``--data-dir`` (and, for
+PostgreSQL, ``--database-url``) it reads a network made by ``koepel generate-data --scale N``
+as it is, and changes nothing in it. Then, round by round and interleaved, it times:
 
 1. assemble + HTML: the report read from the records and written as HTML;
 2. assemble + DOCX: the same, written as a Word document;
@@ -53,12 +56,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--audience", choices=["public", "network"], default="public")
     parser.add_argument("--source", type=Path, help="the published report as text")
     parser.add_argument("--keep", type=Path, help="also write the three files into this folder")
+    parser.add_argument(
+        "--data-dir", type=Path, help="KOEPEL_DATA_DIR of a generated network, read as it is"
+    )
+    parser.add_argument("--database-url", default="", help="with --data-dir: PostgreSQL")
     return parser.parse_args()
 
 
-def start_django(folder: str) -> None:
+def start_django(folder: str, database_url: str = "") -> None:
     os.environ["KOEPEL_DATA_DIR"] = folder
     os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ["DJANGO_SETTINGS_MODULE"] = "koepel.settings"
@@ -92,6 +101,18 @@ def load(year: int, source: Path | None) -> str:
     )
     filled = narratives_from_published(year)
     return f"the demo, and {filled} narratives from {found}"
+
+
+def generated_network() -> str:
+    """What a network made by ``generate-data`` holds, in a line."""
+    from koepel.library.models import Section
+    from koepel.meetings.models import Meeting
+    from koepel.registry.models import Municipality
+
+    return (
+        f"a generated network: {Municipality.objects.count():,} municipalities, "
+        f"{Meeting.objects.count():,} meetings, {Section.objects.count():,} sections"
+    )
 
 
 def _core(title: str) -> str:
@@ -153,6 +174,11 @@ def median(values: list[float]) -> float:
 
 def main() -> None:
     args = parse_args()
+    if args.data_dir:
+        start_django(str(args.data_dir.resolve()), args.database_url)
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        run(args)
+        return
     folder = tempfile.mkdtemp(prefix="koepel-bench-report-")
     try:
         start_django(folder)
@@ -172,7 +198,7 @@ def run(args: argparse.Namespace) -> None:
     from koepel.reports.renderers.html import HtmlRenderer, report_html
     from koepel.reports.renderers.pdf import PdfRenderer, weasyprint_alone
 
-    loaded = load(args.year, args.source)
+    loaded = generated_network() if args.data_dir else load(args.year, args.source)
     report = AnnualReport.objects.filter(year=args.year).first()
     year, audience = args.year, args.audience
 
@@ -271,6 +297,8 @@ def where_the_time_goes(year: int, audience: str, report: Any, rounds: int) -> d
 
 
 def machine() -> str:
+    from django.db import connection
+
     memory = ""
     meminfo = Path("/proc/meminfo")
     if meminfo.is_file():
@@ -278,7 +306,7 @@ def machine() -> str:
         memory = f", {kilobytes / 1024 / 1024:.1f} GiB"
     return (
         f"{os.cpu_count()} cores{memory}, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}, SQLite"
+        f"Python {platform.python_version()}, {connection.vendor}"
     )
 
 

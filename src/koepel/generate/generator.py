@@ -154,6 +154,7 @@ class _Generator:
         self.result = Result(sizes)
         self.slugs: Counter[str] = Counter()
         self.members: dict[int, list[int]] = {}  # body pk -> person pks with a role in it
+        self.former_members: set[int] = set()  # person pks with a seat that has ended
 
     # ------------------------------------------------------------------ plumbing
 
@@ -367,6 +368,8 @@ class _Generator:
                 )
                 ended = position > 1 and rng.random() < 0.1
                 end_year = rng.randint(first, last)
+                if ended:
+                    self.former_members.add(person.pk)
                 roles.append(
                     Role(
                         person=person,
@@ -697,10 +700,17 @@ class _Generator:
         # One hash for all three: hashing is slow by design, and the password is the same.
         secret = make_password(self.password) if self.password else make_password(None)
         themes = [b for b in self.own_bodies if b.kind == BodyKind.THEME_GROUP] or self.own_bodies
-        # The secretary of the first theme group; the member sits in a theme group too.
-        secretary = self.members[themes[0].pk][1 if len(self.members[themes[0].pk]) > 1 else 0]
+        # The secretary of the first theme group that has one (the second seat of a body is
+        # its secretary; a body with one seat has only a chair); the member sits in a theme
+        # group too.
+        staffed = next((b for b in themes if len(self.members[b.pk]) > 1), themes[0])
+        secretary = self.members[staffed.pk][1 if len(self.members[staffed.pk]) > 1 else 0]
+        # Chairs and secretaries hold the first two seats of a body; the member holds neither,
+        # and has no seat that has ended.
+        officers = {person for seated in self.members.values() for person in seated[:2]}
+        officers |= self.former_members
         member = next(
-            person for body in themes for person in self.members[body.pk] if person != secretary
+            person for body in themes for person in self.members[body.pk] if person not in officers
         )
         self.create(
             User,

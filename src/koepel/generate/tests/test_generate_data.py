@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from koepel.accounts.access import editable_bodies, viewer_for
 from koepel.accounts.models import User
 from koepel.core.visibility import Visibility
 from koepel.generate.generator import generate
@@ -52,6 +53,18 @@ def test_command_prints_what_it_made_and_how_long_it_took() -> None:
     assert f"{Section.objects.count():>10,}  hoofdstukken" in output
     assert "Klaar in" in output
     assert set(User.objects.values_list("username", flat=True)) == {"bureau", "lid", "secretaris"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scale", [SCALE, 1])
+def test_the_accounts_are_what_their_names_say(scale: float) -> None:
+    generate(scale=scale, seed=2021)
+    secretary = User.objects.get(username="secretaris")
+    member = User.objects.get(username="lid")
+    assert editable_bodies(secretary).filter(kind="theme_group").exists()
+    assert not editable_bodies(member).exists()
+    assert viewer_for(member).body_ids
+    assert editable_bodies(User.objects.get(username="bureau")).count() == Body.objects.count()
 
 
 @pytest.mark.django_db
