@@ -20,7 +20,7 @@ from koepel.meetings.models import (
     Meeting,
     Status,
 )
-from koepel.registry.models import Body, Participation, Role
+from koepel.registry.models import Body, Participation, Person, Role
 from koepel.registry.selectors import member_municipalities
 
 
@@ -107,6 +107,14 @@ def person_meetings(person: Any) -> QuerySet[Meeting]:
         .distinct()
         .order_by("date", "start_time", "pk")
     )
+
+
+def meeting_people(meeting: Meeting) -> QuerySet[Person]:
+    """Who can take on an action of a meeting: those invited to it and those with a seat in
+    its bodies. A bounded list, where all people of a large network would not be."""
+    seated = Role.objects.current().filter(body__in=meeting.bodies.all()).values("person_id")
+    invited = Invitation.objects.filter(meeting=meeting).values("person_id")
+    return Person.objects.filter(Q(pk__in=seated) | Q(pk__in=invited)).order_by("sort_name")
 
 
 def open_actions(user: Any, bodies: list[Body]) -> QuerySet[ActionItem]:

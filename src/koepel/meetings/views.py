@@ -166,7 +166,9 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
             "represented": selectors.represented_municipalities(meeting),
             "open_actions": selectors.open_actions(request.user, bodies).exclude(meeting=meeting),
             "decision_form": DecisionForm(),
-            "action_form": ActionForm(),
+            "action_form": ActionForm(people=selectors.meeting_people(meeting))
+            if can_edit(request.user, meeting)
+            else None,
         },
     )
 
@@ -395,12 +397,20 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, people=selectors.meeting_people(meeting))
     if form.is_valid():
         services.action_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         messages.success(request, _("The action has been added to the action list."))
-    else:
+    elif "description" in form.errors:
         messages.error(request, _("Describe the action before saving it."))
+    else:
+        messages.error(
+            request,
+            _(
+                "The action has not been saved: choose its owner from the list and give its "
+                "due date as a date."
+            ),
+        )
     return redirect(meeting)
 
 

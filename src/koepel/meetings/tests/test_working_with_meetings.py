@@ -325,3 +325,27 @@ def test_a_changed_time_is_mailed_to_the_invitees(
     assert [m.subject for m in mail.outbox] == ["Gewijzigd: Bestuurlijk overleg Sterke Keten"]
     meeting.refresh_from_db()
     assert meeting.date == dt.date(2021, 9, 15)
+
+
+def test_an_action_is_owned_by_someone_of_the_meeting_not_anyone_at_all(
+    group: dict[str, Any], client: Client
+) -> None:
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    meeting = Meeting.objects.get()
+    page = BeautifulSoup(client.get(meeting.get_absolute_url()).content, "html.parser")
+    owners = {option.text for option in page.select("select[name=owner] option") if option["value"]}
+    # The body's members are offered; someone of another body is not (a network of thousands
+    # would otherwise fill the list with every person it knows).
+    assert owners == {"Sanne Secretaris", "Willem Wethouder"}
+
+    client.post(
+        reverse("meetings:action", args=[meeting.pk]),
+        {"description": "Notitie schrijven", "owner": group["outsider"].pk},
+    )
+    assert not ActionItem.objects.exists()
+    client.post(
+        reverse("meetings:action", args=[meeting.pk]),
+        {"description": "Notitie schrijven", "owner": group["member_person"].pk},
+    )
+    assert ActionItem.objects.get().owner == group["member_person"]
