@@ -2,6 +2,7 @@
 """Benchmark of Koepel's search on a large synthetic knowledge base.
 
     python bench/search.py [--sections 100000] [--engine sqlite|postgres] [--rounds 25]
+    python bench/search.py --data-dir /tmp/koepel-s100 [--database-url postgres://…]
 
 It builds a throwaway database (a temporary SQLite file, or a PostgreSQL database it creates
 and drops on the server named by --server), fills it with synthetic Dutch sections, and prints:
@@ -12,6 +13,10 @@ and drops on the server named by --server), fills it with synthetic Dutch sectio
    and p95 of Koepel's ``search()`` (ranked top 20 with snippets, the viewer read afresh as in
    a request) beside the same SQL statements that ``search()`` sends, run directly on the
    database connection, interleaved round by round, and the ratio of the two.
+
+With ``--data-dir`` (and ``--database-url`` for PostgreSQL) it builds nothing: it measures
+(2) on a network made by ``koepel generate-data --scale N``, as its member ``lid``, over
+every entry of its index.
 
 The text: words drawn with Zipf-like frequencies (rank r weighs 1/r) from the vocabulary of
 the G40 annual report 2021 when that file is found (``--source``), else from a built-in list;
@@ -102,6 +107,10 @@ def parse_args() -> argparse.Namespace:
         help="a setting for the throwaway PostgreSQL database, such as random_page_cost=1.1",
     )
     parser.add_argument("--profile", action="store_true", help="profile search() per query")
+    parser.add_argument(
+        "--data-dir", type=Path, help="KOEPEL_DATA_DIR of a generated network, read as it is"
+    )
+    parser.add_argument("--database-url", default="", help="with --data-dir: PostgreSQL")
     return parser.parse_args()
 
 
@@ -405,6 +414,9 @@ def database_size() -> str:
 
 def main() -> None:
     args = parse_args()
+    if args.data_dir:
+        generated_network(args)
+        return
     with throwaway_database(args.engine, args.server, args.postgres_setting, args.database_name):
         start_django()
         from django.db import connection, transaction
@@ -441,28 +453,56 @@ def main() -> None:
             + (" (the server's is not counted)" if connection.vendor == "postgresql" else "")
         )
         print(f"queries: {args.rounds} rounds after {args.warmup} warm-up, as a signed-in member")
-        load_before = os.getloadavg()[0]
-        rows = measure(args, user.pk, written)
-        # Other work on the machine slows both sides alike; the load says how much there was.
+        queries_and_table(args, user.pk, written)
+
+
+def generated_network(args: argparse.Namespace) -> None:
+    """Measure the queries on a network made by ``generate-data``, as its member ``lid``."""
+    os.environ["KOEPEL_DATA_DIR"] = str(args.data_dir.resolve())
+    os.environ.pop("DATABASE_URL", None)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "koepel.settings"
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from koepel.accounts.models import User
+    from koepel.search.models import SearchEntry
+
+    entries = SearchEntry.objects.count()
+    print(f"engine: {connection.vendor} {connection.get_database_version()}")
+    print(f"data: a generated network, {entries:,} search entries; database {database_size()}")
+    print(f"queries: {args.rounds} rounds after {args.warmup} warm-up, as the member lid")
+    queries_and_table(args, User.objects.get(username="lid").pk, entries)
+
+
+def queries_and_table(args: argparse.Namespace, user_pk: int, written: int) -> None:
+    load_before = os.getloadavg()[0]
+    rows = measure(args, user_pk, written)
+    # Other work on the machine slows both sides alike; the load says how much there was.
+    print(
+        f"processors: {os.cpu_count()}, load average (1 min) {load_before:.2f} before and "
+        f"{os.getloadavg()[0]:.2f} after the queries"
+    )
+    print()
+    header = (
+        f"{'query':<28} {'kind':<22} {'matches':>14} {'visible':>8} "
+        f"{'search() p50/p95 ms':>20} {'direct SQL p50/p95':>19} {'ratio p50/p95':>14}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        koepel, direct = row["koepel"], row["direct"]
         print(
-            f"processors: {os.cpu_count()}, load average (1 min) {load_before:.2f} before and "
-            f"{os.getloadavg()[0]:.2f} after the queries"
+            f"{row['query']:<28} {row['label']:<22} "
+            f"{row['matching']:>7} ({row['share']:>4.0%}) {row['visible']:>8} "
+            f"{koepel[0]:>9.1f} / {koepel[1]:>6.1f} {direct[0]:>9.1f} / {direct[1]:>6.1f} "
+            f"{koepel[0] / direct[0]:>6.2f} / {koepel[1] / direct[1]:>5.2f}"
         )
-        print()
-        header = (
-            f"{'query':<28} {'kind':<22} {'matches':>14} {'visible':>8} "
-            f"{'search() p50/p95 ms':>20} {'direct SQL p50/p95':>19} {'ratio p50/p95':>14}"
-        )
-        print(header)
-        print("-" * len(header))
-        for row in rows:
-            koepel, direct = row["koepel"], row["direct"]
-            print(
-                f"{row['query']:<28} {row['label']:<22} "
-                f"{row['matching']:>7} ({row['share']:>4.0%}) {row['visible']:>8} "
-                f"{koepel[0]:>9.1f} / {koepel[1]:>6.1f} {direct[0]:>9.1f} / {direct[1]:>6.1f} "
-                f"{koepel[0] / direct[0]:>6.2f} / {koepel[1] / direct[1]:>5.2f}"
-            )
 
 
 if __name__ == "__main__":
