@@ -21,8 +21,17 @@ def body_lobby(context: dict[str, Any], body: Body) -> dict[str, Any]:
     return {
         "body": body,
         # The ongoing dossiers first, the latest few; the lobby page lists them all.
-        "dossiers": list(selectors.dossier_list(user, body=body)[:PANEL_SIZE]),
+        # The panel shows neither the bodies of a dossier nor those of an action (they are this
+        # one): they are not read.
+        "dossiers": list(
+            selectors.dossier_list(user, body=body)
+            .prefetch_related(None)
+            .only("title", "slug", "status")[:PANEL_SIZE]
+        ),
         "actions": list(
-            selectors.action_list(user, body=body).order_by("-date", "-pk")[:PANEL_SIZE]
+            selectors.action_list(user, body=body)
+            .prefetch_related(None)
+            .prefetch_related("addressees", "cosigners", "addressee_people")
+            .order_by("-date", "-pk")[:PANEL_SIZE]
         ),
     }
