@@ -83,11 +83,20 @@ SYSTEM = _System()
 _SYSTEM_VIEWER = Viewer(is_authenticated=True, is_office=True)
 
 
-def _with_descendants(body_ids: Iterable[int]) -> frozenset[int]:
-    """The bodies given and every body beneath them, in one query for the whole tree."""
+def _body_children() -> dict[int | None, list[int]]:
+    """Every body's children, from one query for the whole tree."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Body.objects.values_list("pk", "parent_id"):
+    for pk, parent_id in Body.objects.order_by().values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
+    return children
+
+
+def _with_descendants(
+    body_ids: Iterable[int], children: dict[int | None, list[int]] | None = None
+) -> frozenset[int]:
+    """The bodies given and every body beneath them."""
+    if children is None:
+        children = _body_children()
     found: set[int] = set()
     todo = list(body_ids)
     while todo:
@@ -132,9 +141,11 @@ def _viewer_of_person(person_id: int | None, *, is_office: bool) -> Viewer:
             .values_list("body_id", "function", "body__ownership")
         )
         if roles:
-            body_ids = _with_descendants(body_id for body_id, _, _ in roles)
+            children = _body_children()  # read once for both sets
+            body_ids = _with_descendants((body_id for body_id, _, _ in roles), children)
             secretary_ids = _with_descendants(
-                body_id for body_id, function, _ in roles if function == Function.SECRETARY
+                (body_id for body_id, function, _ in roles if function == Function.SECRETARY),
+                children,
             )
             # A seat in an outside body (a VNG taskforce, a ministry's steering group) does not
             # make someone a member of the network.

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 
 from koepel.accounts.access import visible
 from koepel.advocacy.models import (
@@ -35,6 +35,43 @@ def visible_milestones(user: Any) -> QuerySet[Milestone]:
     return visible(Milestone.objects.all(), user)
 
 
+def _filtered_dossiers(
+    user: Any,
+    *,
+    body: Body | None = None,
+    addressee: Organisation | None = None,
+    cosigner: Organisation | None = None,
+    year: int | None = None,
+) -> QuerySet[Dossier]:
+    """The visible dossiers that pass the filters, each once.
+
+    The filters are subqueries rather than joins, so no row repeats and neither the list nor
+    the count per status needs a DISTINCT over the whole result.
+    """
+    dossiers = visible_dossiers(user)
+    if body is not None:
+        dossiers = dossiers.filter(
+            pk__in=Dossier.bodies.through.objects.filter(body=body).values("dossier_id")
+        )
+    actions = visible_actions(user)
+    if addressee is not None:
+        dossiers = dossiers.filter(pk__in=actions.filter(addressees=addressee).values("dossiers"))
+    if cosigner is not None:
+        dossiers = dossiers.filter(pk__in=actions.filter(cosigners=cosigner).values("dossiers"))
+    if year:
+        dossiers = dossiers.filter(
+            Q(pk__in=actions.filter(date__year=year).values("dossiers")) | Q(status_date__year=year)
+        )
+    return dossiers
+
+
+# The order of the statuses on the lobby page: as the choices list them, ongoing first.
+_STATUS_ORDER = Case(
+    *(When(status=value, then=Value(n)) for n, value in enumerate(DossierStatus.values)),
+    default=Value(len(DossierStatus.values)),
+)
+
+
 def dossier_list(
     user: Any,
     *,
@@ -44,21 +81,34 @@ def dossier_list(
     cosigner: Organisation | None = None,
     year: int | None = None,
 ) -> QuerySet[Dossier]:
-    dossiers = visible_dossiers(user)
+    """The visible dossiers that pass the filters, by status (ongoing first), the most recent
+    status change first within each, with their visible bodies."""
+    dossiers = _filtered_dossiers(
+        user, body=body, addressee=addressee, cosigner=cosigner, year=year
+    )
     if status:
         dossiers = dossiers.filter(status=status)
-    if body is not None:
-        dossiers = dossiers.filter(bodies=body)
-    actions = visible_actions(user)
-    if addressee is not None:
-        dossiers = dossiers.filter(actions__in=actions.filter(addressees=addressee))
-    if cosigner is not None:
-        dossiers = dossiers.filter(actions__in=actions.filter(cosigners=cosigner))
-    if year:
-        dossiers = dossiers.filter(
-            Q(actions__in=actions.filter(date__year=year)) | Q(status_date__year=year)
-        )
-    return dossiers.distinct().prefetch_related(visible_bodies(user)).order_by("status", "title")
+    return dossiers.prefetch_related(visible_bodies(user)).order_by(
+        _STATUS_ORDER, F("status_date").desc(nulls_last=True), "title", "pk"
+    )
+
+
+def dossier_status_counts(
+    user: Any,
+    *,
+    body: Body | None = None,
+    addressee: Organisation | None = None,
+    cosigner: Organisation | None = None,
+    year: int | None = None,
+) -> dict[str, int]:
+    """How many visible dossiers that pass the filters have each status, in one query."""
+    counts = (
+        _filtered_dossiers(user, body=body, addressee=addressee, cosigner=cosigner, year=year)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return dict(counts)
 
 
 def action_list(

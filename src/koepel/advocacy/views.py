@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +34,7 @@ from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
+from koepel.core.pagination import PAGE_PARAMETER, paginate
 from koepel.registry.models import Body, Municipality, Person
 
 
@@ -39,20 +42,22 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     bodies = visible(Body.objects.order_by("name"), request.user)
     form = DossierFilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
+    status = ""
     if form.is_valid():
         data = form.cleaned_data
+        status = data["status"]
         filters = {
-            "status": data["status"],
             "body": data["gremium"],
             "addressee": data["geadresseerde"],
             "cosigner": data["medeondertekenaar"],
             "year": data["jaar"],
         }
-    dossiers = list(selectors.dossier_list(request.user, **filters))
-    groups = [
-        (status, label, [d for d in dossiers if d.status == status])
-        for status, label in DossierStatus.choices
-    ]
+    counts = selectors.dossier_status_counts(request.user, **filters)
+    pages = paginate(
+        request,
+        selectors.dossier_list(request.user, status=status, **filters),
+        count=counts.get(status, 0) if status else sum(counts.values()),
+    )
     actions = None
     if filters.get("addressee") or filters.get("cosigner"):
         actions = selectors.action_list(
@@ -66,14 +71,42 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "advocacy/dossier_list.html",
         {
             "form": form,
-            "groups": [g for g in groups if g[2]],
-            "count": len(dossiers),
+            "pages": pages,
+            "statuses": _status_links(request, counts, status),
+            "total": sum(counts.values()),
             "actions": actions,
             "can_create": editable_bodies(request.user).exists()
             if request.user.is_authenticated
             else False,
         },
     )
+
+
+def _status_links(request: HttpRequest, counts: dict[str, int], current: str) -> list[StatusLink]:
+    """One link per status that has dossiers, keeping the other filters (and starting again
+    at the first page)."""
+    query = request.GET.copy()
+    for name in ("status", PAGE_PARAMETER):
+        query.pop(name, None)
+    links = [
+        StatusLink("", _("all statuses"), sum(counts.values()), query.urlencode(), not current)
+    ]
+    for value, label in DossierStatus.choices:
+        if counts.get(value) or value == current:
+            query["status"] = value
+            links.append(
+                StatusLink(value, label, counts.get(value, 0), query.urlencode(), value == current)
+            )
+    return links
+
+
+@dataclass(frozen=True)
+class StatusLink:
+    status: str
+    label: str | Promise
+    count: int
+    query: str
+    current: bool
 
 
 def dossier_page(request: HttpRequest, slug: str) -> HttpResponse:

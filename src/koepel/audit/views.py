@@ -6,7 +6,6 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -14,8 +13,7 @@ from django.utils.translation import gettext as _
 from koepel.accounts.access import can_read_trail
 from koepel.audit import trail
 from koepel.audit.registration import AUDITED
-
-PER_PAGE = 50
+from koepel.core.pagination import paginate
 
 
 def _office_only(request: HttpRequest) -> None:
@@ -32,7 +30,8 @@ def record(request: HttpRequest, model: str, pk: str) -> HttpResponse:
     model_class = apps.get_model(model)
     instance = model_class._default_manager.filter(pk=pk).first()
     entries = trail.for_record(model_class, pk)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("pagina"))
+    pages = paginate(request, entries)
+    page = pages.page
     name = str(instance) if instance else (page[0].object_repr if len(page) else pk)
     account = getattr(instance, "account", None) if model == "registry.person" else None
     return render(
@@ -44,6 +43,7 @@ def record(request: HttpRequest, model: str, pk: str) -> HttpResponse:
             "instance": instance,
             "account": account,
             "page": page,
+            "pages": pages,
             "rows": _rows(page),
         },
     )
@@ -54,7 +54,8 @@ def actor(request: HttpRequest, user_id: int) -> HttpResponse:
     """Everything one account changed."""
     _office_only(request)
     account = get_object_or_404(get_user_model().objects.select_related("person"), pk=user_id)
-    page = Paginator(trail.by_actor(account.pk), PER_PAGE).get_page(request.GET.get("pagina"))
+    pages = paginate(request, trail.by_actor(account.pk))
+    page = pages.page
     return render(
         request,
         "audit/actor.html",
@@ -62,6 +63,7 @@ def actor(request: HttpRequest, user_id: int) -> HttpResponse:
             "title": _("Changes by %(name)s") % {"name": account},
             "account": account,
             "page": page,
+            "pages": pages,
             "rows": _rows(page),
         },
     )

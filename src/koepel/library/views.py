@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,6 +17,7 @@ from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visibl
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, with_version
+from koepel.core.pagination import paginate
 from koepel.library import selectors, services
 from koepel.library.forms import DocumentForm, FilterForm, VersionForm
 from koepel.library.models import Document
@@ -34,19 +34,15 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "body": form.cleaned_data["gremium"],
             "year": form.cleaned_data["jaar"],
         }
-    page = Paginator(selectors.document_list(request.user, **filters), 50).get_page(
-        request.GET.get("pagina")
-    )
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    pages = paginate(request, selectors.document_list(request.user, **filters))
     viewer = viewer_for(request.user)
     return TemplateResponse(
         request,
         "library/document_list.html",
         {
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "page": pages.page,
+            "pages": pages,
             "can_upload": viewer.is_office or bool(viewer.secretary_body_ids),
         },
     )

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -29,6 +28,7 @@ from koepel.accounts.access import (
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
+from koepel.core.pagination import paginate
 from koepel.meetings import selectors, services
 from koepel.meetings.forms import (
     ActionForm,
@@ -74,18 +74,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "format": data["vorm"],
             "year": data["jaar"],
         }
-    page = Paginator(selectors.meeting_list(request.user, **filters), 50).get_page(
-        request.GET.get("pagina")
-    )
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    pages = paginate(request, selectors.meeting_list(request.user, **filters))
     return TemplateResponse(
         request,
         "meetings/meeting_list.html",
         {
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "page": pages.page,
+            "pages": pages,
             "can_plan": editable_bodies(request.user).exists()
             if request.user.is_authenticated
             else False,

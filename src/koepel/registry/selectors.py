@@ -4,11 +4,11 @@ queries whatever the number of rows; what depends on who asks goes through ``acc
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from koepel.accounts.access import visible
@@ -37,16 +37,12 @@ def _today() -> dt.date:
 
 
 @dataclass(frozen=True)
-class MunicipalityRow:
-    municipality: Municipality
-    population: Population | None
-    member_since: Membership | None
-
-
-@dataclass(frozen=True)
 class MunicipalityTable:
+    """The member cities of a year, with the totals over all of them (not just one page)."""
+
     year: int
-    rows: list[MunicipalityRow]
+    rows: QuerySet[Municipality]
+    count: int
     total_known: int
     unknown_count: int
 
@@ -58,34 +54,37 @@ def member_municipalities(on: dt.date | None = None) -> QuerySet[Municipality]:
 
 
 def municipality_table(year: int | None = None) -> MunicipalityTable:
-    """The member cities with their population on 1 January of ``year`` (latest if None)."""
+    """The member cities with their population on 1 January of ``year`` (latest if None).
+
+    Each row carries ``inhabitants`` (None when unknown) and the start of its current
+    membership (``member_start``, ``member_start_precision``). The totals are counted by the
+    database over all members, so a page of rows costs the same however many there are.
+    """
     if year is None:
         year = (
             Population.objects.order_by("-year").values_list("year", flat=True).first()
             or _today().year
         )
     on = dt.date(year, 12, 31) if year < _today().year else _today()
-    municipalities = member_municipalities(on).prefetch_related(
-        Prefetch("populations", queryset=Population.objects.filter(year=year), to_attr="figures"),
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.current(on).order_by("start"),
-            to_attr="current_memberships",
-        ),
+    membership = (
+        Membership.objects.current(on).filter(municipality=OuterRef("pk")).order_by("start")
     )
-    rows = [
-        MunicipalityRow(
-            municipality=m,
-            population=m.figures[0] if m.figures else None,
-            member_since=m.current_memberships[0] if m.current_memberships else None,
-        )
-        for m in municipalities
-    ]
+    rows = member_municipalities(on).annotate(
+        inhabitants=Subquery(
+            Population.objects.filter(municipality=OuterRef("pk"), year=year)
+            .order_by()
+            .values("inhabitants")
+        ),
+        member_start=Subquery(membership.values("start")[:1]),
+        member_start_precision=Subquery(membership.values("start_precision")[:1]),
+    )
+    totals = rows.aggregate(count=Count("pk"), known=Count("inhabitants"), total=Sum("inhabitants"))
     return MunicipalityTable(
         year=year,
-        rows=rows,
-        total_known=sum(row.population.inhabitants for row in rows if row.population),
-        unknown_count=sum(1 for row in rows if row.population is None),
+        rows=rows.only("name", "cbs_code", "province"),
+        count=totals["count"],
+        total_known=totals["total"] or 0,
+        unknown_count=totals["count"] - totals["known"],
     )
 
 
@@ -151,13 +150,43 @@ def body_tree(user: Any, *, ownership: str = Ownership.OWN) -> list[BodyNode]:
     return roots
 
 
+def top_bodies(user: Any) -> QuerySet[Body]:
+    """The network's own bodies at the top of its tree (the board, the pillars) the user may
+    see, each with ``parts``: how many bodies directly beneath it the user may see."""
+    parts = (
+        visible(Body.objects.filter(parent=OuterRef("pk")), user)
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        visible(Body.objects.own().filter(parent=None), user)
+        .annotate(parts=Coalesce(Subquery(parts), 0))
+        .only("name", "slug", "kind")
+        .order_by("position", "name")
+    )
+
+
+FORMER_ROLES = 10
+
+
 def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
     body = visible(Body.objects.select_related("parent", "owner"), user).filter(slug=slug).first()
     if body is None:
         return None
     today = _today()
-    roles = list(_roles_with_people().filter(body=body).order_by("function", "start"))
-    current = [role for role in roles if role.is_current(today)]
+    # Current and upcoming roles are the body as it is; of the former ones, that pile up over
+    # the years, only the latest few (one more is read to know whether there are more).
+    ended = Q(end__lt=today)
+    roles = list(
+        _roles_with_people().filter(body=body).exclude(ended).order_by("function", "start")
+    )
+    former = list(
+        _roles_with_people()
+        .filter(ended, body=body)
+        .order_by("-end", "function")[: FORMER_ROLES + 1]
+    )
     allowed = set(visible(Body.objects.all(), user).values_list("pk", flat=True))
     return {
         "body": body,
@@ -165,16 +194,9 @@ def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
         "ancestors": [a for a in _ancestors(body) if a.pk in allowed],
         "parent": body.parent if body.parent_id in allowed else None,
         "children": list(visible(body.children.all(), user)),
-        "current_roles": current,
-        "former_roles": sorted(
-            (
-                role
-                for role in roles
-                if not role.is_current(today) and role.end and role.end < today
-            ),
-            key=lambda role: role.end or today,
-            reverse=True,
-        ),
+        "current_roles": [role for role in roles if role.is_current(today)],
+        "former_roles": former[:FORMER_ROLES],
+        "more_former_roles": len(former) > FORMER_ROLES,
         "future_roles": [role for role in roles if role.start and role.start > today],
         "participations": list(
             Participation.objects.filter(body=body).select_related("municipality", "organisation")
@@ -284,6 +306,7 @@ def representation_map(user: Any, on: dt.date | None = None) -> list[tuple[Body,
 
 
 def key_numbers(user: Any) -> dict[str, int | None]:
+    """The home page's figures, each counted by the database in one query."""
     members = member_municipalities()
     latest_year = Population.objects.order_by("-year").values_list("year", flat=True).first()
     inhabitants = None
@@ -291,15 +314,16 @@ def key_numbers(user: Any) -> dict[str, int | None]:
         inhabitants = Population.objects.filter(
             year=latest_year, municipality__in=members
         ).aggregate(total=Sum("inhabitants"))["total"]
-    counts: dict[str, int] = defaultdict(int)
-    for kind in visible(Body.objects.own(), user).values_list("kind", flat=True):
-        counts[kind] += 1
+    bodies = visible(Body.objects.own(), user).aggregate(
+        pillars=Count("pk", filter=Q(kind=BodyKind.PILLAR)),
+        theme_groups=Count("pk", filter=Q(kind=BodyKind.THEME_GROUP)),
+    )
     return {
         "municipalities": members.count(),
         "inhabitants": inhabitants,
         "population_year": latest_year,
-        "pillars": counts[BodyKind.PILLAR],
-        "theme_groups": counts[BodyKind.THEME_GROUP],
+        "pillars": bodies["pillars"],
+        "theme_groups": bodies["theme_groups"],
         "people": Role.objects.current()
         .filter(body__in=visible(Body.objects.all(), user))
         .exclude(person=None)

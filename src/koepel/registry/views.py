@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from koepel.accounts.access import can_see_contact_details
+from koepel.core.pagination import paginate
 from koepel.registry import selectors
 from koepel.registry.models import Ownership
 
@@ -15,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "registry/home.html",
         {
-            "tree": selectors.body_tree(request.user),
+            "top_bodies": selectors.top_bodies(request.user),
             "numbers": selectors.key_numbers(request.user),
         },
     )
@@ -24,7 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def municipality_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("jaar", "")
     table = selectors.municipality_table(int(year) if year.isdigit() and len(year) == 4 else None)
-    return TemplateResponse(request, "registry/municipality_list.html", {"table": table})
+    pages = paginate(request, table.rows, count=table.count)
+    return TemplateResponse(
+        request, "registry/municipality_list.html", {"table": table, "pages": pages}
+    )
 
 
 def municipality_page(request: HttpRequest, cbs_code: str) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from koepel.advocacy import selectors
 from koepel.advocacy.models import Dossier, LobbyAction, Milestone
+from koepel.core.pagination import PAGE_SIZE
 from koepel.registry.models import Organisation
 
 ANONYMOUS = AnonymousUser()
@@ -283,6 +284,10 @@ def test_every_action_serves_a_dossier_and_every_closed_dossier_has_evidence(
 def test_the_dossier_list_shows_every_dossier_to_a_visitor(
     shared_demo: None, client: Client
 ) -> None:
-    text = text_of(page(client, reverse("advocacy:dossiers")))
+    pages = -(-Dossier.objects.count() // PAGE_SIZE)  # twenty a page
+    text = " ".join(
+        text_of(page(client, reverse("advocacy:dossiers") + f"?pagina={number}"))
+        for number in range(1, pages + 1)
+    )
 
     assert all(d.title in text for d in Dossier.objects.all())

@@ -15,14 +15,22 @@ from koepel.registry.models import Body, Municipality
 
 register = template.Library()
 
+# A body's page shows the latest few of what grows over the years, and links to the rest.
+PANEL_SIZE = 10
+
 
 @register.inclusion_tag("meetings/_body_panel.html", takes_context=True)
 def body_meetings(context: dict[str, Any], body: Body) -> dict[str, Any]:
     user = context["request"].user
+    actions = list(selectors.open_actions(user, [body])[: PANEL_SIZE + 1])
     return {
         "body": body,
-        "meetings": list(selectors.meeting_list(user, body=body).order_by("-date", "-pk")[:20]),
-        "actions": list(selectors.open_actions(user, [body])),
+        "meetings": list(
+            selectors.meeting_list(user, body=body).order_by("-date", "-pk")[:PANEL_SIZE]
+        ),
+        # The open actions due first; one more is read only to know whether there are more.
+        "actions": actions[:PANEL_SIZE],
+        "more_actions": len(actions) > PANEL_SIZE,
         "request": context["request"],
     }
 

@@ -26,15 +26,19 @@ def _cities() -> dict[str, str]:
 def test_the_cities_page_lists_the_forty_with_their_provinces(
     shared_demo: None, client: Client
 ) -> None:
-    page = _page(client, reverse("registry:municipalities") + "?jaar=2021")
-
+    # Twenty a page: the forty are on the first two.
+    pages = [
+        _page(client, reverse("registry:municipalities") + f"?jaar=2021&pagina={number}")
+        for number in (1, 2)
+    ]
     rows = {
         row.th.get_text(strip=True): row.find_all("td")[1].get_text(strip=True)
+        for page in pages
         for row in page.tbody.find_all("tr")
     }
     assert rows == _cities()
     assert len(rows) == 40
-    footer = page.tfoot.get_text(" ", strip=True)
+    footer = pages[0].tfoot.get_text(" ", strip=True)
     assert "4.211.614" in footer  # the 33 known figures
     assert "7 gemeenten onbekend" in footer
 
@@ -80,7 +84,7 @@ def test_a_city_page_shows_its_people_and_the_bodies_it_takes_part_in(
     assert "https://identifier.overheid.nl/tooi/id/gemeente/gm0200" in text
 
 
-def test_the_home_page_shows_the_pillars_with_their_theme_groups(
+def test_the_home_page_shows_the_pillars_with_a_link_to_their_theme_groups(
     shared_demo: None, client: Client
 ) -> None:
     page = _page(client, reverse("registry:home"))
@@ -92,7 +96,9 @@ def test_the_home_page_shows_the_pillars_with_their_theme_groups(
         "Pijler Economie en Werk",
         "Pijler Fysiek",
     ]
-    assert "Sterke Keten" in tree.get_text()
+    assert "Sterke Keten" not in tree.get_text()  # a theme group: on the page of all bodies
+    bodies = _page(client, tree.find("a", href=reverse("registry:bodies"))["href"])
+    assert "Sterke Keten" in bodies.get_text()
     assert "40" in page.find(class_="key-numbers").get_text()
 
 
