@@ -17,6 +17,7 @@ from koepel.advocacy.models import (
 )
 from koepel.core.forms import PartialDateField, partial_date_text
 from koepel.core.visibility import Visibility
+from koepel.core.widgets import CompactSelect, CompactSelectMultiple
 from koepel.registry.models import Body, Organisation, Ownership, Person
 
 
@@ -27,7 +28,7 @@ def _multi(
         label=label,
         queryset=queryset,
         required=required,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CompactSelectMultiple(attrs={"size": 6}),
     )
 
 
@@ -195,19 +196,25 @@ class DossierFilterForm(forms.Form):
         label=_("Status"), choices=[("", "—"), *DossierStatus.choices], required=False
     )
     gremium = forms.ModelChoiceField(
-        label=_("Body"), queryset=Body.objects.none(), required=False, to_field_name="slug"
+        label=_("Body"),
+        queryset=Body.objects.none(),
+        required=False,
+        to_field_name="slug",
+        widget=CompactSelect,
     )
     geadresseerde = forms.ModelChoiceField(
         label=_("Addressed to"),
         queryset=Organisation.objects.all(),
         required=False,
         to_field_name="slug",
+        widget=CompactSelect,
     )
     medeondertekenaar = forms.ModelChoiceField(
         label=_("Together with"),
         queryset=Organisation.objects.all(),
         required=False,
         to_field_name="slug",
+        widget=CompactSelect,
     )
     jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
 

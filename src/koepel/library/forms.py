@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koepel.core.forms import PartialDateField, partial_date_text
 from koepel.core.visibility import Visibility
+from koepel.core.widgets import CompactSelect, CompactSelectMultiple
 from koepel.library.models import Document, DocumentKind, Language, WooCategory
 from koepel.registry.models import Body, Organisation, Person
 
@@ -24,13 +25,13 @@ class DocumentForm(forms.Form):
         label=_("Authors (people)"),
         queryset=Person.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=CompactSelectMultiple(attrs={"size": 5}),
     )
     author_organisations = forms.ModelMultipleChoiceField(
         label=_("Authors (organisations)"),
         queryset=Organisation.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=CompactSelectMultiple(attrs={"size": 5}),
     )
     publisher = forms.ModelChoiceField(
         label=_("Publisher"), queryset=Organisation.objects.all(), required=False
@@ -95,7 +96,11 @@ class FilterForm(forms.Form):
         label=_("Kind"), choices=[("", "—"), *DocumentKind.choices], required=False
     )
     gremium = forms.ModelChoiceField(
-        label=_("Body"), queryset=Body.objects.none(), required=False, to_field_name="slug"
+        label=_("Body"),
+        queryset=Body.objects.none(),
+        required=False,
+        to_field_name="slug",
+        widget=CompactSelect,
     )
     jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
 

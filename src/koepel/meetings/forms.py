@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koepel.core.forms import PartialDateField, partial_date_text
 from koepel.core.visibility import Visibility
+from koepel.core.widgets import CompactSelect
 from koepel.meetings.models import ActionStatus, Answer, Format, Kind, Level, Meeting
 from koepel.registry.models import Body, Organisation, Person
 
@@ -152,7 +153,9 @@ class DecisionForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Person.objects.none(), required=False, widget=CompactSelect
+    )
     due = forms.DateField(
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -170,7 +173,11 @@ class ActionStatusForm(forms.Form):
 
 class FilterForm(forms.Form):
     gremium = forms.ModelChoiceField(
-        label=_("Body"), queryset=Body.objects.none(), required=False, to_field_name="slug"
+        label=_("Body"),
+        queryset=Body.objects.none(),
+        required=False,
+        to_field_name="slug",
+        widget=CompactSelect,
     )
     soort = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
     niveau = forms.ChoiceField(
