@@ -200,7 +200,9 @@ def count_queries(path: str, headers: dict[str, str]) -> tuple[int, float]:
         name, _, value = cookie.partition("=")
         client.cookies[name] = value
     extra = {"HTTP_AUTHORIZATION": headers["Authorization"]} if "Authorization" in headers else {}
-    client.get(path, **extra)  # warm caches, as the server's first request did
+    response = client.get(path, **extra)  # warm caches, as the server's first request did
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}, not the page itself.")
     with CaptureQueriesContext(connection) as queries:
         client.get(path, **extra)
     count = len(queries)  # the next request empties the log
@@ -249,10 +251,16 @@ def start_server(
     raise SystemExit("The server did not start within 60 seconds.")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect (to the sign-in or second-step page) is not the page asked for
+
+
 def status_of(url: str, headers: dict[str, str]) -> int:
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback only
+    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        with opener.open(request, timeout=60) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return error.code
@@ -410,6 +418,11 @@ def main() -> None:
                 print(f"  skipped {target.name} ({path}): answered {status}")
                 continue
             targets.append((target, path, headers))
+        if not any(target.name == BARE for target, _, _ in targets):
+            raise SystemExit(
+                "The bare view did not answer 200 for the member lid; every page would be "
+                "measured against nothing. Is lid an account that needs no second step?"
+            )
         figures = {}
         for target, path, headers in targets:
             queries, cpu = count_queries(path, headers)
