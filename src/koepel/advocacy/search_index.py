@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from koepel.advocacy.models import Dossier, LobbyAction, Milestone
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body
+from koepel.registry.models import Body, Person
 from koepel.search import index
 from koepel.search.trails import bodies_trail
 
 
 def dossier_entry(dossier: Dossier) -> index.Entry:
-    bodies = list(dossier.bodies.all())
+    bodies = index.prefetched(dossier, "bodies")
     return index.Entry(
         kind="lobbydossier",
         title=dossier.title,
@@ -22,18 +24,20 @@ def dossier_entry(dossier: Dossier) -> index.Entry:
         url=dossier.get_absolute_url(),
         visibility=dossier.visibility,
         bodies=tuple(body.pk for body in bodies),
-        people=tuple(person.pk for person in dossier.people.all()),
+        people=tuple(person.pk for person in index.prefetched(dossier, "people")),
         trail=bodies_trail(bodies),
         year=dossier.status_date.year if dossier.status_date else None,
     )
 
 
 def action_entry(action: LobbyAction) -> index.Entry:
-    bodies = list(action.bodies.all())
-    addressees = [str(organisation) for organisation in action.addressees.all()]
+    bodies = index.prefetched(action, "bodies")
+    addressees = [str(organisation) for organisation in index.prefetched(action, "addressees")]
     # The trail names the action's dossiers only where everyone may see them.
-    dossiers = [d.title for d in action.dossiers.all() if d.visibility == Visibility.PUBLIC]
-    parts = [action.get_kind_display(), *addressees, action.addressee_note, action.summary]
+    dossiers = [
+        d.title for d in index.prefetched(action, "dossiers") if d.visibility == Visibility.PUBLIC
+    ]
+    parts = [index.display(action, "kind"), *addressees, action.addressee_note, action.summary]
     return index.Entry(
         kind="lobbyactie",
         title=action.title,
@@ -41,14 +45,14 @@ def action_entry(action: LobbyAction) -> index.Entry:
         url=action.get_absolute_url(),
         visibility=action.visibility,
         bodies=tuple(body.pk for body in bodies),
-        people=tuple(person.pk for person in action.people.all()),
+        people=tuple(person.pk for person in index.prefetched(action, "people")),
         trail=", ".join(sorted(dossiers)) or bodies_trail(bodies),
         year=action.date.year,
     )
 
 
 def milestone_entry(milestone: Milestone) -> index.Entry:
-    bodies = list(milestone.bodies.all())
+    bodies = index.prefetched(milestone, "bodies")
     return index.Entry(
         kind="mijlpaal",
         title=milestone.title,
@@ -66,16 +70,25 @@ def _milestone_url(milestone: Milestone) -> str:
     return reverse("advocacy:timeline", args=[milestone.date.year])
 
 
-def _bodies() -> Prefetch[str, QuerySet[Body], str]:
-    return Prefetch("bodies", queryset=Body.objects.select_related("parent__parent__parent"))
+def _bodies() -> Prefetch[Any, Any, Any]:
+    return index.prefetch("bodies", Body.objects.select_related("parent__parent__parent"))
+
+
+def _people() -> Prefetch[Any, Any, Any]:
+    return index.prefetch("people", Person.objects.only("pk"))
 
 
 def _dossiers() -> QuerySet[Dossier]:
-    return Dossier.objects.prefetch_related(_bodies(), "people")
+    return Dossier.objects.prefetch_related(_bodies(), _people())
 
 
 def _actions() -> QuerySet[LobbyAction]:
-    return LobbyAction.objects.prefetch_related(_bodies(), "people", "addressees", "dossiers")
+    return LobbyAction.objects.prefetch_related(
+        _bodies(),
+        _people(),
+        index.prefetch("addressees"),
+        index.prefetch("dossiers", Dossier.objects.only("title", "visibility")),
+    )
 
 
 def _milestones() -> QuerySet[Milestone]:

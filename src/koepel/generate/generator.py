@@ -169,13 +169,39 @@ class _Generator:
         self.result.counts[str(model._meta.verbose_name_plural)] += len(created)
         return created
 
+    def insert(self, model: type[M], objects: list[M]) -> None:
+        """Write records that nothing made later refers to, so that their keys are not needed:
+        one statement prepared once and run for every row. ``bulk_create`` compiles the SQL
+        of every value of every row, which takes longer than the database's own work here.
+        The values are prepared as ``bulk_create`` prepares them."""
+        fields = [field for field in model._meta.concrete_fields if field is not model._meta.pk]
+        self._insert_rows(
+            model._meta.db_table,
+            [str(field.column) for field in fields],
+            (
+                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+                for obj in objects
+            ),
+        )
+        self.result.counts[str(model._meta.verbose_name_plural)] += len(objects)
+
+    @staticmethod
+    def _insert_rows(table: str, columns: list[str], rows: Iterator[Sequence[Any]]) -> None:
+        quote = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        with connection.cursor() as cursor:
+            while chunk := list(itertools.islice(rows, CHUNK)):
+                cursor.executemany(sql, chunk)
+
     def link(self, field_: Any, pairs: Iterator[tuple[int, int]] | list[tuple[int, int]]) -> None:
         """Bulk-fill a many-to-many table from (record pk, related pk) pairs."""
         through = field_.through
-        source = field_.field.m2m_field_name() + "_id"
-        target = field_.field.m2m_reverse_field_name() + "_id"
-        rows = [through(**{source: a, target: b}) for a, b in dict.fromkeys(pairs)]
-        through._default_manager.bulk_create(rows, batch_size=CHUNK)
+        source = through._meta.get_field(field_.field.m2m_field_name()).column
+        target = through._meta.get_field(field_.field.m2m_reverse_field_name()).column
+        self._insert_rows(through._meta.db_table, [source, target], iter(dict.fromkeys(pairs)))
 
     def slug(self, text: str) -> str:
         from django.utils.text import slugify
@@ -254,7 +280,7 @@ class _Generator:
                         source="Gegenereerde proefgegevens",
                     )
                 )
-        self.create(Population, populations)
+        self.insert(Population, populations)
         self.bodies_()
         self.people()
 
@@ -321,7 +347,7 @@ class _Generator:
                 count = min(len(self.municipalities), rng.randint(3, 12))
                 for m in rng.sample(self.municipalities, count):
                     participations.append(Participation(body=b, municipality=m, start=b.start))
-        self.create(Participation, participations)
+        self.insert(Participation, participations)
 
     def people(self) -> None:
         rng = self.rng
@@ -386,7 +412,7 @@ class _Generator:
                         end=dt.date(end_year, 12, 31) if ended else None,
                     )
                 )
-        self.create(Role, roles)
+        self.insert(Role, roles)
 
     # ------------------------------------------------------------------ dossiers and lobby
 
@@ -518,9 +544,9 @@ class _Generator:
                 decisions.append(
                     Decision(meeting=meeting, position=position, text=self.write.sentence())
                 )
-        self.create(AgendaItem, agenda)
-        self.create(Invitation, invitations)
-        self.create(Decision, decisions)
+        self.insert(AgendaItem, agenda)
+        self.insert(Invitation, invitations)
+        self.insert(Decision, decisions)
         # A meeting's documents: its agenda and minutes, presentations, reports discussed.
         specs: list[DocumentSpec] = []
         for meeting, organiser in zip(created, organisers, strict=True):
@@ -691,8 +717,8 @@ class _Generator:
                         text=body,
                     )
                 )
-        self.create(DocumentFile, files)
-        self.create(Section, sections)
+        self.insert(DocumentFile, files)
+        self.insert(Section, sections)
 
     # ------------------------------------------------------------------ accounts and index
 

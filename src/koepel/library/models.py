@@ -185,4 +185,9 @@ class Section(models.Model):
         return self.trail
 
     def get_absolute_url(self) -> str:
-        return f"{self.document.get_absolute_url()}#sectie-{self.position}"
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the section on its document's page."""
+        return f"sectie-{self.position}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
 
-from koepel.library.models import Document, Section
+from django.db.models import Case, Exists, OuterRef, Prefetch, QuerySet, Subquery, TextField, When
+
+from koepel.library.models import Document, DocumentFile, Section
+from koepel.registry.models import Body, Person
 from koepel.search import index
 
 
@@ -18,27 +21,35 @@ def _entry(
         trail=trail,
         url=url,
         visibility=document.visibility,
-        bodies=tuple(body.pk for body in document.bodies.all()),
-        people=tuple(person.pk for person in document.author_people.all()),
+        bodies=tuple(body.pk for body in index.prefetched(document, "bodies")),
+        people=tuple(person.pk for person in index.prefetched(document, "author_people")),
         year=document.date.year if document.date else None,
     )
 
 
 def document_entry(document: Document) -> index.Entry | None:
-    latest = document.files.order_by("-number").first()
-    # A document split into sections is found through its sections; its own entry carries
-    # the title and summary, and the whole text only when there are no sections.
+    # Read from ``_documents()``: the text of the latest file, or None (see there).
+    whole_text: str | None = getattr(document, "whole_text")  # noqa: B009 (an annotation)
     text = document.summary
-    if latest is not None and not document.sections.exists():
-        text = f"{text}\n\n{latest.text}".strip()
+    if whole_text is not None:
+        text = f"{text}\n\n{whole_text}".strip()
     return _entry(
         document,
         kind="document",
         title=document.title,
         text=text,
-        trail=str(document.get_kind_display()),
-        url=document.get_absolute_url(),
+        trail=index.display(document, "kind"),
+        url=_url(document),
     )
+
+
+def _url(document: Document) -> str:
+    # The sections of a document share its instance (see ``_sections``): its address, the
+    # start of theirs, is worked out once per document rather than once per section.
+    url: str | None = document.__dict__.get("_indexed_url")
+    if url is None:
+        url = document.__dict__["_indexed_url"] = document.get_absolute_url()
+    return url
 
 
 def section_entry(section: Section) -> index.Entry | None:
@@ -48,18 +59,39 @@ def section_entry(section: Section) -> index.Entry | None:
         title=section.title,
         text=section.text,
         trail=section.trail,
-        url=section.get_absolute_url(),
+        url=f"{_url(section.document)}#{section.anchor}",  # as Section.get_absolute_url
     )
 
 
 def _documents() -> QuerySet[Document]:
-    return Document.objects.prefetch_related("bodies", "author_people")
+    # A document split into sections is found through its sections; its own entry carries
+    # the title and summary, and the whole text (of its latest file) only when there are no
+    # sections. Read in the same query, so that a rebuild asks nothing per document.
+    latest = DocumentFile.objects.filter(document=OuterRef("pk")).order_by("-number")
+    return Document.objects.annotate(
+        whole_text=Case(
+            When(Exists(Section.objects.filter(document=OuterRef("pk"))), then=None),
+            default=Subquery(latest.values("text")[:1]),
+            output_field=TextField(),
+        )
+    ).prefetch_related(*_document_relations())
+
+
+def _document_relations() -> list[Prefetch[Any, Any, Any]]:
+    # Only the keys are put in the entry.
+    return [
+        index.prefetch("bodies", Body.objects.only("pk")),
+        index.prefetch("author_people", Person.objects.only("pk")),
+    ]
 
 
 def _sections() -> QuerySet[Section]:
-    return Section.objects.select_related("document").prefetch_related(
-        "document__bodies", "document__author_people"
+    # The sections of a document share one instance of it (a prefetch, not a join), so its
+    # bodies and authors are read and held once per document rather than once per section.
+    documents = Document.objects.only("slug", "visibility", "date").prefetch_related(
+        *_document_relations()
     )
+    return Section.objects.prefetch_related(Prefetch("document", queryset=documents))
 
 
 def register() -> None:

@@ -3,9 +3,9 @@ visibility, bodies and invited people of the meeting."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from koepel.meetings.models import Meeting
+from koepel.meetings.models import AgendaItem, Invitation, Meeting
 from koepel.registry.models import Body
 from koepel.search import index
 from koepel.search.text import html_to_text
@@ -13,13 +13,13 @@ from koepel.search.trails import bodies_trail
 
 
 def meeting_entry(meeting: Meeting) -> index.Entry:
-    bodies = list(meeting.bodies.all())
+    bodies = index.prefetched(meeting, "bodies")
     parts = [
-        meeting.get_kind_display(),
+        index.display(meeting, "kind"),
         meeting.location,
         meeting.hubs,
         meeting.description,
-        *(item.title for item in meeting.agenda_items.all()),
+        *(item.title for item in index.prefetched(meeting, "agenda_items")),
         html_to_text(meeting.minutes),
     ]
     return index.Entry(
@@ -29,7 +29,9 @@ def meeting_entry(meeting: Meeting) -> index.Entry:
         url=meeting.get_absolute_url(),
         visibility=meeting.visibility,
         bodies=tuple(body.pk for body in bodies),
-        people=tuple(invitation.person_id for invitation in meeting.invitations.all()),
+        people=tuple(
+            invitation.person_id for invitation in index.prefetched(meeting, "invitations")
+        ),
         trail=bodies_trail(bodies),
         year=meeting.date.year,
     )
@@ -37,9 +39,9 @@ def meeting_entry(meeting: Meeting) -> index.Entry:
 
 def _meetings() -> QuerySet[Meeting]:
     return Meeting.objects.prefetch_related(
-        Prefetch("bodies", queryset=Body.objects.select_related("parent__parent__parent")),
-        "agenda_items",
-        "invitations",
+        index.prefetch("bodies", Body.objects.select_related("parent__parent__parent")),
+        index.prefetch("agenda_items", AgendaItem.objects.only("meeting", "title")),
+        index.prefetch("invitations", Invitation.objects.only("meeting", "person")),
     )
 
 

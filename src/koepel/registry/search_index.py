@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from koepel.registry.models import Body, Municipality, Organisation, Person
+from koepel.registry.models import Body, Municipality, Organisation, Person, Role
 from koepel.search import index
 from koepel.search.trails import SEPARATOR, body_path
 
@@ -17,17 +17,17 @@ def municipality_entry(municipality: Municipality) -> index.Entry:
         text=" · ".join(
             [
                 str(Municipality._meta.verbose_name),
-                municipality.get_province_display(),
+                index.display(municipality, "province"),
                 municipality.cbs_code,
             ]
         ),
         url=municipality.get_absolute_url(),
-        trail=municipality.get_province_display(),
+        trail=index.display(municipality, "province"),
     )
 
 
 def organisation_entry(organisation: Organisation) -> index.Entry:
-    kind = organisation.get_kind_display()
+    kind = index.display(organisation, "kind")
     return index.Entry(
         kind="organisatie",
         title=organisation.name,
@@ -53,12 +53,14 @@ def body_entry(body: Body) -> index.Entry:
     return index.Entry(
         kind="gremium",
         title=body.name,
-        text=" · ".join(filter(None, [body.get_kind_display(), owner, body.description])),
+        text=" · ".join(filter(None, [index.display(body, "kind"), owner, body.description])),
         url=body.get_absolute_url(),
         visibility=body.visibility,
         bodies=(body.pk,),
         # As the access check names them: everyone who holds or held a role in the body.
-        people=tuple({role.person_id for role in body.roles.all() if role.person_id}),
+        people=tuple(
+            {role.person_id for role in index.prefetched(body, "roles") if role.person_id}
+        ),
         trail=SEPARATOR.join(body_path(body.parent) if body.parent else []),
     )
 
@@ -68,7 +70,9 @@ def _people() -> QuerySet[Person]:
 
 
 def _bodies() -> QuerySet[Body]:
-    return Body.objects.select_related("parent__parent__parent", "owner").prefetch_related("roles")
+    return Body.objects.select_related("parent__parent__parent", "owner").prefetch_related(
+        index.prefetch("roles", Role.objects.only("body", "person"))
+    )
 
 
 index.register(Municipality, municipality_entry)

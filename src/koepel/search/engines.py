@@ -50,8 +50,9 @@ class Engine(Protocol):
     def prepare(self) -> Callable[[list[tuple[str, str]]], list[tuple[str, str]]]:
         """Titles and texts as the engine indexes them."""
 
-    def row_vector(self, terms: tuple[str, str]) -> tuple[str, list[Any]]:
-        """SQL and parameters for ``vector_column``, written with the entry's row."""
+    def vector(self, title: str, text: str) -> str:
+        """SQL for ``vector_column`` from SQL for the prepared title and text, written with
+        the entry's row."""
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
         """Index the entries just written: (id, prepared title and text)."""
@@ -100,7 +101,7 @@ class SQLiteEngine:
 
     prepare = staticmethod(stemmed_pairs)
 
-    def row_vector(self, terms: tuple[str, str]) -> tuple[str, list[Any]]:
+    def vector(self, title: str, text: str) -> str:
         raise NotImplementedError("The SQLite engine keeps its index in its own table.")
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
@@ -152,12 +153,11 @@ class PostgresEngine:
 
     prepare = staticmethod(folded_pairs)  # PostgreSQL stems; Python only folds
 
-    def row_vector(self, terms: tuple[str, str]) -> tuple[str, list[Any]]:
-        sql = (
-            "setweight(to_tsvector('dutch'::regconfig, %s), 'A') || "
-            "setweight(to_tsvector('dutch'::regconfig, %s), 'B')"
+    def vector(self, title: str, text: str) -> str:
+        return (
+            f"setweight(to_tsvector('dutch'::regconfig, {title}), 'A') || "
+            f"setweight(to_tsvector('dutch'::regconfig, {text}), 'B')"
         )
-        return sql, list(terms)
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
         pass  # the vector was written with the row

@@ -11,13 +11,14 @@ results go through the one access check (``accounts.access.visible``) like any o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.db import router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.deletion import Collector
 from django.utils import translation
 
@@ -27,7 +28,21 @@ from koepel.search.entry import KINDS, Entry
 # The index is Dutch whatever the language of the request that changed a record: labels in
 # the text (an organisation's kind, say) are stemmed by the Dutch stemmer.
 INDEX_LANGUAGE = "nl"
-__all__ = ["KINDS", "Entry", "bulk_put", "rebuild", "register", "remove", "update"]
+# Records read at a time by ``rebuild()``, each time with one query per prefetched relation.
+READ_BATCH = 2000
+__all__ = [
+    "KINDS",
+    "Entry",
+    "bulk_put",
+    "display",
+    "prefetch",
+    "prefetched",
+    "rebuild",
+    "register",
+    "registered",
+    "remove",
+    "update",
+]
 
 
 @dataclass(frozen=True)
@@ -45,8 +60,48 @@ def register(
     queryset: Callable[[], QuerySet[Any]] | None = None,
 ) -> None:
     """Put ``model``'s records in the index. ``to_entry`` returns None for a record that must
-    not be found; ``queryset()`` (default: all records) feeds ``rebuild()``."""
+    not be found. ``queryset()`` (default: all records) gives the records as ``to_entry``
+    reads them, for one record (``update``) and for all (``rebuild``) alike: whatever
+    ``to_entry`` reads beyond the record's own row belongs in it (``prefetch``, annotations),
+    so that a rebuild asks the database nothing per record."""
     _registry[model._meta.concrete_model or model] = _Registration(to_entry, queryset)
+
+
+def display(obj: Model, field_name: str) -> str:
+    """``obj.get_<field_name>_display()`` in the language of the index, with the labels of the
+    field's choices translated once rather than once per record (which is what Django does)."""
+    field = obj._meta.get_field(field_name)
+    value = getattr(obj, field_name)
+    return _labels(field, translation.get_language()).get(value, str(value))
+
+
+@functools.cache
+def _labels(field: Any, language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+def registered() -> list[type[Model]]:
+    """The models whose records are in the index."""
+    return list(_registry)
+
+
+def prefetch(relation: str, queryset: QuerySet[Any] | None = None) -> Prefetch[Any, Any, Any]:
+    """A relation for a registration's queryset, read in ``to_entry`` with ``prefetched``.
+
+    Kept in a plain list rather than the relation's own cache: Django builds a manager and a
+    queryset for each record to fill that cache, which costs more than the entry itself."""
+    return Prefetch(relation, queryset=queryset, to_attr=f"_indexed_{relation}")
+
+
+def prefetched(obj: Model, relation: str) -> list[Any]:
+    """The related records ``prefetch(relation)`` read for ``obj``."""
+    try:
+        related: list[Any] = getattr(obj, f"_indexed_{relation}")
+    except AttributeError:
+        raise LookupError(
+            f"{type(obj).__name__}.{relation} was not read with index.prefetch()."
+        ) from None
+    return related
 
 
 def key_for(obj: Model) -> str:
@@ -152,7 +207,8 @@ def rebuild() -> int:
 
 def _all_entries() -> Iterator[tuple[str, Entry]]:
     for model, registration in _registry.items():
-        for obj in _records(model, registration).iterator(chunk_size=writing.BATCH):
+        records = _records(model, registration).iterator(chunk_size=READ_BATCH)
+        for obj in records:
             entry = registration.to_entry(obj)
             if entry is not None:
                 yield key_for(obj), entry

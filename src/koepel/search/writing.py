@@ -91,13 +91,8 @@ def _upsert(
 ) -> dict[str, int]:
     quote = connection.ops.quote_name
     columns = [quote(name) for name in _COLUMNS]
-    if engine.vector_column:
-        columns.append(engine.vector_column)
-    values: list[str] = []
-    params: list[Any] = []
-    for key, entry, terms in prepared:
-        placeholders = ["%s"] * len(_COLUMNS)
-        params += [
+    rows = [
+        (
             key,
             entry.kind,
             entry.title,
@@ -106,21 +101,42 @@ def _upsert(
             entry.trail,
             entry.year,
             entry.visibility,
-        ]
+            *terms,
+        )
+        for key, entry, terms in prepared
+    ]
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        source, params = _unnest(rows, ["varchar", *["text"] * 5, "smallint", *["text"] * 3])
+        values = [f"c{number}" for number in range(len(_COLUMNS))]
         if engine.vector_column:
-            sql, vector_params = engine.row_vector(terms)
-            placeholders.append(sql)
-            params += vector_params
-        values.append(f"({', '.join(placeholders)})")
+            columns.append(engine.vector_column)
+            values.append(engine.vector(f"c{len(_COLUMNS)}", f"c{len(_COLUMNS) + 1}"))
+        source = f"SELECT {', '.join(values)} FROM {source}"  # noqa: S608 (our names)
+    else:
+        if engine.vector_column:
+            raise NotImplementedError("A vector column is written on PostgreSQL only.")
+        placeholders = f"({', '.join(['%s'] * len(_COLUMNS))})"
+        source = f"VALUES {', '.join([placeholders] * len(rows))}"
+        params = [value for row in rows for value in row[: len(_COLUMNS)]]
     updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
     cursor.execute(
-        f"INSERT INTO {SearchEntry._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES {', '.join(values)} "
+        f"INSERT INTO {SearchEntry._meta.db_table} ({', '.join(columns)}) {source} "
         f"ON CONFLICT ({quote('key')}) DO UPDATE SET {updates} "
         f"RETURNING {quote('id')}, {quote('key')}",
         params,
     )
     return {key: pk for pk, key in cursor.fetchall()}
+
+
+def _unnest(rows: Sequence[Sequence[Any]], types: Sequence[str]) -> tuple[str, list[list[Any]]]:
+    """PostgreSQL: the rows as one array per column, unnested side by side into columns
+    ``c0``, ``c1``, …: one short statement with a parameter per column, which the server
+    parses once, instead of one with a parameter per value."""
+    arrays = [f"%s::{kind}[]" for kind in types]
+    names = ", ".join(f"c{number}" for number in range(len(types)))
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in types]
+    return f"unnest({', '.join(arrays)}) AS incoming({names})", columns
 
 
 @cache
@@ -150,11 +166,14 @@ def _insert_relations(cursor: CursorWrapper, written: Sequence[tuple[int, Entry]
         rows = [
             (pk, related) for pk, entry in written for related in set(getattr(entry, attribute))
         ]
-        if rows:
-            cursor.executemany(
-                f"INSERT INTO {table} ({entry_column}, {other}) VALUES (%s, %s)",  # noqa: S608
-                rows,
-            )
+        if not rows:
+            continue
+        insert = f"INSERT INTO {table} ({entry_column}, {other})"
+        if connection.vendor == "postgresql":
+            source, params = _unnest(rows, ["bigint", "bigint"])
+            cursor.execute(f"{insert} SELECT c0, c1 FROM {source}", params)  # noqa: S608
+        else:
+            cursor.executemany(f"{insert} VALUES (%s, %s)", rows)
 
 
 def delete_keys(keys: Sequence[str]) -> None:
