@@ -16,16 +16,16 @@ typing does:
 
 - members (6 in 10) read: the home page, the cities, a body, the meetings of a year, a meeting,
   the lobby, a dossier, a document, a search; and answer an invitation (a write);
-- secretaries (3 in 10) read their own meetings and write: an action, a decision, the minutes
-  (form with its version, so two at once on one meeting meet the optimistic locking), and an
-  action's status;
+- secretaries (3 in 10) read their own meetings and write: an action, a decision and the
+  minutes (form with its version, so two at once on one meeting meet the optimistic locking);
 - the public (1 in 10) reads the home page, a public body and a search, signed out;
 - the members' scripts also read the API lists with an API key.
 
 It prints per kind of request the number sent, failures, p50 and p95, and the whole mix's,
 against the targets (zero failures; p95 under 200 ms), and the workers' peak RSS. A failure is
 an answer of 400 or more, a connection error or a time-out; an edit that meets someone else's
-newer version is answered with the form and a message, and is counted apart as a conflict.
+newer version is answered with the form and a message, and is counted apart as a conflict. A
+write counts as done only when it is answered with the redirect back to the meeting.
 
 The run writes into the database (actions, decisions, minutes, answers, sessions, one API
 key, one authenticator): use a generated copy, not a database that matters.
@@ -99,12 +99,13 @@ def api_key_for(username: str) -> str:
 
 def plan(args: argparse.Namespace) -> dict[str, Any]:
     """What the simulated people read and write, chosen from the data as each account sees it."""
+    from django.contrib.auth.models import AnonymousUser
+
     from koepel.accounts.access import editable_bodies, visible
     from koepel.accounts.models import User
     from koepel.advocacy.models import Dossier
-    from koepel.core.visibility import Visibility
     from koepel.library.models import Document
-    from koepel.meetings.models import Invitation, Meeting
+    from koepel.meetings.models import Answer, Invitation, Meeting
     from koepel.registry.models import Body
 
     member = User.objects.get(username="lid")
@@ -119,9 +120,10 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         "secretary": session_for("secretaris", second_factor=True),
         "api_key": api_key_for("lid"),
         "year": year,
+        "answer": Answer.COMING.value,
         "bodies": list(visible(Body.objects.all(), member).values_list("slug", flat=True)[:200]),
         "public_bodies": list(
-            Body.objects.filter(visibility=Visibility.PUBLIC).values_list("slug", flat=True)[:200]
+            visible(Body.objects.all(), AnonymousUser()).values_list("slug", flat=True)[:200]
         ),
         "meetings": list(meetings.order_by("-date").values_list("pk", flat=True)[:200]),
         "dossiers": list(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -82,31 +82,6 @@ SYSTEM = _System()
 _SYSTEM_VIEWER = Viewer(is_authenticated=True, is_office=True)
 
 
-def _beneath(roots: dict[int, bool]) -> tuple[frozenset[int], frozenset[int]]:
-    """The bodies given and every body beneath them; and of those, the ones beneath a body
-    whose flag is set (a secretary's). One recursive query that reads only the branches the
-    person sits in, so its cost follows the person's bodies, not the size of the network."""
-    if not roots:
-        return frozenset(), frozenset()
-    table = connection.ops.quote_name(Body._meta.db_table)
-    # Typed seeds: PostgreSQL needs the same column types on both sides of the UNION.
-    seeds = " UNION ALL ".join(["SELECT CAST(%s AS BIGINT), CAST(%s AS BOOLEAN)"] * len(roots))
-    sql = (
-        f"WITH RECURSIVE tree(id, flagged) AS ({seeds} "  # noqa: S608 - names and placeholders only
-        f"UNION SELECT body.id, tree.flagged FROM {table} body "
-        "JOIN tree ON body.parent_id = tree.id) "
-        "SELECT id, flagged FROM tree"
-    )
-    params = [value for pk, flagged in roots.items() for value in (pk, flagged)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return (
-        frozenset(pk for pk, _ in rows),
-        frozenset(pk for pk, flagged in rows if flagged),
-    )
-
-
 def viewer_for(user: Any) -> Viewer:
     """The viewer for a request's user, cached on the user object for the request."""
     if user is SYSTEM:
@@ -144,7 +119,7 @@ def _viewer_of_person(person_id: int | None, *, is_office: bool) -> Viewer:
             roots: dict[int, bool] = {}
             for body_id, function, _ in roles:
                 roots[body_id] = roots.get(body_id, False) or function == Function.SECRETARY
-            body_ids, secretary_ids = _beneath(roots)
+            body_ids, secretary_ids = Body.objects.beneath(roots)
             # A seat in an outside body (a VNG taskforce, a ministry's steering group) does not
             # make someone a member of the network.
             in_network = any(ownership == Ownership.OWN for _, _, ownership in roles)

@@ -41,8 +41,9 @@ def paginate(
     count: int | None = None,
     per_page: int = PAGE_SIZE,
 ) -> Pages:
-    """The page of ``rows`` the request asks for: a number past the end gives the last page,
-    anything that is not a number the first (as Django's ``Paginator.get_page`` does).
+    """The page of ``rows`` the request asks for: a number past the end gives the last page
+    (as Django's ``Paginator.get_page`` does), a number below 1 or anything that is not a
+    number the first.
 
     ``count`` is the number of rows when the page already knows it (from a count per status,
     say), which saves the paginator counting them again.
@@ -50,7 +51,9 @@ def paginate(
     paginator = Paginator(rows, per_page)
     if count is not None:
         paginator.count = count  # a cached_property: set, it is not computed
-    page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
+    asked = request.GET.get(PAGE_PARAMETER, "")
+    number = asked if asked.isdigit() and int(asked) >= 1 else 1
+    page = paginator.get_page(number)
     query = request.GET.copy()
     query.pop(PAGE_PARAMETER, None)
     return Pages(page=page, query=query.urlencode())

@@ -96,10 +96,13 @@ class Document(models.Model):
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        ordering: ClassVar = ["-date", "title"]
+        # The id breaks ties, so that a page boundary never repeats or skips a document.
+        ordering: ClassVar = ["-date", "title", "pk"]
         # The lists (pages and API) read the newest first: with this index the database walks
         # the documents in that order and stops after a page, instead of sorting them all.
-        indexes: ClassVar = [models.Index(fields=["-date", "title"], name="document_newest_first")]
+        indexes: ClassVar = [
+            models.Index(fields=["-date", "title", "id"], name="document_newest_first_id")
+        ]
 
     def __str__(self) -> str:
         return self.title

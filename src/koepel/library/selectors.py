@@ -29,7 +29,7 @@ def document_list(
     return (
         documents.select_related("publisher")
         .prefetch_related(visible_bodies(user))
-        .order_by("-date", "title")
+        .order_by("-date", "title", "pk")
     )
 
 

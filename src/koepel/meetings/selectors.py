@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from koepel.accounts.access import viewer_for_person, visible
 from koepel.meetings.models import (
@@ -21,7 +21,7 @@ from koepel.meetings.models import (
     Status,
 )
 from koepel.registry.models import Body, Participation, Person, Role
-from koepel.registry.selectors import member_municipalities
+from koepel.registry.selectors import member_municipalities, visible_people
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
@@ -109,12 +109,18 @@ def person_meetings(person: Any) -> QuerySet[Meeting]:
     )
 
 
-def meeting_people(meeting: Meeting) -> QuerySet[Person]:
-    """Who can take on an action of a meeting: those invited to it and those with a seat in
-    its bodies. A bounded list, where all people of a large network would not be."""
-    seated = Role.objects.current().filter(body__in=meeting.bodies.all()).values("person_id")
+def meeting_people(user: Any, meeting: Meeting) -> QuerySet[Person]:
+    """Who can take on an action of a meeting, as far as the user may know them: those
+    invited to it and those with a seat in its bodies the user may see. A bounded list, where
+    all people of a large network would not be."""
+    bodies = visible(meeting.bodies.all(), user)
+    seated = Role.objects.current().filter(body__in=bodies).values("person_id")
     invited = Invitation.objects.filter(meeting=meeting).values("person_id")
-    return Person.objects.filter(Q(pk__in=seated) | Q(pk__in=invited)).order_by("sort_name")
+    return (
+        visible_people(user)
+        .filter(Q(pk__in=seated) | Q(pk__in=invited))
+        .order_by("sort_name", "pk")
+    )
 
 
 def open_actions(user: Any, bodies: list[Body]) -> QuerySet[ActionItem]:
@@ -123,7 +129,7 @@ def open_actions(user: Any, bodies: list[Body]) -> QuerySet[ActionItem]:
         ActionItem.objects.filter(body__in=bodies, meeting__in=visible_meetings(user))
         .exclude(status=ActionStatus.DONE)
         .select_related("owner", "meeting", "body")
-        .order_by("due", "pk")
+        .order_by(F("due").asc(nulls_last=True), "pk")
     )
 
 

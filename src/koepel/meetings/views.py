@@ -148,12 +148,13 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
         None,
     )
     bodies = list(meeting.bodies.all())
+    editable = can_edit(request.user, meeting)
     return TemplateResponse(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
-            "can_edit": can_edit(request.user, meeting),
+            "can_edit": editable,
             "show_attendance": can_see_attendance(request.user),
             "invitation": invitation,
             "answer_form": AnswerForm(initial={"answer": invitation.answer})
@@ -162,8 +163,8 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
             "represented": selectors.represented_municipalities(meeting),
             "open_actions": selectors.open_actions(request.user, bodies).exclude(meeting=meeting),
             "decision_form": DecisionForm(),
-            "action_form": ActionForm(people=selectors.meeting_people(meeting))
-            if can_edit(request.user, meeting)
+            "action_form": ActionForm(people=selectors.meeting_people(request.user, meeting))
+            if editable
             else None,
         },
     )
@@ -393,7 +394,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
-    form = ActionForm(request.POST, people=selectors.meeting_people(meeting))
+    form = ActionForm(request.POST, people=selectors.meeting_people(request.user, meeting))
     if form.is_valid():
         services.action_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         messages.success(request, _("The action has been added to the action list."))

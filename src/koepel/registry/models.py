@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -106,7 +106,7 @@ class Municipality(models.Model):
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
-        ordering: ClassVar = ["sort_name"]
+        ordering: ClassVar = ["sort_name", "pk"]
 
     def __str__(self) -> str:
         return self.name
@@ -308,6 +308,39 @@ class Ownership(models.TextChoices):
 class BodyQuerySet(CurrentQuerySet["Body"]):
     def own(self) -> Self:
         return self.filter(ownership=Ownership.OWN)
+
+    def beneath(self, roots: dict[int, bool]) -> tuple[frozenset[int], frozenset[int]]:
+        """The bodies given (by id) and every body beneath them; and of those, the ones
+        beneath a root whose flag is set. One recursive query that reads only the branches
+        asked for, so its cost follows the roots, not the size of the network."""
+        if not roots:
+            return frozenset(), frozenset()
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        ids = list(roots)
+        marked = [pk for pk, flag in roots.items() if flag] or [0]  # 0: no body has that id
+        every = ", ".join(["%s"] * len(ids))
+        some = ", ".join(["%s"] * len(marked))
+        # Seeded from the table itself: one SELECT however many roots (a compound SELECT per
+        # root would reach SQLite's limit of 500 terms).
+        sql = (
+            f"WITH RECURSIVE tree(id, flagged) AS ("  # noqa: S608 - names and placeholders only
+            f"SELECT id, id IN ({some}) FROM {table} WHERE id IN ({every}) "
+            f"UNION SELECT body.id, tree.flagged FROM {table} body "
+            "JOIN tree ON body.parent_id = tree.id) "
+            "SELECT id, flagged FROM tree"
+        )
+        params = [*marked, *ids]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return (
+            frozenset(pk for pk, _ in rows),
+            frozenset(pk for pk, flagged in rows if flagged),
+        )
+
+    def with_descendants(self, *body_ids: int) -> frozenset[int]:
+        """These bodies and every body beneath them."""
+        return self.beneath(dict.fromkeys(body_ids, False))[0]
 
 
 class Body(Period):

@@ -106,18 +106,8 @@ def body_save(*, body: Body, expected_version: int | None = None) -> Body:
     index.update(body)
     if before and (before["name"], before["visibility"]) != (body.name, body.visibility):
         # Its name sits in the trails of its records and of the bodies beneath it.
-        index.refresh_for_bodies(_with_descendants(body))
+        index.refresh_for_bodies(Body.objects.with_descendants(body.pk))
     return body
-
-
-def _with_descendants(body: Body) -> set[int]:
-    found, todo = set(), [body.pk]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.add(pk)
-            todo.extend(Body.objects.filter(parent_id=pk).values_list("pk", flat=True))
-    return found
 
 
 @transaction.atomic

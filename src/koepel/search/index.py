@@ -72,6 +72,8 @@ def display(obj: Model, field_name: str) -> str:
     field's choices translated once rather than once per record (which is what Django does)."""
     field = obj._meta.get_field(field_name)
     value = getattr(obj, field_name)
+    if value is None:
+        return ""
     return _labels(field, translation.get_language()).get(value, str(value))
 
 

@@ -101,16 +101,7 @@ def _found(user: Any, query: Query, *, body: Body | None, year: int | None) -> Q
 
 def _with_bodies_below(body: Body) -> list[int]:
     """A body and the bodies within it: a pillar's records include its theme groups'."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Body.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, todo = [], [body.pk]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.append(pk)
-            todo.extend(children.get(pk, []))
-    return found
+    return sorted(Body.objects.with_descendants(body.pk))
 
 
 def _counts_and_page(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from koepel.accounts.access import can_edit, can_see_contact_details, can_view, visible
 from koepel.accounts.tests.factories import UserFactory
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body, BodyKind, Function
+from koepel.registry.models import Body, BodyKind, Function, Role
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 PUBLIC, NETWORK, BODY, RESTRICTED = (
@@ -131,3 +131,25 @@ def test_contact_details_are_for_members_only(world: dict[str, Any]) -> None:
     assert not can_see_contact_details(users["role_ended"])
     assert can_see_contact_details(users["member_elsewhere"])
     assert can_see_contact_details(users["office"])
+
+
+def test_someone_with_hundreds_of_seats_sees_every_body_beneath_them(db: None) -> None:
+    # More seats than SQLite allows terms in one compound SELECT (500).
+    person = PersonFactory()
+    tops = Body.objects.bulk_create(
+        Body(name=f"Gremium {n}", slug=f"gremium-{n}", kind=BodyKind.THEME_GROUP)
+        for n in range(520)
+    )
+    below = BodyFactory(name="Werkgroep onder de laatste", slug="onder", parent=tops[-1])
+    secret = BodyFactory(name="Werkgroep onder de eerste", slug="geheim", parent=tops[0])
+    for body in (below, secret):
+        _set_visibility(body, BODY)
+    Role.objects.bulk_create(
+        Role(person=person, body=body, function=Function.MEMBER) for body in tops[1:]
+    )
+    RoleFactory(person=person, body=tops[0], function=Function.SECRETARY)
+    user = UserFactory(person=person)
+
+    assert set(visible(Body.objects.filter(slug__in=["onder", "geheim"]), user)) == {below, secret}
+    assert can_edit(user, secret)
+    assert not can_edit(user, below)

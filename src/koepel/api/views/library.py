@@ -100,7 +100,7 @@ class DocumentViewSet(Writable):
                 Prefetch("meetings", queryset=visible_meetings(user).only("pk")),
                 Prefetch("dossiers", queryset=visible_dossiers(user).only("pk", "slug")),
             )
-            .order_by("-date", "title")
+            .order_by("-date", "title", "pk")
         )
 
     def create_record(self, data: dict[str, Any]) -> Model:

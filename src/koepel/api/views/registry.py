@@ -102,7 +102,7 @@ class MunicipalityViewSet(RegistryResource):
     ordering_fields = ("sort_name", "cbs_code")
 
     def get_queryset(self) -> QuerySet[Municipality]:
-        return Municipality.objects.order_by("sort_name").prefetch_related(
+        return Municipality.objects.order_by("sort_name", "pk").prefetch_related(
             Prefetch("populations", Population.objects.order_by("year")),
             Prefetch("memberships", Membership.objects.order_by("start")),
         )

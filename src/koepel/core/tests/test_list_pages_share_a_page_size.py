@@ -67,3 +67,16 @@ def test_a_list_page_shows_one_page_and_keeps_its_filters(
     second = BeautifulSoup(client.get(reverse(name) + following).content, "html.parser")
     assert len(second.tbody.find_all("tr")) == PAGE_SIZE
     assert second.find("a", rel="prev")["href"] == "?gremium=wonen&pagina=1"
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-3", 1), ("tien", 1), ("99", 3)])
+def test_a_page_number_out_of_range_shows_the_nearest_page(
+    db: None, client: Client, asked: str, shown: int
+) -> None:
+    client.force_login(UserFactory(office=True))
+    _documents(PAGE_SIZE * 2 + 1)  # three pages
+    page = BeautifulSoup(
+        client.get(reverse("library:documents"), {"pagina": asked}).content, "html.parser"
+    )
+    current = page.find("nav", class_="pagination").find("a", attrs={"aria-current": "page"})
+    assert current.get_text(strip=True).endswith(str(shown))

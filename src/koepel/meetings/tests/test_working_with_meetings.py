@@ -349,3 +349,25 @@ def test_an_action_is_owned_by_someone_of_the_meeting_not_anyone_at_all(
         {"description": "Notitie schrijven", "owner": group["member_person"].pk},
     )
     assert ActionItem.objects.get().owner == group["member_person"]
+
+
+def test_the_owners_offered_are_only_people_the_secretary_may_know_of(
+    group: dict[str, Any], client: Client
+) -> None:
+    hidden_body = BodyFactory(name="Geheim overleg", slug="geheim", visibility="restricted")
+    hidden = PersonFactory(name="Verborgen Persoon")
+    RoleFactory(person=hidden, body=hidden_body, function=Function.MEMBER)
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    meeting = Meeting.objects.get()
+    meeting.bodies.add(hidden_body)  # organised together with a body the secretary cannot see
+
+    page = BeautifulSoup(client.get(meeting.get_absolute_url()).content, "html.parser")
+    owners = {option.text for option in page.select("select[name=owner] option")}
+    assert "Verborgen Persoon" not in owners
+    assert "Willem Wethouder" in owners
+    client.post(
+        reverse("meetings:action", args=[meeting.pk]),
+        {"description": "Notitie schrijven", "owner": hidden.pk},
+    )
+    assert not ActionItem.objects.exists()
