@@ -187,11 +187,17 @@ def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
         .filter(ended, body=body)
         .order_by("-end", "function")[: FORMER_ROLES + 1]
     )
-    allowed = set(visible(Body.objects.all(), user).values_list("pk", flat=True))
+    ancestors = _ancestors(body)
+    # Only the bodies above this one are asked about, not every body of the network.
+    allowed = set(
+        visible(Body.objects.filter(pk__in=[a.pk for a in ancestors]), user).values_list(
+            "pk", flat=True
+        )
+    )
     return {
         "body": body,
         # A public group inside a restricted one shows no trace of its parent.
-        "ancestors": [a for a in _ancestors(body) if a.pk in allowed],
+        "ancestors": [a for a in ancestors if a.pk in allowed],
         "parent": body.parent if body.parent_id in allowed else None,
         "children": list(visible(body.children.all(), user)),
         "current_roles": [role for role in roles if role.is_current(today)],
