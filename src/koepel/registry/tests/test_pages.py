@@ -174,3 +174,20 @@ def _page_with(client: Client, url: str, **headers: str) -> BeautifulSoup:
     response = client.get(url, **headers)  # type: ignore[arg-type]
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
+
+
+def test_a_public_body_inside_a_restricted_one_shows_no_trace_of_it(
+    db: None, client: Client
+) -> None:
+    secret = BodyFactory(name="Stille Kamer", slug="stille-kamer", visibility=Visibility.RESTRICTED)
+    middle = BodyFactory(name="Pijler Midden", slug="midden", parent=secret)
+    group = BodyFactory(name="Themagroep Open", slug="open", parent=middle)
+    member = PersonFactory()
+    RoleFactory(person=member, body=secret)
+
+    outsider_view = _page(client, group.get_absolute_url()).get_text()
+    assert "Pijler Midden" in outsider_view
+    assert "Stille Kamer" not in outsider_view
+
+    client.force_login(UserFactory(person=member))
+    assert "Stille Kamer" in _page(client, group.get_absolute_url()).get_text()
