@@ -34,7 +34,7 @@ from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
-from koepel.core.pagination import PAGE_PARAMETER, paginate
+from koepel.core.pagination import PAGE_PARAMETER, PAGE_SIZE, paginate
 from koepel.registry.models import Body, Municipality, Person
 
 
@@ -58,14 +58,17 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         selectors.dossier_list(request.user, status=status, **filters),
         count=counts.get(status, 0) if status else sum(counts.values()),
     )
-    actions = None
+    actions, actions_count = None, 0
     if filters.get("addressee") or filters.get("cosigner"):
-        actions = selectors.action_list(
+        found = selectors.action_list(
             request.user,
             addressee=filters.get("addressee"),
             cosigner=filters.get("cosigner"),
             year=filters.get("year"),
         )
+        # The newest page of them: a ministry may have thousands, a year narrows them down.
+        actions_count = found.count()
+        actions = list(found.reverse()[:PAGE_SIZE])
     return TemplateResponse(
         request,
         "advocacy/dossier_list.html",
@@ -73,8 +76,8 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "pages": pages,
             "statuses": _status_links(request, counts, status),
-            "total": sum(counts.values()),
             "actions": actions,
+            "actions_count": actions_count,
             "can_create": editable_bodies(request.user).exists()
             if request.user.is_authenticated
             else False,

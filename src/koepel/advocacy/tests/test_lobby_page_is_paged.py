@@ -98,3 +98,35 @@ def test_the_pages_of_the_lobby_keep_the_filters(db: None, client: Client) -> No
     assert len(_rows(client.get(reverse("advocacy:dossiers"), {**query, "pagina": "x"}))) == (
         PAGE_SIZE
     )
+
+
+def test_the_actions_to_one_addressee_show_the_newest_page_and_how_many_there_are(
+    db: None, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    from koepel.advocacy.models import LobbyAction
+    from koepel.registry.tests.factories import OrganisationFactory
+
+    client.force_login(UserFactory(office=True))
+    body = BodyFactory()
+    ministry = OrganisationFactory(name="Ministerie van BZK", slug="bzk")
+
+    def letters(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            action = LobbyAction.objects.create(
+                title=f"Brief {i:03}", kind="brief", date=dt.date(2020, 1, 1) + dt.timedelta(i)
+            )
+            action.bodies.set([body])
+            action.addressees.set([ministry])
+
+    letters(2, 0)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("advocacy:dossiers"), {"geadresseerde": "bzk"})
+    letters(PAGE_SIZE + 5, 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("advocacy:dossiers"), {"geadresseerde": "bzk"})
+    page = BeautifulSoup(response.content, "html.parser")
+    section = page.find("section", attrs={"aria-labelledby": "actions-heading"})
+    titles = [a.get_text(strip=True) for a in section.select("tbody a")] if section else []
+    assert f"Brief {PAGE_SIZE + 6:03}" in titles  # the newest
+    assert "Brief 000" not in titles
+    assert f"De nieuwste {PAGE_SIZE} van {PAGE_SIZE + 7} lobbyacties" in section.get_text()
