@@ -9,11 +9,12 @@ optgroups, the selected option) in Python, from the same context Django builds.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import escape
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 
@@ -40,9 +41,18 @@ class CompactSelectMultiple(CompactSelect, forms.SelectMultiple):
 
 def _groups(optgroups: list[tuple[str | None, list[dict[str, Any]], int]]) -> Iterator[str]:
     for group, options, _index in optgroups:
-        rows = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+        rows = "".join(_option(option) for option in options)
+        yield (
+            format_html('<optgroup label="{}">{}</optgroup>', group, SafeString(rows))
+            if group
+            else rows
         )
-        yield format_html('<optgroup label="{}">{}</optgroup>', group, rows) if group else rows
+
+
+def _option(option: dict[str, Any]) -> str:
+    # The standard library's escape, as Django's own (quotes included), without the lazy-string
+    # wrapping that costs more than the escaping itself over a thousand options.
+    attrs = option["attrs"]
+    extra = " selected" if attrs == {"selected": True} else "" if not attrs else flatatt(attrs)
+    value, label = escape(str(option["value"])), escape(str(option["label"]))
+    return f'<option value="{value}"{extra}>{label}</option>'

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.forms import PartialDateField, partial_date_text
+from koepel.core.forms import NamedModelChoiceField, PartialDateField, partial_date_text
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect, CompactSelectMultiple
 from koepel.library.models import Document, DocumentKind, Language, WooCategory
@@ -95,7 +95,7 @@ class FilterForm(forms.Form):
     soort = forms.ChoiceField(
         label=_("Kind"), choices=[("", "—"), *DocumentKind.choices], required=False
     )
-    gremium = forms.ModelChoiceField(
+    gremium = NamedModelChoiceField(
         label=_("Body"),
         queryset=Body.objects.none(),
         required=False,

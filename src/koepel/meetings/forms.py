@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.forms import PartialDateField, partial_date_text
+from koepel.core.forms import NamedModelChoiceField, PartialDateField, partial_date_text
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect
 from koepel.meetings.models import ActionStatus, Answer, Format, Kind, Level, Meeting
@@ -172,7 +172,7 @@ class ActionStatusForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    gremium = forms.ModelChoiceField(
+    gremium = NamedModelChoiceField(
         label=_("Body"),
         queryset=Body.objects.none(),
         required=False,

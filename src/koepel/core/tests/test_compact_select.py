@@ -51,3 +51,31 @@ def test_a_form_field_with_the_compact_select_keeps_its_value_after_a_refusal() 
     assert not form.is_valid()
     selected = BeautifulSoup(str(form["body"]), "html.parser").select("option[selected]")
     assert [option["value"] for option in selected] == ["c"]
+
+
+@pytest.mark.django_db
+def test_a_named_choice_field_offers_what_a_model_choice_field_offers() -> None:
+    from koepel.core.forms import NamedModelChoiceField
+    from koepel.registry.models import Body
+    from koepel.registry.tests.factories import BodyFactory
+
+    for name, slug in (("Wonen", "wonen"), ("Armoede & schulden", "armoede")):
+        BodyFactory(name=name, slug=slug)
+    bodies = Body.objects.order_by("name")
+
+    class Named(forms.Form):
+        gremium = NamedModelChoiceField(
+            queryset=bodies, to_field_name="slug", required=False, widget=CompactSelect
+        )
+
+    class Plain(forms.Form):
+        gremium = forms.ModelChoiceField(queryset=bodies, to_field_name="slug", required=False)
+
+    for data in ({"gremium": "wonen"}, {}):
+        assert _markup(str(Named(data)["gremium"])) == _markup(str(Plain(data)["gremium"]))
+    chosen = Named({"gremium": "wonen"})
+    assert chosen.is_valid()
+    assert chosen.cleaned_data["gremium"] == Body.objects.get(slug="wonen")
+    unknown = Named({"gremium": "bestaat-niet"})
+    assert not unknown.is_valid()
+    assert "gremium" in unknown.errors
