@@ -15,7 +15,7 @@ from koepel.advocacy.models import (
     FundingKind,
     LobbyAction,
 )
-from koepel.core.forms import NamedModelChoiceField, PartialDateField, partial_date_text
+from koepel.core.forms import PartialDateField, partial_date_text, slug_filter
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect, CompactSelectMultiple
 from koepel.registry.models import Body, Organisation, Ownership, Person
@@ -195,13 +195,7 @@ class DossierFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "—"), *DossierStatus.choices], required=False
     )
-    gremium = NamedModelChoiceField(
-        label=_("Body"),
-        queryset=Body.objects.none(),
-        required=False,
-        to_field_name="slug",
-        widget=CompactSelect,
-    )
+    gremium = slug_filter(_("Body"), Body.objects.none())
     geadresseerde = forms.ModelChoiceField(
         label=_("Addressed to"),
         queryset=Organisation.objects.all(),

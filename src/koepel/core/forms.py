@@ -13,6 +13,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import parse_partial_date
+from koepel.core.widgets import CompactSelect
 
 T = TypeVar("T")
 
@@ -97,3 +98,11 @@ class NamedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def __init__(self, *args: Any, label_field: str = "name", **kwargs: Any) -> None:
         self.label_field = label_field
         super().__init__(*args, **kwargs)
+
+
+def slug_filter(label: Any, queryset: Any) -> NamedModelChoiceField:
+    """An optional filter on a record chosen by its slug (``?gremium=wonen``), its options
+    written compactly: the lists of the lobby, meetings and documents share it."""
+    return NamedModelChoiceField(
+        label=label, queryset=queryset, required=False, to_field_name="slug", widget=CompactSelect
+    )

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.forms import NamedModelChoiceField, PartialDateField, partial_date_text
+from koepel.core.forms import PartialDateField, partial_date_text, slug_filter
 from koepel.core.visibility import Visibility
-from koepel.core.widgets import CompactSelect, CompactSelectMultiple
+from koepel.core.widgets import CompactSelectMultiple
 from koepel.library.models import Document, DocumentKind, Language, WooCategory
 from koepel.registry.models import Body, Organisation, Person
 
@@ -95,13 +95,7 @@ class FilterForm(forms.Form):
     soort = forms.ChoiceField(
         label=_("Kind"), choices=[("", "—"), *DocumentKind.choices], required=False
     )
-    gremium = NamedModelChoiceField(
-        label=_("Body"),
-        queryset=Body.objects.none(),
-        required=False,
-        to_field_name="slug",
-        widget=CompactSelect,
-    )
+    gremium = slug_filter(_("Body"), Body.objects.none())
     jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.forms import NamedModelChoiceField, PartialDateField, partial_date_text
+from koepel.core.forms import PartialDateField, partial_date_text, slug_filter
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect
 from koepel.meetings.models import ActionStatus, Answer, Format, Kind, Level, Meeting
@@ -172,13 +172,7 @@ class ActionStatusForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    gremium = NamedModelChoiceField(
-        label=_("Body"),
-        queryset=Body.objects.none(),
-        required=False,
-        to_field_name="slug",
-        widget=CompactSelect,
-    )
+    gremium = slug_filter(_("Body"), Body.objects.none())
     soort = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
     niveau = forms.ChoiceField(
         label=_("Level"), choices=[("", "—"), *Level.choices], required=False
