@@ -145,8 +145,29 @@ def _related(model: type[models.Model], lookup: str, value: Any) -> Q:
         return Q(**{field: value})
     if not _spans_many(model, lookup):
         return Q(**{f"{lookup}__{field}": value})
-    matching = model._default_manager.filter(pk=OuterRef("pk"), **{f"{lookup}__{field}": value})
-    return Q(Exists(matching))
+    return Q(Exists(_first_hop_rows(model, lookup, field, value)))
+
+
+def _first_hop_rows(
+    model: type[models.Model], lookup: str, field: str, value: Any
+) -> models.QuerySet[Any]:
+    """The rows one step along ``lookup`` from a record, filtered on the rest of it: for a
+    many-to-many relation its link table, for a reverse foreign key the related table. The
+    test reads that table alone, without joining the record's own table back in. (Base
+    managers, as a join would read the rows.)"""
+    first, _, rest = lookup.partition("__")
+    relation = model._meta.get_field(first)
+    target = f"{rest}__{field}" if rest else field
+    if relation.many_to_many and not relation.auto_created:  # a ManyToManyField on the model
+        through: type[models.Model] = relation.remote_field.through  # type: ignore[union-attr]
+        own = relation.m2m_field_name()  # type: ignore[union-attr]
+        other = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
+        return through._base_manager.filter(**{own: OuterRef("pk"), f"{other}__{target}": value})
+    if relation.one_to_many:  # a foreign key on the other model points here
+        foreign_key = relation.field.name  # type: ignore[union-attr]
+        related: type[models.Model] = relation.related_model  # type: ignore[assignment]
+        return related._base_manager.filter(**{foreign_key: OuterRef("pk"), target: value})
+    return model._default_manager.filter(pk=OuterRef("pk"), **{f"{lookup}__{field}": value})
 
 
 def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
