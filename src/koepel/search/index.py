@@ -203,7 +203,7 @@ def rebuild() -> int:
     with translation.override(INDEX_LANGUAGE), transaction.atomic():
         writing.delete_all()
         written = writing.write(_all_entries(), fresh=True)
-        writing.settle()
+        writing.settle(emptied=True)
     return written
 
 

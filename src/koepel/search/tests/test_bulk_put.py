@@ -62,3 +62,23 @@ def test_writing_the_same_keys_again_replaces_the_entries(
 
     assert search_page(client, "energietransitie").hits == []
     assert search_page(client, "zonnepanelen").counts["sectie"] == 2_100
+
+
+def test_a_batch_of_known_and_new_keys_replaces_the_one_and_adds_the_other(
+    network: dict[str, Any], client: Client
+) -> None:
+    index.bulk_put(_sections(network, 600))
+    known_and_new = [
+        (
+            f"library.section:{900_000 + number}",
+            index.Entry(kind="sectie", title=f"Nieuw {number}", text="Over warmtenetten.", url="/"),
+        )
+        for number in range(300, 900)  # the last 300 known, then 300 new
+    ]
+
+    index.bulk_put(known_and_new)
+
+    # All 600 public now, the replaced ones whatever they were before.
+    assert search_page(client, "warmtenetten").counts["sectie"] == 600
+    # The first 300 keep their text; of each four, one is public.
+    assert search_page(client, "energietransitie").counts["sectie"] == 75
