@@ -5,13 +5,14 @@ returned page only, the same way whatever the engine."""
 from __future__ import annotations
 
 import re
-from itertools import takewhile
+from collections.abc import Callable
+from itertools import islice, takewhile
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from koepel.search.parse import Clause, Query
-from koepel.search.text import STOP_WORDS, fold, index_forms
+from koepel.search.text import STOP_WORDS, fold, index_forms, words
 
 WINDOW = 30  # words shown
 LEAD = 5  # words shown before the first match in the window
@@ -20,19 +21,23 @@ MAX_SCAN = 200_000
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """The words of the text as (start, end) in the text, and folded."""
+def _tokens(text: str) -> tuple[list[str], Callable[[int, int], list[tuple[int, int]]]]:
+    """The words of the text, folded, and a function giving the places in the text of the
+    words ``first`` to ``last``: only the words of the snippet's window need them."""
     folded = fold(text)
     if len(folded) == len(text):
         # Folding kept every character in its place (the usual case: accents dropped), so
         # the folded text can be read in one go and its positions hold for the original.
-        return [m.span() for m in _TOKEN.finditer(folded)], _TOKEN.findall(folded)
-    spans, words = [], []
+        def spans(first: int, last: int) -> list[tuple[int, int]]:
+            return [m.span() for m in islice(_TOKEN.finditer(folded), first, last + 1)]
+
+        return words(folded), spans
+    every_span, found = [], []
     for match in _TOKEN.finditer(text):
         for word in _TOKEN.findall(fold(match.group())):
-            spans.append(match.span())
-            words.append(word)
-    return spans, words
+            every_span.append(match.span())
+            found.append(word)
+    return found, lambda first, last: every_span[first : last + 1]
 
 
 def _runs(forms: list[str], query: Query) -> list[tuple[int, int, int]]:
@@ -94,25 +99,30 @@ def _best_start(runs: list[tuple[int, int, int]], count: int) -> int:
 def snippet(text: str, query: Query) -> SafeString:
     """Safe HTML: a window of the text with the matches marked."""
     scanned = text[:MAX_SCAN]
-    spans, words = _tokens(scanned)
-    if not spans:
+    found, spans_of = _tokens(scanned)
+    if not found:
         return mark_safe("")
-    forms = index_forms(words)
+    forms = index_forms(found)
     runs = [
-        (*_with_stop_words(words, query.clauses[number], first, last), number)
+        (*_with_stop_words(found, query.clauses[number], first, last), number)
         for first, last, number in _runs(forms, query)
     ]
-    start = _best_start(runs, len(spans))
-    end = min(len(spans), start + WINDOW) - 1
+    start = _best_start(runs, len(found))
+    end = min(len(found), start + WINDOW) - 1
+    window = spans_of(start, end)
+
+    def span(word: int) -> tuple[int, int]:
+        return window[word - start]
+
     html: list[str] = ["… " if start > 0 else ""]
-    cursor = spans[start][0]
+    cursor = span(start)[0]
     for first, last, _ in sorted(runs, key=lambda run: (run[0], -run[1])):
-        if first < start or last > end or spans[first][0] < cursor:
+        if first < start or last > end or span(first)[0] < cursor:
             continue
-        html.append(escape(scanned[cursor : spans[first][0]]))
-        html.append(f"<mark>{escape(scanned[spans[first][0] : spans[last][1]])}</mark>")
-        cursor = spans[last][1]
-    html.append(escape(scanned[cursor : spans[end][1]]))
-    if end < len(spans) - 1 or len(text) > MAX_SCAN:
+        html.append(escape(scanned[cursor : span(first)[0]]))
+        html.append(f"<mark>{escape(scanned[span(first)[0] : span(last)[1]])}</mark>")
+        cursor = span(last)[1]
+    html.append(escape(scanned[cursor : span(end)[1]]))
+    if end < len(found) - 1 or len(text) > MAX_SCAN:
         html.append(" …")
     return mark_safe("".join(html))  # noqa: S308 (every piece of text is escaped above)
