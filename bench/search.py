@@ -108,6 +108,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--profile", action="store_true", help="profile search() per query")
     parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the throwaway database (and data folder) to look into afterwards",
+    )
+    parser.add_argument(
         "--data-dir", type=Path, help="KOEPEL_DATA_DIR of a generated network, read as it is"
     )
     parser.add_argument("--database-url", default="", help="with --data-dir: PostgreSQL")
@@ -119,7 +124,7 @@ def parse_args() -> argparse.Namespace:
 
 @contextlib.contextmanager
 def throwaway_database(
-    engine: str, server: str, settings: Sequence[str], database_name: str
+    engine: str, server: str, settings: Sequence[str], database_name: str, *, keep: bool = False
 ) -> Iterator[str]:
     """Point Koepel's settings at a new, empty database; remove it afterwards."""
     folder = tempfile.mkdtemp(prefix="koepel-bench-")
@@ -148,12 +153,18 @@ def throwaway_database(
         from django.db import connections
 
         connections.close_all()
-        if name:
-            import psycopg
+        if keep:
+            print(
+                f"kept: KOEPEL_DATA_DIR={folder}"
+                + (f" DATABASE_URL={os.environ['DATABASE_URL']}" if name else "")
+            )
+        else:
+            if name:
+                import psycopg
 
-            with psycopg.connect(server, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        shutil.rmtree(folder, ignore_errors=True)
+                with psycopg.connect(server, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def start_django() -> None:
@@ -417,7 +428,9 @@ def main() -> None:
     if args.data_dir:
         generated_network(args)
         return
-    with throwaway_database(args.engine, args.server, args.postgres_setting, args.database_name):
+    with throwaway_database(
+        args.engine, args.server, args.postgres_setting, args.database_name, keep=args.keep
+    ):
         start_django()
         from django.db import connection, transaction
 
