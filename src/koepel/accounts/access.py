@@ -27,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from koepel.core.visibility import Visibility
@@ -136,25 +136,27 @@ def _viewer_of_person(person_id: int | None, *, is_office: bool) -> Viewer:
 def _related(model: type[models.Model], lookup: str, value: Any) -> Q:
     """Records whose ``lookup`` (a path to bodies or people) reaches ``value`` (an id or ids).
 
-    Through a to-many relation the test is an EXISTS subquery, not a join: a join would repeat
-    a record once per matching body and need a DISTINCT over the whole result, which on a large
-    list (search, above all) costs more than the rest of the query.
+    Through a to-many relation the test is a subquery of the ids of the records reached, not a
+    join: a join would repeat a record once per matching body and need a DISTINCT over the
+    whole result, which on a large list (search, above all) costs more than the rest of the
+    query. The subquery does not depend on the record, so the database reads it once; and
+    PostgreSQL may share a large query with it between two cores, which it may not with an
+    EXISTS test per record.
     """
     field = "pk__in" if isinstance(value, frozenset | set | list | tuple) else "pk"
     if not lookup:
         return Q(**{field: value})
     if not _spans_many(model, lookup):
         return Q(**{f"{lookup}__{field}": value})
-    return Q(Exists(_first_hop_rows(model, lookup, field, value)))
+    return Q(pk__in=_ids_reaching(model, lookup, field, value))
 
 
-def _first_hop_rows(
+def _ids_reaching(
     model: type[models.Model], lookup: str, field: str, value: Any
 ) -> models.QuerySet[Any]:
-    """The rows one step along ``lookup`` from a record, filtered on the rest of it: for a
-    many-to-many relation its link table, for a reverse foreign key the related table. The
-    test reads that table alone, without joining the record's own table back in. (Base
-    managers, as a join would read the rows.)"""
+    """The ids of the records whose ``lookup`` reaches ``value``, read one step along it: for
+    a many-to-many relation from its link table, for a reverse foreign key from the related
+    table, without the record's own table. (Base managers, as a join would read the rows.)"""
     first, _, rest = lookup.partition("__")
     relation = model._meta.get_field(first)
     target = f"{rest}__{field}" if rest else field
@@ -162,12 +164,12 @@ def _first_hop_rows(
         through: type[models.Model] = relation.remote_field.through  # type: ignore[union-attr]
         own = relation.m2m_field_name()  # type: ignore[union-attr]
         other = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
-        return through._base_manager.filter(**{own: OuterRef("pk"), f"{other}__{target}": value})
+        return through._base_manager.filter(**{f"{other}__{target}": value}).values(own)
     if relation.one_to_many:  # a foreign key on the other model points here
         foreign_key = relation.field.name  # type: ignore[union-attr]
         related: type[models.Model] = relation.related_model  # type: ignore[assignment]
-        return related._base_manager.filter(**{foreign_key: OuterRef("pk"), target: value})
-    return model._default_manager.filter(pk=OuterRef("pk"), **{f"{lookup}__{field}": value})
+        return related._base_manager.filter(**{target: value}).values(foreign_key)
+    return model._default_manager.filter(**{f"{lookup}__{field}": value}).values("pk")
 
 
 def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
