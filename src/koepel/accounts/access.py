@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from koepel.core.visibility import Visibility
@@ -136,26 +136,33 @@ def _viewer_of_person(person_id: int | None, *, is_office: bool) -> Viewer:
 def _related(model: type[models.Model], lookup: str, value: Any) -> Q:
     """Records whose ``lookup`` (a path to bodies or people) reaches ``value`` (an id or ids).
 
-    Through a to-many relation the test is a subquery of the ids of the records reached, not a
-    join: a join would repeat a record once per matching body and need a DISTINCT over the
-    whole result, which on a large list (search, above all) costs more than the rest of the
-    query. The subquery does not depend on the record, so the database reads it once; and
-    PostgreSQL may share a large query with it between two cores, which it may not with an
-    EXISTS test per record.
+    Through a to-many relation the test is a subquery, not a join: a join would repeat a record
+    once per matching body and need a DISTINCT over the whole result, which on a large list
+    (search, above all) costs more than the rest of the query. Which subquery depends on the
+    database (a search as a member, 100,000 sections, ``bench/search.py``):
+
+    - PostgreSQL reads the ids reached once and looks each record up in them, and may then
+      share a large query between two cores; with an EXISTS test per record it may not (a
+      word in 75% of the sections: 123 against 154 ms).
+    - SQLite runs an EXISTS test for each record it reads, so a page of twenty reads only what
+      it needs, where the ids would all be gathered first (a word in 1%: 8 against 11 ms).
     """
     field = "pk__in" if isinstance(value, frozenset | set | list | tuple) else "pk"
     if not lookup:
         return Q(**{field: value})
     if not _spans_many(model, lookup):
         return Q(**{f"{lookup}__{field}": value})
-    return Q(pk__in=_ids_reaching(model, lookup, field, value))
+    rows, record = _rows_reaching(model, lookup, field, value)
+    if connection.vendor == "postgresql":
+        return Q(pk__in=rows.values(record))
+    return Q(Exists(rows.filter(**{record: OuterRef("pk")})))
 
 
-def _ids_reaching(
+def _rows_reaching(
     model: type[models.Model], lookup: str, field: str, value: Any
-) -> models.QuerySet[Any]:
-    """The ids of the records whose ``lookup`` reaches ``value``, read one step along it: for
-    a many-to-many relation from its link table, for a reverse foreign key from the related
+) -> tuple[models.QuerySet[Any], str]:
+    """The rows one step along ``lookup`` that reach ``value``, and their field naming the
+    record: for a many-to-many relation its link table, for a reverse foreign key the related
     table, without the record's own table. (Base managers, as a join would read the rows.)"""
     first, _, rest = lookup.partition("__")
     relation = model._meta.get_field(first)
@@ -164,12 +171,12 @@ def _ids_reaching(
         through: type[models.Model] = relation.remote_field.through  # type: ignore[union-attr]
         own = relation.m2m_field_name()  # type: ignore[union-attr]
         other = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
-        return through._base_manager.filter(**{f"{other}__{target}": value}).values(own)
+        return through._base_manager.filter(**{f"{other}__{target}": value}), own
     if relation.one_to_many:  # a foreign key on the other model points here
-        foreign_key = relation.field.name  # type: ignore[union-attr]
+        foreign_key: str = relation.field.name  # type: ignore[union-attr]
         related: type[models.Model] = relation.related_model  # type: ignore[assignment]
-        return related._base_manager.filter(**{target: value}).values(foreign_key)
-    return model._default_manager.filter(**{f"{lookup}__{field}": value}).values("pk")
+        return related._base_manager.filter(**{target: value}), foreign_key
+    return model._default_manager.filter(**{f"{lookup}__{field}": value}), "pk"
 
 
 def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
