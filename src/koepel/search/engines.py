@@ -68,6 +68,10 @@ class Engine(Protocol):
         """Tidy up after writing many entries at once; ``emptied``: into an index emptied
         first (``forget_all``)."""
 
+    def expression(self, query: Query) -> str:
+        """The query in the engine's own syntax: the one parameter of ``matching`` and
+        ``score`` that depends on it."""
+
     def matching(self, query: Query) -> Q:
         """A condition on SearchEntry that holds for the entries matching the query."""
 

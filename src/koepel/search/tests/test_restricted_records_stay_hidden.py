@@ -67,3 +67,14 @@ def test_a_filter_on_the_body_shows_nothing_restricted_to_others(
 
     assert not SECRET_TITLES & set(page.titles)
     assert page.total == 2
+
+
+def test_one_after_another_each_finds_only_what_they_may_see(
+    network: dict[str, Any], client: Client
+) -> None:
+    # Each viewer's statement is put together once and kept: the next viewer must get their own.
+    for who, total in [("office", 4), ("colleague", 2), ("named", 4), ("anonymous", 2)]:
+        client.logout()
+        page = search_page(signed_in(client, network, who), "woningbouw")
+        assert (who, page.total) == (who, total)
+        assert bool(SECRET_TITLES & set(page.titles)) == (total == 4)
