@@ -334,12 +334,20 @@ def direct_runner(statements: list[tuple[str, Any]]) -> Callable[[], None]:
             for sql, params in statements
         ]
 
+    # search() sets up its search statement in a transaction on PostgreSQL (the engine's
+    # search_settings), so the statements run in one here too.
+    in_transaction = (
+        raw.transaction if connection.vendor == "postgresql" else contextlib.nullcontext
+    )
+
     def run() -> None:
-        cursor = raw.cursor()
-        for sql, params in statements:
-            cursor.execute(sql, params)
-            cursor.fetchall()
-        cursor.close()
+        with in_transaction():
+            cursor = raw.cursor()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            cursor.close()
 
     return run
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from koepel.accounts.access import Viewer, viewer_for, visible
@@ -157,7 +158,13 @@ def _counts_and_page(
         "ORDER BY score DESC, id LIMIT %s OFFSET %s) AS best "
         f"JOIN {SearchEntry._meta.db_table} AS entry ON entry.{quote('id')} = best.id"
     )
-    with connection.cursor() as cursor:
+    settings = engines.current().search_settings
+    with (
+        transaction.atomic(savepoint=False) if settings else nullcontext(),
+        connection.cursor() as cursor,
+    ):
+        for setting in settings:
+            cursor.execute(setting)
         cursor.execute(sql, [*params, *KINDS, *kinds, per_page, (page - 1) * per_page])
         rows = cursor.fetchall()
     counts_row = next(row for row in rows if row[0] is None)
