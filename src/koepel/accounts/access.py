@@ -176,7 +176,7 @@ def _rows_reaching(
         foreign_key: str = relation.field.name  # type: ignore[union-attr]
         related: type[models.Model] = relation.related_model  # type: ignore[assignment]
         return related._base_manager.filter(**{target: value}), foreign_key
-    return model._default_manager.filter(**{f"{lookup}__{field}": value}), "pk"
+    return model._base_manager.filter(**{f"{lookup}__{field}": value}), "pk"
 
 
 def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:

@@ -65,8 +65,8 @@ class Engine(Protocol):
     def forget_all(self, cursor: CursorWrapper) -> None: ...
 
     def settle(self, cursor: CursorWrapper, *, emptied: bool = False) -> None:
-        """Tidy up after writing many entries at once; ``emptied``: into an index emptied
-        first (``forget_all``)."""
+        """Tidy up after writing many entries at once; ``emptied``: entries were deleted
+        first (``forget_all`` of an index that held some)."""
 
     def expression(self, query: Query) -> str:
         """The query in the engine's own syntax: the one parameter of ``matching`` and

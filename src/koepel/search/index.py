@@ -201,9 +201,9 @@ def bulk_put(items: Iterable[tuple[str, Entry]]) -> int:
 def rebuild() -> int:
     """Empty the index and fill it again from every registered model; returns the count."""
     with translation.override(INDEX_LANGUAGE), transaction.atomic():
-        writing.delete_all()
+        emptied = writing.delete_all()
         written = writing.write(_all_entries(), fresh=True)
-        writing.settle(emptied=True)
+        writing.settle(emptied=emptied)
     return written
 
 

@@ -96,20 +96,25 @@ def _visible_matches(
     the one access check and the filters on top of the engine's match."""
     engine = engines.current()
     body_ids = tuple(_with_bodies_below(body)) if body is not None else None
-    sql, params = _visible_matches_statement(viewer_for(user), body_ids, year, connection.vendor)
-    stand_in, typed = engine.expression(_STAND_IN), engine.expression(query)
-    return sql, [typed if param == stand_in else param for param in params]
+    sql, params, places = _visible_matches_statement(
+        viewer_for(user), body_ids, year, connection.vendor
+    )
+    filled = list(params)
+    for place in places:
+        filled[place] = engine.expression(query)
+    return sql, filled
 
 
 @lru_cache(maxsize=512)
 def _visible_matches_statement(
     viewer: Viewer, body_ids: tuple[int, ...] | None, year: int | None, vendor: str
-) -> tuple[str, tuple[Any, ...]]:
-    """The statement of ``_visible_matches`` for a stand-in query, put together through the
-    ORM once per viewer and filters: that took 2 of the 7.7 ms of a search for a word in 1% of
-    100,000 sections (``bench/search.py``). Only the query text differs between searches, and
-    it is a parameter. The viewer is read afresh for each search and is part of the key, so a
-    change of roles makes a new statement."""
+) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
+    """The statement of ``_visible_matches`` for a stand-in query, its parameters, and the
+    places among them of the query text, put together through the ORM once per viewer and
+    filters: that took 2 of the 7.7 ms of a search for a word in 1% of 100,000 sections
+    (``bench/search.py``). Only the query text differs between searches, and it is a
+    parameter. The viewer is read afresh for each search and is part of the key, so a change
+    of roles makes a new statement."""
     engine = engines.current()
     entries = visible(SearchEntry.objects.filter(engine.matching(_STAND_IN)), viewer)
     if body_ids is not None:
@@ -122,7 +127,13 @@ def _visible_matches_statement(
         entries = entries.filter(year=year)
     entries = entries.annotate(score=engine.score(_STAND_IN)).order_by()
     sql, params = entries.values_list("pk", "kind", "score").query.sql_with_params()
-    return sql, tuple(params)
+    stand_in = engine.expression(_STAND_IN)
+    places = tuple(number for number, param in enumerate(params) if param == stand_in)
+    # The match, and on PostgreSQL the score, each take the query text once; anything else
+    # equal to the stand-in would be filled with the query text too.
+    if len(places) != (2 if vendor == "postgresql" else 1):
+        raise RuntimeError(f"The query text is not where a search expects it: {places}.")
+    return sql, tuple(params), places
 
 
 def _with_bodies_below(body: Body) -> list[int]:
@@ -158,7 +169,8 @@ def _counts_and_page(
         "ORDER BY score DESC, id LIMIT %s OFFSET %s) AS best "
         f"JOIN {SearchEntry._meta.db_table} AS entry ON entry.{quote('id')} = best.id"
     )
-    settings = engines.current().search_settings
+    # Set for the statement's own transaction; inside a caller's they would outlast it.
+    settings = () if connection.in_atomic_block else engines.current().search_settings
     with (
         transaction.atomic(savepoint=False) if settings else nullcontext(),
         connection.cursor() as cursor,

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from koepel.search.parse import Clause, Query
-from koepel.search.text import STOP_WORDS, fold, index_forms, words
+from koepel.search.text import STOP_WORDS, fold, folded_words, index_forms
 
 WINDOW = 30  # words shown
 LEAD = 5  # words shown before the first match in the window
@@ -31,7 +31,7 @@ def _tokens(text: str) -> tuple[list[str], Callable[[int, int], list[tuple[int, 
         def spans(first: int, last: int) -> list[tuple[int, int]]:
             return [m.span() for m in islice(_TOKEN.finditer(folded), first, last + 1)]
 
-        return words(folded), spans
+        return folded_words(folded), spans
     every_span, found = [], []
     for match in _TOKEN.finditer(text):
         for word in _TOKEN.findall(fold(match.group())):

@@ -90,7 +90,11 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of a text, folded, in order."""
-    folded = fold(text)
+    return folded_words(fold(text))
+
+
+def folded_words(folded: str) -> list[str]:
+    """The words of a text folded already, in order."""
     if folded.isascii():
         # Splitting on a translated copy is many times faster than the regular expression,
         # and gives the same words for ASCII text.

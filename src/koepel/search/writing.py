@@ -67,8 +67,13 @@ def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) ->
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         existing = {} if fresh else _ids_of(cursor, [key for key, _, _ in prepared])
         ids = _upsert(cursor, engine, prepared, existing)
-        if existing:
-            replaced = list(existing.values())
+        replaced = list(existing.values())
+        if not fresh and connection.vendor == "postgresql":
+            # Another transaction may have written one of the keys since ``existing`` was
+            # read (SQLite's write lock rules that out): its bodies and people must not stay
+            # beside the new ones, so the links of every entry written go.
+            replaced = list(ids.values())
+        if replaced:
             _delete_relations(cursor, replaced)
             engine.forget(cursor, replaced)
         _insert_relations(cursor, [(ids[key], entry) for key, entry, _ in prepared])
@@ -235,16 +240,20 @@ def delete_keys(keys: Sequence[str]) -> None:
             SearchEntry.objects.filter(pk__in=ids).delete()
 
 
-def delete_all() -> None:
-    """Empty the index (``rebuild`` fills it again in the same transaction)."""
+def delete_all() -> bool:
+    """Empty the index (``rebuild`` fills it again in the same transaction); whether it held
+    anything."""
     with connection.cursor() as cursor:
         for table, _, _, _ in _relations():
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (names from the models)
         cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
+        held: bool = cursor.rowcount > 0
         engines.current().forget_all(cursor)
+    return held
 
 
 def settle(*, emptied: bool = False) -> None:
-    """Tidy up the engine's index after a large write; ``emptied``: it was emptied first."""
+    """Tidy up the engine's index after a large write; ``emptied``: entries were deleted
+    from it first."""
     with connection.cursor() as cursor:
         engines.current().settle(cursor, emptied=emptied)

@@ -7,8 +7,9 @@ and vector of about 1 kB each, it often moved the vector, and every search then 
 from there again, piece by piece (on 100,000 sections, 160,000 page reads for a word in three
 quarters of them). Now the text is the value that moves out (``EXTERNAL``: out of the row,
 uncompressed, read only for the snippets of one page) and the vector stays in the row
-(``MAIN``). The setting applies to rows written from now on: ``koepel reindex`` rewrites the
-existing ones. SQLite has nothing to change.
+(``MAIN``). An out-of-line text is not compressed, which costs disk space (a long document's
+text about twice what it did) for not decompressing it. The setting applies to rows written
+from now on: ``koepel reindex`` rewrites the existing ones. SQLite has nothing to change.
 """
 
 from typing import Any
