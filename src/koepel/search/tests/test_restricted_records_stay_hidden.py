@@ -4,11 +4,14 @@ in a count, not in a snippet."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from koepel.accounts.access import SYSTEM
+from koepel.advocacy import services as lobby
 from koepel.search.tests.conftest import search_page, signed_in
 
 SECRET_TITLES = {"Vertrouwelijk overleg grondprijzen", "Conceptbrief over de erfpachtkorting"}
@@ -78,3 +81,24 @@ def test_one_after_another_each_finds_only_what_they_may_see(
         page = search_page(signed_in(client, network, who), "woningbouw")
         assert (who, page.total) == (who, total)
         assert bool(SECRET_TITLES & set(page.titles)) == (total == 4)
+
+
+def test_members_of_two_groups_each_find_only_their_own_groups_records(
+    network: dict[str, Any], client: Client
+) -> None:
+    for body in (network["group"], network["elsewhere"]):
+        lobby.milestone_create(
+            actor=SYSTEM,
+            bodies=[body],
+            title=f"Werkafspraak {body.name}",
+            description="Alleen voor de leden van de themagroep.",
+            date=dt.date(2021, 3, 1),
+            date_precision="month",
+            visibility="body",
+        )
+
+    # The two viewers differ only in the bodies they sit in.
+    for who, group in [("colleague", "Wonen"), ("outsider", "Cultuur"), ("colleague", "Wonen")]:
+        client.logout()
+        page = search_page(signed_in(client, network, who), "werkafspraak")
+        assert page.titles == [f"Werkafspraak Themagroep {group}"]
