@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cache
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,6 +19,8 @@ from koepel.search.models import SearchEntry
 
 BATCH = 500
 _COLUMNS = ("key", "kind", "title", "text", "url", "trail", "year", "visibility")
+# An entry's values for the columns after the key, in their order.
+_entry_values = attrgetter(*_COLUMNS[1:])
 
 
 _Prepared = tuple[str, Entry, tuple[str, str]]  # key, entry, title and text as indexed
@@ -101,20 +104,7 @@ def _upsert(
 ) -> dict[str, int]:
     """Insert or update the rows by key (``existing``: the ids of those there already);
     returns their ids by key."""
-    rows = [
-        (
-            key,
-            entry.kind,
-            entry.title,
-            entry.text,
-            entry.url,
-            entry.trail,
-            entry.year,
-            entry.visibility,
-            *terms,
-        )
-        for key, entry, terms in prepared
-    ]
+    rows = [(key, *_entry_values(entry), *terms) for key, entry, terms in prepared]
     if connection.vendor == "postgresql":
         return _upsert_postgresql(cursor, engine, rows)
     if engine.vector_column:
