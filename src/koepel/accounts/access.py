@@ -1,7 +1,7 @@
 """The one check that decides what a user may see and edit.
 
 Every way out of Koepel — pages, search, API, feeds, exports, the annual report — asks this
-module. The rules (DESIGN.md, "Visibility"):
+module. The rules (docs/design.md, "Visibility"):
 
 - ``public`` records: everyone.
 - ``network`` records: members of the network — the office, and accounts whose person holds a
@@ -15,36 +15,26 @@ Editing: the office edits everything; the secretary of a body edits the records 
 and of the bodies beneath it, and so sees them at every level. A role that has ended grants
 nothing.
 
-A model takes part by carrying a ``visibility`` field and declaring two lookups on its class:
-``access_bodies`` (the path from the record to its bodies, "" for a body itself) and
-``access_people`` (the path to the people named on it, or None).
+How each kind of record reaches its visibility, bodies and people is declared once, in
+``koepel.accounts.paths``; the rules derived from them (who sees attendance, contact details,
+consultation answers) are functions here, so that pages and API ask the same question.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from koepel.accounts.paths import Internal, Known, Open, Own, Through, path_of
 from koepel.core.visibility import Visibility
 from koepel.registry.models import Body, Function, Ownership, Role
 
 M = TypeVar("M", bound=models.Model)
-
-
-class AccessControlled(Protocol):
-    pk: Any
-    visibility: str
-
-    @property
-    def access_bodies(self) -> str: ...
-
-    @property
-    def access_people(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -179,27 +169,96 @@ def _rows_reaching(
     return model._base_manager.filter(**{f"{lookup}__{field}": value}), "pk"
 
 
+# A condition no record meets (an empty ``Q()`` would be every record).
+NOTHING = Q(pk__in=[])
+
+
 def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
-    """A Q object selecting the records of ``model`` the viewer may see."""
+    """A Q object selecting the records of ``model`` the viewer may see, by the model's
+    declared path (``koepel.accounts.paths``); an empty Q means every record."""
     if viewer.is_office:
         return Q()
+    path = path_of(model)
+    if isinstance(path, Open):
+        return Q()
+    if isinstance(path, Internal):
+        return NOTHING
+    if isinstance(path, Own):
+        return _own_filter(model, path, viewer)
+    if isinstance(path, Through):
+        return _through_filter(model, path, viewer)
+    return _known_filter(model, path, viewer)
+
+
+def _own_filter(model: type[models.Model], path: Own, viewer: Viewer) -> Q:
     allowed = Q(visibility=Visibility.PUBLIC)
-    people: str | None = model.access_people  # type: ignore[attr-defined]
-    if people is not None and viewer.person_id is not None:
+    if path.people is not None and viewer.person_id is not None:
         # Named on a restricted record: seen by that person, whether or not a member today.
-        people_path = people.removesuffix("__pk")
         allowed |= Q(visibility=Visibility.RESTRICTED) & _related(
-            model, people_path, viewer.person_id
+            model, path.people, viewer.person_id
         )
-    bodies: str = model.access_bodies  # type: ignore[attr-defined]
     if viewer.is_member:
         allowed |= Q(visibility=Visibility.NETWORK)
     if viewer.body_ids:
-        allowed |= Q(visibility=Visibility.BODY) & _related(model, bodies, viewer.body_ids)
+        allowed |= Q(visibility=Visibility.BODY) & _related(model, path.bodies, viewer.body_ids)
     if viewer.secretary_body_ids:
         # Whoever may edit a body's records may see them, drafts included.
-        allowed |= _related(model, bodies, viewer.secretary_body_ids)
+        allowed |= _related(model, path.bodies, viewer.secretary_body_ids)
     return allowed
+
+
+def _through_filter(model: type[models.Model], path: Through, viewer: Viewer) -> Q:
+    parent = _target(model, path.parent)
+    allowed = _reaches(path.parent, parent, visibility_filter(parent, viewer))
+    for name in path.also:
+        target = _target(model, name)
+        condition = _reaches(name, target, visibility_filter(target, viewer))
+        if condition and model._meta.get_field(name).null:
+            condition |= Q(**{f"{name}__isnull": True})
+        allowed &= condition
+    if path.members and not viewer.is_member:
+        # For the network, and for whoever may change the parent.
+        allowed &= _reaches(path.parent, parent, _editable_filter(parent, viewer))
+    return allowed
+
+
+def _known_filter(model: type[models.Model], path: Known, viewer: Viewer) -> Q:
+    relation = model._meta.get_field(path.link)
+    linked: type[models.Model] = relation.related_model  # type: ignore[assignment]
+    own_key: str = relation.field.name  # type: ignore[union-attr]
+    links = linked._base_manager.filter(**{own_key: OuterRef("pk")})
+    target = _target(linked, path.target)
+    seen = visibility_filter(target, viewer)
+    if not seen:
+        return Q()
+    return ~Exists(links) | Exists(links.filter(_reaches(path.target, target, seen)))
+
+
+def _editable_filter(model: type[models.Model], viewer: Viewer) -> Q:
+    """The records of ``model`` the viewer may change (the office: all)."""
+    if viewer.is_office:
+        return Q()
+    path = path_of(model)
+    if not viewer.secretary_body_ids:
+        return NOTHING
+    if isinstance(path, Own):
+        return _related(model, path.bodies, viewer.secretary_body_ids)
+    if isinstance(path, Through):
+        parent = _target(model, path.parent)
+        return _reaches(path.parent, parent, _editable_filter(parent, viewer))
+    return NOTHING
+
+
+def _target(model: type[models.Model], name: str) -> type[models.Model]:
+    related: type[models.Model] = model._meta.get_field(name).related_model  # type: ignore[assignment]
+    return related
+
+
+def _reaches(name: str, target: type[models.Model], condition: Q) -> Q:
+    """Records whose foreign key ``name`` points at a ``target`` meeting ``condition``."""
+    if not condition:
+        return Q()
+    return Q(**{f"{name}__in": target._base_manager.filter(condition).values("pk")})
 
 
 def visible(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
@@ -209,6 +268,22 @@ def visible(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
     if not condition:
         return queryset
     return queryset.filter(condition)
+
+
+def records(model: type[M], user: Any) -> models.QuerySet[M]:
+    """All records of ``model`` the user may see."""
+    return visible(model._default_manager.all(), user)
+
+
+def visible_bodies(user: Any) -> models.QuerySet[Body]:
+    """The bodies the user may see: the one answer to "which bodies may this user see"."""
+    return visible(Body.objects.all(), user)
+
+
+def bodies_seen(user: Any, lookup: str = "bodies") -> Prefetch[Any]:
+    """A record's bodies (at ``lookup``) as far as the user may see them: a public meeting of
+    a restricted working group must not name that group."""
+    return Prefetch(lookup, queryset=visible_bodies(user).only("pk", "name", "slug", "kind"))
 
 
 def _spans_many(model: type[models.Model], lookup: str) -> bool:
@@ -222,25 +297,46 @@ def _spans_many(model: type[models.Model], lookup: str) -> bool:
     return False
 
 
-def can_view(user: Any, record: AccessControlled) -> bool:
+def can_view(user: Any, record: models.Model) -> bool:
     """Whether the user may see this one record."""
     model = type(record)
-    return visible(model._default_manager.filter(pk=record.pk), user).exists()  # type: ignore[attr-defined]
+    return visible(model._default_manager.filter(pk=record.pk), user).exists()
 
 
-def _record_body_ids(record: AccessControlled) -> set[int]:
-    lookup = record.access_bodies
-    model = type(record)
-    if not lookup:
+def open_to_all(record: models.Model) -> bool:
+    """Whether anyone at all, signed in or not, may see this record, read from the record as
+    it is in memory (for text copied to where everyone reads it, such as a search trail)."""
+    path = path_of(type(record))
+    if isinstance(path, Open):
+        return True
+    if isinstance(path, Own):
+        return bool(getattr(record, "visibility", None) == Visibility.PUBLIC)
+    if isinstance(path, Through) and not path.members:
+        parent = getattr(record, path.parent)
+        related = [getattr(record, name) for name in path.also]
+        return open_to_all(parent) and all(r is None or open_to_all(r) for r in related)
+    return False
+
+
+def _record_body_ids(record: models.Model) -> set[int]:
+    """The bodies whose secretaries may change ``record``."""
+    path = path_of(type(record))
+    if isinstance(path, Through):
+        parent = getattr(record, path.parent)
+        return _record_body_ids(parent) if parent is not None else set()
+    if not isinstance(path, Own):
+        return set()
+    if not path.bodies:
         return {record.pk}
     return set(
-        model._default_manager.filter(pk=record.pk)  # type: ignore[attr-defined]
-        .exclude(**{f"{lookup}__isnull": True})
-        .values_list(f"{lookup}__pk", flat=True)
+        type(record)
+        ._default_manager.filter(pk=record.pk)
+        .exclude(**{f"{path.bodies}__isnull": True})
+        .values_list(f"{path.bodies}__pk", flat=True)
     )
 
 
-def can_edit(user: Any, record: AccessControlled) -> bool:
+def can_edit(user: Any, record: models.Model) -> bool:
     """Whether the user may change this record: the office, or a secretary of its bodies."""
     viewer = viewer_for(user)
     if viewer.is_office:
@@ -291,3 +387,9 @@ def can_read_trail(user: Any) -> bool:
     """The audit trail (who changed what, from where) is the network office's alone: it names
     people, addresses and restricted records of every body."""
     return viewer_for(user).is_office
+
+
+def can_see_consultation_answers(user: Any, action: models.Model) -> bool:
+    """What each city answered on a draft: for the network and for whoever may change the
+    lobby action (as ``paths`` declares for the answers themselves)."""
+    return viewer_for(user).is_member or can_edit(user, action)

@@ -9,4 +9,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The office hears of each lockout through a signal receiver in this module.
-        from koepel.accounts import lockouts  # noqa: F401
+        # Every model declares how it may be seen (system check accounts.E001).
+        from koepel.accounts import (
+            checks,  # noqa: F401
+            lockouts,  # noqa: F401
+        )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 
-from koepel.accounts.access import visible
+from koepel.accounts.access import bodies_seen, visible, visible_bodies
 from koepel.advocacy.models import (
     ConsultationResponse,
     Dossier,
@@ -18,7 +18,6 @@ from koepel.advocacy.models import (
     Milestone,
     OutcomeChange,
 )
-from koepel.meetings.selectors import visible_bodies
 from koepel.registry.models import Body, Organisation, Role
 from koepel.registry.selectors import member_municipalities
 
@@ -88,7 +87,7 @@ def dossier_list(
     )
     if status:
         dossiers = dossiers.filter(status=status)
-    return dossiers.prefetch_related(visible_bodies(user)).order_by(
+    return dossiers.prefetch_related(bodies_seen(user)).order_by(
         _STATUS_ORDER, F("status_date").desc(nulls_last=True), "title", "pk"
     )
 
@@ -137,7 +136,7 @@ def action_list(
             "addressees",
             "cosigners",
             "addressee_people",
-            visible_bodies(user),
+            bodies_seen(user),
         )
         .order_by("date", "pk")
     )
@@ -155,7 +154,7 @@ def dossier_detail(user: Any, slug: str) -> dict[str, Any] | None:
     dossier = (
         visible_dossiers(user)
         .filter(slug=slug)
-        .prefetch_related(visible_bodies(user), "people", visible_bodies(user, "external_bodies"))
+        .prefetch_related(bodies_seen(user), "people", bodies_seen(user, "external_bodies"))
         .first()
     )
     if dossier is None:
@@ -173,7 +172,7 @@ def dossier_detail(user: Any, slug: str) -> dict[str, Any] | None:
     representation = list(
         Role.objects.current()
         .filter(
-            body__in=visible(Body.objects.filter(pk__in=[b.pk for b in external]), user),
+            body__in=visible_bodies(user).filter(pk__in=[b.pk for b in external]),
             person__isnull=False,
         )
         .select_related("person", "body")
@@ -191,7 +190,7 @@ def action_detail(user: Any, pk: int) -> LobbyAction | None:
             "addressees",
             "addressee_people",
             "cosigners",
-            visible_bodies(user),
+            bodies_seen(user),
             "people",
         )
         .select_related("adopted_by")

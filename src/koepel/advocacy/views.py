@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible
+from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible_bodies
 from koepel.advocacy import selectors, services
 from koepel.advocacy.forms import (
     ActionForm,
@@ -39,7 +39,7 @@ from koepel.registry.models import Body, Municipality, Person
 
 
 def dossier_list(request: HttpRequest) -> HttpResponse:
-    bodies = visible(Body.objects.order_by("name"), request.user)
+    bodies = visible_bodies(request.user).order_by("name")
     form = DossierFilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
     status = ""

@@ -10,4 +10,8 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # The OpenAPI description of the token scheme registers itself on import.
-        from koepel.api import schema  # noqa: F401
+        # Every API view reads through the visibility check (system checks api.E001-E003).
+        from koepel.api import (
+            checks,  # noqa: F401
+            schema,  # noqa: F401
+        )

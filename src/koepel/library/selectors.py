@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from koepel.accounts.access import visible
+from koepel.accounts.access import bodies_seen, visible
 from koepel.library.models import Document, DocumentFile, Section
-from koepel.meetings.selectors import visible_bodies
 from koepel.registry.models import Body
 
 
@@ -28,7 +27,7 @@ def document_list(
         documents = documents.filter(date__year=year)
     return (
         documents.select_related("publisher")
-        .prefetch_related(visible_bodies(user))
+        .prefetch_related(bodies_seen(user))
         .order_by("-date", "title", "pk")
     )
 
@@ -39,7 +38,7 @@ def document_detail(user: Any, slug: str) -> Document | None:
         .filter(slug=slug)
         .select_related("publisher")
         .prefetch_related(
-            visible_bodies(user),
+            bodies_seen(user),
             "author_people",
             "author_organisations",
             Prefetch("files", queryset=DocumentFile.objects.select_related("uploaded_by")),

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible
+from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible_bodies
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, with_version
@@ -25,7 +25,7 @@ from koepel.registry.models import Body
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    bodies = visible(Body.objects.order_by("name"), request.user)
+    bodies = visible_bodies(request.user).order_by("name")
     form = FilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
     if form.is_valid():

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from koepel.accounts.access import viewer_for_person, visible
+from koepel.accounts.access import bodies_seen, viewer_for_person, visible
 from koepel.meetings.models import (
     ActionItem,
     ActionStatus,
     AgendaItem,
+    Decision,
     Guest,
     Invitation,
     Meeting,
@@ -51,13 +52,7 @@ def meeting_list(
         meetings = meetings.filter(date__year=year)
     if month:
         meetings = meetings.filter(date__month=month)
-    return meetings.prefetch_related(visible_bodies(user)).order_by("date", "start_time", "pk")
-
-
-def visible_bodies(user: Any, lookup: str = "bodies") -> Prefetch[Any]:
-    """A record's bodies as far as the user may see them: a public meeting of a restricted
-    working group must not name that group."""
-    return Prefetch(lookup, queryset=visible(Body.objects.only("pk", "name", "slug", "kind"), user))
+    return meetings.prefetch_related(bodies_seen(user)).order_by("date", "start_time", "pk")
 
 
 def meeting_detail(user: Any, pk: int) -> Meeting | None:
@@ -65,17 +60,31 @@ def meeting_detail(user: Any, pk: int) -> Meeting | None:
         visible_meetings(user)
         .filter(pk=pk)
         .prefetch_related(
-            visible_bodies(user),
-            Prefetch("guests", queryset=Guest.objects.select_related("person", "organisation")),
-            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter")),
+            bodies_seen(user),
+            # A meeting's parts as their own declared paths allow (accounts.paths): an action
+            # of a body the user may not see stays hidden on a meeting they may see.
+            Prefetch(
+                "guests",
+                queryset=visible(Guest.objects.select_related("person", "organisation"), user),
+            ),
+            Prefetch(
+                "agenda_items",
+                queryset=visible(AgendaItem.objects.select_related("presenter"), user),
+            ),
             Prefetch(
                 "invitations",
-                queryset=Invitation.objects.select_related(
-                    "person", "person__municipality", "person__organisation"
+                queryset=visible(
+                    Invitation.objects.select_related(
+                        "person", "person__municipality", "person__organisation"
+                    ),
+                    user,
                 ),
             ),
-            "decisions",
-            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "body")),
+            Prefetch("decisions", queryset=visible(Decision.objects.all(), user)),
+            Prefetch(
+                "action_items",
+                queryset=visible(ActionItem.objects.select_related("owner", "body"), user),
+            ),
             Prefetch("sessions", queryset=visible_meetings(user)),
             Prefetch("prepared_by", queryset=visible_meetings(user)),
         )

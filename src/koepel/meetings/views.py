@@ -23,7 +23,7 @@ from koepel.accounts.access import (
     can_see_attendance,
     editable_bodies,
     viewer_for,
-    visible,
+    visible_bodies,
 )
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
@@ -62,7 +62,7 @@ def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    bodies = visible(Body.objects.order_by("name"), request.user)
+    bodies = visible_bodies(request.user).order_by("name")
     form = FilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -471,7 +471,7 @@ def attachment(request: HttpRequest, pk: int, item: int) -> FileResponse:
 
 
 def body_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    body = get_object_or_404(visible(Body.objects.all(), request.user), slug=slug)
+    body = get_object_or_404(visible_bodies(request.user), slug=slug)
     meetings = selectors.meeting_list(request.user, body=body).exclude(status=Status.CANCELLED)
     return _calendar_response(calendar_for(meetings, name=body.name), f"{body.slug}.ics")
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from koepel.accounts.access import visible
+from koepel.accounts.access import visible, visible_bodies
 from koepel.registry.models import (
     Body,
     BodyKind,
@@ -98,7 +98,7 @@ def municipality_detail(user: Any, cbs_code: str) -> dict[str, Any] | None:
     municipality = Municipality.objects.filter(cbs_code=cbs_code.upper()).first()
     if municipality is None:
         return None
-    bodies = visible(Body.objects.all(), user)
+    bodies = visible_bodies(user)
     return {
         "municipality": municipality,
         "populations": list(municipality.populations.order_by("-year")),
@@ -138,9 +138,7 @@ class BodyNode:
 
 def body_tree(user: Any, *, ownership: str = Ownership.OWN) -> list[BodyNode]:
     """The network's own bodies the user may see, as a tree of pillars and their groups."""
-    bodies = list(
-        visible(Body.objects.filter(ownership=ownership), user).order_by("position", "name")
-    )
+    bodies = list(visible_bodies(user).filter(ownership=ownership).order_by("position", "name"))
     nodes = {body.pk: BodyNode(body, []) for body in bodies}
     roots: list[BodyNode] = []
     for body in bodies:
@@ -154,14 +152,17 @@ def top_bodies(user: Any) -> QuerySet[Body]:
     """The network's own bodies at the top of its tree (the board, the pillars) the user may
     see, each with ``parts``: how many bodies directly beneath it the user may see."""
     parts = (
-        visible(Body.objects.filter(parent=OuterRef("pk")), user)
+        visible_bodies(user)
+        .filter(parent=OuterRef("pk"))
         .order_by()
         .values("parent")
         .annotate(n=Count("pk"))
         .values("n")
     )
     return (
-        visible(Body.objects.own().filter(parent=None), user)
+        visible_bodies(user)
+        .own()
+        .filter(parent=None)
         .annotate(parts=Coalesce(Subquery(parts), 0))
         .only("name", "slug", "kind")
         .order_by("position", "name")
@@ -172,7 +173,7 @@ FORMER_ROLES = 10
 
 
 def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
-    body = visible(Body.objects.select_related("parent", "owner"), user).filter(slug=slug).first()
+    body = visible_bodies(user).select_related("parent", "owner").filter(slug=slug).first()
     if body is None:
         return None
     today = _today()
@@ -190,9 +191,7 @@ def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
     ancestors = _ancestors(body)
     # Only the bodies above this one are asked about, not every body of the network.
     allowed = set(
-        visible(Body.objects.filter(pk__in=[a.pk for a in ancestors]), user).values_list(
-            "pk", flat=True
-        )
+        visible_bodies(user).filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)
     )
     return {
         "body": body,
@@ -224,7 +223,7 @@ def person_list(user: Any) -> list[tuple[Person, list[Role]]]:
     roles = (
         _roles_with_people()
         .current()
-        .filter(person__isnull=False, body__in=visible(Body.objects.all(), user))
+        .filter(person__isnull=False, body__in=visible_bodies(user))
         .order_by("person__sort_name", "body__name")
     )
     grouped: dict[int, tuple[Person, list[Role]]] = {}
@@ -237,21 +236,18 @@ def person_list(user: Any) -> list[tuple[Person, list[Role]]]:
 def visible_people(user: Any) -> QuerySet[Person]:
     """People the user may know of: those with a role in a body the user may see, and those
     with no role at all (guests, addressees). Someone known only from a body the user may not
-    see stays unseen, as that body does."""
-    roles = Role.objects.filter(person=OuterRef("pk"))
-    return Person.objects.filter(
-        ~Exists(roles) | Exists(roles.filter(body__in=visible(Body.objects.all(), user)))
-    )
+    see stays unseen, as that body does (accounts.paths: registry.person)."""
+    return visible(Person.objects.all(), user)
 
 
 def visible_roles(user: Any) -> QuerySet[Role]:
     """Roles in the bodies the user may see."""
-    return Role.objects.filter(body__in=visible(Body.objects.all(), user))
+    return visible(Role.objects.all(), user)
 
 
 def visible_participations(user: Any) -> QuerySet[Participation]:
     """Participations in the bodies the user may see."""
-    return Participation.objects.filter(body__in=visible(Body.objects.all(), user))
+    return visible(Participation.objects.all(), user)
 
 
 def person_detail(user: Any, slug: str) -> dict[str, Any] | None:
@@ -265,7 +261,7 @@ def person_detail(user: Any, slug: str) -> dict[str, Any] | None:
         return None
     roles = list(
         _roles_with_people()
-        .filter(person=person, body__in=visible(Body.objects.all(), user))
+        .filter(person=person, body__in=visible_bodies(user))
         .order_by("-start", "body__name")
     )
     return {"person": person, "roles": roles}
@@ -279,7 +275,7 @@ def organisation_detail(user: Any, slug: str) -> dict[str, Any] | None:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         return None
-    bodies = visible(Body.objects.all(), user)
+    bodies = visible_bodies(user)
     return {
         "organisation": organisation,
         "people": list(organisation.people.order_by("sort_name")),
@@ -299,7 +295,7 @@ def representation_map(user: Any, on: dt.date | None = None) -> list[tuple[Body,
         .current(on or _today())
         .filter(
             body__ownership__in=[Ownership.EXTERNAL, Ownership.SHARED],
-            body__in=visible(Body.objects.all(), user),
+            body__in=visible_bodies(user),
             person__isnull=False,
         )
         .select_related("body__owner")
@@ -320,9 +316,13 @@ def key_numbers(user: Any) -> dict[str, int | None]:
         inhabitants = Population.objects.filter(
             year=latest_year, municipality__in=members
         ).aggregate(total=Sum("inhabitants"))["total"]
-    bodies = visible(Body.objects.own(), user).aggregate(
-        pillars=Count("pk", filter=Q(kind=BodyKind.PILLAR)),
-        theme_groups=Count("pk", filter=Q(kind=BodyKind.THEME_GROUP)),
+    bodies = (
+        visible_bodies(user)
+        .own()
+        .aggregate(
+            pillars=Count("pk", filter=Q(kind=BodyKind.PILLAR)),
+            theme_groups=Count("pk", filter=Q(kind=BodyKind.THEME_GROUP)),
+        )
     )
     return {
         "municipalities": members.count(),
@@ -331,7 +331,7 @@ def key_numbers(user: Any) -> dict[str, int | None]:
         "pillars": bodies["pillars"],
         "theme_groups": bodies["theme_groups"],
         "people": Role.objects.current()
-        .filter(body__in=visible(Body.objects.all(), user))
+        .filter(body__in=visible_bodies(user))
         .exclude(person=None)
         .values("person")
         .distinct()

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from koepel.accounts.access import visible
+from koepel.accounts.access import visible_bodies
 from koepel.registry.models import Body, BodyKind, Network, Ownership, Population
 from koepel.registry.selectors import member_municipalities
 from koepel.reports import dutch
@@ -79,7 +79,7 @@ def build(viewer: Any, year: int) -> ReportTree:
     records = collect(viewer, year, short)
     on = dt.date(year, 12, 31)
     bodies = list(Body.objects.during_year(year).order_by("position", "name"))
-    allowed = set(visible(Body.objects.all(), viewer).values_list("pk", flat=True))
+    allowed = set(visible_bodies(viewer).values_list("pk", flat=True))
     bodies = [b for b in bodies if b.pk in allowed]
     children: dict[int | None, list[Body]] = {}
     for body in bodies:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from koepel.accounts.access import visible_bodies
 from koepel.advocacy.models import (
     ActionKind,
     ConsultationAnswer,
@@ -24,7 +25,7 @@ from koepel.advocacy.models import (
 from koepel.advocacy.selectors import visible_dossiers
 from koepel.api.fields import PartialDateField
 from koepel.api.serializers.common import VisibleSlugField
-from koepel.api.serializers.registry import all_municipalities, all_organisations, visible_bodies
+from koepel.api.serializers.registry import all_municipalities, all_organisations
 from koepel.core.visibility import Visibility
 from koepel.registry.models import Body
 from koepel.registry.selectors import visible_people

@@ -9,10 +9,11 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from koepel.accounts.access import visible_bodies
 from koepel.advocacy.selectors import visible_dossiers
 from koepel.api.fields import PartialDateField
 from koepel.api.serializers.common import VisibleSlugField
-from koepel.api.serializers.registry import all_organisations, visible_bodies
+from koepel.api.serializers.registry import all_organisations
 from koepel.core.visibility import Visibility
 from koepel.library.models import (
     Document,

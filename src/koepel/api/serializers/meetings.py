@@ -8,9 +8,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from koepel.accounts.access import visible_bodies
 from koepel.api.fields import PartialDateField
 from koepel.api.serializers.common import VisibleSlugField
-from koepel.api.serializers.registry import all_organisations, visible_bodies
+from koepel.api.serializers.registry import all_organisations
 from koepel.core.visibility import Visibility
 from koepel.meetings.models import (
     ActionItem,

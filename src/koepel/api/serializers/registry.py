@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from koepel.accounts.access import can_see_contact_details, visible
+from koepel.accounts.access import can_see_contact_details, visible_bodies
 from koepel.api.fields import PartialDateField
 from koepel.api.serializers.common import VisibleSlugField
 from koepel.core.visibility import Visibility
@@ -37,10 +37,6 @@ def all_municipalities(user: Any) -> QuerySet[Municipality]:
 
 def all_organisations(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.all()
-
-
-def visible_bodies(user: Any) -> QuerySet[Body]:
-    return visible(Body.objects.all(), user)
 
 
 class PopulationSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -15,7 +15,13 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from koepel.accounts.access import can_edit, can_edit_body, viewer_for, visible
+from koepel.accounts.access import (
+    bodies_seen,
+    can_edit_body,
+    can_see_consultation_answers,
+    viewer_for,
+    visible_bodies,
+)
 from koepel.advocacy import services
 from koepel.advocacy.models import (
     ConsultationResponse,
@@ -24,27 +30,21 @@ from koepel.advocacy.models import (
     Milestone,
     OutcomeChange,
 )
-from koepel.advocacy.selectors import (
-    dossier_list,
-    visible_actions,
-    visible_dossiers,
-    visible_milestones,
-)
+from koepel.advocacy.selectors import dossier_list, visible_dossiers
 from koepel.api.conditional import etag_of
 from koepel.api.fields import flatten_partial_dates
 from koepel.api.filters import year_filter
 from koepel.api.serializers import advocacy as s
 from koepel.api.views.base import Writable
 from koepel.api.views.nested import NestedResource, parent_parameter
-from koepel.api.views.relations import keep_hidden, unprefetched, visible_body_ids
-from koepel.meetings.selectors import visible_bodies as bodies_prefetch
-from koepel.registry.models import Body, Person
+from koepel.api.views.relations import keep_hidden, unprefetched
+from koepel.registry.models import Person
 from koepel.registry.selectors import visible_people
 
 
 def _body_filter(queryset: QuerySet[Any], user: Any, slug: str) -> QuerySet[Any]:
     """Records of a body the user may see; a hidden body's slug finds nothing."""
-    return queryset.filter(bodies__in=visible(Body.objects.filter(slug=slug), user))
+    return queryset.filter(bodies__in=visible_bodies(user).filter(slug=slug))
 
 
 class DossierFilter(django_filters.FilterSet):
@@ -94,17 +94,13 @@ class DossierViewSet(Writable):
     filterset_class = DossierFilter
     ordering_fields = ("title", "status", "status_date")
 
-    def get_queryset(self) -> QuerySet[Dossier]:
+    def records(self) -> QuerySet[Dossier]:
         user = self.request.user
-        return (
-            visible_dossiers(user)
-            .prefetch_related(
-                bodies_prefetch(user),
-                bodies_prefetch(user, "external_bodies"),
-                Prefetch("people", queryset=visible_people(user)),
-            )
-            .order_by("title")
-        )
+        return Dossier.objects.prefetch_related(
+            bodies_seen(user),
+            bodies_seen(user, "external_bodies"),
+            Prefetch("people", queryset=visible_people(user)),
+        ).order_by("title")
 
     def create_record(self, data: dict[str, Any]) -> Model:
         bodies = data.pop("bodies", [])
@@ -137,12 +133,10 @@ class OutcomeViewSet(NestedResource):
     lookup_value_regex = "[0-9]{1,18}"
     filter_backends: list[Any] = []
 
-    def parent_queryset(self) -> QuerySet[Dossier]:
-        return visible_dossiers(self.request.user)
+    def parent_records(self) -> QuerySet[Dossier]:
+        return Dossier.objects.all()
 
-    def get_queryset(self) -> QuerySet[OutcomeChange]:
-        if getattr(self, "swagger_fake_view", False):
-            return OutcomeChange.objects.none()
+    def records(self) -> QuerySet[OutcomeChange]:
         return OutcomeChange.objects.filter(dossier=self.parent()).order_by("date", "pk")
 
     @extend_schema(
@@ -229,14 +223,13 @@ class ActionViewSet(Writable):
     ordering_fields = ("date", "title")
     lookup_value_regex = "[0-9]{1,18}"
 
-    def get_queryset(self) -> QuerySet[LobbyAction]:
+    def records(self) -> QuerySet[LobbyAction]:
         user = self.request.user
         people = visible_people(user)
         return (
-            visible_actions(user)
-            .select_related("adopted_by")
+            LobbyAction.objects.select_related("adopted_by")
             .prefetch_related(
-                bodies_prefetch(user),
+                bodies_seen(user),
                 Prefetch("dossiers", queryset=visible_dossiers(user).only("pk", "slug")),
                 "addressees",
                 "cosigners",
@@ -248,7 +241,9 @@ class ActionViewSet(Writable):
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
-        context["visible_body_ids"] = visible_body_ids(self.request.user)
+        context["visible_body_ids"] = set(
+            visible_bodies(self.request.user).values_list("pk", flat=True)
+        )
         return context
 
     def create_record(self, data: dict[str, Any]) -> Model:
@@ -285,16 +280,14 @@ class ConsultationViewSet(NestedResource):
     lookup_value_regex = "GM[0-9]{4}"
     filter_backends: list[Any] = []
 
-    def parent_queryset(self) -> QuerySet[LobbyAction]:
-        return visible_actions(self.request.user)
+    def parent_records(self) -> QuerySet[LobbyAction]:
+        return LobbyAction.objects.all()
 
-    def get_queryset(self) -> QuerySet[ConsultationResponse]:
-        if getattr(self, "swagger_fake_view", False):
-            return ConsultationResponse.objects.none()
+    def records(self) -> QuerySet[ConsultationResponse]:
         action = self.parent()
         user = self.request.user
         # As on the action's page: the answers are for the network and the action's editors.
-        if not (viewer_for(user).is_member or can_edit(user, action)):
+        if not can_see_consultation_answers(user, action):
             if not viewer_for(user).is_authenticated:
                 raise exceptions.NotAuthenticated()
             raise exceptions.PermissionDenied()
@@ -398,16 +391,12 @@ class MilestoneViewSet(Writable):
     ordering_fields = ("date", "title")
     lookup_value_regex = "[0-9]{1,18}"
 
-    def get_queryset(self) -> QuerySet[Milestone]:
+    def records(self) -> QuerySet[Milestone]:
         user = self.request.user
-        return (
-            visible_milestones(user)
-            .prefetch_related(
-                bodies_prefetch(user),
-                Prefetch("dossiers", queryset=visible_dossiers(user).only("pk", "slug")),
-            )
-            .order_by("date", "pk")
-        )
+        return Milestone.objects.prefetch_related(
+            bodies_seen(user),
+            Prefetch("dossiers", queryset=visible_dossiers(user).only("pk", "slug")),
+        ).order_by("date", "pk")
 
     def create_record(self, data: dict[str, Any]) -> Model:
         bodies = data.pop("bodies", [])

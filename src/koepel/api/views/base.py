@@ -1,5 +1,11 @@
 """What every resource has in common: visibility through the one check, ETags, ``If-Match``
-on every change, and writes through the same services the pages use."""
+on every change, and writes through the same services the pages use.
+
+Closed by default: a resource says which records it serves in ``records()``, and
+``get_queryset()`` passes them through ``access.visible`` for the user asking, whatever the
+resource. A resource that answers from something other than its rows (the annual report,
+assembled for its reader) overrides ``get_queryset`` and says why in ``access_checked_by``; the
+system check ``api.E001`` stops start-up for any other override (``koepel.api.checks``)."""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from koepel.accounts.access import can_edit
+from koepel.accounts.access import can_edit, visible
 from koepel.api.conditional import etag_of, not_modified, require_match
 from koepel.api.fields import flatten_partial_dates
 from koepel.api.permissions import ReadOrSignedIn
@@ -28,6 +34,39 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
     lookup_value_regex = "[0-9]{1,18}"
     # The serializer that reads input, when it differs from the one that shows a record.
     input_serializer_class: type[serializers.Serializer[Any]] | None = None
+    # The model of the records served; by default the serializer's.
+    model: type[models.Model]
+    # Only for a resource that overrides ``get_queryset``: how its answers pass the check.
+    access_checked_by: str = ""
+
+    # -- which records ---------------------------------------------------------------------
+
+    @classmethod
+    def served_model(cls) -> type[models.Model]:
+        model = getattr(cls, "model", None)
+        if model is None:
+            model = cls.serializer_class.Meta.model  # type: ignore[union-attr]
+        return model  # type: ignore[no-any-return]
+
+    def records(self) -> models.QuerySet[Any]:
+        """The records of this resource before the visibility check: their order, related
+        rows and the parent they belong to. Subclasses narrow it; they never widen the check."""
+        return self.served_model()._default_manager.all()
+
+    def normalise_key(self, value: str) -> str:
+        """The record's key as stored, from the key in the address (a CBS code in capitals)."""
+        return value
+
+    def get_object(self) -> Any:
+        key = self.lookup_url_kwarg or self.lookup_field
+        if key and key in self.kwargs:
+            self.kwargs[key] = self.normalise_key(str(self.kwargs[key]))
+        return super().get_object()
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # describing the API, not answering
+            return self.served_model()._default_manager.none()
+        return visible(self.records(), self.request.user)
 
     # -- reading ---------------------------------------------------------------------------
 

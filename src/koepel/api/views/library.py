@@ -18,7 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from koepel.accounts.access import visible
+from koepel.accounts.access import bodies_seen, visible_bodies
 from koepel.advocacy.selectors import visible_dossiers
 from koepel.api.conditional import etag_of
 from koepel.api.filters import year_filter
@@ -29,10 +29,8 @@ from koepel.api.views.relations import keep_hidden, unprefetched
 from koepel.core.downloads import attachment_response
 from koepel.library import services
 from koepel.library.models import Document, DocumentFile, Section
-from koepel.library.selectors import file_for_download, visible_documents
-from koepel.meetings.selectors import visible_bodies as bodies_prefetch
+from koepel.library.selectors import file_for_download
 from koepel.meetings.selectors import visible_meetings
-from koepel.registry.models import Body
 from koepel.registry.selectors import visible_people
 
 
@@ -52,9 +50,7 @@ class DocumentFilter(django_filters.FilterSet):
     ) -> QuerySet[Document]:
         if not value:
             return queryset
-        return queryset.filter(
-            bodies__in=visible(Body.objects.filter(slug=value), self.request.user)
-        )
+        return queryset.filter(bodies__in=visible_bodies(self.request.user).filter(slug=value))
 
 
 @extend_schema_view(
@@ -88,13 +84,12 @@ class DocumentViewSet(Writable):
     filterset_class = DocumentFilter
     ordering_fields = ("date", "title")
 
-    def get_queryset(self) -> QuerySet[Document]:
+    def records(self) -> QuerySet[Document]:
         user = self.request.user
         return (
-            visible_documents(user)
-            .select_related("publisher")
+            Document.objects.select_related("publisher")
             .prefetch_related(
-                bodies_prefetch(user),
+                bodies_seen(user),
                 Prefetch("author_people", queryset=visible_people(user)),
                 "author_organisations",
                 Prefetch("meetings", queryset=visible_meetings(user).only("pk")),
@@ -123,8 +118,8 @@ class DocumentPart(NestedResource):
     parent_field = "slug"
     filter_backends: list[Any] = []
 
-    def parent_queryset(self) -> QuerySet[Document]:
-        return visible_documents(self.request.user)
+    def parent_records(self) -> QuerySet[Document]:
+        return Document.objects.all()
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
@@ -148,9 +143,7 @@ class DocumentFileViewSet(DocumentPart):
     # A file comes as a form upload; JSON cannot carry one.
     parser_classes = [MultiPartParser]
 
-    def get_queryset(self) -> QuerySet[DocumentFile]:
-        if getattr(self, "swagger_fake_view", False):
-            return DocumentFile.objects.none()
+    def records(self) -> QuerySet[DocumentFile]:
         return DocumentFile.objects.filter(document=self.parent()).order_by("-number")
 
     @extend_schema(
@@ -214,9 +207,7 @@ class SectionViewSet(DocumentPart):
     lookup_url_kwarg = "positie"
     lookup_value_regex = "[0-9]{1,18}"
 
-    def get_queryset(self) -> QuerySet[Section]:
-        if getattr(self, "swagger_fake_view", False):
-            return Section.objects.none()
+    def records(self) -> QuerySet[Section]:
         return (
             Section.objects.filter(document=self.parent())
             .select_related("parent")

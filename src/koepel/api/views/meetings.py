@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions
 
-from koepel.accounts.access import can_edit, can_see_attendance, viewer_for, visible
+from koepel.accounts.access import bodies_seen, can_edit, viewer_for
 from koepel.api.filters import month_filter, year_filter
 from koepel.api.serializers import meetings as s
 from koepel.api.views.base import Writable
@@ -25,8 +25,7 @@ from koepel.meetings.models import (
     Meeting,
     Status,
 )
-from koepel.meetings.selectors import visible_bodies, visible_meetings
-from koepel.registry.models import Body
+from koepel.meetings.selectors import visible_meetings
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -64,12 +63,10 @@ class MeetingViewSet(Writable):
     filterset_class = MeetingFilter
     ordering_fields = ("date", "title")
 
-    def get_queryset(self) -> QuerySet[Meeting]:
+    def records(self) -> QuerySet[Meeting]:
         user = self.request.user
-        return (
-            visible_meetings(user)
-            .prefetch_related(visible_bodies(user))
-            .order_by("date", "start_time", "pk")
+        return Meeting.objects.prefetch_related(bodies_seen(user)).order_by(
+            "date", "start_time", "pk"
         )
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -162,9 +159,7 @@ class MeetingPart(Writable):
             )
         return self._meeting
 
-    def get_queryset(self) -> QuerySet[Any]:
-        if getattr(self, "swagger_fake_view", False):  # describing the API, not answering
-            return self.model._default_manager.none()
+    def records(self) -> QuerySet[Any]:
         return self.model._default_manager.filter(meeting=self.meeting()).order_by("pk")
 
     def may_change(self, instance: Any) -> bool:
@@ -205,8 +200,8 @@ class AgendaItemViewSet(MeetingPart):
     serializer_class = s.AgendaItemSerializer
     pagination_class = None
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().select_related("presenter").order_by("position", "pk")
+    def records(self) -> QuerySet[Any]:
+        return super().records().select_related("presenter").order_by("position", "pk")
 
     def create_record(self, data: dict[str, Any]) -> Model:
         item: Model = services.agenda_item_add(
@@ -221,8 +216,8 @@ class GuestViewSet(MeetingPart):
     serializer_class = s.GuestSerializer
     pagination_class = None
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().select_related("person", "organisation")
+    def records(self) -> QuerySet[Any]:
+        return super().records().select_related("person", "organisation")
 
     def create_record(self, data: dict[str, Any]) -> Model:
         guest: Model = services.guest_add(actor=self.request.user, meeting=self.meeting(), **data)
@@ -235,8 +230,8 @@ class DecisionViewSet(MeetingPart):
     serializer_class = s.DecisionSerializer
     pagination_class = None
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().order_by("position", "pk")
+    def records(self) -> QuerySet[Any]:
+        return super().records().order_by("position", "pk")
 
     def create_record(self, data: dict[str, Any]) -> Model:
         decision: Model = services.decision_add(
@@ -251,10 +246,8 @@ class ActionItemViewSet(MeetingPart):
     serializer_class = s.ActionItemSerializer
     pagination_class = None
 
-    def get_queryset(self) -> QuerySet[Any]:
-        # An action names its body; one the user may not see is not named.
-        seen = visible(Body.objects.all(), self.request.user)
-        return super().get_queryset().filter(body__in=seen).select_related("owner", "body")
+    def records(self) -> QuerySet[Any]:
+        return super().records().select_related("owner", "body")
 
     def create_record(self, data: dict[str, Any]) -> Model:
         status = data.pop("status", None)
@@ -286,11 +279,8 @@ class InvitationViewSet(MeetingPart):
     serializer_class = s.InvitationSerializer
     pagination_class = None
 
-    def get_queryset(self) -> QuerySet[Any]:
-        invitations = super().get_queryset().select_related("person")
-        if can_see_attendance(self.request.user):
-            return invitations
-        return invitations.none()
+    def records(self) -> QuerySet[Any]:
+        return super().records().select_related("person")
 
     def may_change(self, instance: Any) -> bool:
         own = instance.person_id == viewer_for(self.request.user).person_id

@@ -9,6 +9,7 @@ from django.db import models
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 
+from koepel.accounts.access import visible
 from koepel.api.views.base import Resource
 
 
@@ -19,7 +20,8 @@ class NestedResource(Resource):
     parent_kwarg: str = ""
     parent_field: str = "pk"
 
-    def parent_queryset(self) -> models.QuerySet[Any]:
+    def parent_records(self) -> models.QuerySet[Any]:
+        """The parent's records before the visibility check (which ``parent()`` applies)."""
         raise NotImplementedError
 
     def parent(self) -> Any:
@@ -29,7 +31,11 @@ class NestedResource(Resource):
         value = self.kwargs.get(self.parent_kwarg)
         if self.parent_field == "pk" and not str(value).isdigit():
             raise exceptions.NotFound()
-        found = self.parent_queryset().filter(**{self.parent_field: value}).first()
+        found = (
+            visible(self.parent_records(), self.request.user)
+            .filter(**{self.parent_field: value})
+            .first()
+        )
         if found is None:
             raise exceptions.NotFound()
         self._parent = found

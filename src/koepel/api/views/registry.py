@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from koepel.accounts.access import can_manage_registry, visible
+from koepel.accounts.access import can_manage_registry, visible_bodies
 from koepel.api.permissions import ReadOrSignedIn
 from koepel.api.serializers import registry as s
 from koepel.api.views.base import Writable
@@ -28,13 +28,7 @@ from koepel.registry.models import (
     Population,
     Role,
 )
-from koepel.registry.selectors import (
-    current_network,
-    member_municipalities,
-    visible_participations,
-    visible_people,
-    visible_roles,
-)
+from koepel.registry.selectors import current_network, member_municipalities
 
 
 class RegistryResource(Writable):
@@ -51,7 +45,7 @@ class RegistryResource(Writable):
 
     def create_record(self, data: dict[str, Any]) -> Model:
         self._require_office()
-        model = self.get_queryset().model
+        model = self.served_model()
         return self._save(model(), data)
 
     def update_record(self, instance: Model, data: dict[str, Any]) -> Model:
@@ -101,15 +95,14 @@ class MunicipalityViewSet(RegistryResource):
     filterset_class = MunicipalityFilter
     ordering_fields = ("sort_name", "cbs_code")
 
-    def get_queryset(self) -> QuerySet[Municipality]:
+    def records(self) -> QuerySet[Municipality]:
         return Municipality.objects.order_by("sort_name", "pk").prefetch_related(
             Prefetch("populations", Population.objects.order_by("year")),
             Prefetch("memberships", Membership.objects.order_by("start")),
         )
 
-    def get_object(self) -> Municipality:
-        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
-        return super().get_object()  # type: ignore[no-any-return]
+    def normalise_key(self, value: str) -> str:
+        return value.upper()
 
     def save_service(self, instance: Municipality) -> Municipality:
         return services.municipality_save(municipality=instance)
@@ -128,7 +121,7 @@ class OrganisationViewSet(RegistryResource):
     filterset_fields = {"kind": ["exact"]}
     ordering_fields = ("name",)
 
-    def get_queryset(self) -> QuerySet[Organisation]:
+    def records(self) -> QuerySet[Organisation]:
         return Organisation.objects.order_by("name")
 
     def save_service(self, instance: Organisation) -> Organisation:
@@ -157,11 +150,9 @@ class PersonViewSet(RegistryResource):
     filterset_class = PersonFilter
     ordering_fields = ("sort_name",)
 
-    def get_queryset(self) -> QuerySet[Person]:
-        return (
-            visible_people(self.request.user)
-            .select_related("municipality", "organisation")
-            .order_by("sort_name", "name")
+    def records(self) -> QuerySet[Person]:
+        return Person.objects.select_related("municipality", "organisation").order_by(
+            "sort_name", "name"
         )
 
     def save_service(self, instance: Person) -> Person:
@@ -191,17 +182,13 @@ class BodyViewSet(RegistryResource):
     filterset_class = BodyFilter
     ordering_fields = ("position", "name")
 
-    def get_queryset(self) -> QuerySet[Body]:
-        return (
-            visible(Body.objects.all(), self.request.user)
-            .select_related("parent", "owner")
-            .order_by("position", "name")
-        )
+    def records(self) -> QuerySet[Body]:
+        return Body.objects.select_related("parent", "owner").order_by("position", "name")
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         context["visible_body_ids"] = set(
-            visible(Body.objects.all(), self.request.user).values_list("pk", flat=True)
+            visible_bodies(self.request.user).values_list("pk", flat=True)
         )
         return context
 
@@ -242,14 +229,10 @@ class RoleViewSet(RegistryResource):
     filterset_class = RoleFilter
     ordering_fields = ("start", "end")
 
-    def get_queryset(self) -> QuerySet[Role]:
-        return (
-            visible_roles(self.request.user)
-            .select_related(
-                "person", "body", "on_behalf_of_municipality", "on_behalf_of_organisation"
-            )
-            .order_by("body__name", "function", "start", "pk")
-        )
+    def records(self) -> QuerySet[Role]:
+        return Role.objects.select_related(
+            "person", "body", "on_behalf_of_municipality", "on_behalf_of_organisation"
+        ).order_by("body__name", "function", "start", "pk")
 
     def save_service(self, instance: Role) -> Role:
         return services.role_save(role=instance)
@@ -276,12 +259,10 @@ class ParticipationViewSet(RegistryResource):
     filterset_class = ParticipationFilter
     ordering_fields = ("start",)
 
-    def get_queryset(self) -> QuerySet[Participation]:
-        return (
-            visible_participations(self.request.user)
-            .select_related("body", "municipality", "organisation")
-            .order_by("body__name", "start", "pk")
-        )
+    def records(self) -> QuerySet[Participation]:
+        return Participation.objects.select_related(
+            "body", "municipality", "organisation"
+        ).order_by("body__name", "start", "pk")
 
     def save_service(self, instance: Participation) -> Participation:
         return services.participation_save(participation=instance)
@@ -291,6 +272,7 @@ class NetworkView(APIView):
     """The network itself: one record."""
 
     permission_classes = [ReadOrSignedIn]
+    access_checked_by = "the network record is open to all (accounts.paths: registry.network)"
 
     @extend_schema(
         summary="Het netwerk",

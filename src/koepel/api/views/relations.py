@@ -7,14 +7,7 @@ from typing import Any
 from django.db.models import Model
 from rest_framework.relations import ManyRelatedField
 
-from koepel.accounts.access import visible
 from koepel.api.serializers.common import VisibleSlugField
-from koepel.registry.models import Body
-
-
-def visible_body_ids(user: Any) -> set[int]:
-    """The ids of the bodies the user may see, read once for a whole list."""
-    return set(visible(Body.objects.all(), user).values_list("pk", flat=True))
 
 
 def keep_hidden(view: Any, instance: Model, data: dict[str, Any]) -> dict[str, Any]:

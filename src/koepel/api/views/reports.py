@@ -48,6 +48,10 @@ class ReportPart(Resource):
     """What the report resources share: the audience and the years there are."""
 
     filter_backends: list[Any] = []
+    access_checked_by = (
+        "the report is assembled for the audience the user may read (reports.selectors."
+        "audience_for), and its reader passes every record through access.visible"
+    )
 
     def audience(self) -> str:
         return audience_for(
@@ -95,12 +99,13 @@ class ReportPart(Resource):
     ),
 )
 class AnnualReportViewSet(ReportPart):
+    model = AnnualReport
     serializer_class = s.AnnualReportSerializer
     lookup_field = "year"
     lookup_url_kwarg = "jaar"
     lookup_value_regex = "[0-9]{4}"
 
-    def get_queryset(self) -> QuerySet[AnnualReport]:
+    def records(self) -> QuerySet[AnnualReport]:
         # Reports are assembled, not read as rows; this names the model for the schema.
         return AnnualReport.objects.none()
 
@@ -179,6 +184,7 @@ class AnnualReportViewSet(ReportPart):
 )
 @extend_schema(parameters=[parent_parameter("jaarverslag_jaar", int, "Het jaar.")])
 class AnnualReportSectionViewSet(ReportPart):
+    model = SectionText
     serializer_class = s.ReportSectionSerializer
     input_serializer_class = s.ReportSectionInputSerializer
     lookup_field = "key"
@@ -186,7 +192,7 @@ class AnnualReportSectionViewSet(ReportPart):
     lookup_value_regex = "[-a-zA-Z0-9_:]+"
     pagination_class = None
 
-    def get_queryset(self) -> QuerySet[SectionText]:
+    def records(self) -> QuerySet[SectionText]:
         # Sections are assembled, not read as rows; this names the model for the schema.
         return SectionText.objects.none()
 

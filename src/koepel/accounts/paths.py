@@ -1,0 +1,136 @@
+"""How each kind of record is reached by the visibility check: its access path.
+
+Every model of Koepel's own apps is declared here, once, by its label. The check in
+``koepel.accounts.access`` reads nothing else, and a system check (``accounts.checks``) stops
+start-up when a model has no declaration, so a new kind of record is closed until someone says
+how it may be seen. The kinds of declaration:
+
+- ``Own``: the record carries its own ``visibility`` and names its bodies and people.
+- ``Through``: the record is seen when its parent is (an agenda item when its meeting is), and
+  when each record named in ``also`` is, where one is set (an action item also names the body
+  that carries it out). ``members`` narrows it further to members of the network and the
+  parent's editors (who was invited and what they answered; the cities' consultation answers).
+- ``Known``: a person, seen when they hold no seat at all (a guest, an addressee) or a seat in a
+  body the viewer may see.
+- ``Open``: everyone sees every record; the reason is part of the declaration.
+- ``Internal``: never shown through Koepel's own pages, feeds or API as records of their own:
+  accounts, tokens, index rows. The reason is part of the declaration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Own:
+    """The record's own ``visibility``; ``bodies`` is the path to its bodies ("" for a body
+    itself), ``people`` the path to the people named on it (for "restricted")."""
+
+    bodies: str
+    people: str | None = None
+
+
+@dataclass(frozen=True)
+class Through:
+    """Seen when the record at ``parent`` (a foreign key) is seen, and each set foreign key in
+    ``also``; with ``members``, only by members of the network and the parent's editors."""
+
+    parent: str
+    also: tuple[str, ...] = ()
+    members: bool = False
+
+
+@dataclass(frozen=True)
+class Known:
+    """Seen when the record has no ``link`` at all, or one to a ``target`` the viewer may see
+    (``link`` is a reverse relation, ``target`` the foreign key on its rows)."""
+
+    link: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Open:
+    """Seen by everyone, for the reason given."""
+
+    why: str
+
+
+@dataclass(frozen=True)
+class Internal:
+    """Not a record anyone reads through Koepel's faces, for the reason given."""
+
+    why: str
+
+
+Path = Own | Through | Known | Open | Internal
+
+# The apps whose models must each be declared: Koepel's own.
+OWN_APPS = (
+    "accounts",
+    "advocacy",
+    "api",
+    "audit",
+    "core",
+    "library",
+    "meetings",
+    "registry",
+    "reports",
+    "search",
+)
+
+PATHS: dict[str, Path] = {
+    # The registry. Cities, organisations and the network itself are public knowledge.
+    "registry.network": Open("the network's name and partners are on every page"),
+    "registry.municipality": Open("member cities are public: CBS code, province, population"),
+    "registry.population": Open("published CBS figures"),
+    "registry.membership": Open("who is a member, and since when, is public"),
+    "registry.organisation": Open("organisations are public bodies and partners"),
+    "registry.person": Known(link="roles", target="body"),
+    "registry.body": Own(bodies="", people="roles__person"),
+    "registry.role": Through("body"),
+    "registry.participation": Through("body"),
+    # Meetings and their parts.
+    "meetings.meeting": Own(bodies="bodies", people="invitations__person"),
+    "meetings.guest": Through("meeting"),
+    "meetings.agendaitem": Through("meeting"),
+    "meetings.decision": Through("meeting"),
+    "meetings.actionitem": Through("meeting", also=("body",)),
+    "meetings.invitation": Through("meeting", members=True),
+    "meetings.calendartoken": Internal("a person's secret feed address, shown only to them"),
+    # The lobby.
+    "advocacy.dossier": Own(bodies="bodies", people="people"),
+    "advocacy.outcomechange": Through("dossier"),
+    "advocacy.lobbyaction": Own(bodies="bodies", people="people"),
+    "advocacy.consultationresponse": Through("action", members=True),
+    "advocacy.milestone": Own(bodies="bodies"),
+    # The knowledge base.
+    "library.document": Own(bodies="bodies", people="author_people"),
+    "library.documentfile": Through("document"),
+    "library.section": Through("document"),
+    # Search: each entry copies its record's visibility, bodies and people.
+    "search.searchentry": Own(bodies="bodies", people="people"),
+    "search.textindexrow": Internal("the engine's copy of an entry's text, read with its entry"),
+    # The annual report is assembled for an audience, whose reader passes every record
+    # through this check; its rows hold the words people add and the files made from it.
+    "reports.annualreport": Open("a year's report exists for everyone; its content is assembled"),
+    "reports.sectiontext": Internal("read only through the assembled report"),
+    "reports.renderedfile": Internal("handed out only through the report's download"),
+    # Accounts and keys.
+    "accounts.user": Internal("sign-in accounts, managed by the office"),
+    "api.apitoken": Internal("stored as hashes, shown once to their owner"),
+}
+
+
+def path_of(model: type[models.Model]) -> Path:
+    """The declared path of ``model`` (a proxy or subclass: of its concrete model)."""
+    concrete = model._meta.concrete_model or model
+    try:
+        return PATHS[concrete._meta.label_lower]
+    except KeyError:
+        raise LookupError(
+            f"{concrete._meta.label} has no access path: declare one in koepel.accounts.paths."
+        ) from None
