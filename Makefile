@@ -22,7 +22,6 @@ install: $(STAMP)
 
 run: install
 	$(KOEPEL) migrate --no-input
-	$(KOEPEL) collectstatic --no-input --verbosity 0
 	$(KOEPEL) demo --if-empty
 	@# The published 2021 report is not ours to ship; import it when it lies beside the repo.
 	@if [ -f $(REPORT_2021) ]; then $(KOEPEL) import-document $(REPORT_2021) --if-new \

@@ -214,7 +214,8 @@ KOEPEL_INLINE_EXTRACTION_BYTES = env_int("KOEPEL_INLINE_EXTRACTION_KB", 2048) * 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Whitenoise's hashed, compressed files; `koepel serve` collects them again when stale.
+    "staticfiles": {"BACKEND": "koepel.core.staticfiles.CollectedStaticFilesStorage"},
     # Uploaded documents, agenda attachments, lobby letters: read only through the views
     # that check visibility first (koepel.core.storage.private_storage).
     "private": {"BACKEND": "koepel.core.storage.PrivateFileSystemStorage"},

@@ -1,5 +1,6 @@
 """``koepel serve``: the production WSGI server (gunicorn, static files by whitenoise) and,
-beside it, the task worker that reads large uploads and renders reports."""
+beside it, the task worker that reads large uploads and renders reports. It collects the
+static files first when they are missing or were collected from other sources."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from koepel.core.staticfiles import collect_if_stale
 
 
 class Command(BaseCommand):
@@ -32,6 +35,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Before gunicorn starts: its workers read the manifest of hashed names once, at start.
+        if collect_if_stale():
+            self.stdout.write(f"Statische bestanden verzameld in {settings.STATIC_ROOT}")
         web = [
             sys.executable,
             "-m",
