@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 KOEPEL := $(BIN)/koepel
-REPORT_2021 ?= ../shared/sources/g40-jaarverslag-2021.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.txt | cksum | cut -d' ' -f1)
 
 # Variables `check --deploy` needs to see production settings; none of them is a real secret.
@@ -23,8 +22,10 @@ install: $(STAMP)
 run: install
 	$(KOEPEL) migrate --no-input
 	$(KOEPEL) demo --if-empty
-	@# The published 2021 report is not ours to ship; import it when it lies beside the repo.
-	@if [ -f $(REPORT_2021) ]; then $(KOEPEL) import-document $(REPORT_2021) --if-new \
+	@# The published 2021 report is not ours to ship: imported when you have a copy, found through
+	@# KOEPEL_REPORT_2021 or its default (src/koepel/core/published_report.py).
+	@report=$$($(BIN)/python -m koepel.core.published_report); \
+	if [ -n "$$report" ]; then $(KOEPEL) import-document "$$report" --if-new \
 		--kind jaarverslag --year 2021 --title "Jaarverslag 2021"; fi
 	$(KOEPEL) office-account
 	$(KOEPEL) serve

@@ -5,9 +5,9 @@
     python bench/report.py --data-dir /tmp/koepel-s100 [--database-url postgres://…] --year 2021
 
 Without ``--data-dir`` it builds a throwaway SQLite database in a temporary folder, migrates
-it, loads the demo network (``koepel demo``) and, when the published G40 report of 2021 lies
-beside the repository (``../shared/sources/g40-jaarverslag-2021.txt``, or ``--source``),
-imports it into the knowledge base as ``make run`` does and uses its sections as the report's
+it, loads the demo network (``koepel demo``) and, when you have a copy of the published G40
+report of 2021 (``--source``, else ``KOEPEL_REPORT_2021``: see docs/operations.md), imports
+it into the knowledge base as ``make run`` does and uses its sections as the report's
 narratives, so the report has the length of the real one. With ``--data-dir`` (and, for
 PostgreSQL, ``--database-url``) it reads a network made by ``koepel generate-data --scale N``
 as it is, and changes nothing in it. Then, round by round and interleaved, it times:
@@ -40,11 +40,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_NAME = "g40-jaarverslag-2021.txt"
-SOURCES = [
-    Path("/work/shared/sources") / SOURCE_NAME,
-    ROOT.parent / "shared" / "sources" / SOURCE_NAME,
-]
 TARGETS = {"html": 1.0, "docx": 2.0, "pdf": 10.0}
 RATIO_TARGET = 1.2
 
@@ -92,7 +87,9 @@ def load(year: int, source: Path | None) -> str:
     quiet = io.StringIO()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("demo", stdout=quiet)
-    found = source or next((path for path in SOURCES if path.is_file()), None)
+    from koepel.core.published_report import published_report
+
+    found = source or published_report()
     if found is None or not found.is_file():
         return "the demo alone (the published report was not found)"
     call_command(

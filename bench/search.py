@@ -19,9 +19,10 @@ With ``--data-dir`` (and ``--database-url`` for PostgreSQL) it builds nothing: i
 every entry of its index.
 
 The text: words drawn with Zipf-like frequencies (rank r weighs 1/r) from the vocabulary of
-the G40 annual report 2021 when that file is found (``--source``), else from a built-in list;
-section length log-normal with a median of 150 words. One section in a hundred carries the
-phrase "Een thuis voor iedereen". Visibility: 70% public, 15% network, 10% body, 5% restricted.
+the G40 annual report 2021 when you have a copy (``--source``, else ``KOEPEL_REPORT_2021``: see
+docs/operations.md), else from a built-in list; section length log-normal with a median of 150
+words. One section in a hundred carries the phrase "Een thuis voor iedereen". Visibility: 70%
+public, 15% network, 10% body, 5% restricted.
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = ROOT.parent / "shared" / "sources" / "g40-jaarverslag-2021.txt"
 PHRASE = "Een thuis voor iedereen"
 
 # The committed query set: (what it stands for, the query as typed).
@@ -88,7 +88,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=25, help="measured rounds per query")
     parser.add_argument("--warmup", type=int, default=3, help="rounds run before measuring")
     parser.add_argument("--seed", type=int, default=2021)
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--source", type=Path, help="the published report as text")
     parser.add_argument(
         "--server",
         default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -180,9 +180,12 @@ def start_django() -> None:
 # ---------------------------------------------------------------- synthetic corpus
 
 
-def vocabulary(source: Path) -> tuple[list[str], str]:
+def vocabulary(source: Path | None) -> tuple[list[str], str]:
     """Words by falling frequency, in their most common written form."""
-    if not source.is_file():
+    from koepel.core.published_report import published_report
+
+    source = source or published_report()
+    if source is None or not source.is_file():
         return BUILT_IN_WORDS, "built-in list"
     forms: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for word in re.findall(r"[^\W_]+", source.read_text(encoding="utf-8")):

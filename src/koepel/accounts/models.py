@@ -1,4 +1,4 @@
-"""Sign-in accounts. An account is not a person: it may be linked to one (DESIGN.md)."""
+"""Sign-in accounts. An account is not a person: it may be linked to one (docs/design.md)."""
 
 from __future__ import annotations
 

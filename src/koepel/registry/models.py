@@ -259,7 +259,7 @@ class Person(models.Model):
         related_name="people",
         verbose_name=_("organisation"),
     )
-    # Contact details: never shown to the public (DESIGN.md, "Visibility").
+    # Contact details: never shown to the public (docs/design.md, "Visibility").
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
 

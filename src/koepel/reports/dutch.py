@@ -1,4 +1,4 @@
-"""Writing Dutch the way the network's own reports do (TAAL.md): numbers up to twenty in
+"""Writing Dutch the way the network's own reports do (docs/taal.md): numbers up to twenty in
 words, thousands with a dot, lists with "en" before the last item, dates as known."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The facts of a year, written as Dutch sentences from the records (TAAL.md).
+"""The facts of a year, written as Dutch sentences from the records (docs/taal.md).
 
 Everything the report says of itself comes from here: how often a body met and how, its
 guests and joint sessions, what it sent to whom, what came of its dossiers, what it published,

@@ -5,7 +5,7 @@ so a word typed in the search box meets the same word in a record whatever the e
 
 The stemmer is Snowball's classic Dutch algorithm, which PyStemmer calls ``dutch_porter``.
 PostgreSQL 15's ``dutch`` configuration uses the same algorithm; PyStemmer's newer ``dutch``
-strips the "ge-" prefix and would turn "gemeenten" into "meen" (DESIGN.md, "Search").
+strips the "ge-" prefix and would turn "gemeenten" into "meen" (docs/design.md, "Search").
 """
 
 from __future__ import annotations

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from koepel.core.published_report import not_found, published_report
 from koepel.library.sections import SectionDraft, join_hyphenation, split_sections
 
-REPORT_NAME = "g40-jaarverslag-2021.txt"
 HYPHENS = "-\u00ad\u2010"
 
 
-def report_path() -> Path | None:
-    """The G40 annual report 2021 as text: from KOEPEL_REPORT_2021, or beside the repository."""
-    if configured := os.environ.get("KOEPEL_REPORT_2021"):
-        return Path(configured)
-    here = Path(__file__).resolve()
-    root = next((d for d in here.parents if (d / "pyproject.toml").exists()), here.parent)
-    for directory in (root, *root.parents):
-        candidate = directory / "shared" / "sources" / REPORT_NAME
-        if candidate.exists():
-            return candidate
-    return None
-
-
 def load_report() -> str:
-    path = report_path()
-    if path is None or not path.exists():
-        pytest.skip(f"{REPORT_NAME} is not available (set KOEPEL_REPORT_2021 to its path)")
+    """The G40 annual report 2021 as text, when there is a copy (core/published_report.py)."""
+    path = published_report()
+    if path is None:
+        pytest.skip(not_found())
     return path.read_text(encoding="utf-8")
 
 

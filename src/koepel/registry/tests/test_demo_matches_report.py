@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,9 +19,9 @@ import pytest
 from django.core.management import call_command
 
 import koepel.registry
+from koepel.core.published_report import not_found, published_report
 from koepel.registry.models import Body, Municipality, Organisation, Person, Role
 
-REPORT_NAME = "g40-jaarverslag-2021.txt"
 CSV_PATH = Path(koepel.registry.__file__).resolve().parent / "data" / "g40" / "gemeenten.csv"
 
 # Names in the demo that the report writes differently. Kept small and explicit.
@@ -174,20 +173,6 @@ IMPACT_CITIES = {
 }
 
 
-def _repo_root() -> Path:
-    for directory in Path(__file__).resolve().parents:
-        if (directory / "pyproject.toml").exists():
-            return directory
-    return Path(__file__).resolve().parents[4]
-
-
-def _report_path() -> Path | None:
-    if configured := os.environ.get("KOEPEL_REPORT_2021"):
-        return Path(configured)
-    candidate = _repo_root().parent / "shared" / "sources" / REPORT_NAME
-    return candidate if candidate.exists() else None
-
-
 def normalise(text: str) -> str:
     """Text as a reader sees it: words joined across a line break, quotes and case alike."""
     text = unicodedata.normalize("NFC", text)
@@ -228,12 +213,9 @@ def missing_from_report(records: Iterable[tuple[str, set[str]]], text: str) -> l
 
 @pytest.fixture(scope="module")
 def report() -> str:
-    path = _report_path()
-    if path is None or not path.exists():
-        pytest.skip(
-            f"The annual report {REPORT_NAME} is not beside the repository (../shared/sources/) "
-            "and KOEPEL_REPORT_2021 does not point at it."
-        )
+    path = published_report()
+    if path is None:
+        pytest.skip(not_found())
     return normalise(path.read_text(encoding="utf-8"))
 
 

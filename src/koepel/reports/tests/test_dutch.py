@@ -1,4 +1,4 @@
-"""The generated sentences follow the writing rules of TAAL.md."""
+"""The generated sentences follow the writing rules of docs/taal.md."""
 
 from __future__ import annotations
 

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
+from koepel.core.published_report import not_found, published_report
 from koepel.library.sections import split_sections
 from koepel.reports.assemble import Assembled, assemble
 
-REPORT = "g40-jaarverslag-2021.txt"
-
 
 def _published_text() -> str:
-    if path := os.environ.get("KOEPEL_REPORT_2021"):
-        candidates = [Path(path)]
-    else:
-        here = Path(__file__).resolve()
-        candidates = [parent / "shared" / "sources" / REPORT for parent in here.parents]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
-    pytest.skip(f"The published report {REPORT} is not beside the repository (../shared/sources/).")
+    path = published_report()
+    if path is None:
+        pytest.skip(not_found())
+    return path.read_text(encoding="utf-8")
 
 
 def _core(title: str) -> str:
