@@ -22,6 +22,7 @@ consultation answers) are functions here, so that pages and API ask the same que
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -393,3 +394,26 @@ def can_see_consultation_answers(user: Any, action: models.Model) -> bool:
     """What each city answered on a draft: for the network and for whoever may change the
     lobby action (as ``paths`` declares for the answers themselves)."""
     return viewer_for(user).is_member or can_edit(user, action)
+
+
+# The levels from the most open to the most closed.
+_OPENNESS = (Visibility.PUBLIC, Visibility.NETWORK, Visibility.BODY, Visibility.RESTRICTED)
+
+
+def copied_access_of_known(
+    bodies: Iterable[Body], named: Callable[[Body], Iterable[int]]
+) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """The visibility, bodies and named people to copy onto a search entry of a record declared
+    ``Known`` through these bodies (a person, through the bodies of their seats), where
+    ``named(body)`` gives the people named on a body.
+
+    No bodies: everyone may know of it. Otherwise the most open level among the bodies, with
+    the bodies at that level: the entry is then found by no one who may not see the record
+    (with seats at several levels, by no more than the most open of them allows)."""
+    bodies = list(bodies)
+    if not bodies:
+        return Visibility.PUBLIC, (), ()
+    level = min((body.visibility for body in bodies), key=_OPENNESS.index)
+    chosen = [body for body in bodies if body.visibility == level]
+    people = sorted({person for body in chosen for person in named(body)})
+    return level, tuple(sorted({body.pk for body in chosen})), tuple(people)

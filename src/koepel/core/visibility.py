@@ -1,4 +1,4 @@
-"""The visibility levels every restricted-able record carries (DESIGN.md, "Visibility").
+"""The visibility levels every restricted-able record carries (docs/design.md, "Visibility").
 
 Which user may see which level is decided in one place: ``koepel.accounts.access``.
 """
