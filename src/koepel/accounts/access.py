@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from koepel.accounts.paths import Internal, Known, Open, Own, Through, path_of
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body, Function, Ownership, Role
+from koepel.registry.models import Body, BodyQuerySet, Function, Ownership, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -276,9 +276,10 @@ def records(model: type[M], user: Any) -> models.QuerySet[M]:
     return visible(model._default_manager.all(), user)
 
 
-def visible_bodies(user: Any) -> models.QuerySet[Body]:
+def visible_bodies(user: Any) -> BodyQuerySet:
     """The bodies the user may see: the one answer to "which bodies may this user see"."""
-    return visible(Body.objects.all(), user)
+    bodies: BodyQuerySet = Body.objects.all()
+    return visible(bodies, user)  # type: ignore[return-value]
 
 
 def bodies_seen(user: Any, lookup: str = "bodies") -> Prefetch[Any]:

@@ -27,10 +27,8 @@ READING = ("get_queryset", "get_object", "list", "retrieve")
 
 def api_views() -> list[type[Any]]:
     """The view classes behind every address under the API."""
-    from koepel.api import urls
-
     found: dict[type[Any], None] = {}
-    for pattern in _patterns(get_resolver(urls).url_patterns):
+    for pattern in _patterns(get_resolver("koepel.api.urls").url_patterns):
         cls = getattr(pattern.callback, "cls", None) or getattr(
             pattern.callback, "view_class", None
         )
