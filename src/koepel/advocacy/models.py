@@ -81,9 +81,6 @@ class Dossier(models.Model):
     visibility = visibility_field()
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    access_bodies = "bodies"
-    access_people = "people"
-
     class Meta:
         verbose_name = _("lobby dossier")
         verbose_name_plural = _("lobby dossiers")
@@ -195,9 +192,6 @@ class LobbyAction(DatedMixin):
     visibility = visibility_field(default=Visibility.RESTRICTED)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    access_bodies = "bodies"
-    access_people = "people"
-
     class Meta:
         verbose_name = _("lobby action")
         verbose_name_plural = _("lobby actions")
@@ -269,9 +263,6 @@ class Milestone(DatedMixin):
         Dossier, blank=True, related_name="milestones", verbose_name=_("dossiers")
     )
     visibility = visibility_field()
-
-    access_bodies = "bodies"
-    access_people = None
 
     # Optimistic locking: a save names the version it started from (core/locking.py).
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -90,9 +90,6 @@ class Document(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    access_bodies = "bodies"
-    access_people = "author_people"
-
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")

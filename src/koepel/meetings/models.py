@@ -118,9 +118,6 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    access_bodies = "bodies"
-    access_people = "invitations__person"
-
     objects = MeetingQuerySet.as_manager()
 
     class Meta:

@@ -384,10 +384,6 @@ class Body(Period):
     )
     visibility = visibility_field()
 
-    # How the one access check (koepel.accounts.access) finds a body's bodies and named people.
-    access_bodies = ""
-    access_people = "roles__person"
-
     objects = BodyQuerySet.as_manager()
 
     # Optimistic locking: a save names the version it started from (core/locking.py).
