@@ -18,10 +18,9 @@ from koepel.accounts.access import can_edit, can_edit_body, viewer_for
 from koepel.core.locking import save_versioned
 from koepel.core.uploads import check_upload
 from koepel.library import search_index
-from koepel.library.extraction import UnreadableFile, extract_text, is_markdown
-from koepel.library.linking import EntityFinder
-from koepel.library.models import Document, DocumentFile, Extraction, Section
-from koepel.library.sections import split_sections
+from koepel.library.models import Document, DocumentFile
+from koepel.library.reading import read_text
+from koepel.library.tasks import read_text_later
 from koepel.registry.models import Body
 
 RELATIONS = ("author_people", "author_organisations", "bodies", "meetings", "dossiers")
@@ -117,80 +116,8 @@ def document_add_file(*, actor: Any, document: Document, file: UploadedFile[Any]
     if len(content) <= settings.KOEPEL_INLINE_EXTRACTION_BYTES:
         read_text(version, content=content)
     else:
-        from koepel.library.tasks import read_text_later
-
         transaction.on_commit(lambda: read_text_later.enqueue(version.pk))
     return version
-
-
-def read_text(version: DocumentFile, *, content: bytes | None = None) -> DocumentFile:
-    """Read a version's text and, when it is the latest, split the document into sections."""
-    extension = (version.file.name or "").rsplit(".", 1)[-1].lower()
-    if content is None:
-        with version.file.open("rb") as handle:
-            content = handle.read()
-    try:
-        version.text = extract_text(content, extension)
-        version.extraction, version.extraction_error = Extraction.DONE, ""
-    except UnreadableFile as error:
-        version.text, version.extraction, version.extraction_error = (
-            "",
-            Extraction.FAILED,
-            str(error),
-        )
-    version.save(update_fields=["text", "extraction", "extraction_error"])
-    latest = version.document.files.order_by("-number").first()
-    if latest is not None and latest.pk == version.pk:
-        sections_replace(
-            document=version.document,
-            text=version.text,
-            markdown=is_markdown(extension, version.text),
-        )
-    return version
-
-
-@transaction.atomic
-def sections_replace(*, document: Document, text: str, markdown: bool) -> list[Section]:
-    """Split the text into sections by its headings and link the names found in them."""
-    search_index.remove_sections(document)
-    document.sections.all().delete()
-    drafts = split_sections(text, fmt="markdown" if markdown else "text") if text.strip() else []
-    finder = EntityFinder() if drafts else None
-    made: list[Section] = []
-    parents: dict[int, Section] = {}
-    for position, draft in enumerate(drafts, start=1):
-        title = draft.title or document.title
-        parent = next(
-            (parents[lvl] for lvl in range(draft.level - 1, 0, -1) if lvl in parents), None
-        )
-        section = Section.objects.create(
-            document=document,
-            parent=parent,
-            position=position,
-            level=draft.level,
-            title=title[:300],
-            text=draft.text,
-            trail=" › ".join(_trail(document.title, draft.trail))[:600],
-        )
-        parents[draft.level] = section
-        for deeper in [lvl for lvl in parents if lvl > draft.level]:
-            del parents[deeper]
-        if finder is not None:
-            links = finder.find(f"{draft.title}\n{draft.text}")
-            section.municipalities.set(links.municipalities)
-            section.organisations.set(links.organisations)
-            section.people.set(links.people)
-            section.bodies.set(links.bodies)
-        made.append(section)
-    search_index.refresh(document)
-    return made
-
-
-def _trail(title: str, headings: tuple[str, ...]) -> tuple[str, ...]:
-    # A file that opens with its own title as a heading should not say the title twice.
-    if headings and headings[0].casefold() == title.casefold():
-        headings = headings[1:]
-    return (title, *headings)
 
 
 @transaction.atomic

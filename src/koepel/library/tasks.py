@@ -5,13 +5,12 @@ from __future__ import annotations
 from django_tasks import task
 
 from koepel.library.models import DocumentFile
+from koepel.library.reading import read_text
 
 
 @task()
 def read_text_later(version_pk: int) -> None:
     """Read the text of a large file after its upload has been answered."""
-    from koepel.library.services import read_text
-
     version = DocumentFile.objects.filter(pk=version_pk).select_related("document").first()
     if version is not None:
         read_text(version)

@@ -3,22 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from koepel.reports.renderers.base import Renderer, RendererUnavailable
 
-from koepel.reports.assemble import Assembled
-
-
-class RendererUnavailable(Exception):
-    """The format cannot be made on this machine (a system library is missing)."""
-
-
-class Renderer(Protocol):
-    identifier: str
-    label: str
-    extension: str
-    content_type: str
-
-    def render(self, report: Assembled) -> bytes: ...
+__all__ = ["Renderer", "RendererUnavailable", "renderers"]
 
 
 def renderers() -> dict[str, Renderer]:

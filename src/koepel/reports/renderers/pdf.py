@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from koepel.reports.assemble import Assembled
-from koepel.reports.renderers import RendererUnavailable
+from koepel.reports.renderers.base import RendererUnavailable
 from koepel.reports.renderers.html import report_html
 
 
