@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +10,6 @@ from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 
 from koepel.accounts.access import bodies_seen, visible, visible_bodies
 from koepel.advocacy.models import (
-    ConsultationResponse,
     Dossier,
     DossierStatus,
     LobbyAction,
@@ -19,7 +17,6 @@ from koepel.advocacy.models import (
     OutcomeChange,
 )
 from koepel.registry.models import Body, Organisation, Role
-from koepel.registry.selectors import member_municipalities
 
 
 def visible_dossiers(user: Any) -> QuerySet[Dossier]:
@@ -196,31 +193,6 @@ def action_detail(user: Any, pk: int) -> LobbyAction | None:
         .select_related("adopted_by")
         .first()
     )
-
-
-@dataclass
-class Consultation:
-    answered: list[ConsultationResponse]
-    missing: list[Any]
-
-    @property
-    def total(self) -> int:
-        return len(self.answered) + len(self.missing)
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-    @property
-    def counts(self) -> Counter[str]:
-        return Counter(response.answer for response in self.answered)
-
-
-def consultation(action: LobbyAction) -> Consultation:
-    answered = list(action.responses.select_related("municipality", "answered_by"))
-    seen = {response.municipality_id for response in answered}
-    missing = [m for m in member_municipalities() if m.pk not in seen]
-    return Consultation(answered=answered, missing=missing)
 
 
 @dataclass

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible_bodies
-from koepel.advocacy import selectors, services
+from koepel.accounts.access import can_edit, editable_bodies, visible_bodies
+from koepel.advocacy import consultation, selectors, services
 from koepel.advocacy.forms import (
     ActionForm,
     AdoptForm,
@@ -30,12 +30,12 @@ from koepel.advocacy.forms import (
     OutcomeForm,
     SendForm,
 )
-from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
+from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.pagination import PAGE_PARAMETER, PAGE_SIZE, paginate
-from koepel.registry.models import Body, Municipality, Person
+from koepel.registry.models import Body, Municipality
 
 
 def dossier_list(request: HttpRequest) -> HttpResponse:
@@ -229,20 +229,14 @@ def action_page(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_detail(request.user, pk)
     if action is None:
         raise Http404
-    viewer = viewer_for(request.user)
     editable = can_edit(request.user, action)
     context: dict[str, Any] = {"action": action, "can_edit": editable}
-    consulted = action.stage == Stage.CONSULTATION or action.responses.exists()
-    if consulted and (editable or viewer.is_member):
-        context["consultation"] = selectors.consultation(action)
-    person = (
-        Person.objects.filter(pk=viewer.person_id).select_related("municipality").first()
-        if viewer.person_id
-        else None
-    )
-    if action.stage == Stage.CONSULTATION and person and person.municipality:
-        existing = action.responses.filter(municipality=person.municipality).first()
-        context["answer_for"] = person.municipality
+    if consultation.was_consulted(action) and consultation.may_see_answers(request.user, action):
+        context["consultation"] = consultation.state(action)
+    city = consultation.answering_for(request.user) if consultation.is_open(action) else None
+    if city is not None:
+        existing = action.responses.filter(municipality=city).first()
+        context["answer_for"] = city
         context["answer_form"] = ConsultationAnswerForm(
             initial={"answer": existing.answer, "remark": existing.remark} if existing else None
         )

@@ -18,11 +18,10 @@ from rest_framework.response import Response
 from koepel.accounts.access import (
     bodies_seen,
     can_edit_body,
-    can_see_consultation_answers,
     viewer_for,
     visible_bodies,
 )
-from koepel.advocacy import services
+from koepel.advocacy import consultation, services
 from koepel.advocacy.models import (
     ConsultationResponse,
     Dossier,
@@ -38,7 +37,6 @@ from koepel.api.serializers import advocacy as s
 from koepel.api.views.base import Writable
 from koepel.api.views.nested import NestedResource, parent_parameter
 from koepel.api.views.relations import keep_hidden, unprefetched
-from koepel.registry.models import Person
 from koepel.registry.selectors import visible_people
 
 
@@ -287,7 +285,7 @@ class ConsultationViewSet(NestedResource):
         action = self.parent()
         user = self.request.user
         # As on the action's page: the answers are for the network and the action's editors.
-        if not can_see_consultation_answers(user, action):
+        if not consultation.may_see_answers(user, action):
             if not viewer_for(user).is_authenticated:
                 raise exceptions.NotAuthenticated()
             raise exceptions.PermissionDenied()
@@ -310,15 +308,7 @@ class ConsultationViewSet(NestedResource):
         serializer = self.get_input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        municipality = data.get("municipality")
-        if municipality is None:
-            viewer = viewer_for(request.user)
-            person = (
-                Person.objects.filter(pk=viewer.person_id).select_related("municipality").first()
-                if viewer.person_id
-                else None
-            )
-            municipality = person.municipality if person is not None else None
+        municipality = data.get("municipality") or consultation.answering_for(request.user)
         if municipality is None:
             raise exceptions.ValidationError(
                 {"gemeente": [_("Say which municipality you answer for.")]}
