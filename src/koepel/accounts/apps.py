@@ -14,3 +14,9 @@ class AccountsConfig(AppConfig):
             checks,  # noqa: F401
             lockouts,  # noqa: F401
         )
+        from koepel.accounts.access import viewer_for, visible
+        from koepel.search import access as search_access
+
+        # Search sits below this app and so cannot import the one access check: it is handed
+        # over here, with the viewer by which search caches its statements.
+        search_access.use(visible=visible, viewer=viewer_for)

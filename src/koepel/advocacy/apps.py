@@ -8,5 +8,34 @@ class AdvocacyConfig(AppConfig):
     verbose_name = _("Advocacy")
 
     def ready(self) -> None:
-        # Registers the app's records with the search index.
-        from koepel.advocacy import search_index  # noqa: F401
+        from koepel import search
+        from koepel.advocacy import search_index
+        from koepel.advocacy.models import Dossier, LobbyAction, Milestone
+
+        search.register(
+            search.SearchKind(
+                model=Dossier,
+                code="lobbydossier",
+                label=_("Lobby dossiers"),
+                to_entry=search_index.dossier_entry,
+                queryset=search_index.dossiers,
+            )
+        )
+        search.register(
+            search.SearchKind(
+                model=LobbyAction,
+                code="lobbyactie",
+                label=_("Lobby actions"),
+                to_entry=search_index.action_entry,
+                queryset=search_index.actions,
+            )
+        )
+        search.register(
+            search.SearchKind(
+                model=Milestone,
+                code="mijlpaal",
+                label=_("Milestones"),
+                to_entry=search_index.milestone_entry,
+                queryset=search_index.milestones,
+            )
+        )

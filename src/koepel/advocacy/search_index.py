@@ -1,5 +1,6 @@
-"""How the lobby goes into the search index: dossiers (title, goal, evidence), lobby actions
-(title, summary, to whom) and milestones, each with its visibility, bodies and people."""
+"""How the lobby goes into the search index (registered in ``apps.py``): dossiers (title,
+goal, evidence), lobby actions (title, summary, to whom) and milestones, each with its
+visibility, bodies and people."""
 
 from __future__ import annotations
 
@@ -8,17 +9,16 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from koepel.accounts.access import open_to_all
 from koepel.advocacy.models import Dossier, LobbyAction, Milestone
-from koepel.core.visibility import Visibility
 from koepel.registry.models import Body, Person
+from koepel.registry.trails import bodies_trail
 from koepel.search import index
-from koepel.search.trails import bodies_trail
 
 
 def dossier_entry(dossier: Dossier) -> index.Entry:
     bodies = index.prefetched(dossier, "bodies")
     return index.Entry(
-        kind="lobbydossier",
         title=dossier.title,
         text="\n".join(part for part in [dossier.goal, dossier.evidence] if part),
         url=dossier.get_absolute_url(),
@@ -34,12 +34,9 @@ def action_entry(action: LobbyAction) -> index.Entry:
     bodies = index.prefetched(action, "bodies")
     addressees = [str(organisation) for organisation in index.prefetched(action, "addressees")]
     # The trail names the action's dossiers only where everyone may see them.
-    dossiers = [
-        d.title for d in index.prefetched(action, "dossiers") if d.visibility == Visibility.PUBLIC
-    ]
+    dossiers = [d.title for d in index.prefetched(action, "dossiers") if open_to_all(d)]
     parts = [index.display(action, "kind"), *addressees, action.addressee_note, action.summary]
     return index.Entry(
-        kind="lobbyactie",
         title=action.title,
         text="\n".join(part for part in parts if part),
         url=action.get_absolute_url(),
@@ -54,7 +51,6 @@ def action_entry(action: LobbyAction) -> index.Entry:
 def milestone_entry(milestone: Milestone) -> index.Entry:
     bodies = index.prefetched(milestone, "bodies")
     return index.Entry(
-        kind="mijlpaal",
         title=milestone.title,
         text=milestone.description,
         url=_milestone_url(milestone),
@@ -78,11 +74,11 @@ def _people() -> Prefetch[Any, Any, Any]:
     return index.prefetch("people", Person.objects.only("pk"))
 
 
-def _dossiers() -> QuerySet[Dossier]:
+def dossiers() -> QuerySet[Dossier]:
     return Dossier.objects.prefetch_related(_bodies(), _people())
 
 
-def _actions() -> QuerySet[LobbyAction]:
+def actions() -> QuerySet[LobbyAction]:
     return LobbyAction.objects.prefetch_related(
         _bodies(),
         _people(),
@@ -91,10 +87,5 @@ def _actions() -> QuerySet[LobbyAction]:
     )
 
 
-def _milestones() -> QuerySet[Milestone]:
+def milestones() -> QuerySet[Milestone]:
     return Milestone.objects.prefetch_related(_bodies())
-
-
-index.register(Dossier, dossier_entry, _dossiers)
-index.register(LobbyAction, action_entry, _actions)
-index.register(Milestone, milestone_entry, _milestones)

@@ -8,6 +8,25 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self) -> None:
+        from koepel import search
         from koepel.library import search_index
+        from koepel.library.models import Document, Section
 
-        search_index.register()
+        search.register(
+            search.SearchKind(
+                model=Document,
+                code="document",
+                label=_("Documents"),
+                to_entry=search_index.document_entry,
+                queryset=search_index.documents,
+            )
+        )
+        search.register(
+            search.SearchKind(
+                model=Section,
+                code="sectie",
+                label=_("Sections"),
+                to_entry=search_index.section_entry,
+                queryset=search_index.sections,
+            )
+        )

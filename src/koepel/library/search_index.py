@@ -1,4 +1,4 @@
-"""How documents and their sections go into the search index."""
+"""How documents and their sections go into the search index (registered in ``apps.py``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ from koepel.registry.models import Body, Person
 from koepel.search import index
 
 
-def _entry(
-    document: Document, *, kind: str, title: str, text: str, trail: str, url: str
-) -> index.Entry:
+def _entry(document: Document, *, title: str, text: str, trail: str, url: str) -> index.Entry:
     return index.Entry(
-        kind=kind,
         title=title,
         text=text,
         trail=trail,
@@ -28,14 +25,13 @@ def _entry(
 
 
 def document_entry(document: Document) -> index.Entry | None:
-    # Read from ``_documents()``: the text of the latest file, or None (see there).
+    # Read from ``documents()``: the text of the latest file, or None (see there).
     whole_text: str | None = getattr(document, "whole_text")  # noqa: B009 (an annotation)
     text = document.summary
     if whole_text is not None:
         text = f"{text}\n\n{whole_text}".strip()
     return _entry(
         document,
-        kind="document",
         title=document.title,
         text=text,
         trail=index.display(document, "kind"),
@@ -44,7 +40,7 @@ def document_entry(document: Document) -> index.Entry | None:
 
 
 def _url(document: Document) -> str:
-    # The sections of a document share its instance (see ``_sections``): its address, the
+    # The sections of a document share its instance (see ``sections``): its address, the
     # start of theirs, is worked out once per document rather than once per section.
     url: str | None = document.__dict__.get("_indexed_url")
     if url is None:
@@ -55,7 +51,6 @@ def _url(document: Document) -> str:
 def section_entry(section: Section) -> index.Entry | None:
     return _entry(
         section.document,
-        kind="sectie",
         title=section.title,
         text=section.text,
         trail=section.trail,
@@ -63,7 +58,7 @@ def section_entry(section: Section) -> index.Entry | None:
     )
 
 
-def _documents() -> QuerySet[Document]:
+def documents() -> QuerySet[Document]:
     # A document split into sections is found through its sections; its own entry carries
     # the title and summary, and the whole text (of its latest file) only when there are no
     # sections. Read in the same query, so that a rebuild asks nothing per document.
@@ -85,7 +80,7 @@ def _document_relations() -> list[Prefetch[Any, Any, Any]]:
     ]
 
 
-def _sections() -> QuerySet[Section]:
+def sections() -> QuerySet[Section]:
     # The sections of a document share one instance of it (a prefetch, not a join), so its
     # bodies and authors are read and held once per document rather than once per section.
     documents = Document.objects.only("slug", "visibility", "date").prefetch_related(
@@ -94,15 +89,10 @@ def _sections() -> QuerySet[Section]:
     return Section.objects.prefetch_related(Prefetch("document", queryset=documents))
 
 
-def register() -> None:
-    index.register(Document, document_entry, _documents)
-    index.register(Section, section_entry, _sections)
-
-
 def refresh(document: Document) -> None:
     """The document and all its sections, as they are now (visibility may have changed)."""
     index.update(document)
-    for section in _sections().filter(document=document):
+    for section in sections().filter(document=document):
         index.update(section)
 
 

@@ -8,5 +8,16 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        # Registers the app's records with the search index.
-        from koepel.meetings import search_index  # noqa: F401
+        from koepel import search
+        from koepel.meetings import search_index
+        from koepel.meetings.models import Meeting
+
+        search.register(
+            search.SearchKind(
+                model=Meeting,
+                code="bijeenkomst",
+                label=_("Meetings"),
+                to_entry=search_index.meeting_entry,
+                queryset=search_index.meetings,
+            )
+        )

@@ -1,5 +1,5 @@
-"""How meetings go into the search index: title, topics, agenda and minutes, with the
-visibility, bodies and invited people of the meeting."""
+"""How meetings go into the search index (registered in ``apps.py``): title, topics, agenda
+and minutes, with the visibility, bodies and invited people of the meeting."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from django.db.models import QuerySet
 
 from koepel.meetings.models import AgendaItem, Invitation, Meeting
 from koepel.registry.models import Body
+from koepel.registry.trails import bodies_trail
 from koepel.search import index
 from koepel.search.text import html_to_text
-from koepel.search.trails import bodies_trail
 
 
 def meeting_entry(meeting: Meeting) -> index.Entry:
@@ -23,7 +23,6 @@ def meeting_entry(meeting: Meeting) -> index.Entry:
         html_to_text(meeting.minutes),
     ]
     return index.Entry(
-        kind="bijeenkomst",
         title=meeting.title,
         text="\n".join(part for part in parts if part),
         url=meeting.get_absolute_url(),
@@ -37,12 +36,9 @@ def meeting_entry(meeting: Meeting) -> index.Entry:
     )
 
 
-def _meetings() -> QuerySet[Meeting]:
+def meetings() -> QuerySet[Meeting]:
     return Meeting.objects.prefetch_related(
         index.prefetch("bodies", Body.objects.select_related("parent__parent__parent")),
         index.prefetch("agenda_items", AgendaItem.objects.only("meeting", "title")),
         index.prefetch("invitations", Invitation.objects.only("meeting", "person")),
     )
-
-
-index.register(Meeting, meeting_entry, _meetings)

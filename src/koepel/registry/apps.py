@@ -8,5 +8,50 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        # Registers the app's records with the search index.
-        from koepel.registry import search_index  # noqa: F401
+        from koepel import search
+        from koepel.registry import search_index
+        from koepel.registry.models import Body, Municipality, Organisation, Person
+        from koepel.search import bodies
+
+        # The registry's records in the search box, each kind with its filter's name.
+        search.register(
+            search.SearchKind(
+                model=Municipality,
+                code="gemeente",
+                label=_("Municipalities"),
+                to_entry=search_index.municipality_entry,
+            )
+        )
+        search.register(
+            search.SearchKind(
+                model=Organisation,
+                code="organisatie",
+                label=_("Organisations"),
+                to_entry=search_index.organisation_entry,
+            )
+        )
+        search.register(
+            search.SearchKind(
+                model=Person,
+                code="persoon",
+                label=_("People"),
+                to_entry=search_index.person_entry,
+                queryset=search_index.people,
+            )
+        )
+        search.register(
+            search.SearchKind(
+                model=Body,
+                code="gremium",
+                label=_("Bodies"),
+                to_entry=search_index.body_entry,
+                queryset=search_index.bodies,
+            )
+        )
+        # The search page filters by body, a body's records including those of the bodies
+        # within it.
+        bodies.use(
+            choices=lambda: Body.objects.order_by("name"),
+            key="slug",
+            within=lambda body: Body.objects.with_descendants(body.pk),
+        )

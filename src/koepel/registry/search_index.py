@@ -1,18 +1,18 @@
 """How the registry goes into the search index: municipalities, organisations, people and
-bodies. People are found by name, function and affiliation, never by their contact details."""
+bodies (registered in ``apps.py``). People are found by name, function and affiliation, never
+by their contact details."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from koepel.registry.models import Body, Municipality, Organisation, Person, Role
+from koepel.registry.trails import SEPARATOR, body_path
 from koepel.search import index
-from koepel.search.trails import SEPARATOR, body_path
 
 
 def municipality_entry(municipality: Municipality) -> index.Entry:
     return index.Entry(
-        kind="gemeente",
         title=municipality.name,
         text=" · ".join(
             [
@@ -29,7 +29,6 @@ def municipality_entry(municipality: Municipality) -> index.Entry:
 def organisation_entry(organisation: Organisation) -> index.Entry:
     kind = index.display(organisation, "kind")
     return index.Entry(
-        kind="organisatie",
         title=organisation.name,
         text=" · ".join(filter(None, [organisation.abbreviation, kind])),
         url=organisation.get_absolute_url(),
@@ -40,7 +39,6 @@ def organisation_entry(organisation: Organisation) -> index.Entry:
 def person_entry(person: Person) -> index.Entry:
     affiliation = str(person.affiliation or "")
     return index.Entry(
-        kind="persoon",
         title=person.name,
         text=" · ".join(filter(None, [person.title, affiliation])),
         url=person.get_absolute_url(),
@@ -51,7 +49,6 @@ def person_entry(person: Person) -> index.Entry:
 def body_entry(body: Body) -> index.Entry:
     owner = str(body.owner) if body.owner_id else ""
     return index.Entry(
-        kind="gremium",
         title=body.name,
         text=" · ".join(filter(None, [index.display(body, "kind"), owner, body.description])),
         url=body.get_absolute_url(),
@@ -65,17 +62,11 @@ def body_entry(body: Body) -> index.Entry:
     )
 
 
-def _people() -> QuerySet[Person]:
+def people() -> QuerySet[Person]:
     return Person.objects.select_related("municipality", "organisation")
 
 
-def _bodies() -> QuerySet[Body]:
+def bodies() -> QuerySet[Body]:
     return Body.objects.select_related("parent__parent__parent", "owner").prefetch_related(
         index.prefetch("roles", Role.objects.only("body", "person"))
     )
-
-
-index.register(Municipality, municipality_entry)
-index.register(Organisation, organisation_entry)
-index.register(Person, person_entry, _people)
-index.register(Body, body_entry, _bodies)

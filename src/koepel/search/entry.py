@@ -6,18 +6,6 @@ from dataclasses import dataclass
 
 from koepel.core.visibility import Visibility
 
-KINDS = (
-    "gemeente",
-    "organisatie",
-    "persoon",
-    "gremium",
-    "bijeenkomst",
-    "lobbydossier",
-    "lobbyactie",
-    "mijlpaal",
-    "document",
-    "sectie",
-)
 _VISIBILITIES = frozenset(Visibility.values)
 
 
@@ -25,10 +13,12 @@ _VISIBILITIES = frozenset(Visibility.values)
 class Entry:
     """One record as the search box finds it."""
 
-    kind: str
     title: str
     text: str
     url: str
+    # The code of a registered kind (``kinds``). Left empty, it is the kind registered for the
+    # model the entry's key names, which is how every app's ``to_entry`` leaves it.
+    kind: str = ""
     visibility: str = Visibility.PUBLIC
     bodies: tuple[int, ...] = ()  # Body pks the record belongs to (for "body" visibility)
     people: tuple[int, ...] = ()  # Person pks named on it (for "restricted")
@@ -36,7 +26,5 @@ class Entry:
     year: int | None = None
 
     def check(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"Unknown kind of search entry: {self.kind!r}.")
         if self.visibility not in _VISIBILITIES:
             raise ValueError(f"Unknown visibility: {self.visibility!r}.")

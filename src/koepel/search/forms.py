@@ -1,27 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from koepel.registry.models import Body
-from koepel.search.index import KINDS
+from koepel.search import kinds
 
-# The kinds as the page names them; their Dutch comes from the models' own names.
-KIND_LABELS = {
-    "gemeente": _("municipality"),
-    "organisatie": _("organisation"),
-    "persoon": _("person"),
-    "gremium": _("body"),
-    "bijeenkomst": _("meeting"),
-    "lobbydossier": _("lobby dossier"),
-    "lobbyactie": _("lobby action"),
-    "mijlpaal": _("milestone"),
-    "document": _("document"),
-    "sectie": _("section"),
-}
+
+def _kind_choices() -> list[tuple[str, Any]]:
+    # Read when a form is made: the apps register their kinds in ready().
+    return [(kind.code, kind.label) for kind in kinds.registered()]
 
 
 class SearchForm(forms.Form):
@@ -35,22 +25,24 @@ class SearchForm(forms.Form):
     )
     soort = forms.MultipleChoiceField(
         label=_("Kind"),
-        choices=[(kind, KIND_LABELS.get(kind, kind)) for kind in KINDS],
+        choices=_kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    gremium = forms.ModelChoiceField(
+    # The bodies (and the field naming them in the address) are the registry's: see ``bodies``.
+    gremium: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Body"),
-        queryset=Body.objects.none(),
+        queryset=None,
         required=False,
-        to_field_name="slug",
         empty_label="—",
     )
     jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
 
-    def __init__(self, *args: Any, bodies: QuerySet[Body], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bodies: QuerySet[Any], body_key: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gremium"].queryset = bodies  # type: ignore[attr-defined]
+        field = cast("forms.ModelChoiceField[Any]", self.fields["gremium"])
+        field.queryset = bodies
+        field.to_field_name = body_key
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; a filter that does not validate is left out, not the search."""

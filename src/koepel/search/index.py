@@ -1,19 +1,18 @@
 """The search index: what each app puts in, kept in step with every write.
 
-An app registers its models from its ``search_index`` module (imported in ``ready()``):
-``register(Model, to_entry, queryset)``. Its services call ``update(obj)`` after a save and
+An app registers each kind of record in its ``ready()`` (``kinds.register``, also
+``koepel.search.register``). Its services call ``update(obj)`` after a save and
 ``remove(obj)`` before a delete, inside their own transaction, so a change is found at once and
 a rolled-back change is never found. ``rebuild()`` (``koepel reindex``) starts from scratch.
 
 Each entry carries the visibility, bodies and named people of its record, so that search
-results go through the one access check (``accounts.access.visible``) like any other read.
+results go through the one access check (handed to search, see ``access``) like any other read.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.apps import apps
@@ -22,8 +21,9 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.deletion import Collector
 from django.utils import translation
 
-from koepel.search import writing
-from koepel.search.entry import KINDS, Entry
+from koepel.search import kinds, writing
+from koepel.search.entry import Entry
+from koepel.search.kinds import SearchKind
 
 # The index is Dutch whatever the language of the request that changed a record: labels in
 # the text (an organisation's kind, say) are stemmed by the Dutch stemmer.
@@ -31,40 +31,16 @@ INDEX_LANGUAGE = "nl"
 # Records read at a time by ``rebuild()``, each time with one query per prefetched relation.
 READ_BATCH = 2000
 __all__ = [
-    "KINDS",
     "Entry",
     "bulk_put",
     "display",
     "prefetch",
     "prefetched",
     "rebuild",
-    "register",
     "registered",
     "remove",
     "update",
 ]
-
-
-@dataclass(frozen=True)
-class _Registration:
-    to_entry: Callable[[Any], Entry | None]
-    queryset: Callable[[], QuerySet[Any]] | None
-
-
-_registry: dict[type[Model], _Registration] = {}
-
-
-def register(
-    model: type[Model],
-    to_entry: Callable[[Any], Entry | None],
-    queryset: Callable[[], QuerySet[Any]] | None = None,
-) -> None:
-    """Put ``model``'s records in the index. ``to_entry`` returns None for a record that must
-    not be found. ``queryset()`` (default: all records) gives the records as ``to_entry``
-    reads them, for one record (``update``) and for all (``rebuild``) alike: whatever
-    ``to_entry`` reads beyond the record's own row belongs in it (``prefetch``, annotations),
-    so that a rebuild asks the database nothing per record."""
-    _registry[model._meta.concrete_model or model] = _Registration(to_entry, queryset)
 
 
 def display(obj: Model, field_name: str) -> str:
@@ -84,7 +60,7 @@ def _labels(field: Any, language: str | None) -> dict[Any, str]:
 
 def registered() -> list[type[Model]]:
     """The models whose records are in the index."""
-    return list(_registry)
+    return [kind.model for kind in kinds.registered()]
 
 
 def prefetch(relation: str, queryset: QuerySet[Any] | None = None) -> Prefetch[Any, Any, Any]:
@@ -112,32 +88,26 @@ def key_for(obj: Model) -> str:
     return f"{model._meta.label_lower}:{obj.pk}"
 
 
-def _registration(obj: Model) -> _Registration:
-    model = obj._meta.concrete_model or type(obj)
-    try:
-        return _registry[model]
-    except KeyError:
-        raise LookupError(f"{model._meta.label} is not registered with the search index.") from None
-
-
-def _records(model: type[Model], registration: _Registration) -> QuerySet[Any]:
-    if registration.queryset is not None:
-        return registration.queryset()
-    return model._default_manager.all()
+def _kind(obj: Model) -> SearchKind:
+    kind = kinds.for_model(type(obj))
+    if kind is None:
+        label = (obj._meta.concrete_model or type(obj))._meta.label
+        raise LookupError(f"{label} is not registered with the search index.")
+    return kind
 
 
 def update(obj: Model) -> None:
     """(Re)index one record now, inside the current transaction."""
     if obj.pk is None:
         raise ValueError("Save the record before indexing it.")
-    registration = _registration(obj)
+    kind = _kind(obj)
     # Read the record afresh: the caller's instance may hold relations prefetched before the
     # change (an invitation added, a body removed), and who may see it depends on them.
-    fresh = _records(type(obj), registration).filter(pk=obj.pk).first()
+    fresh = kind.records().filter(pk=obj.pk).first()
     entry = None
     if fresh is not None:
         with translation.override(INDEX_LANGUAGE):
-            entry = registration.to_entry(fresh)
+            entry = kind.to_entry(fresh)
     if entry is None:
         writing.delete_keys([key_for(obj)])
     else:
@@ -147,8 +117,7 @@ def update(obj: Model) -> None:
 def refresh(obj: Model) -> None:
     """Update the entry of a record whose model is indexed; do nothing for other models.
     For faces that save many kinds of record, such as the admin."""
-    model = obj._meta.concrete_model or type(obj)
-    if model in _registry and obj.pk is not None:
+    if kinds.for_model(type(obj)) is not None and obj.pk is not None:
         update(obj)
 
 
@@ -185,21 +154,22 @@ def _keys_deleted_with(obj: Model) -> Iterator[str]:
     collector = Collector(using=router.db_for_write(type(obj), instance=obj), origin=obj)
     collector.collect([obj])
     for model, instances in collector.data.items():
-        if model in _registry:
+        if kinds.for_model(model) is not None:
             yield from (key_for(instance) for instance in instances)
     for queryset in collector.fast_deletes:
-        if queryset.model in _registry:
+        if kinds.for_model(queryset.model) is not None:
             label = queryset.model._meta.label_lower
             yield from (f"{label}:{pk}" for pk in queryset.values_list("pk", flat=True))
 
 
 def bulk_put(items: Iterable[tuple[str, Entry]]) -> int:
-    """Write many entries at once (key: ``app_label.model:pk``); returns how many."""
+    """Write many entries at once (key: ``app_label.model:pk``; the kind is the one registered
+    for that model unless the entry names one); returns how many."""
     return writing.write(items)
 
 
 def rebuild() -> int:
-    """Empty the index and fill it again from every registered model; returns the count."""
+    """Empty the index and fill it again from every registered kind; returns the count."""
     with translation.override(INDEX_LANGUAGE), transaction.atomic():
         emptied = writing.delete_all()
         written = writing.write(_all_entries(), fresh=True)
@@ -208,9 +178,9 @@ def rebuild() -> int:
 
 
 def _all_entries() -> Iterator[tuple[str, Entry]]:
-    for model, registration in _registry.items():
-        records = _records(model, registration).iterator(chunk_size=READ_BATCH)
+    for kind in kinds.registered():
+        records = kind.records().iterator(chunk_size=READ_BATCH)
         for obj in records:
-            entry = registration.to_entry(obj)
+            entry = kind.to_entry(obj)
             if entry is not None:
                 yield key_for(obj), entry

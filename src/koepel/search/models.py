@@ -12,7 +12,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body, Person
 
 if TYPE_CHECKING:
     from django.db.models.sql.compiler import _AsSqlType
@@ -31,10 +30,16 @@ class SearchEntry(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    bodies = models.ManyToManyField(Body, blank=True, related_name="+", verbose_name=_("bodies"))
-    people = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("people"))
+    # By name, not by import: search sits below the registry (docs/architecture.md).
+    bodies = models.ManyToManyField(
+        "registry.Body", blank=True, related_name="+", verbose_name=_("bodies")
+    )
+    people = models.ManyToManyField(
+        "registry.Person", blank=True, related_name="+", verbose_name=_("people")
+    )
 
-    # The one access check (koepel.accounts.access) filters search results like any record.
+    # The one access check (handed to search, see ``access``) filters search results like
+    # any record.
     access_bodies = "bodies"
     access_people = "people"
 

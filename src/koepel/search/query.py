@@ -1,26 +1,24 @@
 """Searching: one call for the search page, the API and any app that wants hits.
 
-What a user may see is decided by the one access check (``accounts.access.visible``) on the
-index entries, before anything is counted or ranked: a hidden record adds nothing to a count,
-a page or a snippet.
+What a user may see is decided by the one access check (handed to search, see ``access``) on
+the index entries, before anything is counted or ranked: a hidden record adds nothing to a
+count, a page or a snippet. Without that check a search fails rather than answer.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef
 
-from koepel.accounts.access import Viewer, viewer_for, visible
-from koepel.registry.models import Body
-from koepel.search import engines
-from koepel.search.index import KINDS
+from koepel.search import access, bodies, engines
+from koepel.search.kinds import codes as kind_codes
 from koepel.search.models import SearchEntry
 from koepel.search.parse import Clause, Query, parse
 from koepel.search.snippets import snippet
@@ -58,7 +56,7 @@ def search(
     q: str,
     *,
     kinds: Sequence[str] = (),
-    body: Body | None = None,
+    body: Model | None = None,
     year: int | None = None,
     page: int = 1,
     per_page: int = 20,
@@ -72,7 +70,8 @@ def search(
     query = parse(q)
     if not query:
         return Results(query=q, total=0, page=1, per_page=per_page)
-    chosen = [kind for kind in kinds if kind in KINDS]
+    known = kind_codes()
+    chosen = [kind for kind in kinds if kind in known]
     found = _visible_matches(user, query, body=body, year=year)
     page = max(1, page)
     counts, page_rows = _counts_and_page(found, chosen, page, per_page)
@@ -90,14 +89,15 @@ _STAND_IN = Query(text="", clauses=(Clause(("zoekterm",)),))
 
 
 def _visible_matches(
-    user: Any, query: Query, *, body: Body | None, year: int | None
+    user: Any, query: Query, *, body: Model | None, year: int | None
 ) -> tuple[str, list[Any]]:
     """The statement giving the matching entries the user may see, with their kind and score:
     the one access check and the filters on top of the engine's match."""
     engine = engines.current()
-    body_ids = tuple(_with_bodies_below(body)) if body is not None else None
+    check = access.current()  # none handed over: no search
+    body_ids = tuple(bodies.within(body)) if body is not None else None
     sql, params, places = _visible_matches_statement(
-        viewer_for(user), body_ids, year, connection.vendor
+        check, check.viewer(user), body_ids, year, connection.vendor
     )
     filled = list(params)
     for place in places:
@@ -107,16 +107,21 @@ def _visible_matches(
 
 @lru_cache(maxsize=512)
 def _visible_matches_statement(
-    viewer: Viewer, body_ids: tuple[int, ...] | None, year: int | None, vendor: str
+    check: access.AccessCheck,
+    viewer: Hashable,
+    body_ids: tuple[int, ...] | None,
+    year: int | None,
+    vendor: str,
 ) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
     """The statement of ``_visible_matches`` for a stand-in query, its parameters, and the
     places among them of the query text, put together through the ORM once per viewer and
     filters: that took 2 of the 7.7 ms of a search for a word in 1% of 100,000 sections
     (``bench/search.py``). Only the query text differs between searches, and it is a
     parameter. The viewer is read afresh for each search and is part of the key, so a change
-    of roles makes a new statement."""
+    of roles makes a new statement; so is the access check, so a statement never outlives
+    the check that made it."""
     engine = engines.current()
-    entries = visible(SearchEntry.objects.filter(engine.matching(_STAND_IN)), viewer)
+    entries = check.visible(SearchEntry.objects.filter(engine.matching(_STAND_IN)), viewer)
     if body_ids is not None:
         # A test per entry, not a join: a join would repeat an entry of two of the bodies.
         in_bodies = SearchEntry.bodies.through.objects.filter(
@@ -136,11 +141,6 @@ def _visible_matches_statement(
     return sql, tuple(params), places
 
 
-def _with_bodies_below(body: Body) -> list[int]:
-    """A body and the bodies within it: a pillar's records include its theme groups'."""
-    return sorted(Body.objects.with_descendants(body.pk))
-
-
 # What the page shows of each hit, read in the statement that ranks them.
 _SHOWN = ("kind", "title", "url", "trail", "year", "text")
 _SHOWN_TYPES = ("text", "text", "text", "text", "integer", "text")
@@ -154,10 +154,11 @@ def _counts_and_page(
     kind) and ranked (the best ones kept while reading), and only the page's rows are read
     in full. No step sorts all the matches: for a common word they are most of the index."""
     within, params = found
+    every_kind = kind_codes()
     quote = connection.ops.quote_name
-    counts = ", ".join(["COUNT(*) FILTER (WHERE kind = %s)"] * len(KINDS))
+    counts = ", ".join(["COUNT(*) FILTER (WHERE kind = %s)"] * len(every_kind))
     # Typed blanks: PostgreSQL gives an untyped NULL in a subquery the type text.
-    no_counts = ", ".join(["CAST(NULL AS bigint)"] * len(KINDS))
+    no_counts = ", ".join(["CAST(NULL AS bigint)"] * len(every_kind))
     no_hit = ", ".join(f"CAST(NULL AS {kind})" for kind in _SHOWN_TYPES)
     shown = ", ".join(f"entry.{quote(column)}" for column in _SHOWN)
     only_kinds = f"WHERE kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else ""
@@ -177,11 +178,11 @@ def _counts_and_page(
     ):
         for setting in settings:
             cursor.execute(setting)
-        cursor.execute(sql, [*params, *KINDS, *kinds, per_page, (page - 1) * per_page])
+        cursor.execute(sql, [*params, *every_kind, *kinds, per_page, (page - 1) * per_page])
         rows = cursor.fetchall()
     counts_row = next(row for row in rows if row[0] is None)
     counts_by_kind = {
-        kind: n for kind, n in zip(KINDS, counts_row[2 + len(_SHOWN) :], strict=True) if n
+        kind: n for kind, n in zip(every_kind, counts_row[2 + len(_SHOWN) :], strict=True) if n
     }
     hits = sorted(
         (row[: 2 + len(_SHOWN)] for row in rows if row[0] is not None),

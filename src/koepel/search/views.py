@@ -7,9 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from koepel.accounts.access import visible
-from koepel.registry.models import Body
-from koepel.search.forms import KIND_LABELS, SearchForm
+from koepel.search import access, bodies, kinds
+from koepel.search.forms import SearchForm
 from koepel.search.query import search
 
 
@@ -17,9 +16,18 @@ def _page_number(value: str | None) -> int:
     return int(value) if value and value.isdigit() and len(value) < 7 else 1
 
 
+def _kind_name(code: str) -> str:
+    kind = kinds.get(code)
+    return kind.name if kind is not None else code
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
-    bodies = visible(Body.objects.order_by("name"), request.user)
-    form = SearchForm(request.GET or None, bodies=bodies)
+    tree = bodies.current()
+    form = SearchForm(
+        request.GET or None,
+        bodies=access.visible(tree.choices(), request.user),
+        body_key=tree.key,
+    )
     filters: dict[str, Any] = form.filters() if form.is_bound else {"q": ""}
     results = None
     if filters["q"]:
@@ -37,7 +45,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context["kinds"] = [
             (choice, counts.get(choice.data["value"], 0)) for choice in form["soort"]
         ]
-        context["hits"] = [(hit, KIND_LABELS.get(hit.kind, hit.kind)) for hit in results.hits]
+        context["hits"] = [(hit, _kind_name(hit.kind)) for hit in results.hits]
         context["first"] = (results.page - 1) * results.per_page + 1
         query = request.GET.copy()
         query.pop("pagina", None)

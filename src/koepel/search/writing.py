@@ -13,24 +13,37 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from koepel.search import engines
+from koepel.search import engines, kinds
 from koepel.search.entry import Entry
 from koepel.search.models import SearchEntry
 
 BATCH = 500
 _COLUMNS = ("key", "kind", "title", "text", "url", "trail", "year", "visibility")
-# An entry's values for the columns after the key, in their order.
-_entry_values = attrgetter(*_COLUMNS[1:])
+# An entry's values for the columns after the key and kind, in their order.
+_entry_values = attrgetter(*_COLUMNS[2:])
 
 
-_Prepared = tuple[str, Entry, tuple[str, str]]  # key, entry, title and text as indexed
+_Cleaned = tuple[str, str, Entry]  # key, kind, entry
+_Prepared = tuple[str, str, Entry, tuple[str, str]]  # and the title and text as indexed
 
 
-def _clean(items: Sequence[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
+def _kind(key: str, entry: Entry) -> str:
+    """The entry's kind: the one registered for its record's model, or the one it names."""
+    registered = kinds.for_key(key)
+    kind = entry.kind or (registered.code if registered is not None else "")
+    if kinds.get(kind) is None:
+        raise ValueError(f"Unknown kind of search entry: {kind!r} ({key}).")
+    if registered is not None and kind != registered.code:
+        raise ValueError(f"{key} is of the kind {registered.code!r}, not {kind!r}.")
+    return kind
+
+
+def _clean(items: Sequence[tuple[str, Entry]]) -> list[_Cleaned]:
     latest = dict(items)  # a key given twice: the last one counts
     cleaned = []
     for key, entry in latest.items():
         entry.check()
+        kind = _kind(key, entry)
         # PostgreSQL text cannot hold NUL characters; an extracted PDF sometimes has them.
         if "\x00" in entry.text or "\x00" in entry.title or "\x00" in entry.trail:
             entry = replace(
@@ -39,15 +52,17 @@ def _clean(items: Sequence[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
                 text=entry.text.replace("\x00", ""),
                 trail=entry.trail.replace("\x00", ""),
             )
-        cleaned.append((key, entry))
+        cleaned.append((key, kind, entry))
     return cleaned
 
 
 def _prepare(engine: engines.Engine, batch: list[tuple[str, Entry]]) -> list[_Prepared]:
     """Check a batch and compute its text as the engine indexes it."""
     cleaned = _clean(batch)
-    terms = engine.prepare([(entry.title, entry.text) for _, entry in cleaned])
-    return [(key, entry, pair) for (key, entry), pair in zip(cleaned, terms, strict=True)]
+    terms = engine.prepare([(entry.title, entry.text) for _, _, entry in cleaned])
+    return [
+        (key, kind, entry, pair) for (key, kind, entry), pair in zip(cleaned, terms, strict=True)
+    ]
 
 
 def write(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
@@ -68,7 +83,7 @@ def _batches(items: Iterable[tuple[str, Entry]]) -> Iterator[list[tuple[str, Ent
 
 def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) -> int:
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        existing = {} if fresh else _ids_of(cursor, [key for key, _, _ in prepared])
+        existing = {} if fresh else _ids_of(cursor, [key for key, _, _, _ in prepared])
         ids = _upsert(cursor, engine, prepared, existing)
         replaced = list(existing.values())
         if not fresh and connection.vendor == "postgresql":
@@ -79,8 +94,8 @@ def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) ->
         if replaced:
             _delete_relations(cursor, replaced)
             engine.forget(cursor, replaced)
-        _insert_relations(cursor, [(ids[key], entry) for key, entry, _ in prepared])
-        engine.write(cursor, [(ids[key], terms) for key, _, terms in prepared])
+        _insert_relations(cursor, [(ids[key], entry) for key, _, entry, _ in prepared])
+        engine.write(cursor, [(ids[key], terms) for key, _, _, terms in prepared])
     return len(prepared)
 
 
@@ -104,7 +119,7 @@ def _upsert(
 ) -> dict[str, int]:
     """Insert or update the rows by key (``existing``: the ids of those there already);
     returns their ids by key."""
-    rows = [(key, *_entry_values(entry), *terms) for key, entry, terms in prepared]
+    rows = [(key, kind, *_entry_values(entry), *terms) for key, kind, entry, terms in prepared]
     if connection.vendor == "postgresql":
         return _upsert_postgresql(cursor, engine, rows)
     if engine.vector_column:

@@ -12,8 +12,20 @@ from rest_framework.views import APIView
 
 from koepel.accounts.access import visible_bodies
 from koepel.api.permissions import ReadOrSignedIn
-from koepel.search.index import KINDS
+from koepel.search import kinds
 from koepel.search.query import MAX_PER_PAGE, search
+
+
+# The kinds are the ones the apps registered with search (their codes, in that order): read
+# each time a serializer is made rather than when this module is imported.
+class KindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=kinds.codes(), **kwargs)
+
+
+class KindsField(serializers.MultipleChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=kinds.codes(), **kwargs)
 
 
 class SearchQuery(serializers.Serializer):  # type: ignore[type-arg]
@@ -22,9 +34,7 @@ class SearchQuery(serializers.Serializer):  # type: ignore[type-arg]
         trim_whitespace=True,
         help_text='Woorden, "een zin tussen aanhalingstekens", of het begin van een woord met *.',
     )
-    soort = serializers.MultipleChoiceField(
-        choices=KINDS, required=False, help_text="Alleen deze soorten; meermaals te geven."
-    )
+    soort = KindsField(required=False, help_text="Alleen deze soorten; meermaals te geven.")
     gremium = serializers.SlugField(required=False, help_text="Slug van een gremium.")
     jaar = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
     pagina = serializers.IntegerField(required=False, min_value=1, max_value=100_000, default=1)
@@ -34,7 +44,7 @@ class SearchQuery(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class HitSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    soort = serializers.ChoiceField(choices=KINDS)
+    soort = KindField()
     titel = serializers.CharField()
     url = serializers.URLField(help_text="De pagina van het gevonden gegeven.")
     pad = serializers.CharField(help_text="Waar het staat: Jaarverslag 2021 › Pijler Fysiek › …")

@@ -90,7 +90,7 @@ def test_visitor_searches_and_narrows_the_results_to_one_kind(visitor_page: Page
 
     expect(page).to_have_url(re.compile(r"/zoeken/\?q=wonen"))
     expect(page.get_by_role("status")).to_have_text(re.compile(r"^\d+ resultaten voor “wonen”$"))
-    meetings = page.get_by_role("checkbox", name=re.compile(r"^Bijeenkomst \(\d+\)$"))
+    meetings = page.get_by_role("checkbox", name=re.compile(r"^Bijeenkomsten \(\d+\)$"))
     label = page.locator(f"label[for='{meetings.get_attribute('id')}']").inner_text()
     found = int(re.sub(r"\D", "", label))
     assert found > 0

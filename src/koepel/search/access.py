@@ -1,0 +1,64 @@
+"""The access check, as search is handed it.
+
+Search sits below the app that decides who may see what (``accounts``), so it does not import
+that app's check: ``accounts`` hands it over in its ``ready()`` with ``use()``. Until it has,
+every search fails (``NoAccessCheck``) rather than show what nobody checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+class NoAccessCheck(ImproperlyConfigured):
+    """Search was asked for records before it was handed the access check."""
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed as itself: a key of cached statements
+class AccessCheck:
+    # The records of a queryset that someone may see: ``visible(queryset, who)``, where
+    # ``who`` is a user or what ``viewer`` made of one.
+    visible: Callable[[QuerySet[Any], Any], QuerySet[Any]]
+    # What the check needs to know about a user, read once per search. Hashable and equal
+    # for exactly those users the check treats alike: statements are cached by it.
+    viewer: Callable[[Any], Hashable]
+
+
+_check: AccessCheck | None = None
+
+
+def use(
+    *,
+    visible: Callable[[QuerySet[Any], Any], QuerySet[Any]],
+    viewer: Callable[[Any], Hashable],
+) -> None:
+    """Hand search the access check (from the ``ready()`` of the app that owns it)."""
+    global _check
+    _check = AccessCheck(visible=visible, viewer=viewer)
+
+
+def current() -> AccessCheck:
+    """The check handed over; ``NoAccessCheck`` when there is none."""
+    if _check is None:
+        raise NoAccessCheck(
+            "Search has no access check: the app that decides who may see what must hand it "
+            "over with koepel.search.access.use() in its ready()."
+        )
+    return _check
+
+
+def viewer(user: Any) -> Hashable:
+    """Who is asking, as the access check sees them."""
+    return current().viewer(user)
+
+
+def visible(queryset: QuerySet[M], who: Any) -> QuerySet[M]:
+    """The records of ``queryset`` that ``who`` (a user, or their ``viewer``) may see."""
+    return current().visible(queryset, who)
