@@ -24,7 +24,13 @@ def _fast_and_offline(settings: Any, tmp_path: Any) -> None:
     settings.KOEPEL_PRIVATE_ROOT = tmp_path / "private"
     # Background tasks run at once in tests, inside the request that enqueues them.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Mail goes through the queue as in production (Django's test set-up would bypass it); the
+    # task that sends it runs at once when the transaction commits, into mail.outbox.
+    settings.EMAIL_BACKEND = "koepel.core.mail.QueueBackend"
+    settings.POST_OFFICE = {
+        **settings.POST_OFFICE,
+        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+    }
 
 
 def pass_second_factor(client: Client, user: Any) -> None:

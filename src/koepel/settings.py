@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "koepel.generate",
     "django_tasks",
     "django_tasks_db",
+    # The queue of outgoing e-mail (koepel.core.mail); after koepel.core, whose
+    # `send-queued-mail` command replaces the one it brings.
+    "post_office",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -322,18 +325,38 @@ FILE_UPLOAD_HANDLERS = [
 # The address of this site as seen from outside, for links in e-mails and calendar feeds.
 KOEPEL_BASE_URL = os.environ.get("KOEPEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.filebased.EmailBackend"
-)
+# E-mail: every message waits in a queue in the database and the task worker sends it
+# (koepel.core.mail), so no page waits for a mail server. The worker delivers by SMTP when
+# EMAIL_HOST is set, else into files in the data folder.
+EMAIL_BACKEND = "koepel.core.mail.QueueBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds a mail server may take to answer before the attempt counts as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "koepel@localhost")
+POST_OFFICE = {
+    "BACKENDS": {
+        "default": (
+            "django.core.mail.backends.smtp.EmailBackend"
+            if EMAIL_HOST
+            else "django.core.mail.backends.filebased.EmailBackend"
+        )
+    },
+    # A message that fails is tried again after the interval, this many times, and is then
+    # marked failed for the network office to see (and send again) in the back office.
+    "MAX_RETRIES": env_int("KOEPEL_MAIL_RETRIES", 12),
+    "RETRY_INTERVAL": timedelta(minutes=env_int("KOEPEL_MAIL_RETRY_MINUTES", 15)),
+    # Attachments (a meeting's .ics) wait beside the uploads, never served by URL.
+    "FILE_STORAGE": "private",
+    "LOG_LEVEL": 2,  # record every attempt, the successful ones as well
+    # One connection to the mail server at a time, used for the whole batch: a network's mail
+    # is a few hundred messages at most, and mail servers limit connections per sender.
+    "THREADS_PER_PROCESS": 1,
+}
 
 LOGGING = {
     "version": 1,
@@ -347,6 +370,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes notes every successful sign-in at INFO; failures and lockouts are WARNING.
         "axes": {"level": "WARNING"},
+        # Given a handler here, django-post-office does not set up logging of its own.
+        "post_office": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

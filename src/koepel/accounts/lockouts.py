@@ -155,14 +155,11 @@ def _tell_office(
                 "url": f"{settings.KOEPEL_BASE_URL}{reverse('accounts:lockouts')}",
             },
         )
-    try:
-        send_mail(
-            subject=f"Account geblokkeerd na mislukte inlogpogingen: {name}",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
-    except OSError:
-        # The lockout itself stands; a mail server that is down must not turn it into an error
-        # page. The office still finds the lockout on its page.
-        logger.exception("Could not tell the network office about the lockout of %r.", name)
+    # Only queued here: the task worker sends it, so a mail server that is down cannot turn the
+    # lockout into an error page. The office also finds the lockout on its page.
+    send_mail(
+        subject=f"Account geblokkeerd na mislukte inlogpogingen: {name}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -248,7 +247,7 @@ def consultation_open(*, actor: Any, action: LobbyAction) -> LobbyAction:
     action.stage = Stage.CONSULTATION
     _save_versioned(action, None, ["stage"])
     index.update(action)
-    transaction.on_commit(partial(_mail_consultation, action.pk, reminder=False))
+    _mail_consultation(action.pk, reminder=False)
     return action
 
 
@@ -282,11 +281,13 @@ def consultation_remind(*, actor: Any, action: LobbyAction) -> int:
     if action.stage != Stage.CONSULTATION:
         raise ValidationError(_("The member cities are not being consulted on this now."))
     missing = consultation_missing(action)
-    transaction.on_commit(partial(_mail_consultation, action.pk, reminder=True))
+    _mail_consultation(action.pk, reminder=True)
     return len(missing)
 
 
 def _mail_consultation(action_pk: int, *, reminder: bool) -> None:
+    """Queue the request for each city that has not answered, with the change that asks it; the
+    task worker sends it once that commits."""
     action = LobbyAction.objects.get(pk=action_pk)
     with translation.override("nl"):
         for municipality in consultation_missing(action):

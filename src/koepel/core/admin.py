@@ -20,6 +20,7 @@ from django.forms import BaseInlineFormSet, BaseModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from koepel.core import mail_admin as mail_admin  # the mail queue's pages register themselves
 from koepel.core.errors import EditConflict
 
 VERSION = "version"

@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "koepel.core"
     label = "core"
     verbose_name = "Koepel"
+
+    def ready(self) -> None:
+        from post_office.signals import email_queued
+
+        from koepel.core.mail import send_after_commit
+
+        email_queued.connect(send_after_commit, dispatch_uid="koepel-send-queued-mail")

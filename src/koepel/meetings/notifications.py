@@ -1,5 +1,6 @@
 """E-mails about meetings — invitation, change, cancellation — in Dutch, with the meeting
-attached as .ics and a link to answer. Sent after the transaction commits."""
+attached as .ics and a link to answer. Queued in the transaction of the change itself; the task
+worker sends them once it commits (koepel.core.mail)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ SUBJECTS = {
 
 
 def send_meeting_mail(kind: str, meeting: Meeting, people: Iterable[Person]) -> int:
-    """Send one e-mail per person with an address; returns how many were sent."""
+    """Queue one e-mail per person with an address; returns how many were queued."""
     recipients = [person for person in people if person.email]
     if not recipients:
         return 0

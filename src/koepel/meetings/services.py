@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 import nh3
@@ -163,7 +162,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any)
     index.update(meeting)
     if changed & NOTIFY_ON and meeting.status == Status.PLANNED:
         people = _invitees(meeting)
-        transaction.on_commit(partial(send_meeting_mail, "change", meeting, people))
+        send_meeting_mail("change", meeting, people)
     return meeting
 
 
@@ -176,7 +175,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
     save_versioned(meeting, expected_version=version, update_fields=["status", "updated_at"])
     index.update(meeting)
     people = _invitees(meeting)
-    transaction.on_commit(partial(send_meeting_mail, "cancellation", meeting, people))
+    send_meeting_mail("cancellation", meeting, people)
     return meeting
 
 
@@ -209,7 +208,7 @@ def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) ->
     ]
     new_people = [invitation.person for invitation in invitations]
     index.update(meeting)  # the invited people may see a restricted meeting
-    transaction.on_commit(partial(send_meeting_mail, "invitation", meeting, new_people))
+    send_meeting_mail("invitation", meeting, new_people)
     return invitations
 
 

@@ -269,6 +269,7 @@ ADMIN_NOT_VERSIONED: dict[str, str] = {
     "axes.accessattempt": "django-axes's count of failed sign-ins, written by signing in",
     "axes.accesslog": "django-axes's log of sign-ins, written by signing in",
     "axes.accessfailurelog": "django-axes's log of failed sign-ins, written by signing in",
+    "post_office.email": "the mail queue, shown read-only; written by sending mail",
 }
 
 

@@ -284,9 +284,11 @@ def test_cancelling_tells_the_invitees_with_a_cancelled_calendar_entry(
     client.force_login(group["secretary"])
     _plan(client, group["body"])
     meeting = Meeting.objects.get()
-    client.post(
-        reverse("meetings:invite", args=[meeting.pk]), {"people": [group["member_person"].pk]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("meetings:invite", args=[meeting.pk]), {"people": [group["member_person"].pk]}
+        )
+    assert [m.subject for m in mail.outbox] == ["Uitnodiging: Bestuurlijk overleg Sterke Keten"]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("meetings:cancel", args=[meeting.pk]), {"version": "1"})
@@ -302,9 +304,11 @@ def test_a_changed_time_is_mailed_to_the_invitees(
     client.force_login(group["secretary"])
     _plan(client, group["body"])
     meeting = Meeting.objects.get()
-    client.post(
-        reverse("meetings:invite", args=[meeting.pk]), {"people": [group["member_person"].pk]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("meetings:invite", args=[meeting.pk]), {"people": [group["member_person"].pk]}
+        )
+    assert [m.subject for m in mail.outbox] == ["Uitnodiging: Bestuurlijk overleg Sterke Keten"]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(

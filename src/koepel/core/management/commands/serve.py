@@ -1,6 +1,6 @@
 """``koepel serve``: the production WSGI server (gunicorn, static files by whitenoise) and,
-beside it, the task worker that reads large uploads and renders reports. It collects the
-static files first when they are missing or were collected from other sources."""
+beside it, the task worker that reads large uploads, renders reports and sends the e-mail. It
+collects the static files first when they are missing or were collected from other sources."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
+from koepel.core.mail import send_waiting_mail_later
 from koepel.core.staticfiles import collect_if_stale
 
 
@@ -38,6 +40,12 @@ class Command(BaseCommand):
         # Before gunicorn starts: its workers read the manifest of hashed names once, at start.
         if collect_if_stale():
             self.stdout.write(f"Statische bestanden verzameld in {settings.STATIC_ROOT}")
+        # E-mail still queued when Koepel stopped goes out now, not only with the next message.
+        try:
+            if send_waiting_mail_later():
+                self.stdout.write("Wachtende e-mail is doorgegeven aan de taakverwerker.")
+        except DatabaseError as error:  # not migrated yet, or not reachable: the pages will say
+            self.stderr.write(f"Wachtende e-mail niet nagekeken: {error}")
         web = [
             sys.executable,
             "-m",
