@@ -4,8 +4,9 @@ by their contact details."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from koepel.accounts.access import copied_access_of_known
 from koepel.registry.models import Body, Municipality, Organisation, Person, Role
 from koepel.registry.trails import SEPARATOR, body_path
 from koepel.search import index
@@ -38,11 +39,19 @@ def organisation_entry(organisation: Organisation) -> index.Entry:
 
 def person_entry(person: Person) -> index.Entry:
     affiliation = str(person.affiliation or "")
+    # Found by those who may know of the person: as their page, through the bodies they sit in.
+    visibility, bodies, named = copied_access_of_known(
+        (role.body for role in index.prefetched(person, "roles")),
+        lambda body: (role.person_id for role in index.prefetched(body, "roles") if role.person_id),
+    )
     return index.Entry(
         title=person.name,
         text=" · ".join(filter(None, [person.title, affiliation])),
         url=person.get_absolute_url(),
         trail=affiliation,
+        visibility=visibility,
+        bodies=bodies,
+        people=named,
     )
 
 
@@ -63,7 +72,18 @@ def body_entry(body: Body) -> index.Entry:
 
 
 def people() -> QuerySet[Person]:
-    return Person.objects.select_related("municipality", "organisation")
+    seats = Role.objects.select_related("body").only(
+        "person", "body__visibility", "body__name", "body__slug"
+    )
+    return Person.objects.select_related("municipality", "organisation").prefetch_related(
+        index.prefetch("roles", seats),
+        # Who sits in each of those bodies (read as ``prefetched(body, "roles")``).
+        Prefetch(
+            "_indexed_roles__body__roles",
+            Role.objects.only("body", "person"),
+            to_attr="_indexed_roles",
+        ),
+    )
 
 
 def bodies() -> QuerySet[Body]:

@@ -107,13 +107,22 @@ def body_save(*, body: Body, expected_version: int | None = None) -> Body:
     if before and (before["name"], before["visibility"]) != (body.name, body.visibility):
         # Its name sits in the trails of its records and of the bodies beneath it.
         index.refresh_for_bodies(Body.objects.with_descendants(body.pk))
+    if before and before["visibility"] != body.visibility:
+        # Who may find the people in it follows the bodies they sit in.
+        for person in Person.objects.filter(roles__body=body).distinct():
+            index.update(person)
     return body
 
 
 @transaction.atomic
 def role_save(*, role: Role, expected_version: int | None = None) -> Role:
+    before = Role.objects.filter(pk=role.pk).values_list("person_id", flat=True).first()
     role = _validated_save(role, expected_version)
     index.update(role.body)  # the people named on the body
+    # Who may find a person follows the bodies they sit in.
+    seated = {pk for pk in (before, role.person_id) if pk is not None}
+    for person in Person.objects.filter(pk__in=seated):
+        index.update(person)
     return role
 
 
@@ -131,3 +140,5 @@ def record_delete(*, record: models.Model) -> None:
     record.delete()
     if isinstance(record, Role):
         index.update(record.body)  # the people named on the body
+        if record.person_id:
+            index.update(Person.objects.get(pk=record.person_id))
