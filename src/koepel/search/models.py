@@ -39,9 +39,7 @@ class SearchEntry(models.Model):
     )
 
     # The one access check (handed to search, see ``access``) filters search results like
-    # any record.
-    access_bodies = "bodies"
-    access_people = "people"
+    # any record, by the path declared for entries in accounts.paths.
 
     class Meta:
         verbose_name = _("search entry")
