@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from koepel.accounts.access import (
     can_edit,
@@ -22,6 +21,7 @@ from koepel.accounts.access import (
     viewer_for,
     viewer_for_person,
 )
+from koepel.advocacy import consultation
 from koepel.advocacy.models import (
     ConsultationAnswer,
     ConsultationResponse,
@@ -34,8 +34,7 @@ from koepel.advocacy.models import (
 )
 from koepel.core.locking import save_versioned
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body, Municipality, Person, Role
-from koepel.registry.selectors import member_municipalities
+from koepel.registry.models import Body, Municipality
 from koepel.search import index
 
 
@@ -220,18 +219,6 @@ def action_update(*, actor: Any, action: LobbyAction, version: int, **fields: An
     return action
 
 
-def consultation_contacts(action: LobbyAction, municipality: Municipality) -> list[Person]:
-    """Who answers for a city: its people in the action's bodies, else its people in any body."""
-    people = Person.objects.filter(municipality=municipality, roles__in=Role.objects.current())
-    in_bodies = people.filter(roles__body__in=action.bodies.all()).distinct()
-    return list(in_bodies) or list(people.distinct())
-
-
-def consultation_missing(action: LobbyAction) -> list[Municipality]:
-    answered = action.responses.values("municipality_id")
-    return list(member_municipalities().exclude(pk__in=answered))
-
-
 @transaction.atomic
 def consultation_open(*, actor: Any, action: LobbyAction) -> LobbyAction:
     """Ask every member city for its say on a draft."""
@@ -256,9 +243,7 @@ def consultation_answer(
     *, actor: Any, action: LobbyAction, municipality: Municipality, answer: str, remark: str = ""
 ) -> ConsultationResponse:
     """A member city gives its say. Only its own people (or the office) answer for it."""
-    viewer = viewer_for(actor)
-    person = Person.objects.filter(pk=viewer.person_id).first() if viewer.person_id else None
-    if not viewer.is_office and (person is None or person.municipality_id != municipality.pk):
+    if not consultation.may_answer_for(actor, municipality):
         raise PermissionDenied(_("You can only answer for your own municipality."))
     if action.stage != Stage.CONSULTATION:
         raise ValidationError(_("The member cities are not being consulted on this now."))
@@ -268,7 +253,7 @@ def consultation_answer(
     response = response or ConsultationResponse(action=action, municipality=municipality)
     response.answer = answer
     response.remark = remark.strip()
-    response.answered_by = person
+    response.answered_by = consultation.answering_person(actor)
     response.full_clean(exclude=["action", "municipality"])
     save_versioned(response, expected_version=None)
     return response
@@ -280,7 +265,7 @@ def consultation_remind(*, actor: Any, action: LobbyAction) -> int:
     _require_edit(actor, action)
     if action.stage != Stage.CONSULTATION:
         raise ValidationError(_("The member cities are not being consulted on this now."))
-    missing = consultation_missing(action)
+    missing = consultation.missing(action)
     _mail_consultation(action.pk, reminder=True)
     return len(missing)
 
@@ -290,8 +275,8 @@ def _mail_consultation(action_pk: int, *, reminder: bool) -> None:
     task worker sends it once that commits."""
     action = LobbyAction.objects.get(pk=action_pk)
     with translation.override("nl"):
-        for municipality in consultation_missing(action):
-            for person in consultation_contacts(action, municipality):
+        for municipality in consultation.missing(action):
+            for person in consultation.contacts(action, municipality):
                 if not person.email or not can_view(viewer_for_person(person.pk), action):
                     continue
                 subject = ("Herinnering: " if reminder else "Uw reactie gevraagd: ") + action.title
@@ -310,19 +295,9 @@ def action_adopt(*, actor: Any, action: LobbyAction, body: Body, date: dt.date) 
     member city has had its say."""
     if not can_edit_body(actor, body) or not can_edit(actor, action):
         raise PermissionDenied(_("You may not adopt texts for %(body)s.") % {"body": body})
-    if action.stage == Stage.CONSULTATION:
-        missing = consultation_missing(action)
-        if missing:
-            raise ValidationError(
-                ngettext(
-                    "%(count)d member city has not answered yet: %(names)s.",
-                    "%(count)d member cities have not answered yet: %(names)s.",
-                    len(missing),
-                )
-                % {"count": len(missing), "names": ", ".join(m.name for m in missing)},
-                code="consultation_open",
-            )
-    elif action.stage != Stage.DRAFT:
+    if (refusal := consultation.adoption_blocked(action)) is not None:
+        raise refusal
+    if action.stage not in (Stage.DRAFT, Stage.CONSULTATION):
         raise ValidationError(_("This text has already been adopted."))
     action.stage, action.adopted_by, action.adopted_on = Stage.ADOPTED, body, date
     _save_versioned(action, None, ["stage", "adopted_by", "adopted_on"])
