@@ -23,6 +23,7 @@ from koepel.accounts.access import (
     can_see_attendance,
     editable_bodies,
     viewer_for,
+    visible,
     visible_bodies,
 )
 from koepel.core.downloads import attachment_response
@@ -414,9 +415,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(
-        ActionItem.objects.filter(meeting__in=selectors.visible_meetings(request.user)), pk=pk
-    )
+    action = get_object_or_404(visible(ActionItem.objects.all(), request.user), pk=pk)
     if not can_edit_body(request.user, action.body):
         raise PermissionDenied
     form = ActionStatusForm(request.POST)
