@@ -47,9 +47,12 @@ test: lint
 		$(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
 	fi
 
+# Run from the app folder (so makemessages finds only Koepel's strings), with the data folder
+# kept where every other command keeps it.
 messages: install
-	cd src/koepel && ../../$(KOEPEL) makemessages -l nl -l en --no-obsolete --no-location
-	cd src/koepel && ../../$(KOEPEL) compilemessages
+	cd src/koepel && KOEPEL_DATA_DIR=$(CURDIR)/var ../../$(KOEPEL) makemessages -l nl -l en \
+		--no-obsolete --no-location
+	cd src/koepel && KOEPEL_DATA_DIR=$(CURDIR)/var ../../$(KOEPEL) compilemessages
 
 clean:
 	rm -rf $(VENV) var
