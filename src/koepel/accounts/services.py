@@ -14,7 +14,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from koepel.accounts import access
+from koepel.accounts import access, credentials
 from koepel.accounts.models import User
 from koepel.core.locking import save_versioned
 
@@ -51,6 +51,13 @@ def recovery_device(*, user: User) -> StaticDevice | None:
 def has_second_factor(*, user: User) -> bool:
     found: bool = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     return found
+
+
+def owes_second_factor(*, user: User) -> bool:
+    """Whether the user must set up a second factor before acting at all: they need one (the
+    office, secretaries) and have none. Pages send such a user to set it up; the API refuses
+    their tokens until they have."""
+    return access.needs_second_factor(user) and not has_second_factor(user=user)
 
 
 @transaction.atomic
@@ -177,8 +184,10 @@ def second_factor_turn_off(*, user: User) -> None:
 @transaction.atomic
 def second_factor_reset(*, user: User) -> None:
     """The office removes someone's second factor (a lost phone). Sessions it verified lose
-    their verification at once; at the next sign-in the user sets up a new one if they must."""
+    their verification at once; at the next sign-in the user sets up a new one if they must.
+    Whoever has the phone may have the user's API tokens too: every one is revoked."""
     _remove_devices(user)
+    credentials.withdraw_all(user=user)
 
 
 def device_secret(*, device: TOTPDevice) -> str:
@@ -197,6 +206,9 @@ def account_delete(*, user: User) -> None:
 @transaction.atomic
 def user_save(*, user: User, expected_version: int | None = None) -> User:
     """Save an account edited in the admin; refused with EditConflict when someone saved it
-    since ``expected_version`` (None: no check)."""
+    since ``expected_version`` (None: no check). A blocked account (not active) keeps no API
+    token: each is revoked with the same save."""
     save_versioned(user, expected_version=expected_version)
+    if not user.is_active:
+        credentials.withdraw_all(user=user)
     return user

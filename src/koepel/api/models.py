@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The visible start of every token, so a leaked one is recognisable in logs and by scanners.
@@ -40,6 +41,14 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # After this moment the token no longer works; empty: until it is revoked.
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    # A read-only token reads what its owner may read and changes nothing.
+    read_only = models.BooleanField(
+        _("read only"),
+        default=False,
+        help_text=_("The token may read, but not create, change or delete anything."),
+    )
 
     class Meta:
         verbose_name = _("API token")
@@ -50,5 +59,11 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Whether the token still works (as far as the token itself goes: its owner's account
+        must also meet the rules of signing in, see ``authentication``)."""
+        return self.revoked_at is None and not self.is_expired

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django import forms
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,6 +22,14 @@ from koepel.api import services
 from koepel.api.models import ApiToken
 from koepel.core.forms import add_errors
 
+# How long a new token works, in days; "" for until it is revoked.
+LIFETIMES = [
+    ("30", gettext_lazy("30 days")),
+    ("90", gettext_lazy("90 days")),
+    ("365", gettext_lazy("1 year")),
+    ("", gettext_lazy("Until I revoke it")),
+]
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(
@@ -27,6 +37,24 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("Such as “website” or “dashboard of Zwolle”."),
     )
+    lifetime = forms.ChoiceField(
+        label=gettext_lazy("How long does it work?"),
+        choices=LIFETIMES,
+        initial="90",
+        required=False,
+        help_text=gettext_lazy("After that the token stops working; you can make a new one."),
+    )
+    read_only = forms.BooleanField(
+        label=gettext_lazy("Read only"),
+        required=False,
+        help_text=gettext_lazy(
+            "The token may read what you may read, but not create, change or delete anything."
+        ),
+    )
+
+    def expires_at(self) -> dt.datetime | None:
+        days = self.cleaned_data.get("lifetime")
+        return timezone.now() + dt.timedelta(days=int(days)) if days else None
 
 
 def _owner(request: HttpRequest) -> User:
@@ -43,6 +71,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
             token, secret = services.token_create(
                 user=_owner(request),
                 name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
+                read_only=form.cleaned_data["read_only"],
             )
         except ValidationError as error:
             add_errors(form, error)

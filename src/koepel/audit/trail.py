@@ -4,7 +4,11 @@ Each entry has a stable action code ``<app>.<record>.<verb>``, for example
 ``registry.person.update``, ``meetings.meeting.create`` or ``advocacy.dossier.delete``. The
 verbs are ``create``, ``update`` and ``delete``; a change of a many-to-many relation (the
 bodies of a meeting, the addressees of a letter) is an ``update`` of the record that holds it.
-``docs/audit.md`` lists the records.
+``docs/trust.md`` lists the records.
+
+Who made a change is the entry's actor: the signed-in account of a page, the owner of the API
+token that was used, or nobody for a command. The entry's additional data says how it came:
+``{"command": "<name>"}`` for a command, ``{"api_token": {"id": …, "name": …}}`` for the API.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from auditlog.context import set_extra_data
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+# The key of the additional data that names the API token a change was made with.
+THROUGH_API = "api_token"
 
 VERBS = {
     LogEntry.Action.CREATE: "create",
@@ -90,12 +97,32 @@ def _text(value: Any) -> str:
     return "" if value in (None, "None") else str(value)
 
 
+def _data(entry: LogEntry) -> dict[str, Any]:
+    return entry.additional_data if isinstance(entry.additional_data, dict) else {}
+
+
 def where(entry: LogEntry) -> str:
     """Where a change came from: the address of the request, or the command."""
-    data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+    data = _data(entry)
     if data.get("command"):
         return f"koepel {data['command']}"
     return entry.remote_addr or ""
+
+
+@dataclass(frozen=True)
+class Token:
+    """The API token a change was made with, as the trail keeps it (never its secret)."""
+
+    id: int
+    name: str
+
+
+def token(entry: LogEntry) -> Token | None:
+    """The API token a change was made with, or None for a page or a command."""
+    found = _data(entry).get(THROUGH_API)
+    if not isinstance(found, dict) or not isinstance(found.get("id"), int):
+        return None
+    return Token(id=found["id"], name=str(found.get("name", "")))
 
 
 def for_record(model: type[models.Model], pk: str) -> Any:

@@ -77,6 +77,7 @@ def _rows(page: object) -> list[dict[str, object]]:
             "model_label": f"{entry.content_type.app_label}.{entry.content_type.model}",
             "changes": trail.changes(entry),
             "where": trail.where(entry),
+            "token": trail.token(entry),
         }
         for entry in page  # type: ignore[attr-defined]
     ]

@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from koepel.accounts.access import needs_second_factor
 from koepel.accounts.models import User
+from koepel.accounts.services import has_second_factor
 from koepel.api import services
 
 
@@ -48,12 +51,22 @@ class ApiClient:
         return self._send(method, url, body, **{"If-Match": etag})
 
 
+def with_second_factor(user: User) -> User:
+    """Give a user who must sign in with two steps the authenticator app they would have set
+    up before their token could act (tests of that rule itself: test_token_rules.py)."""
+    if needs_second_factor(user) and not has_second_factor(user=user):
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    # The check caches what the user may see on the object; the test may change their roles.
+    user.__dict__.pop("_koepel_viewer", None)
+    return user
+
+
 @pytest.fixture
 def api_as() -> Callable[[User | None], ApiClient]:
     def make(user: User | None) -> ApiClient:
         if user is None:
             return ApiClient()
-        _, secret = services.token_create(user=user, name="test")
+        _, secret = services.token_create(user=with_second_factor(user), name="test")
         return ApiClient(secret)
 
     return make

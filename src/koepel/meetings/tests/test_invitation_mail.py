@@ -16,7 +16,7 @@ from post_office.models import STATUS, Email
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.api import services as api_services
-from koepel.api.tests.conftest import ApiClient
+from koepel.api.tests.conftest import ApiClient, with_second_factor
 from koepel.core.tests.smtp import count_smtp_connections, deliver_by_smtp, smtp_server
 from koepel.meetings.models import Meeting
 from koepel.meetings.tests.factories import MeetingFactory
@@ -80,7 +80,9 @@ def test_an_invitation_is_queued_by_the_request_and_delivered_by_the_worker(
             )
             assert response.status_code == 302
         else:
-            _, token = api_services.token_create(user=secretary, name="agenda-app")
+            _, token = api_services.token_create(
+                user=with_second_factor(secretary), name="agenda-app"
+            )
             api = ApiClient(token)
             for slug in people:
                 answer = api.post(
