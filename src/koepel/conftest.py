@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +26,7 @@ def _fast_and_offline(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KOEPEL_PRIVATE_ROOT = tmp_path / "private"
     # Background tasks run at once in tests, inside the request that enqueues them.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     # Mail goes through the queue as in production (Django's test set-up would bypass it); the
     # task that sends it runs at once when the transaction commits, into mail.outbox.
     settings.EMAIL_BACKEND = "koepel.core.mail.QueueBackend"
@@ -76,21 +79,33 @@ def demo(db: None) -> None:
 
 
 @pytest.fixture(scope="module")
-def _demo_for_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def _demo_for_module(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
     # Loading the demo takes a couple of seconds; a module of read-only checks loads it once,
     # inside a transaction that is rolled back when the module is done. Each test then runs in
-    # a savepoint of its own, so nothing one test changes reaches the next.
+    # a savepoint of its own, so nothing one test changes reaches the next. The demo's files go
+    # to a folder of the module's own, not to the data folder of the checkout.
+    files = tmp_path_factory.mktemp("demo")
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("demo", stdout=io.StringIO())
-            yield
+            # Background tasks run at once, as in each test (_fast_and_offline).
+            with override_settings(**_demo_file_settings(files), TASKS=IMMEDIATE_TASKS):
+                call_command("demo", stdout=io.StringIO())
+            yield files
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
 
 
+def _demo_file_settings(files: Path) -> dict[str, Path]:
+    return {"MEDIA_ROOT": files / "media", "KOEPEL_PRIVATE_ROOT": files / "private"}
+
+
 @pytest.fixture
-def shared_demo(_demo_for_module: None, db: None) -> None:
+def shared_demo(_demo_for_module: Path, db: None, settings: Any) -> None:
     """The demo network, loaded once for the module (use in modules whose tests all need it)."""
+    for name, value in _demo_file_settings(_demo_for_module).items():
+        setattr(settings, name, value)

@@ -14,9 +14,15 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 
 from koepel.api.problems import PreconditionFailed, PreconditionRequired
+
+WILDCARD_REFUSED = _(
+    "If-Match: * does not say which version you changed. Send the ETag you last read, so "
+    "that nobody's change is overwritten unseen."
+)
 
 
 def etag_of(representation: Any) -> str:
@@ -32,12 +38,18 @@ def _tags(header: str) -> list[str]:
 
 def require_match(request: Request, current: str) -> None:
     """Refuse a write that does not name the current ETag (RFC 9110 §13.1.1, strong
-    comparison: a weak tag never matches)."""
+    comparison: a weak tag never matches).
+
+    ``If-Match: *`` is refused like a missing header (428). RFC 9110 lets ``*`` match whatever
+    version is current, which would let a client overwrite a change it never saw; the API
+    promises that no change does, so a write must name the version it was based on."""
     header = request.headers.get("If-Match")
     if not header:
         raise PreconditionRequired()
     tags = _tags(header)
-    if "*" in tags or current in tags:
+    if "*" in tags:
+        raise PreconditionRequired(WILDCARD_REFUSED)
+    if current in tags:
         return
     raise PreconditionFailed()
 

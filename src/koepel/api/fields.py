@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -68,6 +70,35 @@ class PartialDateField(serializers.Field):  # type: ignore[type-arg]
                 f"{self.name_in_model}_precision": Precision.DAY,
             }
         return super().validate_empty_values(data)
+
+
+LOCAL_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^{LOCAL_TIME.pattern}$",
+        "nullable": True,
+        "description": (
+            "Een tijd op de klok in Nederland, zonder tijdzone: 14:30 of 14:30:00 "
+            "(Europe/Amsterdam, zomer- of wintertijd zoals die dag geldt)."
+        ),
+        "example": "14:30",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day as the clock in the Netherlands shows it ("14:30", "14:30:00").
+
+    A time with an offset ("14:30+02:00", "12:30Z") is refused rather than read as local time
+    with its offset dropped: a meeting's time would silently move by an hour or two."""
+
+    def to_internal_value(self, value: Any) -> dt.time:
+        if not isinstance(value, str) or not LOCAL_TIME.fullmatch(value):
+            raise serializers.ValidationError(
+                _("Give the time as the clock shows it in the Netherlands: 14:30 or 14:30:00.")
+            )
+        return dt.time.fromisoformat(value)
 
 
 def flatten_partial_dates(data: dict[str, Any]) -> dict[str, Any]:

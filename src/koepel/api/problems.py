@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from koepel.core.errors import EditConflict
+from koepel.core.errors import EditConflict, StillReferenced
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 logger = logging.getLogger("koepel.api")
@@ -119,6 +119,17 @@ def validation_problem(detail: Any) -> dict[str, Any]:
     return problem(400, summary or _("The input is not valid."), invalidParams=params)
 
 
+def still_referenced_problem(error: StillReferenced) -> dict[str, Any]:
+    """409: the record is in use. ``verwijzingen`` names a handful of the records that refer
+    to it, ``aantalVerwijzingen`` counts them all."""
+    return problem(
+        409,
+        error.message,
+        verwijzingen=[{"soort": ref.kind, "naam": ref.name} for ref in error.references],
+        aantalVerwijzingen=error.count,
+    )
+
+
 def _as_drf(error: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(error, "error_dict"):
         return exceptions.ValidationError(
@@ -139,7 +150,9 @@ def exception_handler(error: Exception, context: Mapping[str, Any]) -> Response:
         error = PreconditionFailed(_details()[412])
 
     headers: dict[str, str] = {}
-    if isinstance(error, exceptions.ValidationError):
+    if isinstance(error, StillReferenced):
+        body = still_referenced_problem(error)
+    elif isinstance(error, exceptions.ValidationError):
         body = validation_problem(error.detail)
     elif isinstance(error, exceptions.APIException):
         status_code = error.status_code

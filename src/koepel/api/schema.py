@@ -21,6 +21,25 @@ PROBLEM_SCHEMA = {
         "title": {"type": "string", "description": "Korte omschrijving van de soort fout."},
         "status": {"type": "integer", "description": "De HTTP-status."},
         "detail": {"type": "string", "description": "Wat er mis is en wat u kunt doen."},
+        "verwijzingen": {
+            "type": "array",
+            "description": (
+                "Bij 409 op een verwijdering: enkele gegevens die nog naar dit gegeven "
+                "verwijzen (ten hoogste vijf)."
+            ),
+            "items": {
+                "type": "object",
+                "required": ["soort", "naam"],
+                "properties": {
+                    "soort": {"type": "string", "description": "Soort gegeven, zoals rol."},
+                    "naam": {"type": "string"},
+                },
+            },
+        },
+        "aantalVerwijzingen": {
+            "type": "integer",
+            "description": "Bij 409 op een verwijdering: hoeveel gegevens er in totaal verwijzen.",
+        },
         "invalidParams": {
             "type": "array",
             "description": "Bij ongeldige invoer: elk veld dat niet klopt.",
@@ -41,9 +60,13 @@ ERRORS = {
     "401": "Geen of een ongeldige API-sleutel.",
     "403": "Uw account mag dit niet.",
     "404": "Bestaat niet, of u mag het niet zien.",
+    "409": (
+        "Kan niet worden verwijderd: andere gegevens verwijzen er nog naar; verwijzingen noemt "
+        "er enkele."
+    ),
     "412": "In de tussentijd door een ander gewijzigd: lees opnieuw en stuur de nieuwe ETag.",
     "415": "Soort inhoud niet ondersteund.",
-    "428": "De If-Match-kop ontbreekt.",
+    "428": "De If-Match-kop ontbreekt, of noemt geen ETag maar *.",
 }
 API_VERSION_HEADER = {
     "description": "De versie van de API die antwoordt (SemVer).",
@@ -57,7 +80,10 @@ IF_MATCH = {
     "name": "If-Match",
     "in": "header",
     "required": True,
-    "description": "De ETag die u het laatst las. Is er sindsdien iets gewijzigd, dan volgt 412.",
+    "description": (
+        "De ETag die u het laatst las. Is er sindsdien iets gewijzigd, dan volgt 412. "
+        "* is niet genoeg: zonder ETag volgt 428."
+    ),
     "schema": {"type": "string"},
 }
 
@@ -112,6 +138,8 @@ def describe_conventions(
                 operation.setdefault("parameters", []).append(
                     {"$ref": "#/components/parameters/If-Match"}
                 )
+            if method == "delete":
+                codes.append("409")
             for code in codes:
                 responses.setdefault(code, {"$ref": f"#/components/responses/Probleem{code}"})
             for code, response in responses.items():
@@ -126,7 +154,25 @@ def describe_conventions(
             if operation.get("security"):
                 # Reading needs no token; a token shows what its owner may see.
                 operation["security"] = [*operation["security"], {}]
+    _blank_as_any_of(result)
     return result
+
+
+BLANK = {"type": "string", "maxLength": 0}
+
+
+def _blank_as_any_of(node: Any) -> None:
+    """drf-spectacular describes text that may also be left empty as ``oneOf: [the text, ""]``.
+    Where the text's own rules let "" through too (a pattern of the characters allowed), ""
+    matches both and ``oneOf`` would refuse it; ``anyOf`` says what is meant."""
+    if isinstance(node, dict):
+        if BLANK in node.get("oneOf", []):
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _blank_as_any_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            _blank_as_any_of(value)
 
 
 # Bounds of the query parameters the resources share, which the filters enforce.

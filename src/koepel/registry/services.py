@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 
+from koepel.core.errors import StillReferenced
 from koepel.core.locking import save_versioned
 from koepel.registry.models import (
     Body,
@@ -135,9 +137,14 @@ def participation_save(
 
 @transaction.atomic
 def record_delete(*, record: models.Model) -> None:
-    """Delete a registry record. Protected references (a person still in a role) refuse."""
-    index.remove(record)
-    record.delete()
+    """Delete a registry record. Records that still refer to it (a person's roles, a body's
+    parts) refuse the deletion with StillReferenced, and nothing is deleted."""
+    try:
+        with transaction.atomic():
+            index.remove(record)
+            record.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise StillReferenced.from_error(record, error) from error
     if isinstance(record, Role):
         index.update(record.body)  # the people named on the body
         if record.person_id:

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from koepel.accounts.access import visible_bodies
-from koepel.api.fields import PartialDateField
+from koepel.api.fields import LocalTimeField, PartialDateField
 from koepel.api.serializers.common import VisibleSlugField
 from koepel.api.serializers.registry import all_organisations
 from koepel.core.visibility import Visibility
@@ -71,9 +71,9 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     vorm = serializers.ChoiceField(source="format", choices=Format.choices)
     hubs = serializers.CharField(max_length=300, required=False, allow_blank=True)
     datum = PartialDateField(source="date", required=True, allow_null=False)
-    begintijd = serializers.TimeField(source="start_time", required=False, allow_null=True)
+    begintijd = LocalTimeField(source="start_time", required=False, allow_null=True)
     einddatum = serializers.DateField(source="end_date", required=False, allow_null=True)
-    eindtijd = serializers.TimeField(source="end_time", required=False, allow_null=True)
+    eindtijd = LocalTimeField(source="end_time", required=False, allow_null=True)
     locatie = serializers.CharField(
         source="location", max_length=200, required=False, allow_blank=True
     )

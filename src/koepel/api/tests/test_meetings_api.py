@@ -199,3 +199,23 @@ def test_a_wrong_date_is_told_in_plain_words(api_as: MakeClient, group: dict[str
     names = {p["name"] for p in response.json()["invalidParams"]}
     assert names == {"datum", "eindtijd"}
     assert not Meeting.objects.exists()
+
+
+def test_a_meeting_time_is_the_clock_in_the_netherlands_without_an_offset(
+    api_as: MakeClient, group: dict[str, Any]
+) -> None:
+    api = api_as(group["secretary"])
+    planned = api.post("/api/v1/bijeenkomsten", {**NEW_MEETING, "begintijd": "09:30:00"})
+    assert planned.status_code == 201, planned.json()
+    assert (planned.json()["begintijd"], planned.json()["eindtijd"]) == ("09:30:00", "12:00:00")
+
+    # An offset would be dropped and the meeting moved by an hour or two: it is refused.
+    for time in ("10:00:00+02:00", "08:00Z", "10:00:00.5", "10.00"):
+        refused = api.change("patch", planned["Location"], {"begintijd": time})
+        assert refused.status_code == 400, time
+        (param,) = refused.json()["invalidParams"]
+        assert param["name"] == "begintijd"
+        assert param["reason"] == (
+            "Geef de tijd zoals de klok in Nederland hem aangeeft: 14:30 of 14:30:00."
+        )
+    assert Meeting.objects.get().start_time == dt.time(9, 30)

@@ -8,8 +8,13 @@ import pytest
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.api.tests.conftest import ApiClient
-from koepel.registry.models import Function, Municipality
-from koepel.registry.tests.factories import BodyFactory, RoleFactory
+from koepel.registry.models import Body, Function, Municipality
+from koepel.registry.tests.factories import (
+    BodyFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RoleFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("shared_demo")
 MakeClient = Callable[..., ApiClient]
@@ -167,3 +172,71 @@ def test_a_reference_with_a_nul_byte_is_refused_not_looked_up(api_as: MakeClient
     )
     assert response.status_code == 400
     assert {p["name"] for p in response.json()["invalidParams"]} == {"persoon", "gremium"}
+
+
+def test_a_person_others_still_refer_to_is_kept_and_the_answer_names_them(
+    api_as: MakeClient,
+) -> None:
+    api = api_as(UserFactory(office=True))
+    person = PersonFactory(name="Pieter Verwijs", slug="pieter-verwijs")
+    for number in range(7):
+        RoleFactory(person=person, body=BodyFactory(name=f"Themagroep {number:02d}"))
+    url = "/api/v1/personen/pieter-verwijs"
+
+    refused = api.change("delete", url)
+
+    assert refused.status_code == 409
+    assert refused["Content-Type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["aantalVerwijzingen"] == 7
+    assert problem["verwijzingen"] == [
+        {"soort": "rol", "naam": f"Pieter Verwijs, lid Themagroep {number:02d}"}
+        for number in range(5)
+    ]
+    assert problem["detail"].startswith(
+        "“Pieter Verwijs” kan niet worden verwijderd: er verwijzen nog 7 gegevens naar "
+        "(rol “Pieter Verwijs, lid Themagroep 00”, "
+    )
+    assert problem["detail"].endswith(" en 2 andere). Pas die eerst aan of verwijder ze.")
+    assert api.get(url).status_code == 200
+
+
+def test_an_organisation_or_body_in_use_is_refused_with_409_not_an_error(
+    api_as: MakeClient,
+) -> None:
+    api = api_as(UserFactory(office=True))
+    owner = OrganisationFactory(name="Ministerie van BZK", slug="bzk")
+    BodyFactory(name="Taskforce Wonen", owner=owner, external=True)
+    parent = BodyFactory(name="Pijler Wonen", slug="pijler-wonen")
+    BodyFactory(name="Themagroep Huur", parent=parent)
+
+    organisation = api.change("delete", "/api/v1/organisaties/bzk")
+    body = api.change("delete", "/api/v1/gremia/pijler-wonen")
+
+    assert organisation.status_code == body.status_code == 409
+    assert organisation.json()["verwijzingen"] == [{"soort": "gremium", "naam": "Taskforce Wonen"}]
+    assert body.json()["detail"] == (
+        "“Pijler Wonen” kan niet worden verwijderd: er verwijst nog 1 gegeven naar "
+        "(gremium “Themagroep Huur”). Pas dat eerst aan of verwijder het."
+    )
+    # Once nothing refers to it any more, it goes.
+    Body.objects.filter(parent=parent).delete()
+    assert api.change("delete", "/api/v1/gremia/pijler-wonen").status_code == 204
+
+
+def test_if_match_star_is_refused_like_a_missing_etag(api_as: MakeClient) -> None:
+    api = api_as(UserFactory(office=True))
+    url = "/api/v1/gemeenten/GM0193"
+
+    for answer in (
+        api.patch(url, {"naam": "Zwolle aan de IJssel"}, **{"If-Match": "*"}),
+        api.put(url, {"naam": "Zwolle aan de IJssel"}, **{"If-Match": "*"}),
+        api.delete(url, **{"If-Match": "*"}),
+        api.patch(
+            url, {"naam": "Zwolle aan de IJssel"}, **{"If-Match": f"*, {api.get(url)['ETag']}"}
+        ),
+    ):
+        assert answer.status_code == 428
+        assert answer["Content-Type"] == "application/problem+json"
+        assert answer.json()["detail"].startswith("If-Match: * zegt niet welke versie")
+    assert Municipality.objects.get(cbs_code="GM0193").name == "Zwolle"

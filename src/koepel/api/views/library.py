@@ -27,6 +27,7 @@ from koepel.api.views.base import Writable
 from koepel.api.views.nested import NestedResource, parent_parameter
 from koepel.api.views.relations import keep_hidden, unprefetched
 from koepel.core.downloads import attachment_response
+from koepel.core.uploads import DOCUMENTS
 from koepel.library import services
 from koepel.library.models import Document, DocumentFile, Section
 from koepel.library.selectors import file_for_download
@@ -180,8 +181,14 @@ class DocumentFileViewSet(DocumentPart):
 
     @extend_schema(
         summary="Het bestand zelf",
-        description="Altijd als download (Content-Disposition: attachment).",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description=(
+            "Altijd als download (Content-Disposition: attachment), met de soort inhoud van het "
+            "bestand (soortInhoud)."
+        ),
+        responses={
+            (200, media_type): OpenApiTypes.BINARY
+            for media_type in [*(kind.mime for kind in DOCUMENTS), "application/octet-stream"]
+        },
     )
     @action(detail=True, methods=["get"], url_path="inhoud")
     def inhoud(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:

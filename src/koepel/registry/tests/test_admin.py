@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from koepel.accounts.tests.factories import UserFactory
-from koepel.registry.models import Body, Role
-from koepel.registry.tests.factories import BodyFactory, PersonFactory
+from koepel.registry.models import Body, Person, Role
+from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 
 @pytest.fixture
@@ -116,3 +116,18 @@ def test_members_who_are_not_office_cannot_open_the_admin(db: None, client: Clie
 def test_the_office_can_open_every_back_office_list_and_form(office: Client, name: str) -> None:
     assert office.get(reverse(f"admin:{name}_changelist")).status_code == 200
     assert office.get(reverse(f"admin:{name}_add")).status_code == 200
+
+
+def test_the_back_office_names_in_dutch_what_still_refers_to_a_person(office: Client) -> None:
+    role = RoleFactory(person__name="Pieter Verwijs", body__name="Themagroep Huur")
+    address = reverse("admin:registry_person_delete", args=[role.person.pk])
+
+    asked = office.get(address)
+    confirmed = office.post(address, {"post": "yes"})
+
+    for response in (asked, confirmed):
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "persoon kan niet worden verwijderd" in text
+        assert "Pieter Verwijs, lid Themagroep Huur" in text
+    assert Person.objects.filter(pk=role.person.pk).exists()
