@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing shown to a signed-in user is kept in any cache (koepel.core.caching).
+    "koepel.core.caching.PrivateWhenSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "koepel.accounts.middleware.SecondFactorMiddleware",
     "koepel.audit.middleware.AuditMiddleware",
@@ -255,7 +257,11 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("KOEPEL_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("KOEPEL_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS and env_bool("KOEPEL_HSTS_PRELOAD", True)
+# Asking browsers to preload HSTS binds the whole domain and its subdomains to HTTPS for
+# months, past removing the header: a choice for whoever runs the domain, so it is opt-in
+# (docs/deployment.md). Django's check --deploy warns about it being off (security.W021).
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("KOEPEL_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # The audit trail stores a related record by its name at the time (a person, a body), so the
 # trail reads well after the record is renamed or removed.
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
@@ -308,7 +314,7 @@ AXES_VERBOSE = False
 # (name, browser) pair could be dodged by changing browsers. It counts per name alone here: the
 # failures of every address and browser add up, which a test shows, so the warning does not
 # apply; locking per address would lock out a whole town hall behind one address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
 
 KOEPEL_MAX_UPLOAD_BYTES = env_int("KOEPEL_MAX_UPLOAD_MB", 25) * 1024 * 1024
 # How long personal data is kept after a person's last role ended; `koepel anonymise-expired`
@@ -362,8 +368,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals": {"()": "koepel.core.log_filters.RefusalsWithoutTraceback"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # A refused request (403) is one line, without a traceback.
+        "django.request": {"filters": ["refusals"]},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every step of a PDF at INFO; the worker log needs only problems.
         "weasyprint": {"level": "WARNING"},

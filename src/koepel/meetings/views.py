@@ -26,6 +26,7 @@ from koepel.accounts.access import (
     visible,
     visible_bodies,
 )
+from koepel.core.caching import keep_private
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
@@ -484,7 +485,9 @@ def person_feed(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404
     meetings = selectors.person_meetings(found.person)
-    return _calendar_response(calendar_for(meetings, name=found.person.name), "agenda.ics")
+    response = _calendar_response(calendar_for(meetings, name=found.person.name), "agenda.ics")
+    # The secret address stands in for signing in: this feed is one person's alone.
+    return keep_private(response)
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
@@ -498,7 +501,13 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 def my_calendar(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     if person is None:
-        raise PermissionDenied
+        # The network office's account (or one not yet linked to a person) has no meetings of
+        # its own: the page says so and where the meetings are, rather than refusing.
+        return TemplateResponse(
+            request,
+            "meetings/my_calendar.html",
+            {"without_person": True, "is_office": viewer_for(request.user).is_office},
+        )
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_token_revoke(person=person)

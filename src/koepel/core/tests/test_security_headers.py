@@ -138,7 +138,7 @@ def test_cookies_are_secure_and_out_of_reach_of_scripts(client: Client) -> None:
         assert cookies[name]["samesite"] == "Lax", name
 
 
-def test_https_setting_turns_on_hsts_and_secure_cookies() -> None:
+def test_https_setting_turns_on_hsts_and_secure_cookies_and_preload_is_opt_in() -> None:
     names = sorted(HTTPS_SETTINGS)
     script = (
         "import json, django; django.setup(); from django.conf import settings as s; "
@@ -146,18 +146,24 @@ def test_https_setting_turns_on_hsts_and_secure_cookies() -> None:
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "koepel.settings"}
     env.pop("DATABASE_URL", None)
+    env.pop("KOEPEL_HSTS_PRELOAD", None)
     values = {}
-    for https in ("true", "false"):
+    for name, extra in (
+        ("plain", {"KOEPEL_HTTPS": "false"}),
+        ("https", {"KOEPEL_HTTPS": "true"}),
+        ("preload", {"KOEPEL_HTTPS": "true", "KOEPEL_HSTS_PRELOAD": "true"}),
+    ):
         result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
             [sys.executable, "-c", script],
-            env={**env, "KOEPEL_HTTPS": https},
+            env={**env, **extra},
             capture_output=True,
             text=True,
             check=True,
         )
-        values[https] = json.loads(result.stdout)
-    assert values["true"] == HTTPS_SETTINGS
-    assert not any(values["false"].values())
+        values[name] = json.loads(result.stdout)
+    assert values["preload"] == HTTPS_SETTINGS
+    assert values["https"] == {**HTTPS_SETTINGS, "SECURE_HSTS_PRELOAD": False}
+    assert not any(values["plain"].values())
 
 
 def _inline_code(html: bytes) -> list[str]:

@@ -149,3 +149,22 @@ def test_meeting_lists_run_a_bounded_number_of_queries(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url()).status_code == 200
+
+
+def test_the_office_finds_a_page_on_my_calendar_not_a_refusal(db: None, client: Client) -> None:
+    client.force_login(UserFactory(office=True))
+    url = reverse("meetings:my-calendar")
+
+    for response in (client.get(url), client.post(url, {"action": "renew"})):
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "Het account van het netwerkbureau is geen persoon in het register." in text
+        assert reverse("meetings:calendar-now") in text
+        assert "<form" not in text.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_an_account_without_a_person_is_told_how_to_get_one(db: None, client: Client) -> None:
+    client.force_login(UserFactory())
+    response = client.get(reverse("meetings:my-calendar"))
+    assert response.status_code == 200
+    assert "Het netwerkbureau kan uw account aan u koppelen." in response.content.decode()
