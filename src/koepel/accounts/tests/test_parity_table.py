@@ -40,7 +40,7 @@ from koepel.advocacy.models import (
     OutcomeChange,
 )
 from koepel.api import services as api_services
-from koepel.conftest import pass_second_factor
+from koepel.conftest import IMMEDIATE_TASKS, pass_second_factor
 from koepel.library import services as library
 from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
@@ -717,8 +717,11 @@ def _same_files_for_every_test(settings: Any, _files_root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def faces(django_db_setup: None, django_db_blocker: Any, _files_root: Path) -> Iterator[Faces]:
+    # Background tasks (reading an uploaded file) run at once, as in each test.
     files = override_settings(
-        MEDIA_ROOT=_files_root / "media", KOEPEL_PRIVATE_ROOT=_files_root / "private"
+        MEDIA_ROOT=_files_root / "media",
+        KOEPEL_PRIVATE_ROOT=_files_root / "private",
+        TASKS=IMMEDIATE_TASKS,
     )
     with django_db_blocker.unblock(), files:
         outer = transaction.atomic()
