@@ -1,4 +1,7 @@
-"""The demo network's sample documents, written for the demo, added through the services."""
+"""The demo network's example documents, written for the demo, added through the services.
+
+They are labelled as examples and undated: a fact of a year comes from a source, and these
+are none."""
 
 from __future__ import annotations
 
@@ -26,7 +29,9 @@ def load() -> dict[str, int]:
     entries = yaml.safe_load((DATA_DIR / "demo.yaml").read_text(encoding="utf-8")) or []
     for entry in entries:
         path = DATA_DIR / entry["file"]
-        date, precision = parse_partial_date(str(entry["date"]))
+        date, precision = (
+            parse_partial_date(str(entry["date"])) if entry.get("date") else (None, "day")
+        )
         services.document_create(
             actor=SYSTEM,
             file=SimpleUploadedFile(path.name, path.read_bytes()),

@@ -113,6 +113,7 @@ class RoleInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[typ
         "person",
         "function",
         "function_detail",
+        "note",
         "level",
         "on_behalf_of_municipality",
         "on_behalf_of_organisation",

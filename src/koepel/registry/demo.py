@@ -112,6 +112,7 @@ def load() -> dict[str, int]:
                     person=_ref(people, role.get("person"), "person"),
                     function=role["function"],
                     function_detail=role.get("function_detail", ""),
+                    note=role.get("note", ""),
                     level=role.get("level", ""),
                     on_behalf_of_municipality=_ref(
                         municipalities, role.get("on_behalf_of_municipality"), "municipality"

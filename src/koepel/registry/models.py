@@ -484,6 +484,14 @@ class Role(Period):
         related_name="+",
         verbose_name=_("on behalf of organisation"),
     )
+    note = models.TextField(
+        _("internal note"),
+        blank=True,
+        help_text=_(
+            "For the network office only, such as what a source leaves open. Never shown on "
+            "a public page, in the API or in the annual report."
+        ),
+    )
 
     objects = RoleQuerySet.as_manager()
 

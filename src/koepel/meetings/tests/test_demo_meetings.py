@@ -37,7 +37,6 @@ DATES_AS_GIVEN: dict[str, list[str]] = {
     "duurzaamheid": ["2021"] * 3,
     "democratische-vernieuwing": ["2021-06-14"],
     "veiligheid": ["2021"] * 3,
-    "europa": ["2021"],
     "dagelijks-bestuur": ["2021"],
 }
 
@@ -51,24 +50,23 @@ COUNTS: dict[str, tuple[int, dict[str, int], dict[str, int]]] = {
 
 # Joint sessions: one meeting, all its organising bodies.
 JOINT: dict[str, set[str]] = {
-    "Gezamenlijke bijeenkomst over 'Een thuis voor iedereen'": {
+    "Bijeenkomst over 'Een thuis voor iedereen'": {
         "woningmarkt",
         "asiel-vergunningen",
         "stedelijke-vernieuwing-transformatie",
         "wonen-welzijn-zorg",
     },
-    "Sessie Sterke Keten en Armoede en Schulden over de Participatiewet": {
+    "Sessie over de Participatiewet en schuldhulp": {
         "sterke-keten",
         "armoede-schulden",
     },
-    "Bijeenkomst Sterke Keten en SER netwerk Leven Lang Ontwikkelen": {
+    "Bijeenkomst over de regionale mobiliteitsteams": {
         "sterke-keten",
         "ser-netwerk-llo",
     },
-    "Gezamenlijke bijeenkomst Omgevingswet en Duurzaamheid": {"omgevingswet", "duurzaamheid"},
-    "Gesprek van de voorzitter van de themagroep Europa met het dagelijks bestuur": {
-        "dagelijks-bestuur",
-        "europa",
+    "Bijeenkomst over de regionale energiestrategieën en de Omgevingswet": {
+        "omgevingswet",
+        "duurzaamheid",
     },
 }
 
