@@ -3,6 +3,7 @@ and their choices about the generated facts, for one audience."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ import nh3
 from django.conf import settings
 
 from koepel.accounts.access import ANONYMOUS, NETWORK_READER, Viewer, viewer_for
+from koepel.reports.facts import ABOUT, PARAGRAPHS
 from koepel.reports.models import Audience, SectionStatus, SectionText
 from koepel.reports.structure import ReportSection, build
 
@@ -46,6 +48,7 @@ class ShownFact:
     generated: str
     links: tuple[tuple[str, str], ...]
     edited: bool
+    paragraph: str = ABOUT
 
 
 @dataclass
@@ -60,6 +63,21 @@ class ShownSection:
     facts: list[ShownFact] = field(default_factory=list)
     dropped: list[ShownFact] = field(default_factory=list)
     body: Any = None
+    # The bodies whose records the section tells, and those of them whose year is marked as
+    # completely recorded (their meetings are counted without "ten minste").
+    told: list[Any] = field(default_factory=list)
+    complete: frozenset[int] = frozenset()
+
+    @property
+    def paragraphs(self) -> list[list[ShownFact]]:
+        """The section's sentences as the paragraphs a writer makes of them: what the body is
+        and who leads it, its meetings, its lobby, what came of it, what it published, what
+        comes next."""
+        grouped: dict[str, list[ShownFact]] = {}
+        for fact in self.facts:
+            grouped.setdefault(fact.paragraph, []).append(fact)
+        order = {name: index for index, name in enumerate(PARAGRAPHS)}
+        return [grouped[name] for name in sorted(grouped, key=lambda n: order.get(n, len(order)))]
 
     @property
     def status_label(self) -> str:
@@ -91,6 +109,30 @@ class Assembled:
         return digest.hexdigest()
 
 
+def _has_words(section: ReportSection, texts: dict[str, SectionText]) -> bool:
+    """Whether a section has anything to tell, itself or beneath it. The foreword always has:
+    it is the chair's."""
+    text = texts.get(section.key)
+    return (
+        section.key == "voorwoord"
+        or bool(section.facts)
+        or bool(text is not None and (text.narrative or text.dropped))
+        or any(_has_words(child, texts) for child in section.children)
+    )
+
+
+def _kept(sections: list[ReportSection], texts: dict[str, SectionText]) -> list[ReportSection]:
+    """The tree without its empty sections: a body without records or words this year is
+    left out, and so is a chapter with nothing left in it."""
+    kept = []
+    for section in sections:
+        if not _has_words(section, texts):
+            continue
+        children = _kept(section.children, texts)
+        kept.append(dataclasses.replace(section, children=children))
+    return kept
+
+
 def assemble(year: int, audience: str = Audience.PUBLIC, *, report: Any = None) -> Assembled:
     tree = build(audience_viewer(audience), year)
     texts: dict[str, SectionText] = {}
@@ -99,12 +141,14 @@ def assemble(year: int, audience: str = Audience.PUBLIC, *, report: Any = None) 
     base = settings.KOEPEL_BASE_URL
     shown: list[ShownSection] = []
     counters = [0, 0, 0]
-    for section in tree.walk():
+    for section in (s for top in _kept(tree.sections, texts) for s in top.walk()):
         counters[section.level - 1] += 1
         for deeper in range(section.level, len(counters)):
             counters[deeper] = 0
         number = ".".join(str(n) for n in counters[: section.level])
         shown.append(_show(section, texts.get(section.key), number, base, audience))
+        shown[-1].told = list(section.told)
+        shown[-1].complete = frozenset(b.pk for b in section.told if b.pk in tree.complete)
     name = tree.network.name if tree.network else "Koepel"
     return Assembled(year=year, network_name=name, audience=audience, sections=shown)
 
@@ -128,13 +172,17 @@ def _show(
         body=section.body,
     )
     for fact in section.facts:
-        links = tuple((label, f"{base}{url}") for label, url in fact.links)
+        links = tuple(
+            (label, url if url.startswith(("http://", "https://")) else f"{base}{url}")
+            for label, url in fact.links
+        )
         shown = ShownFact(
             key=fact.key,
             text=edits.get(fact.key, fact.text),
             generated=fact.text,
             links=links,
             edited=fact.key in edits,
+            paragraph=fact.paragraph,
         )
         (result.dropped if fact.key in dropped_keys else result.facts).append(shown)
     return result

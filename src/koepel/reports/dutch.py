@@ -4,6 +4,7 @@ words, thousands with a dot, lists with "en" before the last item, dates as know
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 MONTHS = (
@@ -50,6 +51,12 @@ def number(value: int) -> str:
     if 0 <= value <= 20:
         return WORDS[value]
     return thousands(value)
+
+
+def count(value: int, one: str, many: str) -> str:
+    """How many of a thing: "één mijlpaal" (with accents, so it is not read as the article),
+    "acht bijeenkomsten", "40 gemeenten"."""
+    return f"één {one}" if value == 1 else f"{number(value)} {many}"
 
 
 def times(value: int) -> str:
@@ -113,3 +120,164 @@ def quoted(title: str) -> str:
     """Titles of papers in single quotes, as the network writes them: ‘Een thuis voor iedereen’."""
     title = title.strip().strip("'‘’\"")
     return f"‘{title}’"
+
+
+def sentence(text: str) -> str:
+    """A sentence as written: a capital at the start and one full stop at the end."""
+    text = quotes(" ".join(text.split()))
+    if not text:
+        return ""
+    if text[-1] not in ".!?":
+        text += "."
+    return capitalise(text)
+
+
+def lower_first(text: str) -> str:
+    """ "Meedenken over X" → "meedenken over X"; an abbreviation ("IenW …") stays as it is."""
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+# The article of a Dutch noun that heads the name of an organisation or a body. A name takes
+# the article of its first word that is, or ends in, one of these ("Uitvoeringsinstituut …" →
+# het, "Sociaal-Economische Raad" → de); a name without one (a brand, "Platform31") has none.
+HEAD_NOUNS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "agenda",
+            "bijeenkomst",
+            "hoorzitting",
+            "sessie",
+            "alliantie",
+            "autoriteit",
+            "bank",
+            "bond",
+            "city deal",
+            "coalitie",
+            "commissaris",
+            "commissie",
+            "dienst",
+            "federatie",
+            "gemeente",
+            "hogeschool",
+            "inspectie",
+            "kamer",
+            "leerkring",
+            "metropoolregio",
+            "pijler",
+            "provincie",
+            "raad",
+            "regio",
+            "stichting",
+            "stuurgroep",
+            "taskforce",
+            "themagroep",
+            "unie",
+            "vergadering",
+            "universiteit",
+            "vereniging",
+            "werkgroep",
+            "klankbordgroep",
+            "opgavetafel",
+            "tafel",
+        ),
+        "de",
+    ),
+    **dict.fromkeys(
+        (
+            "agentschap",
+            "gesprek",
+            "rondetafelgesprek",
+            "bestuur",
+            "bureau",
+            "centrum",
+            "college",
+            "comité",
+            "fonds",
+            "genootschap",
+            "gremium",
+            "instituut",
+            "kabinet",
+            "kernteam",
+            "kennisnetwerk",
+            "ministerie",
+            "netwerk",
+            "overleg",
+            "parlement",
+            "planbureau",
+            "platform",
+            "programma",
+            "rijk",
+            "team",
+            "traject",
+            "directeurenoverleg",
+        ),
+        "het",
+    ),
+}
+
+
+def _words(name: str) -> list[str]:
+    return [word for word in re.split(r"[\s\-–/]+", name.lower().strip("‘’'\" ")) if word]
+
+
+def article_of(name: str, default: str = "") -> str:
+    """ "de", "het" or "" for a name, from the noun that heads it (see HEAD_NOUNS)."""
+    words = _words(name)
+    lowered = " ".join(words)
+    for noun in ("city deal",):  # nouns of two words
+        if lowered.startswith(noun):
+            return HEAD_NOUNS[noun]
+    for word in words:
+        if word in HEAD_NOUNS:
+            return HEAD_NOUNS[word]
+        for noun in sorted(HEAD_NOUNS, key=len, reverse=True):
+            if len(word) > len(noun) + 2 and word.endswith(noun) and " " not in noun:
+                return HEAD_NOUNS[noun]
+    return default
+
+
+def with_article(name: str, article: str) -> str:
+    """The name in running text: "het dagelijks bestuur", "de commissie Digitale Zaken",
+    "de Raad van State". A first word that is only capitalised because it opens the name (a
+    common noun, or a word before a lower-case one) is written in lower case."""
+    words = name.split()
+    if not words:
+        return name
+    first = words[0].lower()
+    common = first in HEAD_NOUNS or (len(words) > 1 and words[1][:1].islower())
+    if common and words[0][:2] != words[0][:2].upper():
+        name = lower_first(name)
+    return f"{article} {name}" if article else name
+
+
+def reference_list(names: Sequence[str]) -> str:
+    """Items that each carry their own article, joined: "de VNG, de G4 en Platform31"."""
+    return join(list(dict.fromkeys(names)))
+
+
+# Public offices written before the name, in lower case: "minister Koolmees", "wethouder
+# Mutluer van Zaanstad". Any other title follows the name: "Wouter Veldhuis, rijksadviseur …".
+OFFICES = (
+    "burgemeester",
+    "commissaris van de koning",
+    "gedeputeerde",
+    "minister",
+    "minister-president",
+    "premier",
+    "staatssecretaris",
+    "wethouder",
+    "kamerlid",
+    "gedeputeerde",
+    "dijkgraaf",
+)
+
+
+def is_office(title: str) -> bool:
+    return title.strip().lower() in OFFICES
+
+
+def quotes(text: str) -> str:
+    """Straight quotes around a title inside a text made curly and single, as the network
+    writes them: "het advies 'Een thuis voor iedereen'" → "het advies ‘Een thuis voor
+    iedereen’". An apostrophe inside a word ("thema's") is left alone."""
+    return re.sub(r"(?<!\w)['\"‘“]([^'\"‘’“”]+?)['\"’”](?!\w)", r"‘\1’", text)

@@ -1,18 +1,36 @@
-"""The tree of an annual report, following the bodies in the registry: a foreword, then per
-pillar an "Algemeen" section and a section per theme group, then the theme groups outside the
-pillars, then the closing section about the network. Nothing about one network is built in."""
+"""The tree of an annual report, following the network's own tree of bodies: a foreword, a
+section per board, per pillar an "Algemeen" section and a section per theme group beneath it,
+then the network's other bodies (under "Overige themagroepen" when there are pillars beside
+them, each a chapter of its own when there are none), then the closing section about the
+network. Bodies beneath a section's body that have no section of their own report inside it.
+Nothing about one network is built in."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from koepel.accounts.access import visible_bodies
+from koepel.advocacy.models import DossierStatus
 from koepel.registry.models import Body, BodyKind, Network, Ownership, Population
 from koepel.registry.selectors import member_municipalities
 from koepel.reports import dutch
-from koepel.reports.facts import Fact, YearRecords, body_facts, collect
+from koepel.reports.facts import (
+    ABOUT,
+    AHEAD,
+    LOBBY,
+    MEETINGS,
+    OUTCOMES,
+    Fact,
+    Placement,
+    SectionWriter,
+    YearRecords,
+    collect,
+    name_of,
+    orgs_ref,
+)
 
 
 @dataclass
@@ -23,6 +41,9 @@ class ReportSection:
     body: Body | None = None
     facts: list[Fact] = field(default_factory=list)
     children: list[ReportSection] = field(default_factory=list)
+    # The bodies whose records the section tells: its body and those beneath it without a
+    # section of their own.
+    told: list[Body] = field(default_factory=list)
 
     def walk(self) -> list[ReportSection]:
         return [self, *(s for child in self.children for s in child.walk())]
@@ -33,6 +54,8 @@ class ReportTree:
     year: int
     network: Network | None
     sections: list[ReportSection]
+    # The bodies whose year is marked as completely recorded.
+    complete: frozenset[int] = frozenset()
 
     def walk(self) -> list[ReportSection]:
         return [s for section in self.sections for s in section.walk()]
@@ -51,131 +74,234 @@ def _unsectioned_below(
     return found
 
 
-def _section_facts(
-    records: YearRecords, body: Body, children: dict[int | None, list[Body]], sectioned: set[int]
-) -> list[Fact]:
-    """A body's facts and those of the bodies beneath it that have no section of their own;
-    a record shared by several of them is told once."""
-    facts = body_facts(records, body)
-    for below in _unsectioned_below(body, children, sectioned):
-        facts += body_facts(records, below, subject=body)
-    seen: set[str] = set()
-    unique = []
-    for fact in facts:
-        kind = fact.key.split(":", 1)[0]
-        # A meeting's guests or joint session is one record, whichever body it is told for.
-        record = (
-            f"{kind}:{fact.key.rsplit(':', 1)[-1]}" if kind in {"joint", "guests"} else fact.key
-        )
-        if record not in seen:
-            seen.add(record)
-            unique.append(fact)
-    return unique
+def _plan(bodies: list[Body]) -> list[ReportSection]:
+    """The sections of the bodies, as the network's tree has them (without facts yet)."""
+    children: dict[int | None, list[Body]] = {}
+    for body in bodies:
+        children.setdefault(body.parent_id, []).append(body)
+    known = {body.pk for body in bodies}
+    # A body whose parent the audience may not see (or that has none) is a root.
+    roots = [b for b in bodies if b.parent_id is None or b.parent_id not in known]
+    own_roots = [b for b in roots if b.ownership == Ownership.OWN]
+    boards = [b for b in own_roots if b.kind == BodyKind.BOARD]
+    pillars = [b for b in own_roots if b.kind == BodyKind.PILLAR]
+    others = [b for b in own_roots if b.kind not in {BodyKind.BOARD, BodyKind.PILLAR}]
+    in_pillars = {
+        pillar.pk: [c for c in children.get(pillar.pk, []) if c.ownership == Ownership.OWN]
+        for pillar in pillars
+    }
+    sectioned = {b.pk for b in boards + pillars + others}
+    sectioned |= {c.pk for groups in in_pillars.values() for c in groups}
+
+    def section(key: str, title: str, level: int, body: Body) -> ReportSection:
+        told = [body, *_unsectioned_below(body, children, sectioned)]
+        return ReportSection(key, title, level, body=body, told=told)
+
+    plan = [section(f"body:{board.pk}", board.name, 1, board) for board in boards]
+    for pillar in pillars:
+        chapter = ReportSection(f"body:{pillar.pk}", pillar.name, 1, body=pillar)
+        chapter.children.append(section(f"algemeen:{pillar.pk}", "Algemeen", 2, pillar))
+        for group in in_pillars[pillar.pk]:
+            chapter.children.append(section(f"body:{group.pk}", group.name, 2, group))
+        plan.append(chapter)
+    if pillars and others:
+        chapter = ReportSection("overige", "Overige themagroepen", 1)
+        chapter.children = [section(f"body:{b.pk}", b.name, 2, b) for b in others]
+        plan.append(chapter)
+    else:
+        plan += [section(f"body:{b.pk}", b.name, 1, b) for b in others]
+    return plan
 
 
 def build(viewer: Any, year: int) -> ReportTree:
     network = Network.objects.order_by("pk").first()
     short = network.short_name if network else "het netwerk"
-    records = collect(viewer, year, short)
-    on = dt.date(year, 12, 31)
-    bodies = list(Body.objects.during_year(year).order_by("position", "name"))
     allowed = set(visible_bodies(viewer).values_list("pk", flat=True))
-    bodies = [b for b in bodies if b.pk in allowed]
-    children: dict[int | None, list[Body]] = {}
-    for body in bodies:
-        children.setdefault(body.parent_id, []).append(body)
-    own_roots = [b for b in children.get(None, []) if b.ownership == Ownership.OWN]
-    pillars = [b for b in own_roots if b.kind == BodyKind.PILLAR]
-    loose_groups = [b for b in own_roots if b.kind == BodyKind.THEME_GROUP]
-    boards = [b for b in own_roots if b.kind == BodyKind.BOARD]
+    bodies = [
+        b
+        for b in Body.objects.during_year(year).select_related("owner").order_by("position", "name")
+        if b.pk in allowed
+    ]
+    plan = _plan(bodies)
+    telling = [s for chapter in plan for s in chapter.walk() if s.told]
+    heads = {s.told[0].pk for s in telling}
+    records = collect(viewer, year, short, allowed=allowed)
+    placement = Placement(
+        section_of={b.pk: s.told[0].pk for s in telling for b in s.told},
+        # A body at the top of the tree (a board, a pillar, a loose theme group) before the
+        # bodies beneath them; among equals, the first in the report.
+        rank={
+            s.told[0].pk: (0 if s.told[0].parent_id not in heads else 1, order)
+            for order, s in enumerate(telling)
+        },
+        names={s.told[0].pk: s.told[0] for s in telling},
+    )
+    for section in telling:
+        section.facts = SectionWriter(records, placement, section.told[0], section.told[1:]).facts()
+    name = network.name if network else "het netwerk"
+    foreword = ReportSection(
+        "voorwoord",
+        "Voorwoord",
+        1,
+        body=next((s.body for s in plan if s.body and s.body.kind == BodyKind.BOARD), None),
+        facts=foreword_facts(records, telling, year),
+    )
+    closing = ReportSection(
+        "netwerk", f"Over {name}", 1, facts=network_facts(network, records, telling, year)
+    )
+    return ReportTree(
+        year=year,
+        network=network,
+        sections=[foreword, *plan, closing],
+        complete=records.complete,
+    )
 
-    sectioned = {b.pk for b in pillars + loose_groups}
-    for pillar in pillars:
-        sectioned |= {c.pk for c in children.get(pillar.pk, []) if c.kind == BodyKind.THEME_GROUP}
 
-    sections = [ReportSection("voorwoord", "Voorwoord", 1, body=boards[0] if boards else None)]
-    for pillar in pillars:
-        section = ReportSection(f"body:{pillar.pk}", pillar.name, 1, body=pillar)
-        section.children.append(
-            ReportSection(
-                f"algemeen:{pillar.pk}",
-                "Algemeen",
-                2,
-                body=pillar,
-                facts=_section_facts(records, pillar, children, sectioned),
+def _told(sections: list[ReportSection], prefix: str) -> list[Fact]:
+    return [f for s in sections for f in s.facts if f.key.startswith(prefix)]
+
+
+def foreword_facts(records: YearRecords, sections: list[ReportSection], year: int) -> list[Fact]:
+    """A draft for the chair's foreword: what was achieved, and the year in numbers. The
+    sentences sum up the sections; none repeats one of theirs."""
+    network = records.network_name
+    facts = []
+    told = {pk for s in sections for pk in (b.pk for b in s.told)}
+    dossiers = {d.pk: d for pk in told for d in records.dossiers.get(pk, [])}
+    achieved = [d for d in dossiers.values() if d.status == DossierStatus.ACHIEVED]
+    partly = [d for d in dossiers.values() if d.status == DossierStatus.PARTLY]
+    if achieved or partly:
+        parts = []
+        if achieved:
+            parts.append(_dossier_list(achieved))
+        if partly:
+            parts.append(f"deels {_dossier_list(partly)}")
+        facts.append(
+            Fact(
+                "foreword:achieved",
+                f"In {year} behaalde {network} {' en '.join(parts)}.",
+                tuple((d.title, d.get_absolute_url()) for d in [*achieved, *partly]),
+                None,
+                OUTCOMES,
             )
         )
-        for group in children.get(pillar.pk, []):
-            if group.kind == BodyKind.THEME_GROUP:
-                section.children.append(
-                    ReportSection(
-                        f"body:{group.pk}",
-                        group.name,
-                        2,
-                        body=group,
-                        facts=_section_facts(records, group, children, sectioned),
-                    )
-                )
-        sections.append(section)
-    if loose_groups:
-        others = ReportSection("overige", "Overige themagroepen", 1)
-        for group in loose_groups:
-            others.children.append(
-                ReportSection(
-                    f"body:{group.pk}",
-                    group.name,
-                    2,
-                    body=group,
-                    facts=_section_facts(records, group, children, sectioned),
-                )
-            )
-        sections.append(others)
-    name = network.name if network else "het netwerk"
-    sections.append(
-        ReportSection("netwerk", f"Over {name}", 1, facts=network_facts(network, year, on))
+    meetings = {m.pk: m for pk in told for m in records.meetings.get(pk, [])}
+    actions = {a.pk: a for pk in told for a in records.actions.get(pk, [])}
+    milestones = {m.pk: m for pk in told for m in records.milestones.get(pk, [])}
+    counted = [
+        (len(meetings), "bijeenkomst", "bijeenkomsten"),
+        (len(actions), "lobbyactie", "lobbyacties"),
+        (len(milestones), "mijlpaal", "mijlpalen"),
+    ]
+    parts = [dutch.count(n, one, many) for n, one, many in counted if n]
+    if parts:
+        online = sum(1 for m in meetings.values() if m.format == "online")
+        text = f"Over {year} zijn {dutch.join(parts)} van de gremia van {network} vastgelegd."
+        if meetings and online:
+            share = "alle" if online == len(meetings) else dutch.number(online)
+            text += f" Van de bijeenkomsten {'waren' if online > 1 else 'was'} er {share} digitaal."
+        facts.append(Fact("foreword:numbers", dutch.capitalise(text), (), None, MEETINGS))
+    dated = sorted(
+        (m for m in milestones.values() if m.date_precision != "year"), key=lambda m: m.date
     )
-    return ReportTree(year=year, network=network, sections=sections)
+    if len(dated) >= 2:
+        first, last = dated[0], dated[-1]
+        facts.append(
+            Fact(
+                "foreword:milestones",
+                f"De mijlpalen van het jaar lopen van {dutch.quoted(first.title)} in "
+                f"{dutch.date(first.date, 'month')} tot {dutch.quoted(last.title)} in "
+                f"{dutch.date(last.date, 'month')}.",
+                (),
+                None,
+                LOBBY,
+            )
+        )
+    return facts
 
 
-def network_facts(network: Network | None, year: int, on: dt.date) -> list[Fact]:
-    """The closing facts: how many cities, how many inhabitants (honest about unknowns),
-    which cities, which partners."""
-    short = network.short_name if network else "Het netwerk"
+def _dossier_list(dossiers: list[Any]) -> str:
+    noun = "het lobbydossier" if len(dossiers) == 1 else "de lobbydossiers"
+    return f"{noun} {dutch.join([dutch.quoted(d.title) for d in dossiers])}"
+
+
+def network_facts(
+    network: Network | None, records: YearRecords, sections: list[ReportSection], year: int
+) -> list[Fact]:
+    """The closing facts: what the network is, its member cities and how many inhabitants they
+    have (saying which figures are missing), its partners, and what the next year holds."""
+    on = dt.date(year, 12, 31)
+    who = records.network_name
+    facts = []
+    if network is not None and network.description.strip():
+        facts.append(Fact("network:about", dutch.sentence(network.description), (), None, ABOUT))
     cities = list(member_municipalities(on).order_by("sort_name"))
     figures = {
         p.municipality_id: p.inhabitants
         for p in Population.objects.filter(year=year, municipality__in=cities)
     }
-    facts = []
     if cities:
         count = len(cities)
-        text = f"{short} is een netwerk van {dutch.number(count)} gemeenten"
+        text = f"{dutch.capitalise(who)} is een netwerk van {dutch.number(count)} gemeenten."
         known = sum(figures.values())
-        if figures and len(figures) == count:
-            text += f" met samen {dutch.round_total(known)} inwoners."
+        missing = [c.name for c in cities if c.pk not in figures]
+        if figures and not missing:
+            text = (
+                f"{dutch.capitalise(who)} is een netwerk van {dutch.number(count)} gemeenten met "
+                f"samen {dutch.round_total(known)} inwoners op 1 januari {year}."
+            )
         elif figures:
             text += (
-                f". Van {dutch.number(len(figures))} van hen is het aantal inwoners op "
-                f"1 januari {year} bekend: samen {dutch.round_total(known)}."
+                f" Van {dutch.number(len(figures))} van hen is het aantal inwoners op 1 januari "
+                f"{year} vastgelegd: samen {dutch.round_total(known)}. Van {dutch.join(missing)} "
+                "ontbreekt dat aantal nog, dus alle gemeenten samen hebben meer inwoners."
             )
-        else:
-            text += "."
-        facts.append(Fact("network:size", text))
+        facts.append(Fact("network:size", text, (), None, ABOUT))
         facts.append(
             Fact(
                 "network:cities",
-                f"De {dutch.number(count)} gemeenten zijn: {dutch.join([c.name for c in cities])}.",
+                f"De {dutch.number(count)} gemeenten van {who} zijn: "
+                f"{dutch.join([c.name for c in cities])}.",
                 tuple((c.name, c.get_absolute_url()) for c in cities),
+                None,
+                ABOUT,
             )
         )
     partners = list(network.partners.all()) if network else []
     if partners:
-        names = dutch.join([p.abbreviation or p.name for p in partners])
         facts.append(
             Fact(
                 "network:partners",
-                f"{short} werkt samen met {names}.",
+                f"{dutch.capitalise(who)} werkt samen met {orgs_ref(partners)}.",
                 tuple((p.name, p.get_absolute_url()) for p in partners),
+                None,
+                ABOUT,
+            )
+        )
+    told = {b.pk: s for s in sections for b in s.told}
+    coming = {m.pk: m for pk in told for m in records.coming.get(pk, [])}
+    if coming:
+        where = Counter(
+            name_of(told[b.pk].told[0])
+            for m in coming.values()
+            for b in m.bodies.all()
+            if b.pk in told
+        )
+        text = (
+            f"Voor {year + 1} {'staat' if len(coming) == 1 else 'staan'} al "
+            f"{dutch.count(len(coming), 'mijlpaal', 'mijlpalen')} vast, bij "
+            f"{dutch.join(sorted(where))}."
+        )
+        facts.append(Fact("network:ahead", text, (), None, AHEAD))
+    if network is not None and network.website:
+        address = network.website.split("://", 1)[-1].rstrip("/")
+        facts.append(
+            Fact(
+                "network:website",
+                f"Meer over {who} staat op {address}.",
+                ((network.name, network.website),),
+                None,
+                AHEAD,
             )
         )
     return facts

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_municipality_order_has_a_tiebreak'),
+        ("registry", "0004_municipality_order_has_a_tiebreak"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='role',
-            name='note',
-            field=models.TextField(blank=True, help_text='For the network office only, such as what a source leaves open. Never shown on a public page, in the API or in the annual report.', verbose_name='internal note'),
+            model_name="role",
+            name="note",
+            field=models.TextField(
+                blank=True,
+                help_text="For the network office only, such as what a source leaves open. Never shown on a public page, in the API or in the annual report.",
+                verbose_name="internal note",
+            ),
         ),
     ]

@@ -1,6 +1,7 @@
 """The report as a Word document the network office can edit further.
 
-Everything is a real Word style (Title, Heading 1 and 2, Normal, List Bullet, Hyperlink), so
+Everything is a real Word style (Title, Heading 1 and 2, Normal for the words people wrote,
+Body Text for the prose written from the records, List Bullet, Hyperlink), so
 restyling the document or building its contents again works as the office expects. The
 contents is a TOC field: Word fills in the page numbers when the field is updated (it asks when
 the document is opened); until then it lists the sections without page numbers.
@@ -36,6 +37,7 @@ LANGUAGE = "nl-NL"
 BLUE = RGBColor(0x15, 0x42, 0x73)  # the headings' colour in the HTML and PDF
 LINK_BLUE = RGBColor(0x01, 0x68, 0x9B)
 GREY = RGBColor(0x53, 0x5D, 0x6B)
+FACTS_STYLE = "Body Text"
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 TOC_HINT = (
     "Werk de inhoudsopgave bij om de paginanummers te zien: klik er met de rechtermuisknop op "
@@ -252,8 +254,14 @@ def _section(document: Document, section: ShownSection) -> None:
         heading.paragraph_format.page_break_before = True
     if section.narrative_html:
         NarrativeWriter(document).write(section.narrative_html)
-    for fact in section.facts:
-        _fact(_paragraph(document, "List Bullet"), fact)
+    for sentences in section.paragraphs:
+        # The generated prose, a paragraph per subject, in a style of its own so the office
+        # can tell it from its own words (Normal) and restyle it at once.
+        paragraph = _paragraph(document, FACTS_STYLE)
+        for index, fact in enumerate(sentences):
+            if index:
+                paragraph.add_run(" ")
+            _fact(paragraph, fact)
 
 
 def _fact(paragraph: Paragraph, fact: ShownFact) -> None:

@@ -17,7 +17,8 @@ from koepel.reports.renderers.pdf import PdfRenderer
 
 # Facts that hold in any year the registry covers (who takes part, the network itself): a year
 # with only these has nothing to report.
-STANDING_FACTS = {"participants", "network"}
+# Facts that hold whatever the year: what a body is, who leads it, where the network sits.
+STANDING_FACTS = {"about", "leads", "participants", "outside", "network"}
 
 
 def has_records(report: Assembled) -> bool:
