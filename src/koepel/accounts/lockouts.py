@@ -2,7 +2,8 @@
 office sees and how it lifts a lockout.
 
 django-axes does the counting and the refusing (its authentication backend and middleware);
-this module is the part that speaks to people.
+this module is the part that speaks to people. A lockout holds for one user name at one client
+address (``AXES_LOCKOUT_PARAMETERS``): the same name signs in from anywhere else.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from django.utils import timezone, translation
 
 from koepel.accounts.access import viewer_for
 from koepel.accounts.models import User
+from koepel.core.clients import client_address
+from koepel.core.validators import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -47,49 +50,51 @@ def _cool_off() -> dt.timedelta:
     return cool_off
 
 
-def lockout_ends(username: str) -> dt.datetime | None:
-    """When the lockout of this user name ends, or None when it is not locked out.
+def lockout_ends(username: str, ip_address: str | None) -> dt.datetime | None:
+    """When the lockout of this user name at this address ends, or None when it is not locked
+    out there.
 
     The lock holds while the failures of the cool-off period reach the limit; it ends at the
     latest one cool-off period after the last counted failure."""
     since = timezone.now() - _cool_off()
-    found = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
-        failures=Sum("failures_since_start"), last=Max("attempt_time")
-    )
+    found = AccessAttempt.objects.filter(
+        username=username, ip_address=ip_address, attempt_time__gte=since
+    ).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
     if not found["failures"] or found["failures"] < settings.AXES_FAILURE_LIMIT:
         return None
     last: dt.datetime = found["last"]
     return last + _cool_off()
 
 
-def lockouts_current() -> list[Lockout]:
-    """Every user name locked out now, the most recent first (two queries)."""
+def _locked_places(**filters: Any) -> list[dict[str, Any]]:
+    """The (user name, address) pairs locked out now, with their failures and last attempt."""
     since = timezone.now() - _cool_off()
-    rows = list(
-        AccessAttempt.objects.filter(attempt_time__gte=since)
-        .values("username")
+    return list(
+        AccessAttempt.objects.filter(attempt_time__gte=since, **filters)
+        .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .order_by("-last")
     )
-    names = [row["username"] for row in rows]
-    accounts = {user.username: user for user in User.objects.filter(username__in=names)}
-    addresses: dict[str, set[str]] = {}
-    for username, address in AccessAttempt.objects.filter(
-        username__in=names, attempt_time__gte=since
-    ).values_list("username", "ip_address"):
-        if address:
-            addresses.setdefault(username, set()).add(address)
+
+
+def lockouts_current() -> list[Lockout]:
+    """Every user name locked out now somewhere, the most recent first, with the addresses it
+    is locked out at (two queries)."""
+    places: dict[str, list[dict[str, Any]]] = {}
+    for row in _locked_places():
+        places.setdefault(row["username"], []).append(row)
+    accounts = {user.username: user for user in User.objects.filter(username__in=list(places))}
     return [
         Lockout(
-            username=row["username"],
-            account=accounts.get(row["username"]),
-            failures=row["failures"],
-            last_attempt=row["last"],
-            ends=row["last"] + _cool_off(),
-            addresses=tuple(sorted(addresses.get(row["username"], ()))),
+            username=username,
+            account=accounts.get(username),
+            failures=sum(row["failures"] for row in rows),
+            last_attempt=rows[0]["last"],
+            ends=rows[0]["last"] + _cool_off(),
+            addresses=tuple(sorted({row["ip_address"] for row in rows if row["ip_address"]})),
         )
-        for row in rows
+        for username, rows in places.items()
     ]
 
 
@@ -108,7 +113,8 @@ def lockout_response(
 ) -> HttpResponse:
     """The page a locked-out person sees instead of the sign-in form (AXES_LOCKOUT_CALLABLE)."""
     username = str((credentials or {}).get("username") or "")
-    ends = lockout_ends(username) or timezone.now() + _cool_off()
+    address = getattr(request, "axes_ip_address", None) or client_address(request)
+    ends = lockout_ends(username, address) or timezone.now() + _cool_off()
     local_end = timezone.localtime(ends)
     minutes = max(1, round((ends - timezone.now()).total_seconds() / 60))
     # Rendered here: the axes middleware hands this response back after the template
@@ -131,8 +137,19 @@ def _tell_office(
     sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs: Any
 ) -> None:
     # Axes sends this signal for every refused attempt; only the failure that starts a lockout
-    # carries the count of failures, so the office gets one e-mail per lockout.
+    # carries the count of failures.
     if getattr(request, "axes_failures_since_start", None) is None:
+        return
+    name = username or ""
+    account = User.objects.filter(username=name).first()
+    if account is None:
+        # Guessing at names that do not exist endangers no account: the lockouts page shows it,
+        # the office's mailbox is not flooded with it.
+        logger.warning("Lockout of a user name without an account, from %r.", ip_address)
+        return
+    if any(row["ip_address"] != ip_address for row in _locked_places(username=name)):
+        # Already locked out elsewhere: the office was told when that lockout started, and one
+        # mail per account while lockouts follow each other is enough.
         return
     recipients = list(
         User.objects.filter(is_active=True, is_office=True)
@@ -141,15 +158,17 @@ def _tell_office(
     )
     if not recipients:
         return
-    name = username or ""
-    ends = lockout_ends(name) or timezone.now() + _cool_off()
+    ends = lockout_ends(name, ip_address) or timezone.now() + _cool_off()
+    # What someone typed at sign-in goes into a mail: on one line, so it can neither break the
+    # mail's headers nor pass for a line of the office's own text.
+    shown_name = one_line(account.get_username())
     with translation.override("nl"):
         body = render_to_string(
             "accounts/mail/lockout.txt",
             {
-                "username": name,
-                "account": User.objects.filter(username=name).first(),
-                "ip_address": ip_address or "onbekend",
+                "username": shown_name,
+                "account_name": one_line(str(account)),
+                "ip_address": one_line(ip_address or "") or "onbekend",
                 "ends": timezone.localtime(ends),
                 "limit": settings.AXES_FAILURE_LIMIT,
                 "url": f"{settings.KOEPEL_BASE_URL}{reverse('accounts:lockouts')}",
@@ -158,7 +177,7 @@ def _tell_office(
     # Only queued here: the task worker sends it, so a mail server that is down cannot turn the
     # lockout into an error page. The office also finds the lockout on its page.
     send_mail(
-        subject=f"Account geblokkeerd na mislukte inlogpogingen: {name}",
+        subject=f"Account geblokkeerd na mislukte inlogpogingen: {shown_name}",
         message=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,

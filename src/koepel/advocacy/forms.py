@@ -15,7 +15,12 @@ from koepel.advocacy.models import (
     FundingKind,
     LobbyAction,
 )
-from koepel.core.forms import PartialDateField, partial_date_text, slug_filter
+from koepel.core.forms import (
+    PartialDateField,
+    SingleLineField,
+    partial_date_text,
+    slug_filter,
+)
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect, CompactSelectMultiple
 from koepel.registry.models import Body, Organisation, Ownership, Person
@@ -33,7 +38,7 @@ def _multi(
 
 
 class DossierForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = SingleLineField(label=_("Title"), max_length=200)
     goal = forms.CharField(
         label=_("What the network wants"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -85,7 +90,7 @@ class OutcomeForm(forms.Form):
         choices=[("", "—"), *FundingKind.choices],
         required=False,
     )
-    funding_years = forms.CharField(label=_("For which years"), max_length=40, required=False)
+    funding_years = SingleLineField(label=_("For which years"), max_length=40, required=False)
     follow_up = forms.CharField(
         label=_("Follow-up still needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -99,7 +104,7 @@ class OutcomeForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = SingleLineField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices)
     date = PartialDateField(label=_("Date"))
     summary = forms.CharField(
@@ -108,7 +113,7 @@ class ActionForm(forms.Form):
     dossiers = _multi(_("Dossiers"), Dossier.objects.none())
     addressees = _multi(_("Addressed to"), Organisation.objects.all())
     addressee_people = _multi(_("Addressed to (people)"), Person.objects.all())
-    addressee_note = forms.CharField(
+    addressee_note = SingleLineField(
         label=_("Addressed to (other)"), max_length=200, required=False
     )
     cosigners = _multi(_("Together with"), Organisation.objects.all())

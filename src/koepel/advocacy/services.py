@@ -33,6 +33,7 @@ from koepel.advocacy.models import (
     Stage,
 )
 from koepel.core.locking import save_versioned
+from koepel.core.validators import one_line
 from koepel.core.visibility import Visibility
 from koepel.registry.models import Body, Municipality
 from koepel.search import index
@@ -279,7 +280,9 @@ def _mail_consultation(action_pk: int, *, reminder: bool) -> None:
             for person in consultation.contacts(action, municipality):
                 if not person.email or not can_view(viewer_for_person(person.pk), action):
                     continue
-                subject = ("Herinnering: " if reminder else "Uw reactie gevraagd: ") + action.title
+                subject = ("Herinnering: " if reminder else "Uw reactie gevraagd: ") + one_line(
+                    action.title
+                )
                 body = (
                     f"Beste {person.name},\n\n"
                     f"Het netwerk vraagt de mening van {municipality.name} over "

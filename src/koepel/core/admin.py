@@ -16,12 +16,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import BaseInlineFormSet, BaseModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from koepel.core import mail_admin as mail_admin  # the mail queue's pages register themselves
 from koepel.core.errors import EditConflict
+from koepel.core.validators import no_line_breaks
 
 VERSION = "version"
 _CONFLICT = "_koepel_edit_conflict"
@@ -163,7 +165,22 @@ class _Autocomplete:
         return super().get_autocomplete_fields(request)  # type: ignore[misc]
 
 
-class VersionedAdmin(_Autocomplete, admin.ModelAdmin):  # type: ignore[type-arg]
+class _OneLineTexts:
+    """Admin and inline: a text field of one line (a name, a title) refuses a line break, as
+    the site's forms and the API do. Nothing in the models: the check is where text is typed."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if (
+            isinstance(db_field, models.CharField)
+            and isinstance(field, forms.CharField)
+            and isinstance(field.widget, forms.TextInput)
+        ):
+            field.validators.append(no_line_breaks)
+        return field
+
+
+class VersionedAdmin(_OneLineTexts, _Autocomplete, admin.ModelAdmin):  # type: ignore[type-arg]
     """A ModelAdmin whose change form takes part in optimistic locking. Its ``save_model``
     passes ``expected_version(form)`` to the app's service."""
 
@@ -212,7 +229,7 @@ class VersionedAdmin(_Autocomplete, admin.ModelAdmin):  # type: ignore[type-arg]
         )
 
 
-class VersionedInlineMixin(_Autocomplete):
+class VersionedInlineMixin(_OneLineTexts, _Autocomplete):
     """For inlines of a VersionedAdmin whose rows can be edited: each row carries its version."""
 
     form: Any

@@ -13,6 +13,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import parse_partial_date
+from koepel.core.validators import no_line_breaks
 from koepel.core.widgets import CompactSelect
 
 T = TypeVar("T")
@@ -32,6 +33,13 @@ class PartialDateField(forms.CharField):
         if not text:
             return None
         return parse_partial_date(text)
+
+
+class SingleLineField(forms.CharField):
+    """Text of one line: a title, a name, a subject. A line break is refused with a message
+    (a browser's text box cannot type one; a crafted request can)."""
+
+    default_validators = [no_line_breaks]
 
 
 def partial_date_text(value: dt.date | None, precision: str) -> str:

@@ -69,6 +69,10 @@ class QueueBackend(BaseEmailBackend):
 
 
 def _queue(message: EmailMessage) -> Email:
+    # Put together as the worker will (it raises BadHeaderError for a line break in the subject
+    # or an address): a message that cannot be sent fails here, in the sender's transaction,
+    # so the change that wrote it is undone with it instead of being saved as mailed.
+    message.message()
     body, html = message.body, ""
     for alternative in getattr(message, "alternatives", []):
         content, mimetype = alternative[0], alternative[1]

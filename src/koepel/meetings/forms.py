@@ -10,7 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.forms import PartialDateField, partial_date_text, slug_filter
+from koepel.core.forms import (
+    PartialDateField,
+    SingleLineField,
+    partial_date_text,
+    slug_filter,
+)
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect
 from koepel.meetings.models import ActionStatus, Answer, Format, Kind, Level, Meeting
@@ -23,7 +28,7 @@ class MeetingForm(forms.Form):
         queryset=Body.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = SingleLineField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
@@ -39,8 +44,8 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    hubs = forms.CharField(label=_("Regional hubs"), max_length=300, required=False)
+    location = SingleLineField(label=_("Location"), max_length=200, required=False)
+    hubs = SingleLineField(label=_("Regional hubs"), max_length=300, required=False)
     description = forms.CharField(
         label=_("Topics"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -116,14 +121,14 @@ class MinutesForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = SingleLineField(label=_("Title"), max_length=300)
     presenter = forms.ModelChoiceField(
         label=_("Presenter"), queryset=Person.objects.all(), required=False
     )
     duration = forms.IntegerField(
         label=_("Duration in minutes"), min_value=1, max_value=600, required=False
     )
-    session = forms.CharField(
+    session = SingleLineField(
         label=_("Session (for parallel sessions)"), max_length=100, required=False
     )
     attachment = forms.FileField(
@@ -138,7 +143,7 @@ class GuestForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.all(), required=False
     )
-    topic = forms.CharField(label=_("What they spoke about"), max_length=300, required=False)
+    topic = SingleLineField(label=_("What they spoke about"), max_length=300, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 
 from koepel import __version__
 from koepel.core.dates import Precision
+from koepel.core.validators import one_line
 from koepel.meetings.models import AMSTERDAM, Format, Meeting, Status
 
 PRODID = f"-//Koepel//Koepel {__version__}//NL"
@@ -76,7 +77,7 @@ def calendar_for(meetings: Iterable[Meeting], *, name: str, method: str | None =
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))  # not escaped like a summary: one line
     calendar.add("x-wr-timezone", "Europe/Amsterdam")
     if method:
         calendar.add("method", method)

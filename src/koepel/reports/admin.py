@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -20,10 +21,22 @@ class SectionTextInline(admin.StackedInline):  # type: ignore[type-arg]
         return False
 
 
+class AnnualReportForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = AnnualReport
+        fields = ("year",)
+
+    def clean_year(self) -> int:
+        year: int = self.cleaned_data["year"]
+        services.require_report_year(year)
+        return year
+
+
 @admin.register(AnnualReport)
 class AnnualReportAdmin(VersionedAdmin):
     """The words of a report are edited on the report page; here the office sees them all."""
 
+    form = AnnualReportForm
     list_display = ("year", "created_at")
     inlines = (SectionTextInline,)
 

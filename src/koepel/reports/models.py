@@ -77,9 +77,10 @@ class RenderStatus(models.TextChoices):
 
 
 class RenderedFile(models.Model):
-    """A rendered report, kept until the report it came from changes (same source hash)."""
+    """A rendered report, kept until the report it came from changes (same source hash). It
+    belongs to a year, not to an ``AnnualReport``: asking for a file never makes a report."""
 
-    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="files")
+    year = models.PositiveSmallIntegerField(_("year"))
     format = models.CharField(max_length=8)
     audience = models.CharField(max_length=8, choices=Audience.choices)
     source_hash = models.CharField(max_length=64)
@@ -92,7 +93,7 @@ class RenderedFile(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
-        indexes: ClassVar = [models.Index(fields=["report", "format", "audience", "source_hash"])]
+        indexes: ClassVar = [models.Index(fields=["year", "format", "audience", "source_hash"])]
 
     def __str__(self) -> str:
-        return f"{self.report} {self.audience}.{self.format}"
+        return f"{self.year} {self.audience}.{self.format}"

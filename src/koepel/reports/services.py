@@ -12,6 +12,7 @@ from koepel.accounts.access import can_edit_body, viewer_for
 from koepel.core.locking import save_versioned
 from koepel.registry.models import Body
 from koepel.reports.models import AnnualReport, SectionStatus, SectionText
+from koepel.reports.selectors import report_year_range
 
 
 def section_body(section: Any) -> Body | None:
@@ -28,8 +29,22 @@ def may_edit_section(actor: Any, body: Body | None) -> bool:
 
 
 def report_for_year(year: int) -> AnnualReport:
+    """The report of ``year``, made when someone first saves words in it (never by a read).
+    Refused for a year no report can be about."""
+    require_report_year(year)
     report, _created = AnnualReport.objects.get_or_create(year=year)
     return report
+
+
+def require_report_year(year: int) -> None:
+    """Refuse a year no report can be about (``selectors.report_year_range``)."""
+    valid = report_year_range()
+    if year not in valid:
+        raise ValidationError(
+            _("There is no annual report of %(year)s. Choose a year from %(first)s to %(last)s.")
+            % {"year": year, "first": valid.start, "last": valid.stop - 1},
+            code="no_report_year",
+        )
 
 
 @transaction.atomic
@@ -74,5 +89,6 @@ def report_save(*, report: AnnualReport, expected_version: int | None = None) ->
     """Save a report's own details (the admin); refused when someone saved it since
     ``expected_version`` (None: no check)."""
     report.full_clean()
+    require_report_year(report.year)
     save_versioned(report, expected_version=expected_version)
     return report

@@ -1,6 +1,7 @@
 """Rendered files of the annual report, made by the task worker beside the web server.
 
-A request only asks for a file (``request_file``); the worker makes it (``render_file``). A
+A request only asks for a file (``request_file``, on a POST); the worker makes it
+(``render_file``); a read only looks for one (``file_made``). A
 finished file is kept as long as the report it came from is unchanged: its ``source_hash`` is
 the fingerprint of what the reader would see, so any change to the records or the words makes
 a new one.
@@ -18,9 +19,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from koepel.reports.assemble import assemble
-from koepel.reports.models import Audience, RenderedFile, RenderStatus
+from koepel.reports.models import AnnualReport, Audience, RenderedFile, RenderStatus
 from koepel.reports.renderers import RendererUnavailable, renderers
-from koepel.reports.services import report_for_year
+from koepel.reports.services import require_report_year
 
 logger = logging.getLogger(__name__)
 
@@ -31,46 +32,65 @@ GIVE_UP_WAITING = dt.timedelta(minutes=15)
 def request_file(year: int, format: str, audience: str) -> RenderedFile:
     """The report of ``year`` for ``audience`` in ``format``: the finished file when the report
     has not changed since it was made, else the one being made, else a new one that the task
-    worker makes once the current transaction is committed."""
+    worker makes once the current transaction is committed. Makes no ``AnnualReport``: a file
+    belongs to its year. Refused for a year no report can be about."""
     if format not in renderers() or audience not in Audience.values:
         raise ValueError(f"No report as {format} for {audience}")
-    report = report_for_year(year)
+    require_report_year(year)
     # Read before the transaction: on SQLite a transaction holds the write lock from its start.
-    source_hash = assemble(year, audience, report=report).fingerprint()
+    source_hash = _fingerprint(year, audience)
     with transaction.atomic():
-        same = RenderedFile.objects.filter(
-            report=report, format=format, audience=audience, source_hash=source_hash
-        ).order_by("-created_at", "-pk")
-        for done in same.filter(status=RenderStatus.DONE):
-            if done.file.name and done.file.storage.exists(done.file.name):
-                return done
-        waiting = same.filter(
-            status=RenderStatus.WAITING, created_at__gte=timezone.now() - GIVE_UP_WAITING
-        ).first()
-        if waiting is not None:
-            return waiting
+        found = _current(year, format, audience, source_hash)
+        if found is not None:
+            return found
         rendered = RenderedFile.objects.create(
-            report=report, format=format, audience=audience, source_hash=source_hash
+            year=year, format=format, audience=audience, source_hash=source_hash
         )
         transaction.on_commit(partial(render_file.enqueue, rendered.pk))
     return rendered
+
+
+def file_made(year: int, format: str, audience: str) -> RenderedFile | None:
+    """The file of the report as it is now, finished or being made; None when nobody has asked
+    for it (or the last try failed). Only reads."""
+    return _current(year, format, audience, _fingerprint(year, audience))
+
+
+def _fingerprint(year: int, audience: str) -> str:
+    return assemble(
+        year, audience, report=AnnualReport.objects.filter(year=year).first()
+    ).fingerprint()
+
+
+def _current(year: int, format: str, audience: str, source_hash: str) -> RenderedFile | None:
+    same = RenderedFile.objects.filter(
+        year=year, format=format, audience=audience, source_hash=source_hash
+    ).order_by("-created_at", "-pk")
+    for done in same.filter(status=RenderStatus.DONE):
+        if done.file.name and done.file.storage.exists(done.file.name):
+            return done
+    waiting: RenderedFile | None = same.filter(
+        status=RenderStatus.WAITING, created_at__gte=timezone.now() - GIVE_UP_WAITING
+    ).first()
+    return waiting
 
 
 @task()
 def render_file(rendered_file_pk: int) -> None:
     """Make the file: done with its bytes stored, or failed with the reason. Never raises, so
     the worker goes on with the next task."""
-    rendered = RenderedFile.objects.select_related("report").filter(pk=rendered_file_pk).first()
+    rendered = RenderedFile.objects.filter(pk=rendered_file_pk).first()
     if rendered is None or rendered.status != RenderStatus.WAITING:
         return
     try:
         renderer = renderers()[rendered.format]
-        assembled = assemble(rendered.report.year, rendered.audience, report=rendered.report)
+        report = AnnualReport.objects.filter(year=rendered.year).first()
+        assembled = assemble(rendered.year, rendered.audience, report=report)
         content = renderer.render(assembled)
         # The hash of what was rendered: the records may have changed since the request.
         source_hash = assembled.fingerprint()
         name = (
-            f"jaarverslag-{rendered.report.year}-{rendered.audience}-{source_hash[:12]}"
+            f"jaarverslag-{rendered.year}-{rendered.audience}-{source_hash[:12]}"
             f".{renderer.extension}"
         )
         rendered.file.save(name, ContentFile(content), save=False)
@@ -104,7 +124,7 @@ def _drop_superseded(rendered: RenderedFile) -> None:
     are not kept: nobody gets them again."""
     older = (
         RenderedFile.objects.filter(
-            report=rendered.report_id, format=rendered.format, audience=rendered.audience
+            year=rendered.year, format=rendered.format, audience=rendered.audience
         )
         .exclude(pk=rendered.pk)
         .exclude(status=RenderStatus.WAITING)

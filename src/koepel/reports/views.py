@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from koepel.accounts.access import viewer_for
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import with_version
-from koepel.reports import services
+from koepel.reports import selectors, services
 from koepel.reports.assemble import assemble, audience_for
 from koepel.reports.forms import SectionForm
 from koepel.reports.models import (
@@ -27,6 +28,10 @@ from koepel.reports.models import (
     SectionText,
 )
 from koepel.reports.renderers import RendererUnavailable, renderers
+from koepel.reports.tasks import file_made, request_file
+
+# Formats that take too long to make while the reader waits: the task worker makes them.
+MADE_BY_THE_WORKER = frozenset({"pdf"})
 
 
 def _audience(request: HttpRequest) -> str:
@@ -37,9 +42,10 @@ def report_latest(request: HttpRequest) -> HttpResponse:
     """The most recent year that has ended and has any records."""
     from koepel.meetings.models import Meeting
 
-    last = timezone.localdate().year - 1
+    valid = selectors.report_year_range()
+    last = max(valid.start, timezone.localdate().year - 1)
     year = (
-        Meeting.objects.filter(date__year__lte=last)
+        Meeting.objects.filter(date__year__gte=valid.start, date__year__lte=last)
         .order_by("-date")
         .values_list("date__year", flat=True)
         .first()
@@ -48,7 +54,8 @@ def report_latest(request: HttpRequest) -> HttpResponse:
 
 
 def report_page(request: HttpRequest, year: int) -> HttpResponse:
-    if not 1900 <= year <= 2200:
+    valid = selectors.report_year_range()
+    if year not in valid:
         raise Http404
     audience = _audience(request)
     report = AnnualReport.objects.filter(year=year).first()
@@ -66,6 +73,8 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
         {
             "report": assembled,
             "year": year,
+            "previous_year": year - 1 if year - 1 in valid else None,
+            "next_year": year + 1 if year + 1 in valid else None,
             "audience": audience,
             "editable": editable,
             "formats": renderers().values(),
@@ -76,19 +85,19 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
+    if not selectors.is_report_year(year):
+        raise Http404
     # Sections are edited on the public version: an edit of a fact can then never carry a
     # network-only detail into the public report.
-    assembled = assemble(
-        year, Audience.PUBLIC, report=AnnualReport.objects.filter(year=year).first()
-    )
+    stored = AnnualReport.objects.filter(year=year).first()
+    assembled = assemble(year, Audience.PUBLIC, report=stored)
     section = next((s for s in assembled.sections if s.key == key), None)
     if section is None:
         raise Http404
     body = services.section_body(section)
     if not services.may_edit_section(request.user, body):
         raise PermissionDenied
-    report = services.report_for_year(year)
-    text = SectionText.objects.filter(report=report, key=key).first()
+    text = SectionText.objects.filter(report=stored, key=key).first() if stored else None
     initial = {
         "narrative": section.narrative,
         "status": section.status,
@@ -100,7 +109,7 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
         try:
             services.section_save(
                 actor=request.user,
-                report=report,
+                report=services.report_for_year(year),  # made by the first words saved
                 key=key,
                 body=body,
                 narrative=form.cleaned_data["narrative"],
@@ -124,18 +133,33 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
     )
 
 
-def download(request: HttpRequest, year: int, format: str) -> HttpResponse:
+@require_http_methods(["GET", "HEAD", "POST"])
+def download(request: HttpRequest, year: int, format: str) -> HttpResponse | FileResponse:
+    """The report as a file. HTML and Word are made while the reader waits. A PDF takes seconds
+    and is made by the task worker: a GET hands out the finished file or shows the one being
+    made, and otherwise offers a button; only that POST asks the worker for a file, so no link,
+    crawler or prefetch makes anything (docs/annual-report.md)."""
     available = renderers()
-    if format not in available:
+    if format not in available or not selectors.is_report_year(year):
         raise Http404
     audience = _audience(request)
     renderer = available[format]
-    if format == "pdf":
-        # A PDF takes seconds: the task worker makes it, the page shows when it is ready.
-        from koepel.reports.tasks import request_file
-
-        rendered = request_file(year, format, audience)
-        return redirect("reports:file", year=year, pk=rendered.pk)
+    if format in MADE_BY_THE_WORKER:
+        if request.method == "POST":
+            rendered = request_file(year, format, audience)
+            return redirect("reports:file", year=year, pk=rendered.pk)
+        found = file_made(year, format, audience)
+        if found is None:
+            return TemplateResponse(
+                request,
+                "reports/make_file.html",
+                {"year": year, "renderer": renderer, "audience": audience},
+            )
+        if found.status == RenderStatus.DONE:
+            return _file_response(found)
+        return redirect("reports:file", year=year, pk=found.pk)
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     report = AnnualReport.objects.filter(year=year).first()
     try:
         content = renderer.render(assemble(year, audience, report=report))
@@ -149,14 +173,22 @@ def download(request: HttpRequest, year: int, format: str) -> HttpResponse:
     return response
 
 
+def _file_response(rendered: RenderedFile) -> FileResponse:
+    return attachment_response(
+        rendered.file,
+        f"jaarverslag-{rendered.year}-{rendered.audience}.{rendered.format}",
+        getattr(renderers().get(rendered.format), "content_type", ""),
+    )
+
+
 def rendered_file(request: HttpRequest, year: int, pk: int) -> HttpResponse | FileResponse:
-    rendered = get_object_or_404(RenderedFile, pk=pk, report__year=year)
+    if not selectors.is_report_year(year):
+        raise Http404
+    rendered = get_object_or_404(RenderedFile, pk=pk, year=year)
     if rendered.audience == Audience.NETWORK and not viewer_for(request.user).is_member:
         raise Http404
     if rendered.status == RenderStatus.DONE and request.GET.get("download"):
-        return attachment_response(
-            rendered.file, f"jaarverslag-{year}-{rendered.audience}.pdf", "application/pdf"
-        )
+        return _file_response(rendered)
     return TemplateResponse(
         request, "reports/rendered_file.html", {"rendered": rendered, "year": year}
     )

@@ -13,8 +13,12 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from post_office.models import STATUS, Email
 
+from koepel.accounts.models import User
 from koepel.accounts.tests.factories import UserFactory
+from koepel.registry.models import Person
+from koepel.registry.tests.factories import PersonFactory
 
 PASSWORD = "geheim-wachtwoord-123"
 LIMIT = 5
@@ -88,19 +92,47 @@ def test_the_lockout_ends_by_itself_after_the_cool_off(
     assert int(client.session["_auth_user_id"]) == people["member"].pk
 
 
-def test_changing_browser_or_address_does_not_get_round_the_lockout(
+def test_changing_browser_does_not_get_round_the_lockout(
     people: dict[str, Any], client: Client
 ) -> None:
     for number in range(LIMIT):
-        _sign_in(
-            client,
-            "jansen",
-            "verkeerd-wachtwoord",
-            HTTP_USER_AGENT=f"Browser {number}",
-            REMOTE_ADDR=f"192.0.2.{number + 1}",
-        )
+        _sign_in(client, "jansen", "verkeerd-wachtwoord", HTTP_USER_AGENT=f"Browser {number}")
     refused = _sign_in(client, "jansen", PASSWORD, HTTP_USER_AGENT="Nog een browser")
     assert refused.status_code == 429
+
+
+def test_a_lockout_from_one_address_leaves_the_name_free_from_every_other(
+    people: dict[str, Any],
+) -> None:
+    """Someone elsewhere who guesses at the office's name pauses it for themselves alone."""
+    office = UserFactory(username="kantoor", email="kantoor@netwerk.example", office=True)
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+    assert _fail(attacker, "kantoor", LIMIT).status_code == 429
+    assert _sign_in(attacker, "kantoor", PASSWORD).status_code == 429
+
+    at_the_office = Client(REMOTE_ADDR="192.0.2.10")
+    response = _sign_in(at_the_office, "kantoor", PASSWORD)
+    assert response.status_code == 302
+    assert int(at_the_office.session["_auth_user_id"]) == office.pk
+    # The other address's lockout holds on.
+    assert _sign_in(attacker, "kantoor", PASSWORD).status_code == 429
+
+
+def test_behind_the_proxy_the_address_it_adds_counts_not_what_the_client_wrote(
+    people: dict[str, Any], settings: Any
+) -> None:
+    settings.KOEPEL_BEHIND_PROXY = True
+    attacker = Client(REMOTE_ADDR="10.0.0.2")  # every request comes through the proxy
+    for number in range(LIMIT):
+        # A forged first entry does not make each attempt come from somewhere new.
+        forwarded = f"198.51.100.{number}, 203.0.113.66"
+        _sign_in(attacker, "jansen", "verkeerd-wachtwoord", HTTP_X_FORWARDED_FOR=forwarded)
+    refused = _sign_in(attacker, "jansen", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert refused.status_code == 429
+    elsewhere = _sign_in(
+        Client(REMOTE_ADDR="10.0.0.2"), "jansen", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.10"
+    )
+    assert elsewhere.status_code == 302
 
 
 def test_one_colleague_locked_out_does_not_lock_out_the_others_at_the_same_address(
@@ -147,6 +179,56 @@ def test_the_network_office_gets_one_email_per_lockout(
     assert "jansen" in message.subject
     assert f"{LIMIT} keer achter elkaar" in message.body
     assert "http://127.0.0.1:8000" + reverse("accounts:lockouts") in message.body
+
+
+def test_a_name_without_an_account_is_locked_out_without_a_mail(
+    people: dict[str, Any], client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _fail(client, "bestaat-niet", LIMIT).status_code == 429
+    assert mail.outbox == []
+    assert not Email.objects.exists()
+
+
+def test_one_mail_per_account_while_its_lockouts_follow_each_other(
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(4):  # from four places, one after the other
+            _fail(Client(REMOTE_ADDR=f"203.0.113.{number + 1}"), "jansen", LIMIT)
+    assert len(mail.outbox) == 1
+    assert "203.0.113.1" in mail.outbox[0].body
+    # Once those lockouts are over, the next one is news again.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail(Client(REMOTE_ADDR="203.0.113.9"), "jansen", LIMIT)
+    assert len(mail.outbox) == 2
+    assert "203.0.113.9" in mail.outbox[1].body
+
+
+def test_a_line_break_in_what_was_typed_never_breaks_a_mail(
+    people: dict[str, Any], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Typed as a user name: no account has it, so nothing is mailed, and nothing fails.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _fail(Client(), "jansen\r\nBcc: iemand@example.org", LIMIT)
+    assert response.status_code == 429
+    assert mail.outbox == [] and not Email.objects.exists()
+    # A stored name (from before line breaks were refused) ends up in the mail on one line; a
+    # forwarded "address" that is none is not believed (the proxy's own address counts).
+    person = PersonFactory(name="Jan")
+    Person.objects.filter(pk=person.pk).update(name="Jan\r\nJansen")
+    User.objects.filter(pk=people["member"].pk).update(person=person)
+    settings.KOEPEL_BEHIND_PROXY = True
+    forged = {"HTTP_X_FORWARDED_FOR": "192.0.2.1\r\nBcc: x@example.org", "REMOTE_ADDR": "10.0.0.2"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _fail(Client(), "jansen", LIMIT, **forged).status_code == 429
+    [message] = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.message()["Subject"].endswith(": jansen")
+    assert "(account van Jan Jansen)" in message.body
+    assert "vanaf adres 10.0.0.2." in message.body
+    assert Email.objects.get().status == STATUS.sent
 
 
 def test_the_office_sees_the_lockout_and_lifts_it(

@@ -24,7 +24,7 @@ from koepel.advocacy.models import (
 )
 from koepel.advocacy.selectors import visible_dossiers
 from koepel.api.fields import PartialDateField
-from koepel.api.serializers.common import VisibleSlugField
+from koepel.api.serializers.common import SingleLineField, VisibleSlugField
 from koepel.api.serializers.registry import all_municipalities, all_organisations
 from koepel.core.visibility import Visibility
 from koepel.registry.models import Body
@@ -60,7 +60,7 @@ class DossierSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         view_name="api:lobbydossier-detail", lookup_field="slug"
     )
     slug = serializers.SlugField(max_length=80)
-    titel = serializers.CharField(source="title", max_length=200)
+    titel = SingleLineField(source="title", max_length=200)
     doel = serializers.CharField(source="goal", help_text="Wat het netwerk wil bereiken.")
     gremia = VisibleSlugField(
         visible_bodies, source="bodies", many=True, help_text="De gremia van het dossier."
@@ -170,7 +170,7 @@ class OutcomeInputSerializer(OutcomeSerializer):
         allow_blank=True,
         write_only=True,
     )
-    financieringsjaren = serializers.CharField(
+    financieringsjaren = SingleLineField(
         source="funding_years", max_length=40, required=False, allow_blank=True, write_only=True
     )
     vervolg = serializers.CharField(
@@ -190,7 +190,7 @@ class OutcomeInputSerializer(OutcomeSerializer):
 class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.HyperlinkedIdentityField(view_name="api:lobbyactie-detail")
     id = serializers.IntegerField(read_only=True)
-    titel = serializers.CharField(source="title", max_length=300)
+    titel = SingleLineField(source="title", max_length=300)
     soort = serializers.ChoiceField(source="kind", choices=ActionKind.choices)
     datum = PartialDateField(source="date", required=True, allow_null=False)
     samenvatting = serializers.CharField(source="summary", required=False, allow_blank=True)
@@ -205,7 +205,7 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     geadresseerdePersonen = VisibleSlugField(
         visible_people, source="addressee_people", many=True, required=False
     )
-    geadresseerdeOverig = serializers.CharField(
+    geadresseerdeOverig = SingleLineField(
         source="addressee_note", max_length=200, required=False, allow_blank=True
     )
     samenMet = VisibleSlugField(
@@ -289,7 +289,7 @@ class ConsultationResponseSerializer(serializers.ModelSerializer):  # type: igno
 class MilestoneSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.HyperlinkedIdentityField(view_name="api:mijlpaal-detail")
     id = serializers.IntegerField(read_only=True)
-    titel = serializers.CharField(source="title", max_length=300)
+    titel = SingleLineField(source="title", max_length=300)
     omschrijving = serializers.CharField(source="description", required=False, allow_blank=True)
     datum = PartialDateField(source="date", required=True, allow_null=False)
     gremia = VisibleSlugField(visible_bodies, source="bodies", many=True)

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from koepel.core.validators import no_line_breaks
+
 
 class VisibleSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
     """A reference by slug (or another key) to a record the requesting user may see.
@@ -36,6 +38,15 @@ class VisibleSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
 
     def to_representation(self, obj: Any) -> Any:
         return getattr(obj, self.slug_field)
+
+
+class SingleLineField(serializers.CharField):
+    """Text of one line: a title, a name, a subject. A line break is refused (400) and the
+    document says so with a pattern."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["validators"] = [*kwargs.get("validators", ()), no_line_breaks]
+        super().__init__(**kwargs)
 
 
 def choice_field(choices: Any, **kwargs: Any) -> serializers.ChoiceField:

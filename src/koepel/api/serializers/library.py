@@ -12,7 +12,7 @@ from rest_framework import serializers
 from koepel.accounts.access import visible_bodies
 from koepel.advocacy.selectors import visible_dossiers
 from koepel.api.fields import PartialDateField
-from koepel.api.serializers.common import VisibleSlugField
+from koepel.api.serializers.common import SingleLineField, VisibleSlugField
 from koepel.api.serializers.registry import all_organisations
 from koepel.core.visibility import Visibility
 from koepel.library.models import (
@@ -43,7 +43,7 @@ class DocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     slug = serializers.SlugField(
         max_length=90, required=False, help_text="Zonder slug maakt Koepel er een van de titel."
     )
-    titel = serializers.CharField(source="title", max_length=300)
+    titel = SingleLineField(source="title", max_length=300)
     soort = serializers.ChoiceField(source="kind", choices=DocumentKind.choices)
     datum = PartialDateField(source="date")
     samenvatting = serializers.CharField(source="summary", required=False, allow_blank=True)

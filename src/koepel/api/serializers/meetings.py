@@ -10,7 +10,7 @@ from rest_framework.reverse import reverse
 
 from koepel.accounts.access import visible_bodies
 from koepel.api.fields import LocalTimeField, PartialDateField
-from koepel.api.serializers.common import VisibleSlugField
+from koepel.api.serializers.common import SingleLineField, VisibleSlugField
 from koepel.api.serializers.registry import all_organisations
 from koepel.core.visibility import Visibility
 from koepel.meetings.models import (
@@ -65,18 +65,16 @@ class MeetingRefField(serializers.Field):  # type: ignore[type-arg]
 class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.HyperlinkedIdentityField(view_name="api:bijeenkomst-detail")
     id = serializers.IntegerField(read_only=True)
-    titel = serializers.CharField(source="title", max_length=200)
+    titel = SingleLineField(source="title", max_length=200)
     soort = serializers.ChoiceField(source="kind", choices=Kind.choices)
     niveau = serializers.ChoiceField(source="level", choices=Level.choices)
     vorm = serializers.ChoiceField(source="format", choices=Format.choices)
-    hubs = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    hubs = SingleLineField(max_length=300, required=False, allow_blank=True)
     datum = PartialDateField(source="date", required=True, allow_null=False)
     begintijd = LocalTimeField(source="start_time", required=False, allow_null=True)
     einddatum = serializers.DateField(source="end_date", required=False, allow_null=True)
     eindtijd = LocalTimeField(source="end_time", required=False, allow_null=True)
-    locatie = serializers.CharField(
-        source="location", max_length=200, required=False, allow_blank=True
-    )
+    locatie = SingleLineField(source="location", max_length=200, required=False, allow_blank=True)
     onderwerpen = serializers.CharField(source="description", required=False, allow_blank=True)
     gremia = VisibleSlugField(
         visible_bodies,
@@ -150,7 +148,7 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class AgendaItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(read_only=True)
     positie = serializers.IntegerField(source="position", read_only=True)
-    titel = serializers.CharField(source="title", max_length=300)
+    titel = SingleLineField(source="title", max_length=300)
     spreker = VisibleSlugField(visible_people, source="presenter", required=False, allow_null=True)
     duur = serializers.IntegerField(
         source="duration",
@@ -160,9 +158,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         max_value=1440,
         help_text="In minuten.",
     )
-    sessie = serializers.CharField(
-        source="session", max_length=100, required=False, allow_blank=True
-    )
+    sessie = SingleLineField(source="session", max_length=100, required=False, allow_blank=True)
     bijlage = serializers.SerializerMethodField()
 
     class Meta:
@@ -192,9 +188,7 @@ class GuestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     organisatie = VisibleSlugField(
         all_organisations, source="organisation", required=False, allow_null=True
     )
-    onderwerp = serializers.CharField(
-        source="topic", max_length=300, required=False, allow_blank=True
-    )
+    onderwerp = SingleLineField(source="topic", max_length=300, required=False, allow_blank=True)
 
     class Meta:
         model = Guest

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from koepel.accounts.access import can_see_contact_details, visible_bodies
 from koepel.api.fields import PartialDateField
-from koepel.api.serializers.common import VisibleSlugField
+from koepel.api.serializers.common import SingleLineField, VisibleSlugField
 from koepel.core.visibility import Visibility
 from koepel.registry.models import (
     Body,
@@ -57,7 +57,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):  # type: ignore[type-
     cbsCode = serializers.RegexField(
         r"^GM\d{4}$", source="cbs_code", max_length=6, help_text="CBS-gemeentecode, zoals GM0363."
     )
-    naam = serializers.CharField(source="name", max_length=100)
+    naam = SingleLineField(source="name", max_length=100)
     provincie = serializers.ChoiceField(source="province", choices=Province.choices)
     tooiUri = serializers.CharField(source="tooi_uri", read_only=True)
     provincieTooiUri = serializers.CharField(source="province_tooi_uri", read_only=True)
@@ -83,8 +83,8 @@ class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         view_name="api:organisatie-detail", lookup_field="slug"
     )
     slug = serializers.SlugField(max_length=80)
-    naam = serializers.CharField(source="name", max_length=200)
-    afkorting = serializers.CharField(
+    naam = SingleLineField(source="name", max_length=200)
+    afkorting = SingleLineField(
         source="abbreviation", max_length=40, required=False, allow_blank=True
     )
     soort = serializers.ChoiceField(source="kind", choices=OrganisationKind.choices)
@@ -104,13 +104,11 @@ class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-
 class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.HyperlinkedIdentityField(view_name="api:persoon-detail", lookup_field="slug")
     slug = serializers.SlugField(max_length=80)
-    naam = serializers.CharField(source="name", max_length=200)
-    sorteernaam = serializers.CharField(
+    naam = SingleLineField(source="name", max_length=200)
+    sorteernaam = SingleLineField(
         source="sort_name", max_length=200, required=False, allow_blank=True
     )
-    functietitel = serializers.CharField(
-        source="title", max_length=200, required=False, allow_blank=True
-    )
+    functietitel = SingleLineField(source="title", max_length=200, required=False, allow_blank=True)
     gemeente = VisibleSlugField(
         all_municipalities,
         source="municipality",
@@ -126,7 +124,7 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         allow_blank=True,
         help_text="Alleen voor leden van het netwerk; anders leeg.",
     )
-    telefoon = serializers.CharField(
+    telefoon = SingleLineField(
         source="phone",
         max_length=40,
         required=False,
@@ -185,7 +183,7 @@ class ParentField(serializers.Field):  # type: ignore[type-arg]
 class BodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.HyperlinkedIdentityField(view_name="api:gremium-detail", lookup_field="slug")
     slug = serializers.SlugField(max_length=80)
-    naam = serializers.CharField(source="name", max_length=200)
+    naam = SingleLineField(source="name", max_length=200)
     soort = serializers.ChoiceField(source="kind", choices=BodyKind.choices)
     onderdeelVan = ParentField()
     eigendom = serializers.ChoiceField(
@@ -244,7 +242,7 @@ class RoleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     )
     gremium = VisibleSlugField(visible_bodies, source="body")
     functie = serializers.ChoiceField(source="function", choices=Function.choices)
-    functieToelichting = serializers.CharField(
+    functieToelichting = SingleLineField(
         source="function_detail", max_length=120, required=False, allow_blank=True
     )
     niveau = serializers.ChoiceField(
@@ -297,9 +295,7 @@ class ParticipationSerializer(serializers.ModelSerializer):  # type: ignore[type
     functie = serializers.ChoiceField(
         source="function", choices=ParticipationFunction.choices, required=False
     )
-    toelichting = serializers.CharField(
-        source="note", max_length=200, required=False, allow_blank=True
-    )
+    toelichting = SingleLineField(source="note", max_length=200, required=False, allow_blank=True)
     begin = PartialDateField(source="start")
     eind = PartialDateField(source="end")
 

@@ -115,7 +115,13 @@ class RenderedFileSerializer(serializers.ModelSerializer):  # type: ignore[type-
 class FormatSerializer(serializers.Serializer):  # type: ignore[type-arg]
     formaat = serializers.CharField(read_only=True)
     naam = serializers.CharField(read_only=True)
-    url = serializers.CharField(read_only=True, help_text="Maakt het bestand en geeft het.")
+    url = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "Het jaarverslag als bestand: HTML en Word meteen. Een PDF als die er is; anders een "
+            "pagina met een knop om hem te laten maken (de gemaakte staan onder bestanden)."
+        ),
+    )
 
 
 class AnnualReportSerializer(serializers.Serializer):  # type: ignore[type-arg]

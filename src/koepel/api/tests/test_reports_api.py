@@ -9,12 +9,18 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.api.tests.conftest import ApiClient
 from koepel.meetings.tests.factories import MeetingFactory
 from koepel.registry.models import BodyKind, Function, Network
-from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
+from koepel.registry.tests.factories import (
+    BodyFactory,
+    MembershipFactory,
+    PersonFactory,
+    RoleFactory,
+)
 from koepel.reports.models import AnnualReport, RenderedFile, RenderStatus, SectionText
 
 MakeClient = Callable[..., ApiClient]
@@ -24,6 +30,8 @@ Queries = Callable[..., Any]
 @pytest.fixture
 def network(db: None) -> dict[str, Any]:
     Network.objects.create(name="Testnetwerk", short_name="TN")
+    # The first member joined in 2019: the reports start that year.
+    MembershipFactory(start=dt.date(2019, 1, 1), start_precision="year")
     pillar = BodyFactory(name="Pijler Werk", kind=BodyKind.PILLAR)
     group = BodyFactory(name="Themagroep Banen", parent=pillar)
     other = BodyFactory(name="Themagroep Wonen", parent=pillar)
@@ -104,10 +112,9 @@ def test_the_public_report_never_shows_a_draft_and_members_read_the_internal_one
 def test_the_rendered_files_are_listed_with_a_link_to_their_page(
     network: dict[str, Any], api_as: MakeClient
 ) -> None:
-    report = AnnualReport.objects.create(year=2021)
-    done = RenderedFile(report=report, format="pdf", audience="public", status=RenderStatus.DONE)
+    done = RenderedFile(year=2021, format="pdf", audience="public", status=RenderStatus.DONE)
     done.file.save("jaarverslag.pdf", ContentFile(b"%PDF-1.4"), save=True)
-    RenderedFile.objects.create(report=report, format="pdf", audience="network")
+    RenderedFile.objects.create(year=2021, format="pdf", audience="network")
     public = api_as(None).get("/api/v1/jaarverslagen/2021").json()
     assert [(f["versie"], f["status"]) for f in public["bestanden"]] == [("public", "klaar")]
     link = public["bestanden"][0]["download"]
@@ -173,3 +180,36 @@ def test_invalid_section_input_lists_every_field(
     assert response.status_code == 400
     names = {param["name"] for param in response.json()["invalidParams"]}
     assert names == {"tekst", "status"}
+
+
+def test_a_stored_report_of_a_year_without_a_report_is_neither_listed_nor_read(
+    network: dict[str, Any], api_as: MakeClient
+) -> None:
+    """Rows of years no report can be about, stored as an old version let any request make
+    them: before the first membership, after this year, nonsense."""
+    next_year = timezone.localdate().year + 1
+    for year in (0, 1300, 2018, next_year, 32767):
+        AnnualReport.objects.create(year=year)
+    listed = api_as(None).get("/api/v1/jaarverslagen")
+    assert listed.status_code == 200
+    assert [row["jaar"] for row in listed.json()["resultaten"]] == [2021]
+    member = api_as(network["member"]).get("/api/v1/jaarverslagen?versie=intern")
+    assert [row["jaar"] for row in member.json()["resultaten"]] == [2021, 2020]
+    for path in ("1300", "2018", "0000", str(next_year), "32767", "99999", "2O21"):
+        for url in (f"/api/v1/jaarverslagen/{path}", f"/api/v1/jaarverslagen/{path}/secties"):
+            answer = api_as(None).get(url)
+            assert answer.status_code == 404, url
+            assert answer["Content-Type"] == "application/problem+json", url
+
+
+def test_saving_words_in_a_year_without_a_report_is_refused_and_makes_nothing(
+    network: dict[str, Any], api_as: MakeClient
+) -> None:
+    office = api_as(network["office"])
+    answer = office.put(
+        "/api/v1/jaarverslagen/2018/secties/voorwoord",
+        {"tekst": "Welkom", "status": "concept"},
+        **{"If-Match": '"x"'},
+    )
+    assert answer.status_code == 404
+    assert not AnnualReport.objects.exists()

@@ -125,14 +125,10 @@ class AnnualReportViewSet(ReportPart):
         readable = [Audience.PUBLIC]
         if viewer_for(request.user).is_member:
             readable.append(Audience.NETWORK)
-        files = (
-            list(
-                RenderedFile.objects.filter(report=report, audience__in=readable).order_by(
-                    "format", "audience", "-created_at", "-pk"
-                )
+        files = list(
+            RenderedFile.objects.filter(year=year, audience__in=readable).order_by(
+                "format", "audience", "-created_at", "-pk"
             )
-            if report is not None
-            else []
         )
         suffix = "?versie=intern" if audience == Audience.NETWORK else ""
         formats = [

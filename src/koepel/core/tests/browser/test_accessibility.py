@@ -66,7 +66,7 @@ SIGN_IN_STEPS = {
 # Addresses the walk starts from besides the home page: pages no link leads to in the demo (the
 # office's participation overview, the list of people), the search page with results, the
 # sign-in page (the office is signed in, but the form is shown all the same), and a PDF request,
-# which leads to the page that waits for the file.
+# which leads to the page that offers to have the file made.
 EXTRA_ADDRESSES = [
     "/zoeken/?q=wonen",
     "/bijeenkomsten/deelname/2021/",
