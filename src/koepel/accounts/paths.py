@@ -119,6 +119,7 @@ PATHS: dict[str, Path] = {
     "reports.annualreport": Open("a year's report exists for everyone; its content is assembled"),
     "reports.sectiontext": Internal("read only through the assembled report"),
     "reports.renderedfile": Internal("handed out only through the report's download"),
+    "reports.completeyear": Internal("read only as the report's counts and its section form"),
     # Accounts and keys.
     "accounts.user": Internal("sign-in accounts, managed by the office"),
     "api.apitoken": Internal("stored as hashes, shown once to their owner"),

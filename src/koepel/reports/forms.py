@@ -21,8 +21,25 @@ class SectionForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=SectionStatus.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    complete = forms.MultipleChoiceField(
+        label=_("Completely recorded"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick a body when every meeting of this year is recorded. Until then the report "
+            "says how many meetings are recorded (“ten minste drie keer”)."
+        ),
+    )
+
     def __init__(self, *args: Any, section: ShownSection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.told = {str(body.pk): body for body in section.told}
+        complete = self.fields["complete"]
+        if self.told and isinstance(complete, forms.MultipleChoiceField):
+            complete.choices = [(pk, body.name) for pk, body in self.told.items()]
+            complete.initial = [str(pk) for pk in section.complete]
+        else:
+            del self.fields["complete"]
         self.facts = [*section.facts, *section.dropped]
         kept = {fact.key for fact in section.facts}
         for index, fact in enumerate(self.facts):
@@ -49,3 +66,8 @@ class SectionForm(forms.Form):
                 kept.add(fact.key)
             edited[fact.key] = self.cleaned_data.get(f"text_{index}", "")
         return kept, edited, generated
+
+    def complete_bodies(self) -> dict[Any, bool]:
+        """Per body told in the section: whether its year is marked as completely recorded."""
+        chosen = set(self.cleaned_data.get("complete") or [])
+        return {body: pk in chosen for pk, body in self.told.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -97,3 +98,36 @@ class RenderedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.audience}.{self.format}"
+
+
+class CompleteYear(models.Model):
+    """A body's year whose meetings are all recorded, as its secretary or the office marked it.
+    Until it is marked, the report says how many meetings are recorded ("ten minste drie
+    keer"), never a count the records may not have."""
+
+    body = models.ForeignKey(
+        "registry.Body",
+        on_delete=models.CASCADE,
+        related_name="complete_years",
+        verbose_name=_("body"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("completely recorded year")
+        verbose_name_plural = _("completely recorded years")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["body", "year"], name="one_mark_per_body_and_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.year}"

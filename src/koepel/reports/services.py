@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from koepel.accounts.access import can_edit_body, viewer_for
+from koepel.accounts.models import User
 from koepel.core.locking import save_versioned
 from koepel.registry.models import Body
-from koepel.reports.models import AnnualReport, SectionStatus, SectionText
+from koepel.reports.models import AnnualReport, CompleteYear, SectionStatus, SectionText
 from koepel.reports.selectors import report_year_range
 
 
@@ -92,3 +93,35 @@ def report_save(*, report: AnnualReport, expected_version: int | None = None) ->
     require_report_year(report.year)
     save_versioned(report, expected_version=expected_version)
     return report
+
+
+@transaction.atomic
+def complete_year_set(*, actor: Any, body: Body, year: int, complete: bool) -> bool:
+    """Mark a body's year as completely recorded, or take the mark away. Only whoever may edit
+    the body (its secretary, the office) may. Returns whether the year is marked now."""
+    if not can_edit_body(actor, body):
+        raise PermissionDenied(_("You may not edit this section."))
+    require_report_year(year)
+    if complete:
+        user = actor if isinstance(actor, User) else None
+        CompleteYear.objects.get_or_create(body=body, year=year, defaults={"marked_by": user})
+    else:
+        CompleteYear.objects.filter(body=body, year=year).delete()
+    return complete
+
+
+def complete_years(bodies: list[Body], year: int) -> set[int]:
+    """Which of these bodies have their year marked as completely recorded."""
+    return set(
+        CompleteYear.objects.filter(body__in=bodies, year=year).values_list("body_id", flat=True)
+    )
+
+
+@transaction.atomic
+def complete_years_save(*, actor: Any, year: int, marks: dict[Body, bool]) -> None:
+    """Save the marks of a section's bodies (its form or the API): each one the actor may
+    edit, or none is saved."""
+    current = complete_years(list(marks), year)
+    for body, complete in marks.items():
+        if complete != (body.pk in current):
+            complete_year_set(actor=actor, body=body, year=year, complete=complete)

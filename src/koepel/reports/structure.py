@@ -31,6 +31,7 @@ from koepel.reports.facts import (
     name_of,
     orgs_ref,
 )
+from koepel.reports.models import CompleteYear
 
 
 @dataclass
@@ -125,7 +126,10 @@ def build(viewer: Any, year: int) -> ReportTree:
     plan = _plan(bodies)
     telling = [s for chapter in plan for s in chapter.walk() if s.told]
     heads = {s.told[0].pk for s in telling}
-    records = collect(viewer, year, short, allowed=allowed)
+    complete = CompleteYear.objects.filter(year=year, body__in=allowed).values_list(
+        "body_id", flat=True
+    )
+    records = collect(viewer, year, short, allowed=allowed, complete=complete)
     placement = Placement(
         section_of={b.pk: s.told[0].pk for s in telling for b in s.told},
         # A body at the top of the tree (a board, a pillar, a loose theme group) before the

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -119,6 +120,9 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
                 generated=generated,
                 version=form.cleaned_data["version"],
             )
+            services.complete_years_save(
+                actor=request.user, year=year, marks=form.complete_bodies()
+            )
         except EditConflict as conflict:
             form = SectionForm(with_version(request, conflict.current_version), section=section)
             form.is_valid()
@@ -127,7 +131,7 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("The section has been saved."))
-            return redirect(reverse("reports:report", args=[year]) + f"#{key.replace(':', '-')}")
+            return redirect(reverse("reports:report", args=[year]) + f"#{slugify(key)}")
     return TemplateResponse(
         request, "reports/section_form.html", {"form": form, "section": section, "year": year}
     )

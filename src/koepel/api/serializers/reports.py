@@ -47,6 +47,15 @@ class FactSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
+class SectionBodySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    slug = serializers.CharField(read_only=True)
+    naam = serializers.CharField(read_only=True)
+    volledigVastgelegd = serializers.BooleanField(
+        read_only=True,
+        help_text="Of alle bijeenkomsten van dit gremium in dit jaar zijn vastgelegd.",
+    )
+
+
 class ReportSectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     url = serializers.SerializerMethodField()
     sleutel = serializers.CharField(source="key", read_only=True)
@@ -70,6 +79,7 @@ class ReportSectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
         help_text="De zinnen die Koepel uit de gegevens van het jaar schreef.",
     )
     bewerkbaar = serializers.SerializerMethodField()
+    gremia = serializers.SerializerMethodField()
 
     def get_url(self, obj: Any) -> str:
         path = reverse(
@@ -82,10 +92,28 @@ class ReportSectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
         """Of u deze sectie mag bewerken."""
         return obj.key in self.context.get("editable", set())
 
+    @extend_schema_field(SectionBodySerializer(many=True))
+    def get_gremia(self, obj: Any) -> list[dict[str, Any]]:
+        """De gremia die de sectie beschrijft, en of hun jaar volledig is vastgelegd: zolang
+        dat niet zo is, zegt het verslag hoe vaak een gremium ten minste bijeenkwam."""
+        return [
+            {"slug": body.slug, "naam": body.name, "volledigVastgelegd": body.pk in obj.complete}
+            for body in obj.told
+        ]
+
 
 class ReportSectionInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
     tekst = serializers.CharField(source="narrative", allow_blank=True, trim_whitespace=False)
     status = serializers.ChoiceField(choices=SectionStatus.choices)
+    volledigVastgelegd = serializers.ListField(
+        source="complete",
+        child=serializers.SlugField(),
+        required=False,
+        help_text=(
+            "De slugs van de gremia van de sectie (onder gremia) waarvan alle bijeenkomsten van "
+            "dit jaar zijn vastgelegd; de andere zijn het niet. Weggelaten: ongewijzigd."
+        ),
+    )
 
 
 class RenderedFileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

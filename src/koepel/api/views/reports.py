@@ -253,6 +253,13 @@ class AnnualReportSectionViewSet(ReportPart):
             serializer = self.get_input_serializer(data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
+            # The marks of completely recorded years name the section's own bodies only.
+            told = {body.slug: body for body in section.told}
+            unknown = sorted(set(data.get("complete", [])) - set(told))
+            if unknown:
+                raise exceptions.ValidationError(
+                    {"volledigVastgelegd": [f"Geen gremium van deze sectie: {', '.join(unknown)}."]}
+                )
             report = services.report_for_year(year)
             text = SectionText.objects.filter(report=report, key=key).first()
             facts = [*section.facts, *section.dropped]
@@ -269,6 +276,13 @@ class AnnualReportSectionViewSet(ReportPart):
                 generated={fact.key: fact.generated for fact in facts},
                 version=text.version if text is not None else 1,
             )
+            if "complete" in data:
+                self.run(
+                    services.complete_years_save,
+                    actor=request.user,
+                    year=year,
+                    marks={body: slug in data["complete"] for slug, body in told.items()},
+                )
         section, context, _editor = self._section(year, key)
         data = s.ReportSectionSerializer(section, context=context).data
         return Response(data, headers={"ETag": etag_of(data)})

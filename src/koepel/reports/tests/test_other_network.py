@@ -5,11 +5,16 @@ told; a generated network's report holds nothing its records do not and no sente
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from django.urls import reverse
 
+from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy.models import Dossier, LobbyAction, Stage
 from koepel.generate.generator import generate
 from koepel.library.models import Document
@@ -17,6 +22,7 @@ from koepel.meetings.models import Guest, Meeting
 from koepel.meetings.tests.factories import MeetingFactory
 from koepel.registry.models import (
     BodyKind,
+    Function,
     Network,
     Organisation,
     Population,
@@ -27,8 +33,10 @@ from koepel.registry.tests.factories import (
     MembershipFactory,
     MunicipalityFactory,
     PersonFactory,
+    RoleFactory,
 )
 from koepel.reports.assemble import Assembled, assemble
+from koepel.reports.models import CompleteYear
 from koepel.reports.tests.spelling import misspelt, registry_names
 from koepel.reports.tests.test_writing_rules import _bare_names, _sentences, _texts
 
@@ -91,6 +99,52 @@ def test_another_network_gets_its_own_tree_and_sentences(delta: dict[str, Any]) 
     assert "Van Goes ontbreekt dat aantal nog" in text
     assert "Goes, Middelburg en Vlissingen" in text
     assert "G40" not in text
+
+
+def test_a_count_is_only_said_in_full_once_the_secretary_marks_the_year_complete(
+    delta: dict[str, Any], client: Client
+) -> None:
+    secretary = PersonFactory()
+    RoleFactory(person=secretary, body=delta["dijken"], function=Function.SECRETARY)
+    client.force_login(UserFactory(person=secretary))
+    key = f"body:{delta['dijken'].pk}"
+    url = reverse("reports:section", args=[2024, key])
+    form = BeautifulSoup(client.get(url).content, "html.parser")
+    box = form.find("input", attrs={"name": "complete", "value": str(delta["dijken"].pk)})
+    assert box is not None and not box.has_attr("checked")
+    data: dict[str, Any] = {
+        "narrative": "",
+        "status": "concept",
+        "version": form.find("input", attrs={"name": "version"})["value"],
+        "complete": [str(delta["dijken"].pk)],
+    }
+    for index, field in enumerate(form.find_all("textarea", attrs={"name": re.compile(r"^text_")})):
+        data[f"keep_{index}"] = "on"
+        data[field["name"]] = field.get_text()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#body{delta['dijken'].pk}")  # the section's own id
+    assert CompleteYear.objects.filter(body=delta["dijken"], year=2024).exists()
+    assert "kwam de themagroep Dijken drie keer bijeen" in _all(assemble(2024, "public"))
+
+    form = BeautifulSoup(client.get(url).content, "html.parser")
+    box = form.find("input", attrs={"name": "complete", "value": str(delta["dijken"].pk)})
+    assert box.has_attr("checked")
+    data["version"] = form.find("input", attrs={"name": "version"})["value"]
+    data.pop("complete")
+    client.post(url, data)
+    assert "ten minste drie keer" in _all(assemble(2024, "public"))
+
+
+def test_only_whoever_may_edit_the_body_marks_its_year(delta: dict[str, Any]) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from koepel.reports import services
+
+    outsider = UserFactory(person=PersonFactory())
+    with pytest.raises(PermissionDenied):
+        services.complete_year_set(actor=outsider, body=delta["dijken"], year=2024, complete=True)
+    assert not CompleteYear.objects.exists()
 
 
 @pytest.fixture
@@ -228,7 +282,9 @@ def test_a_generated_report_counts_only_the_meetings_its_records_hold(
                     audience_viewer(report.audience),
                 ).count()
                 assert f" {_times(held)} bijeen" in fact.text, fact.text
-                assert "ten minste" in fact.text
+                assert ("ten minste" in fact.text) != CompleteYear.objects.filter(
+                    body=body_pk, year=2021
+                ).exists()
                 seen += 1
         assert seen
 
