@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog.middleware import AuditlogMiddleware
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
 
 from koepel.audit.trail import THROUGH_API
+from koepel.core.clients import client_address
 
 # The model of the API's personal tokens, by its label: audit and api import neither of each
 # other (docs/architecture.md).
@@ -49,10 +49,9 @@ class AuditMiddleware(AuditlogMiddleware):
 
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> Any:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if settings.KOEPEL_BEHIND_PROXY and forwarded.strip():
-            return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR")
-        return request.META.get("REMOTE_ADDR")
+        # The same rule as the lockout's: something that is no IP address is not believed (and
+        # would not fit the trail's address column on PostgreSQL).
+        return client_address(request)
 
     @staticmethod
     def _get_remote_port(request: HttpRequest) -> None:

@@ -209,15 +209,17 @@ def test_a_forwarded_address_counts_only_behind_our_own_proxy(settings: object) 
     office_user = _office_user()
     url = reverse("admin:registry_person_change", args=[person.pk])
 
-    def edit(title: str, client: Client) -> LogEntry:
+    def edit(title: str, client: Client, forwarded: str = "6.6.6.6, 203.0.113.9") -> LogEntry:
         data = form_data(client.get(url).content)
-        client.post(url, {**data, "title": title}, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+        client.post(url, {**data, "title": title}, HTTP_X_FORWARDED_FOR=forwarded)
         return LogEntry.objects.get_for_object(person).latest("timestamp")
 
     client = _client(office_user, "10.0.0.5")
     assert edit("b", client).remote_addr == "10.0.0.5"  # a client can write any header
     settings.KOEPEL_BEHIND_PROXY = True  # type: ignore[attr-defined]
     assert edit("c", client).remote_addr == "203.0.113.9"  # the one our proxy added
+    # Something that is no address is not believed, and does not break the change.
+    assert edit("d", client, forwarded="203.0.113.9, geen-adres").remote_addr == "10.0.0.5"
 
 
 @pytest.mark.django_db
