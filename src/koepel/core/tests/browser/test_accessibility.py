@@ -176,7 +176,13 @@ def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     page = with_axe(office_context.new_page())
     # A meeting still to come, so the pages that only a planned meeting has are reached too.
     planned = plan_meeting(page, "Netwerkdag toegankelijkheid")
-    found = walk(page, koepel.url, ["/", planned, *EXTRA_ADDRESSES])
+    # A PDF of the report is made only on request (a POST, never by opening a link): ask for
+    # one, so the page that follows the file being made is walked too.
+    page.goto(urljoin(koepel.url, "/jaarverslag/2021/download/pdf/"))
+    page.get_by_role("main").get_by_role("button", name="Maak het bestand").click()
+    page.wait_for_url("**/jaarverslag/2021/bestand/**")
+    made = page.url
+    found = walk(page, koepel.url, ["/", planned, made, *EXTRA_ADDRESSES])
     page.close()
     return found
 
