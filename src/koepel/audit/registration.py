@@ -59,6 +59,8 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "library.documentfile": ("text", "extraction", "extraction_error"),
     "reports.annualreport": (),
     "reports.sectiontext": (),
+    # A secretary's mark that a body's year is completely recorded: who said so, and when.
+    "reports.completeyear": (),
     # That a token was made, used or revoked; never its hash or its first characters.
     "api.apitoken": ("key_hash", "hint"),
 }
