@@ -212,9 +212,21 @@ MEDIA_URL = "/media/"
 # Uploaded documents: outside MEDIA_ROOT and never served by URL, only through the
 # visibility check of the download view.
 KOEPEL_PRIVATE_ROOT = Path(os.environ.get("KOEPEL_PRIVATE_ROOT") or DATA_DIR / "private")
-# Files up to this size have their text read while the upload waits; larger ones by the task
-# worker that `koepel serve` starts beside the web server.
+# Files up to this size are read straight after their upload, for at most so many seconds;
+# larger ones, and what is not read by then, by the task worker that `koepel serve` starts
+# beside the web server (koepel.library.reading).
 KOEPEL_INLINE_EXTRACTION_BYTES = env_int("KOEPEL_INLINE_EXTRACTION_KB", 2048) * 1024
+KOEPEL_INLINE_READING_SECONDS = env_int("KOEPEL_INLINE_READING_SECONDS", 5)
+# No file is read for longer than this, into more sections or more characters than these:
+# such a file is marked as not read, with the reason.
+KOEPEL_READING_MAX_SECONDS = env_int("KOEPEL_READING_MAX_SECONDS", 600)
+KOEPEL_READING_MAX_SECTIONS = env_int("KOEPEL_READING_MAX_SECTIONS", 10_000)
+KOEPEL_READING_MAX_CHARS = env_int("KOEPEL_READING_MAX_CHARS", 10_000_000)
+# Whoever reads a file holds it for this long, and renews that as it goes; a file held longer
+# lost its reader (a worker that stopped), and the task worker, which looks every so often,
+# reads it again.
+KOEPEL_READING_LEASE_SECONDS = env_int("KOEPEL_READING_LEASE_SECONDS", 60)
+KOEPEL_WORKER_RECOVER_SECONDS = env_int("KOEPEL_WORKER_RECOVER_SECONDS", 30)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STORAGES: dict[str, dict[str, Any]] = {

@@ -1,6 +1,10 @@
 """``koepel serve``: the production WSGI server (gunicorn, static files by whitenoise) and,
-beside it, the task worker that reads large uploads, renders reports and sends the e-mail. It
-collects the static files first when they are missing or were collected from other sources."""
+beside it, the task worker that reads uploads, renders reports and sends the e-mail. It
+collects the static files first when they are missing or were collected from other sources.
+
+It watches both: one that stops is started again, after a pause that doubles with each stop in
+quick succession (up to half a minute), while the other goes on serving. SIGTERM or SIGINT stops
+both, and then ``koepel serve`` itself."""
 
 from __future__ import annotations
 
@@ -64,24 +68,92 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
-        children = [subprocess.Popen(web)]  # noqa: S603 - this Python, our own arguments
+        children = [Child("de webserver", web)]
         if not options["no_task_worker"]:
-            worker = [sys.executable, "-m", "koepel.cli", "db_worker"]
-            children.append(subprocess.Popen(worker))  # noqa: S603 - as above
+            children.append(
+                Child("de taakverwerker", [sys.executable, "-m", "koepel.cli", "task-worker"])
+            )
+        for child in children:
+            child.start()
         self.stdout.write(f"Koepel draait op http://{options['bind']}/ ({settings.DATA_DIR})")
         self.stdout.flush()
 
+        stopping = False
+
         def stop(signum: int, frame: object) -> None:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
+            nonlocal stopping
+            stopping = True
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        # When one of the two stops, stop the other: a half-running Koepel is worse than none.
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        stop(signal.SIGTERM, None)
+        while not stopping:
+            for child in children:
+                if message := child.watch():
+                    self.stderr.write(message)
+                    self.stderr.flush()
+            time.sleep(0.2)
         for child in children:
-            child.wait(timeout=30)
-        sys.exit(max(child.returncode or 0 for child in children))
+            child.stop()
+        for child in children:
+            child.wait(timeout=STOP_SECONDS)
+
+
+# A child that ran this long before it stopped is started again at once; one that stops sooner
+# waits BACKOFF seconds, twice as long after each further quick stop, at most MAX_BACKOFF.
+STEADY_SECONDS = 60.0
+BACKOFF = 1.0
+MAX_BACKOFF = 30.0
+# How long a child may take to finish its work once asked to stop.
+STOP_SECONDS = 30.0
+
+
+class Child:
+    """One process of ``koepel serve``, started again whenever it stops."""
+
+    def __init__(self, name: str, command: list[str]) -> None:
+        self.name = name
+        self.command = command
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started = 0.0
+        self.quick_stops = 0
+        self.start_at = 0.0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command)  # noqa: S603 - this Python, our own arguments
+        self.started = time.monotonic()
+
+    def watch(self) -> str:
+        """Start the child again when it stopped and its pause is over; what to report."""
+        now = time.monotonic()
+        if self.process is None:
+            if now >= self.start_at:
+                self.start()
+                return f"{self.name} is opnieuw gestart."
+            return ""
+        code = self.process.poll()
+        if code is None:
+            return ""
+        ran = now - self.started
+        self.quick_stops = 0 if ran >= STEADY_SECONDS else self.quick_stops + 1
+        pause = (
+            0.0 if not self.quick_stops else min(MAX_BACKOFF, BACKOFF * 2 ** (self.quick_stops - 1))
+        )
+        self.process = None
+        self.start_at = now + pause
+        return (
+            f"{self.name.capitalize()} stopte (code {code}) na {ran:.0f} s; "
+            f"opnieuw starten over {pause:.0f} s."
+        )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait(self, timeout: float) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
