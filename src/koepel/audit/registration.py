@@ -55,8 +55,16 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "advocacy.consultationresponse": (),
     "advocacy.milestone": (),
     "library.document": (),
-    # The text read from the file is derived from it (and long); the upload itself is kept.
-    "library.documentfile": ("text", "extraction", "extraction_error"),
+    # The text read from the file is derived from it (and long), and so is where the reading
+    # stands; the upload itself is kept.
+    "library.documentfile": (
+        "text",
+        "extraction",
+        "extraction_error",
+        "reading_until",
+        "reader",
+        "reading_interruptions",
+    ),
     "reports.annualreport": (),
     "reports.sectiontext": (),
     # A secretary's mark that a body's year is completely recorded: who said so, and when.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from koepel.core.forms import PartialDateField, partial_date_text, slug_filter
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelectMultiple
-from koepel.library.models import Document, DocumentKind, Language, WooCategory
+from koepel.library.models import Document, DocumentKind, Extraction, Language, WooCategory
 from koepel.registry.models import Body, Organisation, Person
 
 
@@ -97,7 +97,18 @@ class FilterForm(forms.Form):
     )
     gremium = slug_filter(_("Body"), Body.objects.none())
     jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
+    # For the office: documents whose latest file waits, is being read or could not be read.
+    leesstatus = forms.ChoiceField(
+        label=_("Reading of the file"),
+        choices=[
+            ("", "—"),
+            *[(value, label) for value, label in Extraction.choices if value != Extraction.DONE],
+        ],
+        required=False,
+    )
 
-    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bodies: Any, office: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["gremium"].queryset = bodies  # type: ignore[attr-defined]
+        if not office:
+            del self.fields["leesstatus"]

@@ -25,6 +25,12 @@ the registry:
 * Where names overlap, the longest one at the leftmost position wins: in "Groene
   Metropoolregio Arnhem-Nijmegen" the organisation is named, not the cities Arnhem and
   Nijmegen.
+
+A registry of thousands of people and organisations makes one pattern of thousands of
+alternatives, which the regular-expression engine tries one by one at every word of the text.
+So each name also has a key word: one of its words that any text naming it must hold as a
+whole word (ignoring case). A text is searched only with the names whose key word it holds,
+in the same order, so it finds the same; those patterns are compiled once per set of names.
 """
 
 from __future__ import annotations
@@ -138,28 +144,42 @@ def _usable_abbreviation(abbreviation: str) -> bool:
     return capitals >= 2 or any(character.isdigit() for character in abbreviation)
 
 
-def _body_patterns(name: str) -> Iterable[str]:
-    yield _titled(name)
+def _body_patterns(name: str) -> Iterable[tuple[str, str]]:
+    """(pattern, the words it requires) for each way a body is named."""
+    yield _titled(name), name
     lowered = name.lower()
     for kind_word, written in _KIND_WORDS.items():
         if lowered.startswith(kind_word + " "):
             core = name[len(kind_word) :].strip()
             kinds = "|".join(r"\s+".join(map(re.escape, form.split())) for form in written)
-            yield rf"(?i:{kinds})\s+{_core(core)}"
+            yield rf"(?i:{kinds})\s+{_core(core)}", core
+
+
+# Patterns kept compiled per finder, one per set of names a text was searched with.
+COMPILED_KEPT = 4096
+_WORD = re.compile(r"\w+")
+# Words a name may be written without, or in another form ("en" for "&"): never a key word.
+_NOT_KEY = frozenset({"en"})
+
+
+def _key_word(required: str) -> str | None:
+    """The longest word of ``required`` that any text naming it holds (folded), if any."""
+    words = [word for word in _WORD.findall(required.casefold()) if word not in _NOT_KEY]
+    return max(words, key=len) if words else None
 
 
 class EntityFinder:
     """Finds the registry's names in texts; build once, then call :meth:`find` per text."""
 
     def __init__(self) -> None:
-        # pattern → (length of the name it stands for, the records it names)
-        entries: dict[str, tuple[int, list[tuple[Kind, int]]]] = {}
+        # pattern → (length of the name it stands for, the records it names, its key word)
+        entries: dict[str, tuple[int, list[tuple[Kind, int]], str | None]] = {}
 
-        def add(pattern: str, name: str, kind: Kind, pk: int) -> None:
-            length, targets = entries.get(pattern, (0, []))
+        def add(pattern: str, name: str, kind: Kind, pk: int, required: str = "") -> None:
+            length, targets, _ = entries.get(pattern, (0, [], None))
             if (kind, pk) not in targets:
                 targets.append((kind, pk))
-            entries[pattern] = (max(length, len(name)), targets)
+            entries[pattern] = (max(length, len(name)), targets, _key_word(required or name))
 
         for pk, name in Municipality.objects.values_list("pk", "name"):
             if name := _clean(name):
@@ -176,29 +196,52 @@ class EntityFinder:
                 add(_person(name), name, "people", pk)
         for pk, name in Body.objects.values_list("pk", "name"):
             if name := _clean(name):
-                for pattern in _body_patterns(name):
-                    add(pattern, name, "bodies", pk)
+                for pattern, required in _body_patterns(name):
+                    add(pattern, name, "bodies", pk, required)
 
         # Longest names first: at any position the alternation takes the first that matches,
         # so "SER netwerk regionale projecten …" is preferred over "SER".
         ordered = sorted(entries.items(), key=lambda item: (-item[1][0], item[0]))
-        self._targets: list[list[tuple[Kind, int]]] = [targets for _, (_, targets) in ordered]
-        alternatives = "|".join(
-            f"(?P<n{number}>{pattern})" for number, (pattern, _) in enumerate(ordered)
-        )
-        self._pattern: re.Pattern[str] | None = (
-            re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if ordered else None
-        )
+        self._patterns: tuple[str, ...] = tuple(pattern for pattern, _ in ordered)
+        self._targets: list[list[tuple[Kind, int]]] = [targets for _, (_, targets, _) in ordered]
+        self._by_key: dict[str, list[int]] = {}
+        self._always: list[int] = []  # names without a key word: tried on every text
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        for number, (_, (_, _, key)) in enumerate(ordered):
+            if key is None:
+                self._always.append(number)
+            else:
+                self._by_key.setdefault(key, []).append(number)
 
     def find(self, text: str) -> Links:
         """The records named in ``text``."""
         links = Links()
-        if self._pattern is None or not text:
+        if not self._patterns or not text:
             return links
-        for match in self._pattern.finditer(unicodedata.normalize("NFC", text)):
+        text = unicodedata.normalize("NFC", text)
+        words = set(_WORD.findall(text.casefold()))
+        chosen = set(self._always)
+        for word in words & self._by_key.keys():
+            chosen.update(self._by_key[word])
+        if not chosen:
+            return links
+        numbers = tuple(sorted(chosen))  # in the order of all names: longest first
+        for match in self._alternation(numbers).finditer(text):
             group = match.lastgroup
             if group is None:
                 continue
             for kind, pk in self._targets[int(group[1:])]:
                 getattr(links, kind).add(pk)
         return links
+
+    def _alternation(self, numbers: tuple[int, ...]) -> re.Pattern[str]:
+        """One pattern of the chosen names, each in a group named by its number."""
+        compiled = self._compiled.get(numbers)
+        if compiled is None:
+            if len(self._compiled) >= COMPILED_KEPT:
+                self._compiled.clear()
+            alternatives = "|".join(
+                f"(?P<n{number}>{self._patterns[number]})" for number in numbers
+            )
+            compiled = self._compiled[numbers] = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        return compiled

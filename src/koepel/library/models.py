@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.db import models
@@ -113,13 +114,20 @@ class Document(models.Model):
 
 
 class Extraction(models.TextChoices):
+    """Where the reading of a file version stands (``reading.py``). Done means its text and,
+    for the latest version, its sections are all stored; a file without text is failed."""
+
     PENDING = "wachtend", _("waiting")
+    READING = "bezig", _("being read")
     DONE = "klaar", _("done")
     FAILED = "mislukt", _("could not be read")
 
 
 def file_upload_to(version: DocumentFile, filename: str) -> str:
-    return f"documents/{version.document_id}/{version.number}/{filename}"
+    # A folder of its own for every upload: a document's id may be given again after an
+    # upload that failed (SQLite reuses the highest id), so the id alone could lead a new
+    # file into a folder that an earlier, rolled-back upload wrote.
+    return f"documents/{uuid.uuid4().hex}/{filename}"
 
 
 class DocumentFile(models.Model):
@@ -136,9 +144,16 @@ class DocumentFile(models.Model):
     sha256 = models.CharField(max_length=64)
     text = models.TextField(_("text"), blank=True)
     extraction = models.CharField(
-        _("text extraction"), max_length=8, choices=Extraction.choices, default=Extraction.PENDING
+        _("reading"), max_length=8, choices=Extraction.choices, default=Extraction.PENDING
     )
-    extraction_error = models.CharField(max_length=300, blank=True)
+    extraction_error = models.CharField(_("why it could not be read"), max_length=300, blank=True)
+    # The lease of whoever reads the version now: until when, and the reader's name (random,
+    # new for every reading). It is renewed as the reading goes on, so a lease that ran out
+    # means its reader stopped, and the task worker reads the version again.
+    reading_until = models.DateTimeField(null=True, blank=True, editable=False)
+    reader = models.CharField(max_length=32, blank=True, editable=False)
+    # How often a reader stopped halfway; after a few times the version is failed.
+    reading_interruptions = models.PositiveSmallIntegerField(default=0, editable=False)
     uploaded_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -151,6 +166,8 @@ class DocumentFile(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["document", "number"], name="one_file_per_version")
         ]
+        # The task worker looks for versions waiting or being read; the office for failed ones.
+        indexes: ClassVar = [models.Index(fields=["extraction"], name="documentfile_reading")]
 
     def __str__(self) -> str:
         return f"{self.document} v{self.number}"

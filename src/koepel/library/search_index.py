@@ -92,13 +92,23 @@ def sections() -> QuerySet[Section]:
 def refresh(document: Document) -> None:
     """The document and all its sections, as they are now (visibility may have changed)."""
     index.update(document)
-    for section in sections().filter(document=document):
-        index.update(section)
+    index.update_many(Section.objects.filter(document=document))
 
 
-def remove_sections(document: Document) -> None:
-    for section in document.sections.all():
-        index.remove(section)
+def refresh_document(document: Document) -> None:
+    """The document's own entry (its text is in it only while it has no sections)."""
+    index.update(document)
+
+
+def add_sections(section_ids: list[int]) -> None:
+    """Sections just written (a batch of a document being read)."""
+    index.update_many(Section.objects.filter(pk__in=section_ids))
+
+
+def remove_sections(document: Document, sections: list[Section] | None = None) -> None:
+    """The document's sections (or those of them given) out of the index, before they are
+    deleted."""
+    index.remove_records(document.sections.only("pk") if sections is None else sections)
 
 
 def remove_document(document: Document) -> None:

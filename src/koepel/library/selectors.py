@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from koepel.accounts.access import bodies_seen, visible
-from koepel.library.models import Document, DocumentFile, Section
+from koepel.library.models import Document, DocumentFile, Extraction, Section
 from koepel.registry.models import Body
 
 
@@ -15,8 +15,25 @@ def visible_documents(user: Any) -> QuerySet[Document]:
     return visible(Document.objects.all(), user)
 
 
+def latest_file_is(state: str) -> Exists:
+    """A condition on documents: the reading of their latest file stands at ``state``."""
+    newer = DocumentFile.objects.filter(
+        document=OuterRef("document"), number__gt=OuterRef("number")
+    )
+    return Exists(
+        DocumentFile.objects.filter(document=OuterRef("pk"), extraction=state).exclude(
+            Exists(newer)
+        )
+    )
+
+
 def document_list(
-    user: Any, *, kind: str = "", body: Body | None = None, year: int | None = None
+    user: Any,
+    *,
+    kind: str = "",
+    body: Body | None = None,
+    year: int | None = None,
+    reading: str = "",
 ) -> QuerySet[Document]:
     documents = visible_documents(user)
     if kind:
@@ -25,11 +42,18 @@ def document_list(
         documents = documents.filter(bodies=body)
     if year:
         documents = documents.filter(date__year=year)
+    if reading:
+        documents = documents.filter(latest_file_is(reading))
     return (
         documents.select_related("publisher")
         .prefetch_related(bodies_seen(user))
         .order_by("-date", "title", "pk")
     )
+
+
+def count_not_read(user: Any) -> int:
+    """How many of the documents the user sees have a latest file that could not be read."""
+    return visible_documents(user).filter(latest_file_is(Extraction.FAILED)).count()
 
 
 def document_detail(user: Any, slug: str) -> Document | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +20,8 @@ from django.utils.translation import gettext as _
 from koepel.accounts.access import can_edit, can_edit_body, viewer_for
 from koepel.core.locking import save_versioned
 from koepel.core.uploads import check_upload
-from koepel.library import search_index
-from koepel.library.models import Document, DocumentFile
-from koepel.library.reading import read_text
+from koepel.library import reading, search_index
+from koepel.library.models import Document, DocumentFile, Extraction
 from koepel.library.tasks import read_text_later
 from koepel.registry.models import Body
 
@@ -46,23 +48,23 @@ def free_slug(title: str) -> str:
     return slug
 
 
-@transaction.atomic
 def document_create(
     *, actor: Any, file: UploadedFile[Any] | None = None, **fields: Any
 ) -> Document:
     """A new document, with its first file when one is given."""
-    relations = {name: list(fields.pop(name, None) or []) for name in RELATIONS}
-    _may_create(actor, relations["bodies"])
-    document = Document(
-        slug=fields.pop("slug", None) or free_slug(fields.get("title", "")), **fields
-    )
-    document.full_clean()
-    document.save()
-    for name, values in relations.items():
-        getattr(document, name).set(values)
-    if file is not None:
-        document_add_file(actor=actor, document=document, file=file)
-    search_index.refresh(document)
+    with _files_kept_only_on_success() as stored, transaction.atomic():
+        relations = {name: list(fields.pop(name, None) or []) for name in RELATIONS}
+        _may_create(actor, relations["bodies"])
+        document = Document(
+            slug=fields.pop("slug", None) or free_slug(fields.get("title", "")), **fields
+        )
+        document.full_clean()
+        document.save()
+        for name, values in relations.items():
+            getattr(document, name).set(values)
+        if file is not None:
+            _store_file(actor=actor, document=document, file=file, stored=stored)
+        search_index.refresh(document)
     return document
 
 
@@ -85,16 +87,26 @@ def document_update(
     return document
 
 
-@transaction.atomic
 def document_add_file(*, actor: Any, document: Document, file: UploadedFile[Any]) -> DocumentFile:
-    """Store a new version. The type is read from the bytes; text is read now when the file is
-    small, otherwise by the task worker. A file whose text cannot be read is kept and flagged."""
-    if document.pk and document.files.exists() and not can_edit(actor, document):
-        raise PermissionDenied(_("You may not change this document."))
+    """Store a new version. The type is read from the bytes; the text is read once the upload
+    is committed (``reading.py``): a small file at once, otherwise by the task worker. A file
+    whose text cannot be read is kept and flagged. An upload that fails leaves no file."""
+    with _files_kept_only_on_success() as stored, transaction.atomic():
+        if document.pk and document.files.exists() and not can_edit(actor, document):
+            raise PermissionDenied(_("You may not change this document."))
+        version = _store_file(actor=actor, document=document, file=file, stored=stored)
+    return version
+
+
+def _store_file(
+    *, actor: Any, document: Document, file: UploadedFile[Any], stored: list[DocumentFile]
+) -> DocumentFile:
     try:
         kind = check_upload(file)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
+    # One upload at a time per document, so two never take the same number.
+    Document.objects.select_for_update().filter(pk=document.pk).values_list("pk").first()
     file.seek(0)
     content = file.read()
     number = (document.files.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -112,12 +124,68 @@ def document_add_file(*, actor: Any, document: Document, file: UploadedFile[Any]
         ContentFile(content),
         save=False,
     )
+    stored.append(version)
     version.save()
-    if len(content) <= settings.KOEPEL_INLINE_EXTRACTION_BYTES:
-        read_text(version, content=content)
-    else:
-        transaction.on_commit(lambda: read_text_later.enqueue(version.pk))
+    _read_soon(version, content)
     return version
+
+
+def _read_soon(version: DocumentFile, content: bytes | None = None) -> None:
+    """Queue the reading with the version (committed together, so it is never lost); a small
+    file is also read at once when the transaction commits, for as long as a request may
+    wait. Whoever claims the version first reads it; the other finds it taken."""
+    if read_text_later.enqueue(version.pk).is_finished:  # a backend that runs it at once
+        version.refresh_from_db(fields=["extraction", "extraction_error"])
+    elif version.size <= settings.KOEPEL_INLINE_EXTRACTION_BYTES:
+        transaction.on_commit(partial(_read_now, version, content), robust=True)
+
+
+def _read_now(version: DocumentFile, content: bytes | None) -> None:
+    outcome = reading.read(
+        version.pk, content=content, hand_back_after=settings.KOEPEL_INLINE_READING_SECONDS
+    )
+    if outcome is reading.Outcome.HANDED_BACK:
+        read_text_later.enqueue(version.pk)
+    # The caller answers with this version: as it stands now.
+    version.refresh_from_db(fields=["extraction", "extraction_error"])
+
+
+def document_file_read_again(*, actor: Any, version: DocumentFile) -> DocumentFile:
+    """Read a version once more, from the start: one that could not be read (after the cause
+    was taken away), or one read before the registry knew the names in it."""
+    if not can_edit(actor, version.document):
+        raise PermissionDenied(_("You may not change this document."))
+    with transaction.atomic():
+        again = (
+            DocumentFile.objects.filter(pk=version.pk)
+            .exclude(extraction=Extraction.READING)
+            .update(
+                extraction=Extraction.PENDING,
+                extraction_error="",
+                reader="",
+                reading_until=None,
+                reading_interruptions=0,
+            )
+        )
+        if not again:
+            raise ValidationError(_("This file is being read now."))
+        version.refresh_from_db(fields=["extraction", "extraction_error"])
+        _read_soon(version)
+    return version
+
+
+@contextmanager
+def _files_kept_only_on_success() -> Iterator[list[DocumentFile]]:
+    """The versions stored inside the block lose their file again when the block fails (the
+    database rolls their rows back; the files are not in the database)."""
+    stored: list[DocumentFile] = []
+    try:
+        yield stored
+    except BaseException:
+        for version in stored:
+            if version.file.name:
+                version.file.storage.delete(version.file.name)
+        raise
 
 
 @transaction.atomic

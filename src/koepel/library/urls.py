@@ -10,4 +10,9 @@ urlpatterns = [
     path("kennisbank/<slug:slug>/wijzigen/", views.document_edit, name="edit"),
     path("kennisbank/<slug:slug>/nieuwe-versie/", views.version_add, name="version-add"),
     path("kennisbank/<slug:slug>/bestand/<int:number>/", views.download, name="download"),
+    path(
+        "kennisbank/<slug:slug>/bestand/<int:number>/opnieuw-lezen/",
+        views.version_read_again,
+        name="read-again",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible_bodies
 from koepel.core.downloads import attachment_response
@@ -26,16 +27,17 @@ from koepel.registry.models import Body
 
 def document_list(request: HttpRequest) -> HttpResponse:
     bodies = visible_bodies(request.user).order_by("name")
-    form = FilterForm(request.GET or None, bodies=bodies)
+    viewer = viewer_for(request.user)
+    form = FilterForm(request.GET or None, bodies=bodies, office=viewer.is_office)
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {
             "kind": form.cleaned_data["soort"],
             "body": form.cleaned_data["gremium"],
             "year": form.cleaned_data["jaar"],
+            "reading": form.cleaned_data.get("leesstatus", ""),
         }
     pages = paginate(request, selectors.document_list(request.user, **filters))
-    viewer = viewer_for(request.user)
     return TemplateResponse(
         request,
         "library/document_list.html",
@@ -44,6 +46,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "page": pages.page,
             "pages": pages,
             "can_upload": viewer.is_office or bool(viewer.secretary_body_ids),
+            # The office is told of files that could not be read, wherever it looks.
+            "not_read": selectors.count_not_read(request.user) if viewer.is_office else 0,
         },
     )
 
@@ -152,6 +156,22 @@ def version_add(request: HttpRequest, slug: str) -> HttpResponse:
             "multipart": True,
         },
     )
+
+
+@login_required
+@require_POST
+def version_read_again(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    document = _editable(request, slug)
+    version = document.files.filter(number=number).first()
+    if version is None:
+        raise Http404
+    try:
+        services.document_file_read_again(actor=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The file is being read again."))
+    return redirect(document)
 
 
 def download(request: HttpRequest, slug: str, number: int) -> FileResponse:

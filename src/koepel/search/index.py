@@ -39,7 +39,9 @@ __all__ = [
     "rebuild",
     "registered",
     "remove",
+    "remove_records",
     "update",
+    "update_many",
 ]
 
 
@@ -89,9 +91,13 @@ def key_for(obj: Model) -> str:
 
 
 def _kind(obj: Model) -> SearchKind:
-    kind = kinds.for_model(type(obj))
+    return _kind_of(type(obj))
+
+
+def _kind_of(model: type[Model]) -> SearchKind:
+    kind = kinds.for_model(model)
     if kind is None:
-        label = (obj._meta.concrete_model or type(obj))._meta.label
+        label = (model._meta.concrete_model or model)._meta.label
         raise LookupError(f"{label} is not registered with the search index.")
     return kind
 
@@ -112,6 +118,29 @@ def update(obj: Model) -> None:
         writing.delete_keys([key_for(obj)])
     else:
         writing.write([(key_for(obj), entry)])
+
+
+def update_many(records: QuerySet[Any]) -> int:
+    """(Re)index every record of ``records`` now, inside the current transaction, read afresh
+    as ``update`` reads one, and written in batches: for many records of one kind at once (a
+    document's sections). Returns how many entries were written."""
+    kind = _kind_of(records.model)
+    fresh = kind.records().filter(pk__in=records.values("pk"))
+    unindexed: list[str] = []
+
+    def entries() -> Iterator[tuple[str, Entry]]:
+        with translation.override(INDEX_LANGUAGE):
+            for record in fresh.iterator(chunk_size=READ_BATCH):
+                entry = kind.to_entry(record)
+                if entry is None:
+                    unindexed.append(key_for(record))
+                else:
+                    yield key_for(record), entry
+
+    written = writing.write(entries())
+    if unindexed:
+        writing.delete_keys(unindexed)
+    return written
 
 
 def refresh(obj: Model) -> None:
@@ -148,6 +177,12 @@ def remove(obj: Model) -> None:
     if obj.pk is None:
         raise ValueError("Remove the record from the index before deleting it.")
     writing.delete_keys(list(_keys_deleted_with(obj)))
+
+
+def remove_records(records: Iterable[Model]) -> None:
+    """Take many records out of the index at once, for a delete in bulk that takes no other
+    indexed record along (or only records in ``records``). Call it before deleting them."""
+    writing.delete_keys([key_for(record) for record in records])
 
 
 def _keys_deleted_with(obj: Model) -> Iterator[str]:

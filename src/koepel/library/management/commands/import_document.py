@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from koepel.accounts.access import SYSTEM
 from koepel.core.dates import parse_partial_date
-from koepel.library import services
+from koepel.library import reading, services
 from koepel.library.models import DocumentFile, DocumentKind
 from koepel.registry.models import Organisation
 
@@ -69,6 +69,9 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages) + " Er is niets opgeslagen.") from error
         latest = document.files.get()
+        # Read here to its end, however long it takes; the task worker then finds it read.
+        reading.read(latest.pk)
+        latest.refresh_from_db()
         sections = document.sections.count()
         self.stdout.write(f"Ingelezen: {document.title} ({document.get_absolute_url()})")
         if latest.extraction == "mislukt":
