@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -88,6 +90,17 @@ class Installation:
         dumped: dict[str, list[object]] = json.loads(self.python(DUMP_ROWS).stdout)
         return dumped
 
+    def fetch(self, sql: str) -> list[tuple[object, ...]]:
+        """The rows of one query (no parameters), straight from the database."""
+        if self.database_url:
+            with psycopg.connect(self.database_url, autocommit=True) as db:
+                return list(db.execute(sql).fetchall())  # type: ignore[arg-type]
+        db = sqlite3.connect(self.sqlite_path, timeout=30)
+        try:
+            return list(db.execute(sql).fetchall())
+        finally:
+            db.close()
+
     def files(self) -> dict[str, str]:
         """SHA-256 per uploaded file, by folder and path."""
         found = {}
@@ -116,6 +129,21 @@ def new_installation(data_dir: Path, name: str) -> Installation:
         admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{database}"')
     return Installation(data_dir, urlunsplit(urlsplit(url)._replace(path=f"/{database}")))
+
+
+def copy_installation(template: Installation, data_dir: Path, name: str) -> Installation:
+    """A copy of ``template``: its data folder and, on PostgreSQL, its database (which nothing
+    may be connected to meanwhile)."""
+    shutil.copytree(template.data_dir, data_dir)
+    if not template.database_url:
+        return Installation(data_dir)
+    url = urlsplit(template.database_url)
+    source = url.path.lstrip("/")
+    database = f"{urlsplit(postgres_url() or '').path.lstrip('/') or 'koepel'}_{name}"
+    with psycopg.connect(_admin_url(template.database_url), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
+    return Installation(data_dir, urlunsplit(url._replace(path=f"/{database}")))
 
 
 def remove_installation(installation: Installation) -> None:

@@ -10,10 +10,12 @@ Commands, one per line on standard input; answers on standard output:
 
 ``fork FILE``        start a writer that writes until killed and appends the id of every
                      committed person to FILE; answers ``child PID``
-``burst N STOP``     start N writers that each write a person every 0.1-0.5 s until the file
-                     STOP exists; each
-                     appends ``ok ID`` or ``error MESSAGE`` lines to its own file
-                     ``burst-K.log`` in the data folder; answers ``children PID PID …``
+``burst N STOP [LOW HIGH]``
+                     start N writers that each write a person every 0.1-0.5 s (or every LOW to
+                     HIGH seconds) until the file STOP exists; each
+                     appends ``ok ID after SECONDSs`` or ``error MESSAGE after SECONDSs`` lines
+                     to its own file ``burst-K.log`` in the data folder; answers
+                     ``children PID PID …``
 ``wait``             wait for every child; answers ``done``
 """
 
@@ -47,14 +49,14 @@ def _write_forever(path: str, tag: str) -> None:
         os.write(out, f"{person.pk} Schrijver {tag}-{number}\n".encode())
 
 
-def _write_until(path: str, tag: str, stop: str) -> None:
+def _write_until(path: str, tag: str, stop: str, low: float, high: float) -> None:
     out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     pause = random.Random(tag)  # noqa: S311 - timing, not a secret
     number = 0
     while not os.path.exists(stop):
         number += 1
         # Like people saving forms: now and then, not flat out.
-        time.sleep(pause.uniform(0.1, 0.5))
+        time.sleep(pause.uniform(low, high))
         began = time.monotonic()
         try:
             person = person_save(
@@ -66,7 +68,8 @@ def _write_until(path: str, tag: str, stop: str) -> None:
             took = time.monotonic() - began
             os.write(out, f"error {type(error).__name__}: {error} after {took:.1f}s\n".encode())
         else:
-            os.write(out, f"ok {person.pk}\n".encode())
+            took = time.monotonic() - began
+            os.write(out, f"ok {person.pk} after {took:.3f}s\n".encode())
 
 
 def _fork(target: object, *args: object) -> int:
@@ -98,12 +101,15 @@ def main() -> None:
             print(f"child {children[-1]}", flush=True)
         elif command == "burst":
             count, stop = int(args[0]), args[1]
+            low, high = (float(args[2]), float(args[3])) if len(args) == 4 else (0.1, 0.5)
             started = [
                 _fork(
                     _write_until,
                     os.path.join(os.environ["KOEPEL_DATA_DIR"], f"burst-{k}.log"),
                     str(k),
                     stop,
+                    low,
+                    high,
                 )
                 for k in range(count)
             ]
