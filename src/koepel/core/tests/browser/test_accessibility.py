@@ -44,6 +44,7 @@ NOT_PAGES = {
     "advocacy:answer": "POST only: saves a reaction to a consultation",
     "advocacy:adopt": "POST only: adopts a letter",
     "advocacy:send": "POST only: records that a letter was sent",
+    "library:read-again": "POST only: has a file version read again",
     "meetings:body-feed": "iCalendar feed, not HTML",
     "meetings:person-feed": "iCalendar feed, not HTML",
     "meetings:attachment": "file download",
