@@ -71,3 +71,32 @@ class SectionForm(forms.Form):
         """Per body told in the section: whether its year is marked as completely recorded."""
         chosen = set(self.cleaned_data.get("complete") or [])
         return {body: pk in chosen for pk, body in self.told.items()}
+
+
+class StyleForm(forms.Form):
+    """The office's house style for the report files."""
+
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 2 MB; shown on the cover of the PDF."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    word_template = forms.FileField(
+        label=_("Word template"),
+        required=False,
+        help_text=_(
+            "A .docx file whose styles (Title, Heading 1 and 2, Normal, Body Text) the Word "
+            "version takes. Its own text is not used."
+        ),
+    )
+    remove_template = forms.BooleanField(label=_("Remove the Word template"), required=False)
+    colophon = forms.CharField(
+        label=_("Colophon"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Markdown: who made the report, photographs, address. Printed after the cover."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

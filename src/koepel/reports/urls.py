@@ -9,4 +9,11 @@ urlpatterns = [
     path("jaarverslag/<int:year>/sectie/<str:key>/", views.section_edit, name="section"),
     path("jaarverslag/<int:year>/download/<str:format>/", views.download, name="download"),
     path("jaarverslag/<int:year>/bestand/<int:pk>/", views.rendered_file, name="file"),
+    path("jaarverslag/<int:year>/publiceren/", views.publish, name="publish"),
+    path(
+        "jaarverslag/<int:year>/gepubliceerd/<str:format>/",
+        views.published_file,
+        name="published_file",
+    ),
+    path("jaarverslag/huisstijl/", views.style_edit, name="style"),
 ]

@@ -18,17 +18,20 @@ from koepel.accounts.access import viewer_for
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import with_version
-from koepel.reports import selectors, services
+from koepel.reports import publishing, selectors, services
 from koepel.reports.assemble import assemble, audience_for
-from koepel.reports.forms import SectionForm
+from koepel.reports.forms import SectionForm, StyleForm
 from koepel.reports.models import (
     AnnualReport,
     Audience,
+    Publication,
     RenderedFile,
     RenderStatus,
+    SectionStatus,
     SectionText,
 )
 from koepel.reports.renderers import RendererUnavailable, renderers
+from koepel.reports.style import house_style
 from koepel.reports.tasks import file_made, request_file
 
 # Formats that take too long to make while the reader waits: the task worker makes them.
@@ -37,6 +40,11 @@ MADE_BY_THE_WORKER = frozenset({"pdf"})
 
 def _audience(request: HttpRequest) -> str:
     return audience_for(request.user, internal=request.GET.get("versie") == "intern")
+
+
+def _base(request: HttpRequest) -> str:
+    """The address the request came in on: a file's source links lead back to this server."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def report_latest(request: HttpRequest) -> HttpResponse:
@@ -59,8 +67,14 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
     if year not in valid:
         raise Http404
     audience = _audience(request)
+    viewer = viewer_for(request.user)
+    publication = publishing.published(year) if audience == Audience.PUBLIC else None
+    # The public page shows what the office published; members may read the live report.
+    shown_publication = publication
+    if publication is not None and viewer.is_member and request.GET.get("versie") == "actueel":
+        shown_publication = None
     report = AnnualReport.objects.filter(year=year).first()
-    assembled = assemble(year, audience, report=report)
+    assembled = assemble(year, audience, report=report, base="")
     editable = set()
     if request.user.is_authenticated:
         editable = {
@@ -79,9 +93,103 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
             "audience": audience,
             "editable": editable,
             "formats": renderers().values(),
-            "is_member": viewer_for(request.user).is_member,
+            "is_member": viewer.is_member,
+            "is_office": viewer.is_office,
+            "publication": publication,
+            "shown_publication": shown_publication,
+            "waiting": publishing.publishing(year) if viewer.is_office else None,
+            "failed": _last_failure(year) if viewer.is_office else None,
         },
     )
+
+
+def _last_failure(year: int) -> Publication | None:
+    last = Publication.objects.filter(year=year).exclude(status=RenderStatus.WAITING).first()
+    return last if last is not None and last.status == RenderStatus.FAILED else None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def publish(request: HttpRequest, year: int) -> HttpResponse:
+    """Ask first and say what publishing does; the POST asks the worker to publish."""
+    if not selectors.is_report_year(year):
+        raise Http404
+    if not viewer_for(request.user).is_office:
+        raise PermissionDenied
+    if request.method == "POST":
+        publishing.report_publish(actor=request.user, year=year, base=_base(request))
+        messages.success(
+            request,
+            _("The report is being published. The public page shows it once its files are made."),
+        )
+        return redirect("reports:report", year=year)
+    report = AnnualReport.objects.filter(year=year).first()
+    live = assemble(year, Audience.PUBLIC, report=report, base="")
+    texts = dict(SectionText.objects.filter(report=report).values_list("key", "status"))
+    not_final = [
+        section
+        for section in live.sections
+        if texts.get(section.key, SectionStatus.DRAFT) != SectionStatus.FINAL
+        and section.key in texts
+    ]
+    return TemplateResponse(
+        request,
+        "reports/publish.html",
+        {"year": year, "not_final": not_final, "publication": publishing.published(year)},
+    )
+
+
+def published_file(request: HttpRequest, year: int, format: str) -> FileResponse:
+    """A file of the published report: the one made when the office published it."""
+    publication = publishing.published(year)
+    renderer = renderers().get(format)
+    if publication is None or renderer is None or not selectors.is_report_year(year):
+        raise Http404
+    stored = publication.file(format)
+    if not stored:
+        raise Http404
+    date = timezone.localtime(publication.published_at).date().isoformat()
+    return attachment_response(
+        stored,
+        f"jaarverslag-{year}-gepubliceerd-{date}.{renderer.extension}",
+        renderer.content_type,
+    )
+
+
+@login_required
+def style_edit(request: HttpRequest) -> HttpResponse:
+    """The office sets the logo, the Word template and the colophon of the report files."""
+    if not viewer_for(request.user).is_office:
+        raise PermissionDenied
+    style = house_style()
+    form = StyleForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"colophon": style.colophon, "version": style.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            publishing.style_save(
+                actor=request.user,
+                colophon=form.cleaned_data["colophon"],
+                version=form.cleaned_data["version"] or style.version,
+                logo=form.cleaned_data["logo"],
+                word_template=form.cleaned_data["word_template"],
+                remove_logo=form.cleaned_data["remove_logo"],
+                remove_template=form.cleaned_data["remove_template"],
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The house style has been saved."))
+            return redirect("reports:style")
+    return TemplateResponse(request, "reports/style_form.html", {"form": form, "style": style})
 
 
 @login_required
@@ -91,7 +199,7 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
     # Sections are edited on the public version: an edit of a fact can then never carry a
     # network-only detail into the public report.
     stored = AnnualReport.objects.filter(year=year).first()
-    assembled = assemble(year, Audience.PUBLIC, report=stored)
+    assembled = assemble(year, Audience.PUBLIC, report=stored, base="")
     section = next((s for s in assembled.sections if s.key == key), None)
     if section is None:
         raise Http404
@@ -150,9 +258,9 @@ def download(request: HttpRequest, year: int, format: str) -> HttpResponse | Fil
     renderer = available[format]
     if format in MADE_BY_THE_WORKER:
         if request.method == "POST":
-            rendered = request_file(year, format, audience)
+            rendered = request_file(year, format, audience, base=_base(request))
             return redirect("reports:file", year=year, pk=rendered.pk)
-        found = file_made(year, format, audience)
+        found = file_made(year, format, audience, base=_base(request))
         if found is None:
             return TemplateResponse(
                 request,
@@ -166,7 +274,7 @@ def download(request: HttpRequest, year: int, format: str) -> HttpResponse | Fil
         return HttpResponseNotAllowed(["GET", "HEAD"])
     report = AnnualReport.objects.filter(year=year).first()
     try:
-        content = renderer.render(assemble(year, audience, report=report))
+        content = renderer.render(assemble(year, audience, report=report, base=_base(request)))
     except RendererUnavailable as error:
         messages.error(request, str(error))
         return redirect("reports:report", year=year)
