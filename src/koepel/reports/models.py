@@ -57,6 +57,19 @@ class SectionText(models.Model):
     )
     dropped = models.JSONField(default=list, blank=True)
     edited = models.JSONField(default=dict, blank=True)
+    # The writing workflow: the office gives a section to a writer with a date; the writer
+    # sets it "ter review"; the office makes it final or sends it back with a note.
+    writer = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_sections",
+        verbose_name=_("writer"),
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    review_note = models.TextField(_("note from the office"), blank=True)
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,7 @@ from koepel.core.errors import EditConflict
 from koepel.core.forms import with_version
 from koepel.reports import publishing, selectors, services
 from koepel.reports.assemble import assemble, audience_for
-from koepel.reports.forms import SectionForm, StyleForm
+from koepel.reports.forms import AssignForm, ReviewForm, SectionForm, StyleForm
 from koepel.reports.models import (
     AnnualReport,
     Audience,
@@ -77,10 +79,13 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
     assembled = assemble(year, audience, report=report, base="")
     editable = set()
     if request.user.is_authenticated:
+        writers = _writers(report)
         editable = {
             section.key
             for section in assembled.sections
-            if services.may_edit_section(request.user, services.section_body(section))
+            if services.may_edit_section(
+                request.user, services.section_body(section), writers.get(section.key)
+            )
         }
     return TemplateResponse(
         request,
@@ -100,6 +105,17 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
             "waiting": publishing.publishing(year) if viewer.is_office else None,
             "failed": _last_failure(year) if viewer.is_office else None,
         },
+    )
+
+
+def _writers(report: AnnualReport | None) -> dict[str, int]:
+    """The writer the office gave each section to, by section key."""
+    if report is None:
+        return {}
+    return dict(
+        SectionText.objects.filter(report=report, writer__isnull=False).values_list(
+            "key", "writer_id"
+        )
     )
 
 
@@ -181,11 +197,7 @@ def style_edit(request: HttpRequest) -> HttpResponse:
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
-            else:
-                form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("The house style has been saved."))
             return redirect("reports:style")
@@ -204,15 +216,16 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
     if section is None:
         raise Http404
     body = services.section_body(section)
-    if not services.may_edit_section(request.user, body):
-        raise PermissionDenied
     text = SectionText.objects.filter(report=stored, key=key).first() if stored else None
+    if not services.may_edit_section(request.user, body, text.writer_id if text else None):
+        raise PermissionDenied
+    office = viewer_for(request.user).is_office
     initial = {
         "narrative": section.narrative,
         "status": section.status,
         "version": text.version if text else 1,
     }
-    form = SectionForm(request.POST or None, section=section, initial=initial)
+    form = SectionForm(request.POST or None, section=section, office=office, initial=initial)
     if request.method == "POST" and form.is_valid():
         kept, edited, generated = form.choices()
         try:
@@ -232,16 +245,158 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
                 actor=request.user, year=year, marks=form.complete_bodies()
             )
         except EditConflict as conflict:
-            form = SectionForm(with_version(request, conflict.current_version), section=section)
+            form = SectionForm(
+                with_version(request, conflict.current_version), section=section, office=office
+            )
             form.is_valid()
             form.add_error(None, conflict.message)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("The section has been saved."))
             return redirect(reverse("reports:report", args=[year]) + f"#{slugify(key)}")
     return TemplateResponse(
-        request, "reports/section_form.html", {"form": form, "section": section, "year": year}
+        request,
+        "reports/section_form.html",
+        {
+            "form": form,
+            "section": section,
+            "year": year,
+            "text": text,
+            "office": office,
+            "assign_form": _assign_form(text) if office else None,
+            "review_form": ReviewForm(initial={"version": text.version})
+            if office and text is not None and text.status == SectionStatus.REVIEW
+            else None,
+        },
+    )
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+def _assign_form(text: SectionText | None, data: Any = None) -> AssignForm:
+    initial: dict[str, Any] = {"version": text.version if text else 1}
+    if text is not None:
+        initial |= {"writer": text.writer_id, "due": text.due}
+    return AssignForm(data, initial=initial)
+
+
+def _office_section(request: HttpRequest, year: int, key: str) -> tuple[Any, SectionText | None]:
+    if not selectors.is_report_year(year):
+        raise Http404
+    if not viewer_for(request.user).is_office:
+        raise PermissionDenied
+    stored = AnnualReport.objects.filter(year=year).first()
+    assembled = assemble(year, Audience.NETWORK, report=stored, base="")
+    section = next((s for s in assembled.sections if s.key == key), None)
+    if section is None:
+        raise Http404
+    text = SectionText.objects.filter(report=stored, key=key).first() if stored else None
+    return section, text
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def section_assign(request: HttpRequest, year: int, key: str) -> HttpResponse:
+    """The office gives a section to a writer with a date."""
+    section, text = _office_section(request, year, key)
+    form = _assign_form(text, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_assign(
+                actor=request.user,
+                year=year,
+                key=key,
+                writer=form.cleaned_data["writer"],
+                due=form.cleaned_data["due"],
+                version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The section has been given to its writer."))
+            return redirect("reports:progress", year=year)
+    return TemplateResponse(
+        request,
+        "reports/assign.html",
+        {"form": form, "section": section, "year": year, "text": text},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def section_review(request: HttpRequest, year: int, key: str) -> HttpResponse:
+    """The office approves a section as final or sends it back with a note."""
+    section, text = _office_section(request, year, key)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.section_review(
+                actor=request.user,
+                year=year,
+                key=key,
+                approve=form.cleaned_data["decision"] == "final",
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your decision has been saved."))
+            return redirect("reports:progress", year=year)
+    return TemplateResponse(
+        request,
+        "reports/review.html",
+        {"form": form, "section": section, "year": year, "text": text},
+        status=400,
+    )
+
+
+@login_required
+def progress(request: HttpRequest, year: int) -> HttpResponse:
+    """How far the writing is: per section its writer, date and status; for the office all
+    sections, for a writer their own."""
+    if not selectors.is_report_year(year):
+        raise Http404
+    viewer = viewer_for(request.user)
+    report = AnnualReport.objects.filter(year=year).first()
+    assembled = assemble(year, Audience.NETWORK, report=report, base="")
+    texts = {}
+    if report is not None:
+        texts = {
+            t.key: t for t in SectionText.objects.filter(report=report).select_related("writer")
+        }
+    today = timezone.localdate()
+    rows = []
+    for section in assembled.sections:
+        text = texts.get(section.key)
+        if not viewer.is_office and not services.may_edit_section(
+            request.user, services.section_body(section), text.writer_id if text else None
+        ):
+            continue
+        status = text.status if text else SectionStatus.DRAFT
+        overdue = bool(text and text.due and text.due < today and status != SectionStatus.FINAL)
+        rows.append({"section": section, "text": text, "status": status, "overdue": overdue})
+    counts = {
+        "final": sum(row["status"] == SectionStatus.FINAL for row in rows),
+        "review": sum(row["status"] == SectionStatus.REVIEW for row in rows),
+        "overdue": sum(bool(row["overdue"]) for row in rows),
+        "all": len(rows),
+    }
+    return TemplateResponse(
+        request,
+        "reports/progress.html",
+        {"year": year, "rows": rows, "counts": counts, "office": viewer.is_office},
     )
 
 

@@ -142,7 +142,13 @@ def test_a_secretary_saves_the_words_of_their_section_with_the_current_etag(
     # Still a draft: the public report does not show it.
     public = api_as(None).get("/api/v1/jaarverslagen/2021").json()
     assert _section(public, network["key"])["tekst"] == ""
-    final = api.change("put", url, {"tekst": "De groep werkte hard.", "status": "definitief"})
+    # A writer hands it in; the office makes it final.
+    refused = api.change("put", url, {"tekst": "De groep werkte hard.", "status": "definitief"})
+    assert refused.status_code == 400
+    assert [p["name"] for p in refused.json()["invalidParams"]] == ["status"]
+    handed_in = api.change("put", url, {"tekst": "De groep werkte hard.", "status": "ter_review"})
+    assert handed_in.status_code == 200, handed_in.json()
+    final = api_as(network["office"]).change("patch", url, {"status": "definitief"})
     assert final.status_code == 200, final.json()
     public = api_as(None).get("/api/v1/jaarverslagen/2021").json()
     assert _section(public, network["key"])["tekst"] == "De groep werkte hard."
