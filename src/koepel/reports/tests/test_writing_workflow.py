@@ -36,7 +36,9 @@ def network(db: None) -> dict[str, Any]:
     group = BodyFactory(name="Werkgroep Mobiliteit")
     secretary = PersonFactory(email="secretaris@example.nl")
     RoleFactory(person=secretary, body=group, function=Function.SECRETARY)
-    MeetingFactory(title="Overleg over fietsen", bodies=[group], date=dt.date(2021, 5, 1), held=True)
+    MeetingFactory(
+        title="Overleg over fietsen", bodies=[group], date=dt.date(2021, 5, 1), held=True
+    )
     writer = PersonFactory(name="Ilse Schrijver", email="ilse@example.nl")
     return {
         "group": group,
@@ -48,7 +50,9 @@ def network(db: None) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _mail_at_commit(django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def _mail_at_commit(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Mail queued once a request commits goes out at once (the test's own transaction never
     commits)."""
     original = Client.post
@@ -140,7 +144,9 @@ def test_the_progress_page_counts_final_review_and_overdue_sections(
 ) -> None:
     client.force_login(network["office"])
     _assign(client, network, due="2022-01-15")
-    page = BeautifulSoup(client.get(reverse("reports:progress", args=[YEAR])).content, "html.parser")
+    page = BeautifulSoup(
+        client.get(reverse("reports:progress", args=[YEAR])).content, "html.parser"
+    )
     lead = page.select_one(".lead").get_text(" ")
     assert "0 van" in lead and "1 over de datum" in lead
     row = next(r for r in page.select("tbody tr") if "Werkgroep Mobiliteit" in r.get_text())
