@@ -120,6 +120,8 @@ PATHS: dict[str, Path] = {
     "reports.sectiontext": Internal("read only through the assembled report"),
     "reports.renderedfile": Internal("handed out only through the report's download"),
     "reports.completeyear": Internal("read only as the report's counts and its section form"),
+    "reports.reportstyle": Internal("the office's logo, template and colophon, read into the files"),
+    "reports.publication": Open("a published report is the public version of its year"),
     # Accounts and keys.
     "accounts.user": Internal("sign-in accounts, managed by the office"),
     "api.apitoken": Internal("stored as hashes, shown once to their owner"),

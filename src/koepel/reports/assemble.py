@@ -67,6 +67,7 @@ class ShownSection:
     # completely recorded (their meetings are counted without "ten minste").
     told: list[Any] = field(default_factory=list)
     complete: frozenset[int] = frozenset()
+    draft: bool = False
 
     @property
     def paragraphs(self) -> list[list[ShownFact]]:
@@ -104,7 +105,7 @@ class Assembled:
         for section in self.sections:
             digest.update(f"{section.key}|{section.title}|{section.narrative}|".encode())
             for fact in section.facts:
-                digest.update(f"{fact.key}={fact.text}|".encode())
+                digest.update(f"{fact.key}={fact.text}|{fact.links}|".encode())
         digest.update(f"{self.network_name}|{self.audience}".encode())
         return digest.hexdigest()
 
@@ -133,12 +134,18 @@ def _kept(sections: list[ReportSection], texts: dict[str, SectionText]) -> list[
     return kept
 
 
-def assemble(year: int, audience: str = Audience.PUBLIC, *, report: Any = None) -> Assembled:
+def assemble(
+    year: int, audience: str = Audience.PUBLIC, *, report: Any = None, base: str | None = None
+) -> Assembled:
+    """The report of ``year`` for ``audience``. Source links start with ``base``: "" for a
+    page (links relative to the server that shows it), the address a request came in on for a
+    file, and the configured address when there is no request (the worker)."""
     tree = build(audience_viewer(audience), year)
     texts: dict[str, SectionText] = {}
     if report is not None:
         texts = {text.key: text for text in SectionText.objects.filter(report=report)}
-    base = settings.KOEPEL_BASE_URL
+    if base is None:
+        base = settings.KOEPEL_BASE_URL
     shown: list[ShownSection] = []
     counters = [0, 0, 0]
     for section in (s for top in _kept(tree.sections, texts) for s in top.walk()):
@@ -170,6 +177,8 @@ def _show(
         narrative_html=render_markdown(narrative) if narrative else "",
         status=text.status if text else SectionStatus.DRAFT,
         body=section.body,
+        # The internal version shows words not yet final; it says so beside them.
+        draft=bool(narrative) and text is not None and text.status != SectionStatus.FINAL,
     )
     for fact in section.facts:
         links = tuple(

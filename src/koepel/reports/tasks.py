@@ -10,6 +10,7 @@ a new one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from functools import partial
 
@@ -18,10 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from koepel.reports.assemble import assemble
+from koepel.reports.assemble import Assembled, assemble
 from koepel.reports.models import AnnualReport, Audience, RenderedFile, RenderStatus
 from koepel.reports.renderers import RendererUnavailable, renderers
 from koepel.reports.services import require_report_year
+from koepel.reports.style import house_style
 
 logger = logging.getLogger(__name__)
 
@@ -29,37 +31,47 @@ logger = logging.getLogger(__name__)
 GIVE_UP_WAITING = dt.timedelta(minutes=15)
 
 
-def request_file(year: int, format: str, audience: str) -> RenderedFile:
+def request_file(year: int, format: str, audience: str, *, base: str = "") -> RenderedFile:
     """The report of ``year`` for ``audience`` in ``format``: the finished file when the report
     has not changed since it was made, else the one being made, else a new one that the task
     worker makes once the current transaction is committed. Makes no ``AnnualReport``: a file
-    belongs to its year. Refused for a year no report can be about."""
+    belongs to its year. Refused for a year no report can be about. Its source links start
+    with ``base``, the address the file is asked for on (the configured one when empty)."""
     if format not in renderers() or audience not in Audience.values:
         raise ValueError(f"No report as {format} for {audience}")
     require_report_year(year)
     # Read before the transaction: on SQLite a transaction holds the write lock from its start.
-    source_hash = _fingerprint(year, audience)
+    source_hash = _fingerprint(year, audience, base)
     with transaction.atomic():
         found = _current(year, format, audience, source_hash)
         if found is not None:
             return found
         rendered = RenderedFile.objects.create(
-            year=year, format=format, audience=audience, source_hash=source_hash
+            year=year, format=format, audience=audience, source_hash=source_hash, base_url=base
         )
         transaction.on_commit(partial(render_file.enqueue, rendered.pk))
     return rendered
 
 
-def file_made(year: int, format: str, audience: str) -> RenderedFile | None:
+def file_made(year: int, format: str, audience: str, *, base: str = "") -> RenderedFile | None:
     """The file of the report as it is now, finished or being made; None when nobody has asked
     for it (or the last try failed). Only reads."""
-    return _current(year, format, audience, _fingerprint(year, audience))
+    return _current(year, format, audience, _fingerprint(year, audience, base))
 
 
-def _fingerprint(year: int, audience: str) -> str:
-    return assemble(
-        year, audience, report=AnnualReport.objects.filter(year=year).first()
-    ).fingerprint()
+def _fingerprint(year: int, audience: str, base: str = "") -> str:
+    return _source_hash(
+        assemble(
+            year, audience, report=AnnualReport.objects.filter(year=year).first(), base=base or None
+        )
+    )
+
+
+def _source_hash(assembled: Assembled) -> str:
+    """What the file is made of: the report as the reader sees it, and the house style."""
+    style = house_style()
+    stamp = f"{style.version}|{style.logo.name}|{style.word_template.name}|{style.colophon}"
+    return hashlib.sha256(f"{assembled.fingerprint()}|{stamp}".encode()).hexdigest()
 
 
 def _current(year: int, format: str, audience: str, source_hash: str) -> RenderedFile | None:
@@ -85,10 +97,12 @@ def render_file(rendered_file_pk: int) -> None:
     try:
         renderer = renderers()[rendered.format]
         report = AnnualReport.objects.filter(year=rendered.year).first()
-        assembled = assemble(rendered.year, rendered.audience, report=report)
+        assembled = assemble(
+            rendered.year, rendered.audience, report=report, base=rendered.base_url or None
+        )
         content = renderer.render(assembled)
         # The hash of what was rendered: the records may have changed since the request.
-        source_hash = assembled.fingerprint()
+        source_hash = _source_hash(assembled)
         name = (
             f"jaarverslag-{rendered.year}-{rendered.audience}-{source_hash[:12]}"
             f".{renderer.extension}"
@@ -124,7 +138,10 @@ def _drop_superseded(rendered: RenderedFile) -> None:
     are not kept: nobody gets them again."""
     older = (
         RenderedFile.objects.filter(
-            year=rendered.year, format=rendered.format, audience=rendered.audience
+            year=rendered.year,
+            format=rendered.format,
+            audience=rendered.audience,
+            base_url=rendered.base_url,
         )
         .exclude(pk=rendered.pk)
         .exclude(status=RenderStatus.WAITING)

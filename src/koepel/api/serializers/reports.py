@@ -45,6 +45,25 @@ class FactSerializer(serializers.Serializer):  # type: ignore[type-arg]
     aangepast = serializers.BooleanField(
         source="edited", read_only=True, help_text="Door een mens herschreven."
     )
+    gegenereerd = serializers.CharField(
+        source="generated",
+        read_only=True,
+        allow_null=True,
+        help_text="De zin zoals Koepel hem schreef; null voor wie de sectie niet bewerkt.",
+    )
+
+
+class FactInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    sleutel = serializers.CharField(source="key")
+    behouden = serializers.BooleanField(
+        source="keep", default=True, help_text="false: de zin wordt geschrapt."
+    )
+    tekst = serializers.CharField(
+        source="text",
+        required=False,
+        allow_blank=True,
+        help_text="De zin zoals hij in het verslag komt; leeg: terug naar de gegenereerde zin.",
+    )
 
 
 class SectionBodySerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -78,8 +97,23 @@ class ReportSectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
         read_only=True,
         help_text="De zinnen die Koepel uit de gegevens van het jaar schreef.",
     )
+    geschrapt = FactSerializer(
+        source="dropped",
+        many=True,
+        read_only=True,
+        help_text="De gegenereerde zinnen die geschrapt zijn; leeg voor wie de sectie niet bewerkt.",
+    )
     bewerkbaar = serializers.SerializerMethodField()
     gremia = serializers.SerializerMethodField()
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if instance.key not in self.context.get("editable", set()):
+            # What the system first wrote, and what was dropped, is for the section's writers.
+            data["geschrapt"] = []
+            for fact in data["feiten"]:
+                fact["gegenereerd"] = None
+        return data
 
     def get_url(self, obj: Any) -> str:
         path = reverse(
@@ -105,6 +139,15 @@ class ReportSectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class ReportSectionInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
     tekst = serializers.CharField(source="narrative", allow_blank=True, trim_whitespace=False)
     status = serializers.ChoiceField(choices=SectionStatus.choices)
+    feiten = FactInputSerializer(
+        source="facts",
+        many=True,
+        required=False,
+        help_text=(
+            "Per gegenereerde zin (bij sleutel): behouden of schrappen, en eventueel een eigen "
+            "tekst. Zinnen die niet genoemd worden, blijven zoals ze zijn."
+        ),
+    )
     volledigVastgelegd = serializers.ListField(
         source="complete",
         child=serializers.SlugField(),

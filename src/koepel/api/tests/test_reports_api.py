@@ -142,7 +142,13 @@ def test_a_secretary_saves_the_words_of_their_section_with_the_current_etag(
     # Still a draft: the public report does not show it.
     public = api_as(None).get("/api/v1/jaarverslagen/2021").json()
     assert _section(public, network["key"])["tekst"] == ""
-    final = api.change("put", url, {"tekst": "De groep werkte hard.", "status": "definitief"})
+    # A writer hands it in; the office makes it final.
+    refused = api.change("put", url, {"tekst": "De groep werkte hard.", "status": "definitief"})
+    assert refused.status_code == 400
+    assert [p["name"] for p in refused.json()["invalidParams"]] == ["status"]
+    handed_in = api.change("put", url, {"tekst": "De groep werkte hard.", "status": "ter_review"})
+    assert handed_in.status_code == 200, handed_in.json()
+    final = api_as(network["office"]).change("patch", url, {"status": "definitief"})
     assert final.status_code == 200, final.json()
     public = api_as(None).get("/api/v1/jaarverslagen/2021").json()
     assert _section(public, network["key"])["tekst"] == "De groep werkte hard."
@@ -213,3 +219,54 @@ def test_saving_words_in_a_year_without_a_report_is_refused_and_makes_nothing(
     )
     assert answer.status_code == 404
     assert not AnnualReport.objects.exists()
+
+
+def test_a_writer_keeps_changes_and_drops_generated_sentences_through_the_api(
+    network: dict[str, Any], api_as: MakeClient
+) -> None:
+    api = api_as(network["secretary"])
+    url = f"/api/v1/jaarverslagen/2021/secties/{network['key']}"
+    facts = api.get(url).json()["feiten"]
+    assert len(facts) >= 2
+    first, second = facts[0], facts[1]
+    assert first["gegenereerd"] == first["tekst"]
+
+    changed = api.change(
+        "patch",
+        url,
+        {
+            "feiten": [
+                {"sleutel": first["sleutel"], "tekst": "Een zin in eigen woorden."},
+                {"sleutel": second["sleutel"], "behouden": False},
+            ]
+        },
+    )
+    assert changed.status_code == 200, changed.json()
+    section = changed.json()
+    texts = [fact["tekst"] for fact in section["feiten"]]
+    assert "Een zin in eigen woorden." in texts
+    assert second["tekst"] not in texts
+    assert [fact["sleutel"] for fact in section["geschrapt"]] == [second["sleutel"]]
+    assert next(f for f in section["feiten"] if f["sleutel"] == first["sleutel"])["aangepast"]
+
+    # Back as generated, and kept again.
+    restored = api.change(
+        "patch",
+        url,
+        {
+            "feiten": [
+                {"sleutel": first["sleutel"], "tekst": ""},
+                {"sleutel": second["sleutel"], "behouden": True},
+            ]
+        },
+    )
+    assert [f["tekst"] for f in restored.json()["feiten"]] == [f["tekst"] for f in facts]
+
+    unknown = api.change("patch", url, {"feiten": [{"sleutel": "bestaat-niet"}]})
+    assert unknown.status_code == 400
+    assert [p["name"] for p in unknown.json()["invalidParams"]] == ["feiten[0].sleutel"]
+
+    # Readers who do not edit the section see neither what was dropped nor the first text.
+    public = api_as(None).get(url).json()
+    assert public["geschrapt"] == []
+    assert all(fact["gegenereerd"] is None for fact in public["feiten"])

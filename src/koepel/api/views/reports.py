@@ -68,10 +68,20 @@ class ReportPart(Resource):
         user = self.request.user
         if not viewer_for(user).is_authenticated:
             return set()
+        report = AnnualReport.objects.filter(year=assembled.year).first()
+        writers: dict[str, int] = {}
+        if report is not None:
+            writers = dict(
+                SectionText.objects.filter(report=report, writer__isnull=False).values_list(
+                    "key", "writer_id"
+                )
+            )
         return {
             section.key
             for section in assembled.sections
-            if services.may_edit_section(user, services.section_body(section))
+            if services.may_edit_section(
+                user, services.section_body(section), writers.get(section.key)
+            )
         }
 
     def answer(self, request: Request, data: Any) -> Response:
@@ -263,6 +273,7 @@ class AnnualReportSectionViewSet(ReportPart):
             report = services.report_for_year(year)
             text = SectionText.objects.filter(report=report, key=key).first()
             facts = [*section.facts, *section.dropped]
+            kept, edited = _fact_choices(section, data.get("facts", []))
             self.run(
                 services.section_save,
                 actor=request.user,
@@ -271,8 +282,8 @@ class AnnualReportSectionViewSet(ReportPart):
                 body=services.section_body(section),
                 narrative=data.get("narrative", section.narrative),
                 status=data.get("status", section.status),
-                kept={fact.key for fact in section.facts},
-                edited={fact.key: fact.text for fact in facts if fact.edited},
+                kept=kept,
+                edited=edited,
                 generated={fact.key: fact.generated for fact in facts},
                 version=text.version if text is not None else 1,
             )
@@ -290,3 +301,36 @@ class AnnualReportSectionViewSet(ReportPart):
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
+
+
+def _fact_choices(
+    section: ShownSection, changes: list[dict[str, Any]]
+) -> tuple[set[str], dict[str, str]]:
+    """The sentences kept and their edits after ``changes`` (``feiten`` in the request): each
+    names a sentence by its key and keeps or drops it, and may give its new text (empty: back
+    to the generated one). Sentences not named stay as they are."""
+    facts = {fact.key: fact for fact in [*section.facts, *section.dropped]}
+    kept = {fact.key for fact in section.facts}
+    edited = {fact.key: fact.text for fact in facts.values() if fact.edited}
+    unknown = [
+        f"feiten[{index}].sleutel"
+        for index, change in enumerate(changes)
+        if change["key"] not in facts
+    ]
+    if unknown:
+        raise exceptions.ValidationError(
+            {name: ["Deze sectie heeft geen zin met deze sleutel."] for name in unknown}
+        )
+    for change in changes:
+        key = change["key"]
+        if change.get("keep", True):
+            kept.add(key)
+        else:
+            kept.discard(key)
+        if "text" in change:
+            new = change["text"].strip()
+            if new and new != facts[key].generated:
+                edited[key] = new
+            else:
+                edited.pop(key, None)
+    return kept, edited

@@ -32,6 +32,7 @@ from docx.text.run import Run
 
 from koepel.reports.assemble import Assembled, ShownFact, ShownSection
 from koepel.reports.models import Audience
+from koepel.reports.style import word_template
 
 LANGUAGE = "nl-NL"
 BLUE = RGBColor(0x15, 0x42, 0x73)  # the headings' colour in the HTML and PDF
@@ -52,8 +53,11 @@ class DocxRenderer:
     content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
     def render(self, report: Assembled) -> bytes:
-        document = new_document()
-        _set_up(document, report)
+        template = word_template()
+        document = new_document(io.BytesIO(template) if template else None)
+        if template:
+            _empty(document)
+        _set_up(document, report, own_style=template is None)
         _cover(document, report)
         _contents(document, report)
         for section in report.sections:
@@ -66,17 +70,46 @@ class DocxRenderer:
 # --- the document as a whole ---------------------------------------------------------------
 
 
-def _set_up(document: Document, report: Assembled) -> None:
+# The paragraph styles the report uses. A template made in Word often holds only some of them
+# (the others are "latent": known to Word, not written in the file); those are added, based on
+# the template's Normal, so the template's look carries over to everything.
+PARAGRAPH_STYLES = (
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "TOC Heading",
+    FACTS_STYLE,
+    "Quote",
+    "List Bullet",
+    "List Number",
+    "List Continue",
+)
+
+
+def _empty(document: Document) -> None:
+    """Remove a template's own text, keeping its page set-up (the body's last sectPr), its
+    styles, headers and footers."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _set_up(document: Document, report: Assembled, *, own_style: bool = True) -> None:
+    """Page, properties, language and styles. With the office's template (``own_style``
+    False) the template's page size, margins, headers, footers and colours are kept."""
     page = document.sections[0]
     page.start_type = WD_SECTION_START.NEW_PAGE
-    page.page_width, page.page_height = Mm(210), Mm(297)
-    page.top_margin = page.bottom_margin = Mm(25)
-    page.left_margin = page.right_margin = Mm(22)
-    # The cover has no page number; every other page has one, centred in the footer.
-    page.different_first_page_header_footer = True
-    footer = page.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(footer, "PAGE", "1")
+    if own_style:
+        page.page_width, page.page_height = Mm(210), Mm(297)
+        page.top_margin = page.bottom_margin = Mm(25)
+        page.left_margin = page.right_margin = Mm(22)
+        # The cover has no page number; every other page has one, centred in the footer.
+        page.different_first_page_header_footer = True
+        footer = page.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _field(footer, "PAGE", "1")
 
     properties = document.core_properties
     now = dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
@@ -94,13 +127,25 @@ def _set_up(document: Document, report: Assembled) -> None:
 
     _set_language(document)
     _ask_to_update_fields(document)
-    _add_styles(document)
+    _add_styles(document, own_style=own_style)
 
 
-def _add_styles(document: Document) -> None:
+def _add_styles(document: Document, *, own_style: bool = True) -> None:
     styles = document.styles
-    for name in ("Title", "Heading 1", "Heading 2", "TOC Heading"):
-        styles[name].font.color.rgb = BLUE
+    present = {style.name for style in styles}
+    for name in PARAGRAPH_STYLES:
+        if name not in present:
+            added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=True)
+            added.base_style = styles["Normal"]
+            added.unhide_when_used = True
+            if name.startswith("Heading "):
+                # The contents field finds headings by their outline level.
+                level = OxmlElement("w:outlineLvl")
+                level.set(qn("w:val"), str(int(name.rsplit(" ", 1)[1]) - 1))
+                added.element.get_or_add_pPr().append(level)
+    if own_style:
+        for name in ("Title", "Heading 1", "Heading 2", "TOC Heading"):
+            styles[name].font.color.rgb = BLUE
     if "Hyperlink" not in [style.name for style in styles]:
         link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
         link.font.color.rgb = LINK_BLUE

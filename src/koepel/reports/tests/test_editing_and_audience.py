@@ -83,7 +83,13 @@ def test_a_secretary_edits_a_section_and_sees_the_report_change(
     assert section.find(class_="tag").get_text() == "ter review"  # in words, not "ter_review"
 
     data.pop("keep_0")
-    client.post(url, {**data, "status": "definitief", "version": str(int(data["version"]) + 1)})
+    client.post(url, {**data, "status": "ter_review", "version": str(int(data["version"]) + 1)})
+    # The office makes it final.
+    client.force_login(UserFactory(office=True))
+    client.post(
+        reverse("reports:section_review", args=[2021, key]),
+        {"decision": "final", "version": str(int(data["version"]) + 2)},
+    )
     public = client.get(reverse("reports:report", args=[2021])).content.decode()
     assert "De themagroep werkte dit jaar <strong>hard</strong>." in public
     assert "één keer openbaar bijeen" not in public

@@ -51,6 +51,8 @@ NOT_PAGES = {
     "library:download": "file download",
     "advocacy:document": "file download",
     "reports:download": "file download (HTML, DOCX or PDF attachment)",
+    "reports:published_file": "file download (a file of the published report)",
+    "reports:section_review": "POST only: the office's decision on a section handed in",
 }
 NOT_OURS = {
     "admin": "Django's own administration screens, not Koepel's templates",
