@@ -59,4 +59,3 @@ def templated_mail(
     )
     message.attach_alternative(html, "text/html")
     return message
-

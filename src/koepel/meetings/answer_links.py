@@ -36,9 +36,7 @@ def max_age() -> dt.timedelta:
 
 
 def token_for(invitation: Invitation) -> str:
-    return signing.dumps(
-        {"i": invitation.pk, "m": invitation.meeting_id}, salt=SALT, compress=True
-    )
+    return signing.dumps({"i": invitation.pk, "m": invitation.meeting_id}, salt=SALT, compress=True)
 
 
 def url_for(invitation: Invitation) -> str:
@@ -54,11 +52,13 @@ def invitation_for(token: str) -> Invitation:
         raise LinkRefused(Refused.EXPIRED) from error
     except signing.BadSignature as error:
         raise LinkRefused(Refused.FORGED) from error
-    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+    if not (
+        isinstance(data, dict) and isinstance(data.get("i"), int) and isinstance(data.get("m"), int)
+    ):
         raise LinkRefused(Refused.FORGED)
     invitation = (
         Invitation.objects.select_related("meeting", "person")
-        .filter(pk=data["i"], meeting_id=data.get("m"))
+        .filter(pk=data["i"], meeting_id=data["m"])
         .first()
     )
     if invitation is None:

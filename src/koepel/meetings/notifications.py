@@ -52,9 +52,9 @@ def organizer_of(meeting: Meeting) -> tuple[str, str]:
     return (network.name if network else name or "Koepel"), address
 
 
-def send_meeting_mail(kind: str, meeting: Meeting, invitations: Iterable[Invitation]) -> list[
-    NotMailed
-]:
+def send_meeting_mail(
+    kind: str, meeting: Meeting, invitations: Iterable[Invitation]
+) -> list[NotMailed]:
     """Queue one e-mail per invitation with an address and mark it mailed; returns those who
     could not be mailed, and why, for the page to list — nobody is skipped in silence. A
     message that cannot be sent raises ValidationError, so the service that called this saves

@@ -244,9 +244,7 @@ def meeting_invite(
     ]
     known = {
         email.lower()
-        for email in meeting.invitations.filter(person__isnull=True).values_list(
-            "email", flat=True
-        )
+        for email in meeting.invitations.filter(person__isnull=True).values_list("email", flat=True)
     }
     for guest in guests:
         if guest.email.strip().lower() in known:

@@ -314,8 +314,7 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 ngettext("%(count)d invited", "%(count)d invited", count) % {"count": count}
                 + ", "
-                + ngettext("%(mailed)d mailed.", "%(mailed)d mailed.", mailed)
-                % {"mailed": mailed},
+                + ngettext("%(mailed)d mailed.", "%(mailed)d mailed.", mailed) % {"mailed": mailed},
             )
             if made.not_mailed:
                 # Back to this page, which lists who could not be mailed and takes an address.

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 
 def one_answer_for_not_coming(apps, schema_editor):
-    """"afgemeld" (sent apologies) and "komt niet" were two answers for one thing: not coming."""
+    """ "afgemeld" (sent apologies) and "komt niet" were two answers for one thing: not coming."""
     Invitation = apps.get_model("meetings", "Invitation")
     Invitation.objects.filter(answer="afgemeld").update(answer="komt_niet")
 
@@ -20,64 +20,121 @@ def mailed_as_before(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_version'),
-        ('registry', '0006_person_language'),
+        ("meetings", "0003_version"),
+        ("registry", "0006_person_language"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='invitation',
-            options={'ordering': [django.db.models.functions.comparison.Coalesce('person__sort_name', 'name'), 'pk'], 'verbose_name': 'invitation', 'verbose_name_plural': 'invitations'},
+            name="invitation",
+            options={
+                "ordering": [
+                    django.db.models.functions.comparison.Coalesce("person__sort_name", "name"),
+                    "pk",
+                ],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+            },
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='email',
-            field=models.EmailField(blank=True, help_text='Where the mail about this meeting goes; for a person, instead of theirs.', max_length=254, verbose_name='e-mail address'),
+            model_name="invitation",
+            name="email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Where the mail about this meeting goes; for a person, instead of theirs.",
+                max_length=254,
+                verbose_name="e-mail address",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='language',
-            field=models.CharField(blank=True, choices=[('nl', 'Dutch'), ('en', 'English')], help_text="For a guest from outside; a person's mail is in their own language.", max_length=2, verbose_name='language of the mail'),
+            model_name="invitation",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("nl", "Dutch"), ("en", "English")],
+                help_text="For a guest from outside; a person's mail is in their own language.",
+                max_length=2,
+                verbose_name="language of the mail",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='mailed_at',
-            field=models.DateTimeField(blank=True, help_text='When the invitation was last queued to be mailed; empty: never.', null=True, verbose_name='mailed at'),
+            model_name="invitation",
+            name="mailed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the invitation was last queued to be mailed; empty: never.",
+                null=True,
+                verbose_name="mailed at",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='name',
-            field=models.CharField(blank=True, help_text='For a guest from outside.', max_length=200, verbose_name='name'),
+            model_name="invitation",
+            name="name",
+            field=models.CharField(
+                blank=True,
+                help_text="For a guest from outside.",
+                max_length=200,
+                verbose_name="name",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='note',
-            field=models.TextField(blank=True, max_length=1000, verbose_name='note'),
+            model_name="invitation",
+            name="note",
+            field=models.TextField(blank=True, max_length=1000, verbose_name="note"),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='sequence',
+            model_name="meeting",
+            name="sequence",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='answer',
-            field=models.CharField(choices=[('uitgenodigd', 'not answered yet'), ('komt', 'coming'), ('komt_niet', 'not coming')], default='uitgenodigd', max_length=12, verbose_name='answer'),
+            model_name="invitation",
+            name="answer",
+            field=models.CharField(
+                choices=[
+                    ("uitgenodigd", "not answered yet"),
+                    ("komt", "coming"),
+                    ("komt_niet", "not coming"),
+                ],
+                default="uitgenodigd",
+                max_length=12,
+                verbose_name="answer",
+            ),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='registry.person', verbose_name='person'),
+            model_name="invitation",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invitations",
+                to="registry.person",
+                verbose_name="person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('person__isnull', True)), fields=('meeting', 'email'), name='guest_invitation_once'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("person__isnull", True)),
+                fields=("meeting", "email"),
+                name="guest_invitation_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), models.Q(models.Q(('name', ''), _negated=True), models.Q(('email', ''), _negated=True)), _connector='OR'), name='invitation_of_a_person_or_a_guest'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False),
+                    models.Q(
+                        models.Q(("name", ""), _negated=True),
+                        models.Q(("email", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="invitation_of_a_person_or_a_guest",
+            ),
         ),
         migrations.RunPython(one_answer_for_not_coming, migrations.RunPython.noop),
         migrations.RunPython(mailed_as_before, migrations.RunPython.noop),

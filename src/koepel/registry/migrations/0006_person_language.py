@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0005_role_internal_note'),
+        ("registry", "0005_role_internal_note"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='language',
-            field=models.CharField(choices=[('nl', 'Dutch'), ('en', 'English')], default='nl', help_text='The language of the mail Koepel sends this person.', max_length=2, verbose_name='language'),
+            model_name="person",
+            name="language",
+            field=models.CharField(
+                choices=[("nl", "Dutch"), ("en", "English")],
+                default="nl",
+                help_text="The language of the mail Koepel sends this person.",
+                max_length=2,
+                verbose_name="language",
+            ),
         ),
     ]
