@@ -354,7 +354,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 # Seconds a mail server may take to answer before the attempt counts as failed.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+# The sender of every mail ("Netwerkbureau G40 <koepel@g40.example>"), and where a reply goes
+# (one or more addresses, separated by commas; none: to the sender).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "koepel@localhost")
+KOEPEL_REPLY_TO = env_list("KOEPEL_REPLY_TO", [])
+# How long the link in an invitation mail answers the invitation without signing in.
+KOEPEL_ANSWER_LINK_DAYS = env_int("KOEPEL_ANSWER_LINK_DAYS", 90)
 POST_OFFICE = {
     "BACKENDS": {
         "default": (

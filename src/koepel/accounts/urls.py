@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from koepel.accounts import lockout_views, views
+from koepel.accounts import lockout_views, outbox_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -27,4 +27,6 @@ urlpatterns = [
     path("account/herstelcodes/nieuw/", views.recovery_codes_renew, name="recovery-codes-renew"),
     path("inloggen/blokkades/", lockout_views.lockouts, name="lockouts"),
     path("inloggen/blokkades/opheffen/", lockout_views.lockout_lift_view, name="lockout-lift"),
+    path("uitgaande-e-mail/", outbox_views.outbox, name="outbox"),
+    path("uitgaande-e-mail/opnieuw/", outbox_views.outbox_resend, name="outbox-resend"),
 ]

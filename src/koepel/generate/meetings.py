@@ -96,7 +96,7 @@ def make_meetings(run: Run, year: int) -> None:
                 Invitation(
                     meeting=meeting,
                     person_id=person,
-                    answer=Answer.COMING if present else Answer.EXCUSED,
+                    answer=Answer.COMING if present else Answer.NOT_COMING,
                     present=present if meeting.status == Status.HELD else None,
                 )
             )

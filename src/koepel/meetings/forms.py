@@ -18,7 +18,16 @@ from koepel.core.forms import (
 )
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect
-from koepel.meetings.models import ActionStatus, Answer, Format, Kind, Level, Meeting
+from koepel.meetings.models import (
+    ActionStatus,
+    Answer,
+    Format,
+    Kind,
+    Level,
+    MailLanguage,
+    Meeting,
+)
+from koepel.meetings.services import OutsideGuest
 from koepel.registry.models import Body, Organisation, Person
 
 
@@ -96,6 +105,15 @@ class InviteForm(forms.Form):
         label=_("Members to invite"),
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    guest_name = SingleLineField(label=_("Name"), max_length=200, required=False)
+    guest_email = forms.EmailField(label=_("E-mail address"), required=False)
+    guest_language = forms.ChoiceField(
+        label=_("Language of the mail"),
+        choices=MailLanguage.choices,
+        initial=MailLanguage.DUTCH,
+        required=False,
     )
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
@@ -104,12 +122,49 @@ class InviteForm(forms.Form):
         self.fields["people"].queryset = Person.objects.all()  # type: ignore[attr-defined]
         self.members = members
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, email = data.get("guest_name", ""), data.get("guest_email", "")
+        if self.errors:
+            return data
+        if bool(name) != bool(email):
+            raise ValidationError(
+                _("Give both the name and the e-mail address of the guest."), code="guest"
+            )
+        if not data.get("people") and not email:
+            raise ValidationError(
+                _("Choose the members to invite, or give a guest's name and e-mail address."),
+                code="nobody",
+            )
+        return data
+
+    def guests(self) -> list[OutsideGuest]:
+        data = self.cleaned_data
+        if not data.get("guest_email"):
+            return []
+        language = data.get("guest_language") or MailLanguage.DUTCH
+        return [OutsideGuest(data["guest_name"], data["guest_email"], language)]
+
+
+class AddressForm(forms.Form):
+    """The address of someone invited who could not be mailed, given on the spot."""
+
+    invitation = forms.IntegerField(widget=forms.HiddenInput)
+    email = forms.EmailField(label=_("E-mail address"))
+
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Are you coming?"),
-        choices=[(a.value, a.label) for a in (Answer.COMING, Answer.NOT_COMING, Answer.EXCUSED)],
+        choices=[(a.value, a.label) for a in (Answer.COMING, Answer.NOT_COMING)],
         widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Such as who comes in your place, or why you cannot come."),
     )
 
 

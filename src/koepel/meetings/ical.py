@@ -11,12 +11,20 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vText,
+)
 
 from koepel import __version__
 from koepel.core.dates import Precision
 from koepel.core.validators import one_line
-from koepel.meetings.models import AMSTERDAM, Format, Meeting, Status
+from koepel.meetings.models import AMSTERDAM, Format, Invitation, Meeting, Status
 
 PRODID = f"-//Koepel//Koepel {__version__}//NL"
 
@@ -46,7 +54,7 @@ def meeting_url(meeting: Meeting) -> str:
     return f"{settings.KOEPEL_BASE_URL}{meeting.get_absolute_url()}"
 
 
-def event_for(meeting: Meeting, *, sequence: int | None = None) -> Event | None:
+def event_for(meeting: Meeting) -> Event | None:
     if meeting.date_precision != Precision.DAY:
         return None
     event = Event()
@@ -68,7 +76,7 @@ def event_for(meeting: Meeting, *, sequence: int | None = None) -> Event | None:
     event.add("url", url)
     event.add("description", f"{meeting.description}\n\n{url}".strip())
     event.add("status", "CANCELLED" if meeting.status == Status.CANCELLED else "CONFIRMED")
-    event.add("sequence", meeting.version if sequence is None else sequence)
+    event.add("sequence", meeting.sequence)
     return event
 
 
@@ -86,5 +94,49 @@ def calendar_for(meetings: Iterable[Meeting], *, name: str, method: str | None =
         event = event_for(meeting)
         if event is not None:
             calendar.add_component(event)
+    content: bytes = calendar.to_ical()
+    return content
+
+
+def _address(email: str, name: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    # A parameter value is quoted when it holds a comma, colon or semicolon (RFC 5545, 3.2).
+    address.params["cn"] = vText(one_line(name))
+    for key, value in params.items():
+        address.params[key] = vText(value)
+    return address
+
+
+def invitation_calendar(
+    meeting: Meeting, invitation: Invitation, *, method: str, organizer: tuple[str, str]
+) -> bytes:
+    """The meeting as an iTIP message (RFC 5546) to one invitee: REQUEST for an invitation
+    or a change, CANCEL for a cancellation; with the organiser and that invitee as the
+    attendee, so that a calendar offers to accept or decline. Each invitee's mail names only
+    themselves: who else is invited is for members of the network (docs/design.md)."""
+    event = event_for(meeting)
+    if event is None:
+        raise ValueError("A meeting without a day has no calendar entry.")
+    name, email = organizer
+    event.add("organizer", _address(email, name))
+    event.add(
+        "attendee",
+        _address(
+            invitation.address,
+            invitation.invitee_name,
+            cutype="INDIVIDUAL",
+            role="REQ-PARTICIPANT",
+            partstat="NEEDS-ACTION",
+            rsvp="TRUE",
+        ),
+    )
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", one_line(meeting.title))
+    calendar.add("method", method)
+    calendar.add_component(_amsterdam())
+    calendar.add_component(event)
     content: bytes = calendar.to_ical()
     return content

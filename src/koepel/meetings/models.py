@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -115,6 +116,9 @@ class Meeting(models.Model):
         help_text="The planning form's token, so that a form sent twice makes one meeting.",
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # iCalendar's SEQUENCE (RFC 5545, 3.8.7.4): raised with every change the invitees are mailed
+    # about (time, place, cancellation), so a calendar knows which message is the latest.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -254,21 +258,57 @@ class AgendaItem(models.Model):
 
 
 class Answer(models.TextChoices):
+    # One answer for "I will not be there": "komt niet" and "afgemeld" (sent apologies) used to
+    # be two, which readers could not tell apart; a reason goes in the note.
     INVITED = "uitgenodigd", _("not answered yet")
     COMING = "komt", _("coming")
     NOT_COMING = "komt_niet", _("not coming")
-    EXCUSED = "afgemeld", _("sent apologies")
+
+
+class MailLanguage(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
 
 
 class Invitation(models.Model):
+    """Someone invited to a meeting: a person in the registry, or a guest from outside known
+    only by name and e-mail address (``person`` empty)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("person")
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("For a guest from outside.")
+    )
+    email = models.EmailField(
+        _("e-mail address"),
+        blank=True,
+        help_text=_("Where the mail about this meeting goes; for a person, instead of theirs."),
+    )
+    language = models.CharField(
+        _("language of the mail"),
+        max_length=2,
+        choices=MailLanguage.choices,
+        blank=True,
+        help_text=_("For a guest from outside; a person's mail is in their own language."),
     )
     answer = models.CharField(
         _("answer"), max_length=12, choices=Answer.choices, default=Answer.INVITED
     )
+    note = models.TextField(_("note"), max_length=1000, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(
+        _("mailed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the invitation was last queued to be mailed; empty: never."),
+    )
     present = models.BooleanField(_("present"), null=True, blank=True)
 
     # Optimistic locking: a save names the version it started from (core/locking.py).
@@ -277,13 +317,48 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        ordering: ClassVar = ["person__sort_name"]
+        ordering: ClassVar = [Coalesce("person__sort_name", "name"), "pk"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="invitation_once")
+            models.UniqueConstraint(fields=["meeting", "person"], name="invitation_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "email"],
+                condition=models.Q(person__isnull=True),
+                name="guest_invitation_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False)
+                | (~models.Q(name="") & ~models.Q(email="")),
+                name="invitation_of_a_person_or_a_guest",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} → {self.meeting}"
+        return f"{self.invitee_name} → {self.meeting}"
+
+    def clean(self) -> None:
+        if self.person_id is None and not (self.name.strip() and self.email.strip()):
+            raise ValidationError(_("Give the guest's name and e-mail address."))
+
+    @property
+    def is_guest(self) -> bool:
+        return self.person_id is None
+
+    @property
+    def invitee_name(self) -> str:
+        return self.person.name if self.person is not None else self.name
+
+    @property
+    def address(self) -> str:
+        """Where mail about this meeting goes: the invitation's own address, else the person's."""
+        if self.email:
+            return self.email
+        return self.person.email if self.person is not None else ""
+
+    @property
+    def mail_language(self) -> str:
+        if self.person is not None:
+            return self.person.language or MailLanguage.DUTCH
+        return self.language or MailLanguage.DUTCH
 
 
 class Decision(models.Model):

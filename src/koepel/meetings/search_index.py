@@ -29,7 +29,9 @@ def meeting_entry(meeting: Meeting) -> index.Entry:
         visibility=meeting.visibility,
         bodies=tuple(body.pk for body in bodies),
         people=tuple(
-            invitation.person_id for invitation in index.prefetched(meeting, "invitations")
+            invitation.person_id
+            for invitation in index.prefetched(meeting, "invitations")
+            if invitation.person_id is not None  # a guest from outside has no account
         ),
         trail=bodies_trail(bodies),
         year=meeting.date.year,

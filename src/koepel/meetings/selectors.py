@@ -146,7 +146,7 @@ def represented_municipalities(meeting: Meeting) -> list[Any]:
     """Member cities represented at a meeting: those of the people marked present."""
     seen: dict[int, Any] = {}
     for invitation in meeting.invitations.all():
-        municipality = invitation.person.municipality
+        municipality = invitation.person.municipality if invitation.person else None
         if invitation.present and municipality is not None:
             seen.setdefault(municipality.pk, municipality)
     return sorted(seen.values(), key=lambda m: m.sort_name)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,7 +37,7 @@ from koepel.meetings.models import (
     Meeting,
     Status,
 )
-from koepel.meetings.notifications import send_meeting_mail
+from koepel.meetings.notifications import NotMailed, send_meeting_mail
 from koepel.registry.models import Body, Organisation, Person, Role
 from koepel.search import index
 
@@ -105,8 +107,25 @@ def _require_edit(actor: Any, meeting: Meeting) -> None:
         raise PermissionDenied(_("You may not change this meeting."))
 
 
-def _invitees(meeting: Meeting) -> list[Person]:
-    return [invitation.person for invitation in meeting.invitations.select_related("person")]
+def _invitations(meeting: Meeting) -> list[Invitation]:
+    return list(meeting.invitations.select_related("person"))
+
+
+@dataclass(frozen=True)
+class OutsideGuest:
+    """Someone from outside the network, invited by name and e-mail address."""
+
+    name: str
+    email: str
+    language: str = "nl"
+
+
+@dataclass
+class Invited:
+    """What inviting did: the invitations made, and who of them could not be mailed."""
+
+    invitations: list[Invitation] = field(default_factory=list)
+    not_mailed: list[NotMailed] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -161,9 +180,15 @@ def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any)
         meeting.bodies.set(bodies)
     index.update(meeting)
     if changed & NOTIFY_ON and meeting.status == Status.PLANNED:
-        people = _invitees(meeting)
-        send_meeting_mail("change", meeting, people)
+        _next_sequence(meeting)
+        send_meeting_mail("change", meeting, _invitations(meeting))
     return meeting
+
+
+def _next_sequence(meeting: Meeting) -> None:
+    """A change the invitees are mailed about: the calendar entry's SEQUENCE moves on."""
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    meeting.sequence = Meeting.objects.values_list("sequence", flat=True).get(pk=meeting.pk)
 
 
 @transaction.atomic
@@ -174,15 +199,26 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
     meeting.status = Status.CANCELLED
     save_versioned(meeting, expected_version=version, update_fields=["status", "updated_at"])
     index.update(meeting)
-    people = _invitees(meeting)
-    send_meeting_mail("cancellation", meeting, people)
+    _next_sequence(meeting)
+    send_meeting_mail("cancellation", meeting, _invitations(meeting))
     return meeting
 
 
 @transaction.atomic
-def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) -> list[Invitation]:
-    """Invite members of the meeting's bodies. Anyone else is refused, and nobody is invited."""
+def meeting_invite(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    people: Iterable[Person] = (),
+    guests: Iterable[OutsideGuest] = (),
+) -> Invited:
+    """Invite members of the meeting's bodies, and guests from outside by e-mail address.
+    Whole or nothing: every invitation is saved with its mail queued, or none is (anyone
+    else than a member refused, a mail that cannot be sent). Someone without an address is
+    invited and reported as not mailed, never skipped in silence."""
     _require_edit(actor, meeting)
+    if meeting.status != Status.PLANNED:
+        raise ValidationError(_("Invitations are for a planned meeting only."), code="not_planned")
     people = list(people)
     members = set(
         Role.objects.current()
@@ -206,14 +242,64 @@ def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) ->
         for person in people
         if person.pk not in already
     ]
-    new_people = [invitation.person for invitation in invitations]
+    known = {
+        email.lower()
+        for email in meeting.invitations.filter(person__isnull=True).values_list("email", flat=True)
+    }
+    for guest in guests:
+        if guest.email.strip().lower() in known:
+            continue
+        invitation = Invitation(
+            meeting=meeting,
+            name=guest.name.strip(),
+            email=guest.email.strip(),
+            language=guest.language,
+        )
+        invitation.full_clean()
+        invitation.save()
+        known.add(invitation.email.lower())
+        invitations.append(invitation)
     index.update(meeting)  # the invited people may see a restricted meeting
-    send_meeting_mail("invitation", meeting, new_people)
-    return invitations
+    not_mailed = send_meeting_mail("invitation", meeting, invitations)
+    return Invited(invitations, not_mailed)
 
 
 @transaction.atomic
-def invitation_answer(*, actor: Any, meeting: Meeting, answer: str) -> Invitation:
+def invitation_mail_again(*, actor: Any, invitation: Invitation, email: str) -> Invitation:
+    """Give the address of someone invited who could not be mailed, and mail the invitation.
+    The address is kept on the invitation, for the mail about this meeting: the person's own
+    record is the network office's to change."""
+    meeting = invitation.meeting
+    _require_edit(actor, meeting)
+    if meeting.status != Status.PLANNED:
+        raise ValidationError(_("Invitations are for a planned meeting only."), code="not_planned")
+    invitation.email = email.strip()
+    invitation.full_clean()
+    save_versioned(invitation, expected_version=None, update_fields=["email"])
+    send_meeting_mail("invitation", meeting, [invitation])
+    return invitation
+
+
+def _answer(invitation: Invitation, answer: str, note: str | None) -> Invitation:
+    if answer not in {Answer.COMING, Answer.NOT_COMING}:
+        raise ValidationError(_("Choose whether you are coming."))
+    if invitation.meeting.status == Status.CANCELLED:
+        raise ValidationError(_("This meeting has been cancelled."))
+    invitation.answer = answer
+    invitation.answered_at = timezone.now()
+    fields = ["answer", "answered_at"]
+    if note is not None:
+        invitation.note = note.strip()
+        fields.append("note")
+    invitation.full_clean()
+    save_versioned(invitation, expected_version=None, update_fields=fields)
+    return invitation
+
+
+@transaction.atomic
+def invitation_answer(
+    *, actor: Any, meeting: Meeting, answer: str, note: str | None = None
+) -> Invitation:
     """The signed-in person answers their own invitation."""
     viewer = viewer_for(actor)
     invitation = (
@@ -223,14 +309,16 @@ def invitation_answer(*, actor: Any, meeting: Meeting, answer: str) -> Invitatio
     )
     if invitation is None:
         raise PermissionDenied(_("You are not invited to this meeting."))
-    if answer not in {Answer.COMING, Answer.NOT_COMING, Answer.EXCUSED}:
-        raise ValidationError(_("Choose whether you are coming."))
-    if meeting.status == Status.CANCELLED:
-        raise ValidationError(_("This meeting has been cancelled."))
-    invitation.answer = answer
-    invitation.answered_at = timezone.now()
-    save_versioned(invitation, expected_version=None, update_fields=["answer", "answered_at"])
-    return invitation
+    return _answer(invitation, answer, note)
+
+
+@transaction.atomic
+def invitation_answer_by_link(*, invitation: Invitation, answer: str, note: str) -> Invitation:
+    """Someone answers through the link in their invitation mail, without signing in; the
+    link (meetings.answer_links) has shown which invitation, and answers only that one."""
+    if invitation.meeting.status == Status.HELD:
+        raise ValidationError(_("This meeting has already taken place."))
+    return _answer(invitation, answer, note)
 
 
 @transaction.atomic
@@ -253,9 +341,11 @@ def meeting_close(
     actor: Any,
     meeting: Meeting,
     present: Iterable[int],
+    present_guests: Iterable[int] = (),
     expected_version: int | None = None,
 ) -> Meeting:
-    """Record who was present and mark the meeting as held."""
+    """Record who was present and mark the meeting as held: ``present`` names people,
+    ``present_guests`` the invitations of guests from outside."""
     _require_edit(actor, meeting)
     if meeting.status == Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be closed."))
@@ -264,8 +354,13 @@ def meeting_close(
         meeting, expected_version=expected_version, update_fields=["status", "updated_at"]
     )
     present_ids = set(present)
+    guest_ids = set(present_guests)
     for invitation in meeting.invitations.all():
-        was_present = invitation.person_id in present_ids
+        was_present = (
+            invitation.pk in guest_ids
+            if invitation.person_id is None
+            else invitation.person_id in present_ids
+        )
         if invitation.present != was_present:
             invitation.present = was_present
             save_versioned(invitation, expected_version=None, update_fields=["present"])

@@ -30,6 +30,7 @@ urlpatterns = [
     path("bijeenkomsten/<int:pk>/besluiten/", views.decision_add, name="decision"),
     path("bijeenkomsten/<int:pk>/acties/", views.action_add, name="action"),
     path("bijeenkomsten/<int:pk>/afsluiten/", views.meeting_close, name="close"),
+    path("uitnodiging/<str:token>/", views.answer_by_link, name="answer-link"),
     path("acties/<int:pk>/status/", views.action_status, name="action-status"),
     path("gremia/<slug:slug>/agenda.ics", views.body_feed, name="body-feed"),
     path("agenda/<str:token>.ics", views.person_feed, name="person-feed"),

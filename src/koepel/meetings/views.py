@@ -31,10 +31,11 @@ from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.pagination import paginate
-from koepel.meetings import selectors, services
+from koepel.meetings import answer_links, selectors, services
 from koepel.meetings.forms import (
     ActionForm,
     ActionStatusForm,
+    AddressForm,
     AgendaItemForm,
     AnswerForm,
     DecisionForm,
@@ -45,7 +46,7 @@ from koepel.meetings.forms import (
     MinutesForm,
 )
 from koepel.meetings.ical import calendar_for
-from koepel.meetings.models import ActionItem, CalendarToken, Meeting, Status
+from koepel.meetings.models import ActionItem, CalendarToken, Invitation, Meeting, Status
 from koepel.registry.models import Body, Person, Role
 
 
@@ -159,9 +160,12 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": editable,
             "show_attendance": can_see_attendance(request.user),
             "invitation": invitation,
-            "answer_form": AnswerForm(initial={"answer": invitation.answer})
+            "answer_form": AnswerForm(
+                initial={"answer": invitation.answer, "note": invitation.note}
+            )
             if invitation
             else None,
+            "not_mailed": _not_mailed(meeting) if editable else [],
             "represented": selectors.represented_municipalities(meeting),
             "open_actions": selectors.open_actions(request.user, bodies).exclude(meeting=meeting),
             "decision_form": DecisionForm(),
@@ -226,6 +230,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("The meeting has been changed."))
+            _warn_not_mailed(request, meeting)
             return redirect(meeting)
     return TemplateResponse(
         request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}
@@ -246,7 +251,31 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The meeting has been cancelled; the invitees are told."))
+        _warn_not_mailed(request, meeting)
     return redirect(meeting)
+
+
+def _not_mailed(meeting: Meeting) -> list[Invitation]:
+    """The invitations no mail could reach: nobody's address known."""
+    return [
+        invitation
+        for invitation in meeting.invitations.all()
+        if invitation.mailed_at is None and not invitation.address
+    ]
+
+
+def _warn_not_mailed(request: HttpRequest, meeting: Meeting) -> None:
+    missing = [invitation.invitee_name for invitation in _not_mailed(meeting)]
+    if missing:
+        messages.warning(
+            request,
+            ngettext(
+                "%(names)s has no e-mail address and has not been mailed.",
+                "%(names)s have no e-mail address and have not been mailed.",
+                len(missing),
+            )
+            % {"names": ", ".join(missing)},
+        )
 
 
 @login_required
@@ -260,29 +289,74 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     )
     members: dict[int, Person] = {role.person.pk: role.person for role in roles if role.person}
     invited = {i.person_id for i in meeting.invitations.all()}
-    form = InviteForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "invite")
+    form = InviteForm(
+        request.POST if request.method == "POST" and action == "invite" else None,
+        members=members,
+    )
+    address_form = AddressForm(
+        request.POST if request.method == "POST" and action == "address" else None
+    )
+    if request.method == "POST" and action == "invite" and form.is_valid():
         try:
             made = services.meeting_invite(
-                actor=request.user, meeting=meeting, people=form.cleaned_data["people"]
+                actor=request.user,
+                meeting=meeting,
+                people=form.cleaned_data["people"],
+                guests=form.guests(),
             )
         except ValidationError as error:
             add_errors(form, error)
         else:
+            count = len(made.invitations)
+            mailed = count - len(made.not_mailed)
             messages.success(
                 request,
-                ngettext("%(count)d person invited.", "%(count)d people invited.", len(made))
-                % {"count": len(made)},
+                ngettext("%(count)d invited", "%(count)d invited", count) % {"count": count}
+                + ", "
+                + ngettext("%(mailed)d mailed.", "%(mailed)d mailed.", mailed) % {"mailed": mailed},
             )
+            if made.not_mailed:
+                # Back to this page, which lists who could not be mailed and takes an address.
+                return redirect("meetings:invite", pk=meeting.pk)
             return redirect(meeting)
+    if request.method == "POST" and action == "address" and address_form.is_valid():
+        invitation = next(
+            (
+                i
+                for i in meeting.invitations.all()
+                if i.pk == address_form.cleaned_data["invitation"]
+            ),
+            None,
+        )
+        if invitation is None:
+            raise Http404
+        try:
+            services.invitation_mail_again(
+                actor=request.user, invitation=invitation, email=address_form.cleaned_data["email"]
+            )
+        except ValidationError as error:
+            add_errors(address_form, error)
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(name)s has been mailed.")
+                % {"name": invitation.invitee_name},
+            )
+            return redirect("meetings:invite", pk=meeting.pk)
+    not_mailed = _not_mailed(meeting)
     return TemplateResponse(
         request,
         "meetings/invite.html",
         {
             "meeting": meeting,
             "form": form,
+            "address_form": address_form,
+            "address_for": address_form["invitation"].value() if address_form.is_bound else None,
             "members": list(members.values()),
             "invited": invited,
+            "guests": [i for i in meeting.invitations.all() if i.is_guest],
+            "not_mailed": not_mailed,
         },
     )
 
@@ -298,11 +372,64 @@ def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     run_and_tell(
         request,
         lambda: services.invitation_answer(
-            actor=request.user, meeting=meeting, answer=form.cleaned_data["answer"]
+            actor=request.user,
+            meeting=meeting,
+            answer=form.cleaned_data["answer"],
+            note=form.cleaned_data["note"],
         ),
         _("Thank you, your answer has been saved."),
     )
     return redirect(meeting)
+
+
+REFUSED_STATUS = {
+    answer_links.Refused.FORGED: 400,
+    answer_links.Refused.EXPIRED: 410,
+    answer_links.Refused.WITHDRAWN: 404,
+}
+
+
+def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the link in an invitation mail opens: the meeting as the mail described it,
+    and a form to answer, without signing in. Opening it changes nothing (mail filters open
+    links); only sending the form answers."""
+    try:
+        invitation = answer_links.invitation_for(token)
+    except answer_links.LinkRefused as refused:
+        response: HttpResponse = TemplateResponse(
+            request,
+            "meetings/answer_link_refused.html",
+            {"reason": refused.reason.value},
+            status=REFUSED_STATUS[refused.reason],
+        )
+        return keep_private(response)
+    meeting = invitation.meeting
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "answer": invitation.answer if invitation.answered_at else None,
+            "note": invitation.note,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_answer_by_link(
+                invitation=invitation,
+                answer=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Thank you, your answer has been saved."))
+            return keep_private(redirect("meetings:answer-link", token=token))
+    response = TemplateResponse(
+        request,
+        "meetings/answer_link.html",
+        {"invitation": invitation, "meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
+    )
+    return keep_private(response)
 
 
 @login_required
@@ -444,6 +571,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
     if request.method == "POST":
         present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+        guests = [int(v) for v in request.POST.getlist("present_guest") if v.isdigit()]
         version = request.POST.get("version", "")
         try:
             run_and_tell(
@@ -452,6 +580,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     meeting=meeting,
                     present=present,
+                    present_guests=guests,
                     expected_version=int(version) if version.isdigit() else None,
                 ),
                 _("The meeting has been closed."),

@@ -55,6 +55,15 @@ def _ref(records: dict[str, T], key: str | None, what: str) -> T | None:
     return records[key]
 
 
+DEMO_MAIL_DOMAIN = "example.nl"
+
+
+def demo_address(entry: dict[str, Any]) -> str:
+    """An example address for a demo person, so that invitations can be tried at once; never
+    a real one (the demo names real people): the slug at the example domain."""
+    return str(entry.get("email") or f"{entry['slug']}@{DEMO_MAIL_DOMAIN}")
+
+
 def is_loaded() -> bool:
     return Network.objects.exists()
 
@@ -76,6 +85,7 @@ def load() -> dict[str, int]:
         entry["slug"]: services.person_save(
             person=Person(
                 **{k: v for k, v in entry.items() if k not in {"municipality", "organisation"}},
+                email=demo_address(entry),
                 municipality=_ref(municipalities, entry.get("municipality"), "municipality"),
                 organisation=_ref(organisations, entry.get("organisation"), "organisation"),
             )

@@ -262,6 +262,13 @@ class Person(models.Model):
     # Contact details: never shown to the public (docs/design.md, "Visibility").
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[("nl", _("Dutch")), ("en", _("English"))],
+        default="nl",
+        help_text=_("The language of the mail Koepel sends this person."),
+    )
 
     # Optimistic locking: a save names the version it started from (core/locking.py).
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -221,16 +221,42 @@ class ActionItemSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         fields = ("id", "omschrijving", "gremium", "eigenaar", "deadline", "status", "afgerondIn")
 
 
+# The answer "afgemeld" is now "komt_niet"; a client that still sends it is understood.
+FORMER_NOT_COMING = "afgemeld"
+
+
 class InvitationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(read_only=True)
-    persoon = VisibleSlugField(visible_people, source="person")
+    persoon = VisibleSlugField(
+        visible_people,
+        source="person",
+        allow_null=True,
+        help_text="Leeg voor een gast van buiten het netwerk (zie naam).",
+    )
+    naam = serializers.CharField(source="invitee_name", read_only=True)
     antwoord = serializers.ChoiceField(
         source="answer",
-        choices=Answer.choices,
+        choices=[*Answer.choices, (FORMER_NOT_COMING, "komt niet (vervallen waarde)")],
         required=False,
-        help_text="Alleen de genodigde zelf geeft antwoord.",
+        help_text=(
+            "Alleen de genodigde zelf geeft antwoord. 'afgemeld' is vervallen: het wordt "
+            "opgeslagen als 'komt_niet'."
+        ),
+    )
+    toelichting = serializers.CharField(
+        source="note",
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="Bij het antwoord, van de genodigde zelf.",
     )
     beantwoordOp = serializers.DateTimeField(source="answered_at", read_only=True, allow_null=True)
+    gemaildOp = serializers.DateTimeField(
+        source="mailed_at",
+        read_only=True,
+        allow_null=True,
+        help_text="Leeg: de uitnodiging is niet gemaild (geen e-mailadres bekend).",
+    )
     aanwezig = serializers.BooleanField(
         source="present",
         required=False,
@@ -240,4 +266,16 @@ class InvitationSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
     class Meta:
         model = Invitation
-        fields = ("id", "persoon", "antwoord", "beantwoordOp", "aanwezig")
+        fields = (
+            "id",
+            "persoon",
+            "naam",
+            "antwoord",
+            "toelichting",
+            "beantwoordOp",
+            "gemaildOp",
+            "aanwezig",
+        )
+
+    def validate_antwoord(self, value: str) -> str:
+        return Answer.NOT_COMING if value == FORMER_NOT_COMING else value

@@ -111,11 +111,14 @@ class MeetingViewSet(Writable):
                     actor=actor, meeting=instance, version=instance.version
                 )
             elif status == Status.HELD:
-                present = instance.invitations.filter(present=True).values_list(
-                    "person_id", flat=True
-                )
+                present = instance.invitations.filter(present=True)
                 instance = services.meeting_close(
-                    actor=actor, meeting=instance, present=list(present)
+                    actor=actor,
+                    meeting=instance,
+                    present=list(present.values_list("person_id", flat=True)),
+                    present_guests=list(
+                        present.filter(person__isnull=True).values_list("pk", flat=True)
+                    ),
                 )
             else:
                 raise exceptions.ValidationError(
@@ -287,25 +290,28 @@ class InvitationViewSet(MeetingPart):
         return own or can_edit(self.request.user, instance.meeting)
 
     def create_record(self, data: dict[str, Any]) -> Model:
-        invitations = services.meeting_invite(
+        invited = services.meeting_invite(
             actor=self.request.user, meeting=self.meeting(), people=[data["person"]]
         )
-        if invitations:
-            return invitations[0]
+        if invited.invitations:
+            return invited.invitations[0]
         raise exceptions.ValidationError({"persoon": ["Deze persoon is al uitgenodigd."]})
 
     def update_record(self, instance: Any, data: dict[str, Any]) -> Model:
         actor = self.request.user
         answer = data.pop("answer", None)
+        note = data.pop("note", None)
         if data.pop("person", instance.person) != instance.person:
             raise exceptions.ValidationError(
                 {"persoon": ["Nodig iemand anders uit met een nieuwe uitnodiging."]}
             )
-        if answer is not None and answer != instance.answer:
-            if instance.person_id != viewer_for(actor).person_id:
+        if (answer is not None and answer != instance.answer) or (
+            note is not None and note != instance.note
+        ):
+            if instance.person_id is None or instance.person_id != viewer_for(actor).person_id:
                 raise exceptions.PermissionDenied("Alleen de genodigde zelf geeft antwoord.")
             instance = services.invitation_answer(
-                actor=actor, meeting=instance.meeting, answer=answer
+                actor=actor, meeting=instance.meeting, answer=answer or instance.answer, note=note
             )
         if data:
             if not can_edit(actor, instance.meeting):

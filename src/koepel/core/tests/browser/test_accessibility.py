@@ -33,6 +33,11 @@ NOT_PAGES = {
     "accounts:recovery-codes-renew": "POST only: makes new recovery codes",
     "api-pages:revoke": "POST only: revokes an API token",
     "accounts:lockout-lift": "POST only: lifts a lockout",
+    "accounts:outbox-resend": "POST only: puts a mail in the queue again",
+    "meetings:answer-link": (
+        "opened from the signed link in an invitation mail, which no page of the site shows; "
+        "its forms are those of the meeting page's answer, checked there"
+    ),
     "set_language": "POST only: switches the language and goes back",
     "meetings:cancel": "POST only: cancels a meeting",
     "meetings:answer": "POST only: saves an invitee's answer",
@@ -76,6 +81,7 @@ EXTRA_ADDRESSES = [
     "/personen/",
     "/inloggen/",
     "/inloggen/blokkades/",
+    "/uitgaande-e-mail/",
     "/jaarverslag/2021/download/pdf/",
 ]
 
