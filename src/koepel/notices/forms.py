@@ -36,8 +36,7 @@ class PreferencesForm(forms.Form):
 
     def choices(self) -> dict[str, Any]:
         return {
-            name: self.cleaned_data[name]
-            for name in [*Preferences.FIELDS.values(), "language"]
+            name: self.cleaned_data[name] for name in [*Preferences.FIELDS.values(), "language"]
         }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,10 +44,8 @@ DEFAULTS: dict[str, str] = {
 }
 
 
-def _frequency(label: str, kind: str) -> models.CharField[str, str]:
-    return models.CharField(
-        label, max_length=10, choices=Frequency.choices, default=DEFAULTS[kind]
-    )
+def _frequency(label: Any, kind: str) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=10, choices=Frequency.choices, default=DEFAULTS[kind])
 
 
 class Preferences(models.Model):

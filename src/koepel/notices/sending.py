@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -38,7 +38,10 @@ from koepel.registry.models import Person, Role
 
 DIGEST_HOUR = 7  # in Amsterdam; the weekly digest on Monday
 # How far back a digest looks for what it has not yet sent (a worker that was stopped a while).
-LOOK_BACK = {Frequency.DAILY: dt.timedelta(days=7), Frequency.WEEKLY: dt.timedelta(days=14)}
+LOOK_BACK: dict[str, dt.timedelta] = {
+    Frequency.DAILY: dt.timedelta(days=7),
+    Frequency.WEEKLY: dt.timedelta(days=14),
+}
 
 
 @dataclass(frozen=True)
@@ -71,18 +74,18 @@ def weekly_moment(now: dt.datetime) -> dt.datetime:
 # -- who an event concerns -------------------------------------------------------------------
 
 
-def _seated(body_ids: QuerySet[object] | Iterable[int]) -> Q:
+def _seated(body_ids: QuerySet[Any, Any]) -> Q:
     return Q(roles__in=Role.objects.current().filter(body_id__in=body_ids))
 
 
 def _concerned(event: Event) -> Q | None:
     """The people an event concerns, before the access check (None: nobody)."""
     if event.kind in (Kind.MEETINGS, Kind.MINUTES):
-        bodies = Meeting.bodies.through.objects.filter(meeting_id=event.object_id)
-        return _seated(bodies.values("body_id")) | Q(invitations__meeting_id=event.object_id)
+        in_meeting = Meeting.bodies.through.objects.filter(meeting_id=event.object_id)
+        return _seated(in_meeting.values("body_id")) | Q(invitations__meeting_id=event.object_id)
     if event.kind == Kind.DOCUMENTS:
-        bodies = Document.bodies.through.objects.filter(document_id=event.object_id)
-        return _seated(bodies.values("body_id"))
+        in_document = Document.bodies.through.objects.filter(document_id=event.object_id)
+        return _seated(in_document.values("body_id"))
     if event.kind == Kind.ACTIONS:
         owner = event.key.partition(":")[2]
         return Q(pk=int(owner)) if owner.isdigit() else None
@@ -178,9 +181,7 @@ def preferences_of(person: Person) -> Preferences:
 # -- the mails -------------------------------------------------------------------------------
 
 
-def _mail(user: User, items: list[Item], frequency: str, language: str) -> None:
-    person = user.person
-    assert person is not None
+def _mail(person: Person, items: list[Item], frequency: str, language: str) -> None:
     with translation.override(language):
         if frequency == Frequency.IMMEDIATELY:
             subject = f"{items[0].what}: {items[0].title}"
@@ -211,7 +212,9 @@ def _mail(user: User, items: list[Item], frequency: str, language: str) -> None:
             to=[person.email],
             headers={"Auto-Submitted": "auto-generated"},
         )
-        message.attach_alternative(render_to_string("notices/mail/notice.html", context), "text/html")
+        message.attach_alternative(
+            render_to_string("notices/mail/notice.html", context), "text/html"
+        )
         message.send()
 
 
@@ -221,7 +224,8 @@ def _deliver(
     """Send ``events`` to ``user`` in one mail, each at most once; whether a mail went. For a
     digest (``digest``: "daily" or "weekly") the person's preferences remember when it went."""
     person = user.person
-    assert person is not None
+    if person is None:
+        return False
     language = preferences_of(person).language
     try:
         with transaction.atomic(), translation.override(language):
@@ -231,11 +235,13 @@ def _deliver(
                 if item is None:
                     continue
                 # Written first: a second sender stops here, and a failure undoes both.
-                Delivery.objects.create(event=event, person=person, frequency=frequency, sent_at=now)
+                Delivery.objects.create(
+                    event=event, person=person, frequency=frequency, sent_at=now
+                )
                 items.setdefault((item.kind, item.object_id), item)
             if not items:
                 return False
-            _mail(user, list(items.values()), frequency, language)
+            _mail(person, list(items.values()), frequency, language)
             if digest:
                 Preferences.objects.update_or_create(
                     person=person, defaults={f"{digest}_sent_at": now}
@@ -252,8 +258,11 @@ def send_immediate(now: dt.datetime | None = None) -> int:
     for event in Event.objects.filter(dispatched=False, baseline=False).order_by("seen_at", "pk"):
         delivered = set(event.deliveries.values_list("person_id", flat=True))
         for user in audience(event):
-            assert user.person is not None
-            if user.person_id in delivered or event.seen_at < user.date_joined:
+            if (
+                user.person is None
+                or user.person_id in delivered
+                or event.seen_at < user.date_joined
+            ):
                 continue
             if preferences_of(user.person).frequency(event.kind) != Frequency.IMMEDIATELY:
                 continue
@@ -286,9 +295,7 @@ def _digest(frequency: str, moment: dt.datetime, field: str) -> int:
         ).order_by("seen_at", "pk")
     )
     per_user: dict[int, tuple[User, list[Event]]] = {}
-    delivered = set(
-        Delivery.objects.filter(event__in=events).values_list("event_id", "person_id")
-    )
+    delivered = set(Delivery.objects.filter(event__in=events).values_list("event_id", "person_id"))
     for event in events:
         for user in audience(event):
             if (event.pk, user.person_id) in delivered or event.seen_at < user.date_joined:
@@ -296,7 +303,8 @@ def _digest(frequency: str, moment: dt.datetime, field: str) -> int:
             per_user.setdefault(user.pk, (user, []))[1].append(event)
     sent = 0
     for user, candidates in per_user.values():
-        assert user.person is not None
+        if user.person is None:
+            continue
         preferences = preferences_of(user.person)
         last = getattr(preferences, f"{field}_sent_at")
         if last is not None and last >= moment:

@@ -16,9 +16,7 @@ from koepel.registry.models import Body, Person
 
 
 @transaction.atomic
-def preferences_save(
-    *, person: Person, version: int | None, **choices: Any
-) -> Preferences:
+def preferences_save(*, person: Person, version: int | None, **choices: Any) -> Preferences:
     """Save a person's choices per kind and their language; ``version`` is the one the form
     started from (None for a person who never chose)."""
     preferences = Preferences.objects.filter(person=person).first()

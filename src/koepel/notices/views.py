@@ -22,21 +22,24 @@ from koepel.notices import services
 from koepel.notices.forms import FeedForm, PreferencesForm
 from koepel.notices.models import FeedToken, feed_token_hash
 from koepel.notices.sending import preferences_of
-from koepel.registry.models import Role
+from koepel.registry.models import Person, Role
 
 
-def _feed_bodies(request: HttpRequest) -> list[tuple[str, str]]:
+def _feed_bodies(request: HttpRequest, person: Person) -> list[tuple[str, str]]:
     """The bodies offered for a feed: the person's own, and the one the body page came from."""
-    person_id = request.user.person_id  # type: ignore[union-attr]
-    own = Role.objects.current().filter(person_id=person_id).values("body_id")
+    own = Role.objects.current().filter(person=person).values("body_id")
     bodies = visible_bodies(request.user).filter(pk__in=own)
     if slug := request.GET.get("gremium"):
         bodies = bodies | visible_bodies(request.user).filter(slug=slug)
     return [(body.slug, body.name) for body in bodies.distinct().order_by("name")]
 
 
-def _page(request: HttpRequest, form: PreferencesForm, new_feed: tuple[FeedToken, str] | None = None) -> HttpResponse:
-    person = request.user.person  # type: ignore[union-attr]
+def _page(
+    request: HttpRequest,
+    person: Person,
+    form: PreferencesForm,
+    new_feed: tuple[FeedToken, str] | None = None,
+) -> HttpResponse:
     feeds = FeedToken.objects.filter(person=person, revoked_at__isnull=True).select_related("body")
     return TemplateResponse(
         request,
@@ -44,7 +47,8 @@ def _page(request: HttpRequest, form: PreferencesForm, new_feed: tuple[FeedToken
         {
             "form": form,
             "feed_form": FeedForm(
-                initial={"body": request.GET.get("gremium", "")}, bodies=_feed_bodies(request)
+                initial={"body": request.GET.get("gremium", "")},
+                bodies=_feed_bodies(request, person),
             ),
             "feeds": list(feeds),
             "new_feed": new_feed,
@@ -53,17 +57,20 @@ def _page(request: HttpRequest, form: PreferencesForm, new_feed: tuple[FeedToken
     )
 
 
-def _without_person(request: HttpRequest) -> HttpResponse | None:
-    if getattr(request.user, "person", None) is None:
-        return TemplateResponse(request, "notices/preferences.html", {"without_person": True})
-    return None
+def _person_of(request: HttpRequest) -> Person | None:
+    person: Person | None = getattr(request.user, "person", None)
+    return person
+
+
+def _without_person(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(request, "notices/preferences.html", {"without_person": True})
 
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    if (answer := _without_person(request)) is not None:
-        return answer
-    person = request.user.person  # type: ignore[union-attr]
+    person = _person_of(request)
+    if person is None:
+        return _without_person(request)
     current = preferences_of(person)
     form = PreferencesForm(request.POST or None, initial=PreferencesForm.initial_for(current))
     if request.method == "POST" and form.is_valid():
@@ -80,18 +87,17 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your choices have been saved."))
             return redirect("notices:preferences")
-    return _page(request, form)
+    return _page(request, person, form)
 
 
 @login_required
 @require_POST
 def feed_make(request: HttpRequest) -> HttpResponse:
-    if (answer := _without_person(request)) is not None:
-        return answer
-    form = FeedForm(request.POST, bodies=_feed_bodies(request))
-    preferences_form = PreferencesForm(
-        initial=PreferencesForm.initial_for(preferences_of(request.user.person))  # type: ignore[union-attr]
-    )
+    person = _person_of(request)
+    if person is None:
+        return _without_person(request)
+    form = FeedForm(request.POST, bodies=_feed_bodies(request, person))
+    preferences_form = PreferencesForm(initial=PreferencesForm.initial_for(preferences_of(person)))
     if not form.is_valid():
         messages.error(request, _("Choose one of your bodies for the feed."))
         return redirect("notices:preferences")
@@ -102,15 +108,15 @@ def feed_make(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("notices:preferences")
     # The address is shown on this answer only: it is stored as a hash.
-    return _page(request, preferences_form, new_feed=made)
+    return _page(request, person, preferences_form, new_feed=made)
 
 
 @login_required
 @require_POST
 def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    if (answer := _without_person(request)) is not None:
-        return answer
-    person = request.user.person  # type: ignore[union-attr]
+    person = _person_of(request)
+    if person is None:
+        return _without_person(request)
     if services.feed_token_revoke(person=person, pk=pk):
         messages.success(request, _("The feed address no longer works."))
     return redirect("notices:preferences")

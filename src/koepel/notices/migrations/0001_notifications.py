@@ -5,94 +5,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0005_role_internal_note'),
+        ("registry", "0005_role_internal_note"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Scan',
+            name="Scan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scanned_at', models.DateTimeField()),
-                ('daily_done', models.DateTimeField(blank=True, null=True)),
-                ('weekly_done', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scanned_at", models.DateTimeField()),
+                ("daily_done", models.DateTimeField(blank=True, null=True)),
+                ("weekly_done", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'scan',
-                'verbose_name_plural': 'scans',
+                "verbose_name": "scan",
+                "verbose_name_plural": "scans",
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bijeenkomsten', 'new or changed meetings of my bodies'), ('verslagen', 'minutes published'), ('actiepunten', 'actions given to me'), ('raadplegingen', 'consultations for my city'), ('documenten', 'documents added in my bodies')], max_length=16)),
-                ('key', models.CharField(max_length=80)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('is_new', models.BooleanField(default=False)),
-                ('seen_at', models.DateTimeField(db_index=True)),
-                ('baseline', models.BooleanField(default=False)),
-                ('dispatched', models.BooleanField(db_index=True, default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bijeenkomsten", "new or changed meetings of my bodies"),
+                            ("verslagen", "minutes published"),
+                            ("actiepunten", "actions given to me"),
+                            ("raadplegingen", "consultations for my city"),
+                            ("documenten", "documents added in my bodies"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("key", models.CharField(max_length=80)),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("is_new", models.BooleanField(default=False)),
+                ("seen_at", models.DateTimeField(db_index=True)),
+                ("baseline", models.BooleanField(default=False)),
+                ("dispatched", models.BooleanField(db_index=True, default=False)),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key'), name='notices_event_once')],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "key"), name="notices_event_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FeedToken',
+            name="FeedToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.body')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feed_tokens', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.body",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feed_tokens",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personal feed address',
-                'verbose_name_plural': 'personal feed addresses',
-                'ordering': ['body__name', 'pk'],
+                "verbose_name": "personal feed address",
+                "verbose_name_plural": "personal feed addresses",
+                "ordering": ["body__name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Preferences',
+            name="Preferences",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('meetings', models.CharField(choices=[('direct', 'immediately'), ('dagelijks', 'in a daily digest'), ('wekelijks', 'in a weekly digest'), ('nooit', 'not at all')], default='dagelijks', max_length=10, verbose_name='new or changed meetings of my bodies')),
-                ('minutes', models.CharField(choices=[('direct', 'immediately'), ('dagelijks', 'in a daily digest'), ('wekelijks', 'in a weekly digest'), ('nooit', 'not at all')], default='dagelijks', max_length=10, verbose_name='minutes published')),
-                ('actions', models.CharField(choices=[('direct', 'immediately'), ('dagelijks', 'in a daily digest'), ('wekelijks', 'in a weekly digest'), ('nooit', 'not at all')], default='direct', max_length=10, verbose_name='actions given to me')),
-                ('consultations', models.CharField(choices=[('direct', 'immediately'), ('dagelijks', 'in a daily digest'), ('wekelijks', 'in a weekly digest'), ('nooit', 'not at all')], default='direct', max_length=10, verbose_name='consultations for my city')),
-                ('documents', models.CharField(choices=[('direct', 'immediately'), ('dagelijks', 'in a daily digest'), ('wekelijks', 'in a weekly digest'), ('nooit', 'not at all')], default='wekelijks', max_length=10, verbose_name='documents added in my bodies')),
-                ('language', models.CharField(choices=[('nl', 'Dutch'), ('en', 'English')], default='nl', max_length=2, verbose_name='language of the mails')),
-                ('daily_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('weekly_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notice_preferences', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "meetings",
+                    models.CharField(
+                        choices=[
+                            ("direct", "immediately"),
+                            ("dagelijks", "in a daily digest"),
+                            ("wekelijks", "in a weekly digest"),
+                            ("nooit", "not at all"),
+                        ],
+                        default="dagelijks",
+                        max_length=10,
+                        verbose_name="new or changed meetings of my bodies",
+                    ),
+                ),
+                (
+                    "minutes",
+                    models.CharField(
+                        choices=[
+                            ("direct", "immediately"),
+                            ("dagelijks", "in a daily digest"),
+                            ("wekelijks", "in a weekly digest"),
+                            ("nooit", "not at all"),
+                        ],
+                        default="dagelijks",
+                        max_length=10,
+                        verbose_name="minutes published",
+                    ),
+                ),
+                (
+                    "actions",
+                    models.CharField(
+                        choices=[
+                            ("direct", "immediately"),
+                            ("dagelijks", "in a daily digest"),
+                            ("wekelijks", "in a weekly digest"),
+                            ("nooit", "not at all"),
+                        ],
+                        default="direct",
+                        max_length=10,
+                        verbose_name="actions given to me",
+                    ),
+                ),
+                (
+                    "consultations",
+                    models.CharField(
+                        choices=[
+                            ("direct", "immediately"),
+                            ("dagelijks", "in a daily digest"),
+                            ("wekelijks", "in a weekly digest"),
+                            ("nooit", "not at all"),
+                        ],
+                        default="direct",
+                        max_length=10,
+                        verbose_name="consultations for my city",
+                    ),
+                ),
+                (
+                    "documents",
+                    models.CharField(
+                        choices=[
+                            ("direct", "immediately"),
+                            ("dagelijks", "in a daily digest"),
+                            ("wekelijks", "in a weekly digest"),
+                            ("nooit", "not at all"),
+                        ],
+                        default="wekelijks",
+                        max_length=10,
+                        verbose_name="documents added in my bodies",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("nl", "Dutch"), ("en", "English")],
+                        default="nl",
+                        max_length=2,
+                        verbose_name="language of the mails",
+                    ),
+                ),
+                ("daily_sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("weekly_sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notice_preferences",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification preferences',
-                'verbose_name_plural': 'notification preferences',
+                "verbose_name": "notification preferences",
+                "verbose_name_plural": "notification preferences",
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('direct', 'immediately'), ('dagelijks', 'in a daily digest'), ('wekelijks', 'in a weekly digest'), ('nooit', 'not at all')], max_length=10)),
-                ('sent_at', models.DateTimeField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notices.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("direct", "immediately"),
+                            ("dagelijks", "in a daily digest"),
+                            ("wekelijks", "in a weekly digest"),
+                            ("nooit", "not at all"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="notices.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'constraints': [models.UniqueConstraint(fields=('event', 'person'), name='notices_delivery_once')],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "person"), name="notices_delivery_once"
+                    )
+                ],
             },
         ),
     ]

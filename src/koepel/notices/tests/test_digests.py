@@ -51,7 +51,7 @@ class World:
 
 def _person(name: str, body: Body, **extra: object) -> Person:
     person = PersonFactory(name=name, email=f"{name.lower()}@example.nl", **extra)
-    RoleFactory(person=person, body=body, **({} if "secretary" not in name.lower() else {}))
+    RoleFactory(person=person, body=body)
     UserFactory(person=person)
     return person
 
