@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "koepel.advocacy",
     "koepel.library",
     "koepel.reports",
+    "koepel.notices",
     "koepel.audit",
     "auditlog",
     "koepel.generate",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("koepel.advocacy.urls")),
     path("", include("koepel.library.urls")),
     path("", include("koepel.reports.urls")),
+    path("", include("koepel.notices.urls")),
     path("", include("koepel.registry.urls")),
     path("", include("koepel.accounts.urls")),
     path("", include("koepel.search.urls")),

@@ -77,6 +77,7 @@ OWN_APPS = (
     "core",
     "library",
     "meetings",
+    "notices",
     "registry",
     "reports",
     "search",
@@ -122,6 +123,14 @@ PATHS: dict[str, Path] = {
     "reports.completeyear": Internal("read only as the report's counts and its section form"),
     "reports.reportstyle": Internal("the office's logo, template and colophon, read into the files"),
     "reports.publication": Open("a published report is the public version of its year"),
+    # Notifications: a person's choices, what happened and what was sent, and the personal
+    # feed addresses. What a notice or a personal feed holds is read through this check for
+    # the person it goes to (notices/sending.py, notices/views.py).
+    "notices.preferences": Internal("a person's own choices, shown only to them"),
+    "notices.event": Internal("bookkeeping of what changed; each notice passes the check"),
+    "notices.delivery": Internal("bookkeeping of what was sent to whom"),
+    "notices.scan": Internal("bookkeeping of how far the records were looked at"),
+    "notices.feedtoken": Internal("stored as hashes, shown once to their owner"),
     # Accounts and keys.
     "accounts.user": Internal("sign-in accounts, managed by the office"),
     "api.apitoken": Internal("stored as hashes, shown once to their owner"),

@@ -71,6 +71,10 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "reports.completeyear": (),
     # That a token was made, used or revoked; never its hash or its first characters.
     "api.apitoken": ("key_hash", "hint"),
+    # A person's choices of notifications, and that a personal feed address was made or
+    # switched off (never its hash); the digests' bookkeeping is left out.
+    "notices.preferences": ("daily_sent_at", "weekly_sent_at"),
+    "notices.feedtoken": ("key_hash",),
 }
 
 # label -> why changes to it are not followed.
@@ -79,6 +83,9 @@ NOT_AUDITED: dict[str, str] = {
     "library.section": "the document's text split into parts, rebuilt from each new file",
     "search.textindexrow": "a row of the search engine's own text index, kept by the engine",
     "reports.renderedfile": "an output file of the report, made again on request",
+    "notices.event": "derived from the records by each pass of the task worker",
+    "notices.delivery": "which notice went to whom; the mail itself is in the outbox",
+    "notices.scan": "how far the records were looked at, moved on by each pass",
 }
 
 

@@ -6,6 +6,10 @@
   in the queue and returns how many; the worker calls each as it starts and then every
   ``KOEPEL_WORKER_RECOVER_SECONDS``. A ``recover()`` must be safe to call at any moment, also
   beside a running task and in several workers at once.
+- ``recurring()``: work that comes back on its own, such as the notices and digests. An app
+  takes part with a function ``recurring()`` in its ``tasks`` module; the worker calls each
+  after the recoveries, in the same rhythm. It must be as safe as ``recover()`` to call at any
+  moment and in several workers at once.
 - ``stopping``: set when the worker is asked to stop. A long task looks at it between its
   steps and hands its work back (to be taken up at the next start) instead of holding up
   the stop.
@@ -18,6 +22,7 @@ import threading
 from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.apps import apps
 from django.db import connections
@@ -27,16 +32,31 @@ logger = logging.getLogger(__name__)
 stopping = threading.Event()
 
 
-def recoveries() -> list[tuple[str, Callable[[], int]]]:
-    """(app label, its ``tasks.recover``) for every app that has one, in INSTALLED_APPS order."""
+def _hooks(name: str) -> list[tuple[str, Callable[[], Any]]]:
+    """(app label, its ``tasks.<name>``) for every app that has one, in INSTALLED_APPS order."""
     found = []
     for config in apps.get_app_configs():
         module_name = f"{config.name}.tasks"
         if config.name.startswith("koepel.") and find_spec(module_name):
-            hook = getattr(import_module(module_name), "recover", None)
+            hook = getattr(import_module(module_name), name, None)
             if callable(hook):
                 found.append((config.label, hook))
     return found
+
+
+def recoveries() -> list[tuple[str, Callable[[], int]]]:
+    """(app label, its ``tasks.recover``) for every app that has one, in INSTALLED_APPS order."""
+    return _hooks("recover")
+
+
+def recurring() -> None:
+    """Run every app's ``recurring()``; one that fails is logged and keeps no other from
+    running."""
+    for label, hook in _hooks("recurring"):
+        try:
+            hook()
+        except Exception:
+            logger.exception("The recurring work of %s failed", label)
 
 
 def recover() -> dict[str, int]:
@@ -59,6 +79,7 @@ def recover_every(seconds: float) -> None:
             for label, count in recover().items():
                 if count:
                     logger.warning("%s: %d onderbroken taken opnieuw in de wachtrij", label, count)
+            recurring()
         finally:
             connections.close_all()  # this thread's own; a new one next time
         stopping.wait(seconds)

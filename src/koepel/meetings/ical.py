@@ -80,12 +80,17 @@ def event_for(meeting: Meeting) -> Event | None:
     return event
 
 
-def calendar_for(meetings: Iterable[Meeting], *, name: str, method: str | None = None) -> bytes:
+def calendar_for(
+    meetings: Iterable[Meeting], *, name: str, method: str | None = None, description: str = ""
+) -> bytes:
+    """The meetings as one calendar; ``description`` (X-WR-CALDESC) says what a feed holds."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", one_line(name))  # not escaped like a summary: one line
+    if description:
+        calendar.add("x-wr-caldesc", one_line(description))
     calendar.add("x-wr-timezone", "Europe/Amsterdam")
     if method:
         calendar.add("method", method)

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from koepel.accounts.access import (
+    ANONYMOUS,
     can_edit,
     can_edit_body,
     can_see_attendance,
@@ -600,9 +601,21 @@ def attachment(request: HttpRequest, pk: int, item: int) -> FileResponse:
 
 
 def body_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """A body's public feed: its public meetings only, whoever asks, because a calendar program
+    fetches it without signing in. The feed says so; members-only meetings are in a personal
+    feed (the notices app), which its page offers."""
     body = get_object_or_404(visible_bodies(request.user), slug=slug)
-    meetings = selectors.meeting_list(request.user, body=body).exclude(status=Status.CANCELLED)
-    return _calendar_response(calendar_for(meetings, name=body.name), f"{body.slug}.ics")
+    meetings = selectors.meeting_list(ANONYMOUS, body=body).exclude(status=Status.CANCELLED)
+    content = calendar_for(
+        meetings,
+        name=_("%(body)s (public meetings)") % {"body": body.name},
+        description=_(
+            "The public meetings of %(body)s only. Meetings for members are in a personal "
+            "feed address, which members make on their page Notifications."
+        )
+        % {"body": body.name},
+    )
+    return _calendar_response(content, f"{body.slug}.ics")
 
 
 def person_feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -27,4 +27,9 @@ urlpatterns = [
         name="published_file",
     ),
     path("jaarverslag/huisstijl/", views.style_edit, name="style"),
+    path(
+        "jaarverslag/<int:year>/bestand/<int:pk>/status/",
+        views.rendered_file_status,
+        name="file-status",
+    ),
 ]

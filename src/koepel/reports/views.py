@@ -7,7 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -448,12 +455,26 @@ def _file_response(rendered: RenderedFile) -> FileResponse:
     )
 
 
-def rendered_file(request: HttpRequest, year: int, pk: int) -> HttpResponse | FileResponse:
+def _rendered(request: HttpRequest, year: int, pk: int) -> RenderedFile:
     if not selectors.is_report_year(year):
         raise Http404
     rendered = get_object_or_404(RenderedFile, pk=pk, year=year)
     if rendered.audience == Audience.NETWORK and not viewer_for(request.user).is_member:
         raise Http404
+    return rendered
+
+
+def rendered_file_status(request: HttpRequest, year: int, pk: int) -> JsonResponse:
+    """Where the making of a file stands, for the page that waits for it (waiting.js)."""
+    rendered = _rendered(request, year, pk)
+    done = rendered.status in (RenderStatus.DONE, RenderStatus.FAILED)
+    response = JsonResponse({"waiting": not done, "status": rendered.status})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def rendered_file(request: HttpRequest, year: int, pk: int) -> HttpResponse | FileResponse:
+    rendered = _rendered(request, year, pk)
     if rendered.status == RenderStatus.DONE and request.GET.get("download"):
         return _file_response(rendered)
     return TemplateResponse(

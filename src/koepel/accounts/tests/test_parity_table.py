@@ -6,7 +6,8 @@ member of body A, a member of body B, the secretary of A and the office, each th
 (signed in) and through the API (with a personal token) — each way out that shows that kind of
 record is asked for it by a word only that record carries: the page of the record, its list
 page, the API's record and list, search on the page and in the API, the iCalendar feeds, the
-annual report (public and internal) and the file download. Each must answer as the rule below,
+annual report (public and internal), the file download, a person's feed of a body and what a
+notice or digest tells its reader. Each must answer as the rule below,
 written here on its own, says.
 
 The table is built from the declarations: a kind declared there and missing here fails the test,
@@ -45,6 +46,10 @@ from koepel.library import services as library
 from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
 from koepel.meetings.services import calendar_token_renew
+from koepel.notices.models import Event
+from koepel.notices.models import Kind as NoticeKind
+from koepel.notices.sending import item_for
+from koepel.notices.services import feed_token_make
 from koepel.registry.models import (
     Body,
     Function,
@@ -563,6 +568,47 @@ def body_feed(faces: Faces, who: str, made: Made) -> bool:
     return faces.shows("page", who, "/gremia/groep-a/agenda.ics", made.word)
 
 
+def _public_only(made: Made, who: str) -> bool:
+    # A body's feed is fetched by calendar programs without a session: public meetings only,
+    # whoever asks.
+    return _level_of(made) == "public"
+
+
+def personal_body_feed(faces: Faces, who: str, made: Made) -> bool | None:
+    """A person's feed of body A, by its secret address without signing in: what the person
+    may see of it (None for an identity without a person)."""
+    user = faces.world.users[who]
+    if user is None or user.person_id is None:
+        return None
+    key = f"body:{who}"
+    if key not in faces.feeds:
+        _, faces.feeds[key] = feed_token_make(user=user, body=faces.world.bodies["A"])
+    return faces.shows(
+        "page", "anonymous", f"/gremia/groep-a/agenda/{faces.feeds[key]}.ics", made.word
+    )
+
+
+def digest(kind: str) -> FaceCheck:
+    """What a notice or digest would tell the identity of the record: item_for is the one gate
+    every notice passes as it is sent (None for an identity without a person)."""
+
+    def check(faces: Faces, who: str, made: Made) -> bool | None:
+        user = faces.world.users[who]
+        if user is None or user.person_id is None:
+            return None
+        path = made.page.strip("/").split("/")
+        record = (
+            Meeting.objects.get(pk=int(path[1]))
+            if kind == NoticeKind.MEETINGS
+            else Document.objects.get(slug=path[1])
+        )
+        event = Event(kind=kind, key=f"tabel:{record.pk}", object_id=record.pk, is_new=True)
+        user.__dict__.pop("_koepel_viewer", None)
+        return item_for(event, user) is not None
+
+    return check
+
+
 def person_feed(faces: Faces, who: str, made: Made) -> bool | None:
     """A person's own feed, opened by its secret address without signing in (None for an
     identity without a person: there is no such feed to ask)."""
@@ -668,8 +714,10 @@ TABLE: dict[str, dict[str, Face]] = {
     "registry.person": _faces_of_own("/personen/", "/api/v1/personen"),
     "meetings.meeting": {
         **_faces_of_own(f"/bijeenkomsten/?jaar={YEAR}", "/api/v1/bijeenkomsten"),
-        "calendar feed of a body": Face(body_feed),
+        "calendar feed of a body": Face(body_feed, _public_only),
+        "personal feed of a body": Face(personal_body_feed),
         "calendar feed of a person": Face(person_feed, _in_person_feed),
+        "notice or digest": Face(digest(NoticeKind.MEETINGS)),
         **_report_faces(),
     },
     "meetings.agendaitem": {**_part_faces(), "search page": Face(search_page)},
@@ -692,6 +740,7 @@ TABLE: dict[str, dict[str, Face]] = {
         **_faces_of_own("/kennisbank/", "/api/v1/documenten"),
         "download page": Face(download_page),
         "download api": Face(download_api),
+        "notice or digest": Face(digest(NoticeKind.DOCUMENTS)),
         **_report_faces(),
     },
     "library.documentfile": _part_faces(),

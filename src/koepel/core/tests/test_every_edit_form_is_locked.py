@@ -59,6 +59,8 @@ NO_VERSION: dict[str, str] = {
     "api-pages:tokens": "makes a new API token",
     "api-pages:revoke": "one-button step: revokes a token",
     "meetings:my-calendar": "makes a new secret feed address or revokes it; nothing to merge",
+    "notices:feed-make": "makes a new secret feed address for a body; nothing to merge",
+    "notices:feed-revoke": "one-button step: switches a feed address off",
     "set_language": "chooses the language of the interface",
 }
 
@@ -83,6 +85,10 @@ NOT_OPENED: dict[str, str] = {
     "library:read-again": "post-only; its button, on a file not read, in library/tests/test_reading",
     "reports:download": "a file",
     "reports:file": "a file",
+    "reports:file-status": "JSON for the waiting page's script",
+    "notices:feed": "a calendar feed",
+    "notices:feed-make": "post-only; its form on the notifications page is checked there",
+    "notices:feed-revoke": "post-only; its button on the notifications page is checked there",
     "accounts:logout": "post-only; signs out",
     "accounts:second-factor-turn-off": "post-only; its button on the account page is checked there",
     "accounts:recovery-codes-renew": "post-only; its button on the account page is checked there",
@@ -153,6 +159,7 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "meetings:close": url("meetings:close", meeting.pk),
         "meetings:my-calendar": url("meetings:my-calendar"),
         "accounts:outbox": url("accounts:outbox"),
+        "notices:preferences": url("notices:preferences"),
         "advocacy:dossiers": url("advocacy:dossiers"),
         "advocacy:dossier-create": url("advocacy:dossier-create"),
         "advocacy:dossier": url("advocacy:dossier", dossier.slug),

@@ -51,6 +51,10 @@ NOT_PAGES = {
     "advocacy:send": "POST only: records that a letter was sent",
     "library:read-again": "POST only: has a file version read again",
     "meetings:body-feed": "iCalendar feed, not HTML",
+    "notices:feed": "iCalendar feed, not HTML (a personal one, by its secret address)",
+    "notices:feed-make": "POST only: makes a personal feed address (shown on the page it answers)",
+    "notices:feed-revoke": "POST only: switches a personal feed address off",
+    "reports:file-status": "JSON for the waiting page's script, not a page",
     "meetings:person-feed": "iCalendar feed, not HTML",
     "meetings:attachment": "file download",
     "library:download": "file download",
@@ -83,6 +87,8 @@ EXTRA_ADDRESSES = [
     "/inloggen/blokkades/",
     "/uitgaande-e-mail/",
     "/jaarverslag/2021/download/pdf/",
+    # The notifications page is linked from a person's own account page; the office has none.
+    "/account/meldingen/",
 ]
 
 # What the accessibility statement promises beyond axe's rules, checked on every page.
