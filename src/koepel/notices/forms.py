@@ -30,7 +30,8 @@ class PreferencesForm(forms.Form):
         initial: dict[str, Any] = {
             name: preferences.frequency(kind) for kind, name in Preferences.FIELDS.items()
         }
-        initial["language"] = preferences.language
+        # The language is the person's own (registry), the one every mail to them is in.
+        initial["language"] = preferences.person.language
         initial["version"] = preferences.version if preferences.pk else None
         return initial
 

@@ -59,12 +59,6 @@ class Preferences(models.Model):
     actions = _frequency(_("actions given to me"), Kind.ACTIONS)
     consultations = _frequency(_("consultations for my city"), Kind.CONSULTATIONS)
     documents = _frequency(_("documents added in my bodies"), Kind.DOCUMENTS)
-    language = models.CharField(
-        _("language of the mails"),
-        max_length=2,
-        choices=[("nl", _("Dutch")), ("en", _("English"))],
-        default="nl",
-    )
     # When the last digest of each rhythm went out: one digest per day or week at most.
     daily_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     weekly_sent_at = models.DateTimeField(null=True, blank=True, editable=False)

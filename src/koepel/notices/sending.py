@@ -226,7 +226,7 @@ def _deliver(
     person = user.person
     if person is None:
         return False
-    language = preferences_of(person).language
+    language = person.language
     try:
         with transaction.atomic(), translation.override(language):
             items: dict[tuple[str, int], Item] = {}

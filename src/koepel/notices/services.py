@@ -13,18 +13,23 @@ from koepel.accounts.access import visible_bodies
 from koepel.core.locking import save_versioned
 from koepel.notices.models import FeedToken, Preferences, feed_token_hash, new_feed_secret
 from koepel.registry.models import Body, Person
+from koepel.registry.services import person_language_set
 
 
 @transaction.atomic
 def preferences_save(*, person: Person, version: int | None, **choices: Any) -> Preferences:
     """Save a person's choices per kind and their language; ``version`` is the one the form
-    started from (None for a person who never chose)."""
+    started from (None for a person who never chose). The language is the person's own: every
+    mail Koepel sends them is in it."""
+    language = choices.pop("language", None)
+    if language is not None and language != person.language:
+        person_language_set(person=person, language=language)
     preferences = Preferences.objects.filter(person=person).first()
     if preferences is None:
         preferences = Preferences(person=person)
         version = None
     for name, value in choices.items():
-        if name not in {*Preferences.FIELDS.values(), "language"}:
+        if name not in set(Preferences.FIELDS.values()):
             raise TypeError(f"Not a choice: {name}")
         setattr(preferences, name, value)
     preferences.full_clean()

@@ -91,6 +91,16 @@ def person_save(*, person: Person, expected_version: int | None = None) -> Perso
 
 
 @transaction.atomic
+def person_language_set(*, person: Person, language: str) -> Person:
+    """The language a person chose for the mail Koepel sends them (their own choice, on their
+    notifications page)."""
+    person.language = language
+    person.full_clean()
+    save_versioned(person, expected_version=None, update_fields=["language"])
+    return person
+
+
+@transaction.atomic
 def person_anonymise(*, person: Person) -> Person:
     """Remove a person's contact details once their data has passed its retention. The name
     stays: it belongs to the minutes, attendance lists and other records that name them."""

@@ -152,3 +152,12 @@ def _drop_superseded(rendered: RenderedFile) -> None:
         if old.file:
             old.file.delete(save=False)
         old.delete()
+
+
+def recurring() -> None:
+    """Each pass of the task worker (``koepel.core.worker``): remind the writers of report
+    sections whose date is near or has passed. Each reminder goes once
+    (``services.remind_writers``)."""
+    from koepel.reports.services import remind_writers
+
+    remind_writers()

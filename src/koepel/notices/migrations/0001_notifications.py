@@ -181,15 +181,6 @@ class Migration(migrations.Migration):
                         verbose_name="documents added in my bodies",
                     ),
                 ),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[("nl", "Dutch"), ("en", "English")],
-                        default="nl",
-                        max_length=2,
-                        verbose_name="language of the mails",
-                    ),
-                ),
                 ("daily_sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
                 ("weekly_sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
                 ("version", models.PositiveIntegerField(default=1, editable=False)),

@@ -239,7 +239,8 @@ def test_someone_who_chose_not_at_all_hears_nothing_and_english_is_english(
     world: World, clock: time_machine.Coordinates
 ) -> None:
     Preferences.objects.create(person=world.member, meetings=Frequency.NEVER)
-    Preferences.objects.create(person=world.secretary, language="en")
+    world.secretary.language = "en"
+    world.secretary.save()
     _plan(world, "Overleg")
     clock.move_to(at(8, 12))
     run()

@@ -52,7 +52,7 @@ def test_the_choices_are_saved_per_kind_with_defaults_first(member: Client) -> N
     )
     assert response.status_code == 302
     saved = Preferences.objects.get()
-    assert (saved.meetings, saved.minutes, saved.language) == ("wekelijks", "nooit", "en")
+    assert (saved.meetings, saved.minutes, saved.person.language) == ("wekelijks", "nooit", "en")
 
 
 def test_a_wrong_choice_is_refused_in_dutch_and_nothing_is_stored(member: Client) -> None:

@@ -220,3 +220,17 @@ def test_a_section_handed_in_or_final_gets_no_reminder(
     mail.outbox.clear()
     assert services.remind_writers(dt.date(2022, 2, 5)) == 0
     assert not mail.outbox
+
+
+def test_the_task_worker_sends_the_reminders_on_its_rounds(
+    network: dict[str, Any], client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from koepel.core import worker
+
+    client.force_login(network["office"])
+    _assign(client, network, due="2000-01-01")  # long past
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        worker.recurring()
+        worker.recurring()
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Over de datum"]
