@@ -420,9 +420,10 @@ def test_only_consulted_cities_answer_and_only_editors_record_for_others(
             },
         )
         assert other.status_code == 403
-        # The consultation is for members and editors: not for someone signed out.
+        # The consultation is for members and editors: someone signed out does not even find
+        # the text, which is for the network.
         url = f"/api/v1/lobbyacties/{action.pk}/raadpleging"
-        assert Client().get(url).status_code == 401
+        assert Client().get(url).status_code == 404
         assert forty.api(official).get(url).json()["gemeenten"] == [
             city.cbs_code for city in forty.cities[:10]
         ]

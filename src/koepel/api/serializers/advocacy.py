@@ -343,7 +343,9 @@ class TallySerializer(serializers.Serializer):  # type: ignore[type-arg]
 class RemarkSerializer(serializers.Serializer):  # type: ignore[type-arg]
     gemeente = serializers.CharField(source="municipality.cbs_code")
     naam = serializers.CharField(source="municipality.name")
-    antwoord = serializers.ChoiceField(source="answer", choices=ConsultationAnswer.choices)
+    antwoord = serializers.CharField(
+        source="answer", help_text="eens_met_opmerkingen of oneens (of eens, met een opmerking)."
+    )
     opmerking = serializers.CharField(source="remark")
 
 
