@@ -106,7 +106,9 @@ PATHS: dict[str, Path] = {
     "advocacy.dossier": Own(bodies="bodies", people="people"),
     "advocacy.outcomechange": Through("dossier"),
     "advocacy.lobbyaction": Own(bodies="bodies", people="people"),
+    "advocacy.consultation": Through("action", members=True),
     "advocacy.consultationresponse": Through("action", members=True),
+    "advocacy.consultationreminder": Through("consultation", members=True),
     "advocacy.milestone": Own(bodies="bodies"),
     # The knowledge base.
     "library.document": Own(bodies="bodies", people="author_people"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koepel.advocacy.models import (
     ActionKind,
+    AnswerChannel,
     ConsultationAnswer,
     Dossier,
     DossierStatus,
@@ -23,7 +24,14 @@ from koepel.core.forms import (
 )
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect, CompactSelectMultiple
-from koepel.registry.models import Body, Organisation, Ownership, Person
+from koepel.registry.models import (
+    Body,
+    Municipality,
+    Organisation,
+    Ownership,
+    Person,
+    SilenceRule,
+)
 
 
 def _multi(
@@ -110,6 +118,12 @@ class ActionForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("The text itself, to read on the page; the member cities read the draft here."),
+    )
     dossiers = _multi(_("Dossiers"), Dossier.objects.none())
     addressees = _multi(_("Addressed to"), Organisation.objects.all())
     addressee_people = _multi(_("Addressed to (people)"), Person.objects.all())
@@ -157,6 +171,7 @@ class ActionForm(forms.Form):
             title=action.title,
             kind=action.kind,
             summary=action.summary,
+            text=action.text,
             addressee_note=action.addressee_note,
             document_url=action.document_url,
             visibility=action.visibility,
@@ -181,6 +196,54 @@ class ConsultationAnswerForm(forms.Form):
     remark = forms.CharField(
         label=_("Remark"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class RecordAnswerForm(ConsultationAnswerForm):
+    """An answer a city gave by phone, mail, letter or in a meeting, recorded on its behalf."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none()
+    )
+    given_by = SingleLineField(label=_("Given by"), max_length=200)
+    given_how = forms.ChoiceField(label=_("How"), choices=AnswerChannel.choices)
+    given_on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ("municipality", "answer", "remark", "given_by", "given_how", "given_on")
+
+    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "namens")
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].label = _("The municipality's answer")
+        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+
+
+class ConsultationOpenForm(forms.Form):
+    """Putting a draft to the member cities: which, until when, what silence means."""
+
+    text = forms.CharField(
+        label=_("Text of the draft"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("The cities read it on this page."),
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Member cities to consult"),
+        queryset=Municipality.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = forms.DateField(label=_("Answer by"), widget=forms.DateInput(attrs={"type": "date"}))
+    silence_rule = forms.ChoiceField(
+        label=_("A city that does not answer in time"),
+        choices=SilenceRule.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The network's rule is chosen already."),
+    )
+    message = forms.CharField(
+        label=_("Note to the cities"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = municipalities  # type: ignore[attr-defined]
 
 
 class AdoptForm(forms.Form):

@@ -3,17 +3,19 @@ and the milestones worth reporting."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import format_partial_date, normalise, precision_field
 from koepel.core.storage import private_storage
 from koepel.core.visibility import Visibility, visibility_field
-from koepel.registry.models import Body, Municipality, Organisation, Person
+from koepel.registry.models import Body, Municipality, Organisation, Person, SilenceRule
 
 
 class DossierStatus(models.TextChoices):
@@ -175,6 +177,11 @@ class LobbyAction(DatedMixin):
     people = models.ManyToManyField(
         Person, blank=True, related_name="lobby_actions", verbose_name=_("people behind it")
     )
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("The text itself, to read on the page; the member cities read the draft here."),
+    )
     document = models.FileField(
         _("document sent"), upload_to=action_upload_to, blank=True, storage=private_storage
     )
@@ -207,6 +214,80 @@ class LobbyAction(DatedMixin):
         return reverse("advocacy:document", args=[self.pk])
 
 
+class Consultation(models.Model):
+    """A draft put to member cities: which cities, until when, and what the silence of a city
+    that does not answer in time means (the network's rule when it was opened)."""
+
+    action = models.OneToOneField(
+        LobbyAction, on_delete=models.CASCADE, related_name="consultation"
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="consultations", verbose_name=_("municipalities consulted")
+    )
+    deadline = models.DateField(_("answer by"))
+    silence_rule = models.CharField(
+        _("a city that does not answer in time"), max_length=12, choices=SilenceRule.choices
+    )
+    message = models.TextField(_("note to the cities"), blank=True)
+    opened_on = models.DateField(_("consulted on"))
+    opened_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The day the reminders before the deadline went out (each city is reminded once).
+    reminders_sent_on = models.DateField(_("reminded on"), null=True, blank=True)
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self) -> str:
+        return str(self.action)
+
+    def clean(self) -> None:
+        if self.deadline and self.opened_on and self.deadline < self.opened_on:
+            raise ValidationError({"deadline": _("The deadline cannot be before today.")})
+
+
+class ConsultationReminder(models.Model):
+    """That a consulted city was reminded before the deadline: once per consultation."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="reminders"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    sent_at = models.DateTimeField(_("reminded at"))
+    sent_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consultation reminder")
+        verbose_name_plural = _("consultation reminders")
+        ordering: ClassVar = ["sent_at", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["consultation", "municipality"], name="one_reminder_per_city"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation}: {self.municipality}"
+
+
+class AnswerChannel(models.TextChoices):
+    """How an answer recorded on a city's behalf was given."""
+
+    PHONE = "telefoon", _("by phone")
+    EMAIL = "e-mail", _("by e-mail")
+    LETTER = "brief", _("by letter")
+    MEETING = "overleg", _("in a meeting")
+
+
 class ConsultationAnswer(models.TextChoices):
     AGREES = "eens", _("agrees")
     AGREES_WITH_REMARKS = "eens_met_opmerkingen", _("agrees, with remarks")
@@ -229,6 +310,16 @@ class ConsultationResponse(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(auto_now=True)
+    # An answer recorded on the city's behalf by the secretary or the office: who gave it, how
+    # and when (empty for an answer the city's own people gave here).
+    given_by = models.CharField(_("given by"), max_length=200, blank=True)
+    given_how = models.CharField(
+        _("given"), max_length=10, choices=AnswerChannel.choices, blank=True
+    )
+    given_on = models.DateField(_("given on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     # Optimistic locking: a save names the version it started from (core/locking.py).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -249,6 +340,18 @@ class ConsultationResponse(models.Model):
             raise ValidationError({"remark": _("Write the remarks.")})
         if self.answer == ConsultationAnswer.DISAGREES and not self.remark.strip():
             raise ValidationError({"remark": _("Say why the municipality disagrees.")})
+        if self.given_how and not self.given_by.strip():
+            raise ValidationError({"given_by": _("Say who gave the answer.")})
+
+    @property
+    def on_behalf(self) -> bool:
+        """Whether the answer was recorded for the city by someone else."""
+        return bool(self.given_how)
+
+    @property
+    def day(self) -> dt.date:
+        """The day the city gave its answer."""
+        return self.given_on or timezone.localdate(self.answered_at)
 
 
 class Milestone(DatedMixin):

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from koepel.accounts.access import bodies_seen, visible, visible_bodies
 from koepel.advocacy.models import (
+    Consultation,
+    ConsultationReminder,
+    ConsultationResponse,
     Dossier,
     DossierStatus,
     LobbyAction,
     Milestone,
     OutcomeChange,
 )
+from koepel.core.dates import format_partial_date
 from koepel.registry.models import Body, Organisation, Role
 
 
@@ -147,6 +155,96 @@ class TimelineEntry:
     record: Any
 
 
+@dataclass(frozen=True)
+class Step:
+    """A step of a lobby action on the way to being sent: the cities consulted, answers
+    given, reminders sent, the text adopted. (Being sent is the action's own entry.)"""
+
+    action: LobbyAction
+    step: str  # "consulted", "answered", "reminded", "adopted"
+    text: str
+
+    @property
+    def rank(self) -> int:
+        return STEP_ORDER.index(self.step)
+
+    @property
+    def label(self) -> str:
+        return str(STEP_LABELS[self.step])
+
+
+STEP_ORDER = ("consulted", "answered", "reminded", "adopted")
+STEP_LABELS = {
+    "consulted": gettext_lazy("consulted"),
+    "answered": gettext_lazy("answered"),
+    "reminded": gettext_lazy("reminded"),
+    "adopted": gettext_lazy("adopted"),
+}
+
+
+def _step(action: LobbyAction, day: dt.date, step: str, text: str) -> TimelineEntry:
+    return TimelineEntry(day, format_partial_date(day, "day"), "step", Step(action, step, text))
+
+
+def action_steps(user: Any, actions: list[LobbyAction]) -> list[TimelineEntry]:
+    """The steps of these actions that the user may see, as timeline entries: the
+    consultation, its answers and reminders for members of the network and the actions'
+    editors (as the answers themselves), the adoption for whoever sees the action. A few
+    queries however many actions and answers."""
+    by_pk = {action.pk: action for action in actions}
+    entries: list[TimelineEntry] = []
+    consultations = (
+        visible(Consultation.objects.filter(action_id__in=by_pk), user)
+        .annotate(cities=Count("municipalities"))
+        .order_by()
+    )
+    for record in consultations:
+        text = ngettext(
+            "put to %(count)d member city, to answer by %(deadline)s",
+            "put to %(count)d member cities, to answer by %(deadline)s",
+            record.cities,
+        ) % {"count": record.cities, "deadline": format_partial_date(record.deadline, "day")}
+        entries.append(_step(by_pk[record.action_id], record.opened_on, "consulted", text))
+    answers: dict[tuple[int, dt.date], list[str]] = defaultdict(list)
+    for response in (
+        visible(ConsultationResponse.objects.filter(action_id__in=by_pk), user)
+        .select_related("municipality")
+        .order_by("municipality__sort_name")
+    ):
+        answers[(response.action_id, response.day)].append(
+            f"{response.municipality.name} ({response.get_answer_display()})"
+        )
+    for (action_pk, day), names in answers.items():
+        text = ngettext(
+            "%(count)d municipality answered: %(names)s",
+            "%(count)d municipalities answered: %(names)s",
+            len(names),
+        ) % {"count": len(names), "names": ", ".join(names)}
+        entries.append(_step(by_pk[action_pk], day, "answered", text))
+    reminded: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for action_pk, moment in visible(
+        ConsultationReminder.objects.filter(consultation__action_id__in=by_pk), user
+    ).values_list("consultation__action_id", "sent_at"):
+        reminded[(action_pk, timezone.localdate(moment))] += 1
+    for (action_pk, day), count in reminded.items():
+        text = ngettext(
+            "%(count)d municipality reminded before the deadline",
+            "%(count)d municipalities reminded before the deadline",
+            count,
+        ) % {"count": count}
+        entries.append(_step(by_pk[action_pk], day, "reminded", text))
+    adopted = [action for action in actions if action.adopted_on]
+    body_names: dict[int, str] = {}
+    if adopted:
+        adopters = [action.adopted_by_id for action in adopted if action.adopted_by_id]
+        body_names = dict(visible_bodies(user).filter(pk__in=adopters).values_list("pk", "name"))
+    for action in adopted:
+        name = body_names.get(action.adopted_by_id or 0)
+        text = _("adopted by %(body)s") % {"body": name} if name else _("adopted")
+        entries.append(_step(action, action.adopted_on, "adopted", text))  # type: ignore[arg-type]
+    return entries
+
+
 def dossier_detail(user: Any, slug: str) -> dict[str, Any] | None:
     dossier = (
         visible_dossiers(user)
@@ -162,8 +260,9 @@ def dossier_detail(user: Any, slug: str) -> dict[str, Any] | None:
     timeline = sorted(
         [TimelineEntry(o.date, o.date_display, "outcome", o) for o in outcomes]
         + [TimelineEntry(a.date, a.date_display, "action", a) for a in actions]
-        + [TimelineEntry(m.date, m.date_display, "milestone", m) for m in milestones],
-        key=lambda entry: (entry.date, entry.kind),
+        + [TimelineEntry(m.date, m.date_display, "milestone", m) for m in milestones]
+        + action_steps(user, actions),
+        key=lambda entry: (entry.date, entry.kind, getattr(entry.record, "rank", 0)),
     )
     external = list(dossier.external_bodies.all())
     representation = list(

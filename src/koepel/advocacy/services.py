@@ -8,10 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.db.models import Model
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from koepel.accounts.access import (
@@ -23,7 +24,10 @@ from koepel.accounts.access import (
 )
 from koepel.advocacy import consultation
 from koepel.advocacy.models import (
+    AnswerChannel,
+    Consultation,
     ConsultationAnswer,
+    ConsultationReminder,
     ConsultationResponse,
     Dossier,
     DossierStatus,
@@ -35,7 +39,8 @@ from koepel.advocacy.models import (
 from koepel.core.locking import save_versioned
 from koepel.core.validators import one_line
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body, Municipality
+from koepel.registry.models import Body, Municipality, SilenceRule
+from koepel.registry.selectors import member_municipalities
 from koepel.search import index
 
 
@@ -221,10 +226,24 @@ def action_update(*, actor: Any, action: LobbyAction, version: int, **fields: An
 
 
 @transaction.atomic
-def consultation_open(*, actor: Any, action: LobbyAction) -> LobbyAction:
-    """Ask every member city for its say on a draft."""
+def consultation_open(
+    *,
+    actor: Any,
+    action: LobbyAction,
+    deadline: dt.date | None = None,
+    municipalities: Iterable[Municipality] | None = None,
+    silence_rule: str = "",
+    message: str = "",
+    text: str | None = None,
+    today: dt.date | None = None,
+) -> Consultation:
+    """Ask member cities for their say on a draft: the chosen ones (every member city by
+    default), until ``deadline`` (two weeks by default), with the network's rule for a city
+    that stays silent unless another is chosen. Either all of it is done — the consultation
+    recorded, the stage changed, every request queued — or none of it."""
     _require_edit(actor, action)
-    if action.stage != Stage.DRAFT:
+    today = today or timezone.localdate()
+    if action.stage != Stage.DRAFT or consultation.record_of(action) is not None:
         raise ValidationError(_("Only a draft can be put to the member cities."))
     if action.visibility not in {Visibility.NETWORK, Visibility.PUBLIC}:
         # The member cities can only give their say on a text they may read.
@@ -232,29 +251,96 @@ def consultation_open(*, actor: Any, action: LobbyAction) -> LobbyAction:
             _("Set who may see it to “network” before you ask the member cities for their say."),
             code="not_visible_to_members",
         )
+    members = member_municipalities(today)
+    if municipalities is None:
+        cities = list(members)
+    else:
+        cities = list(municipalities)
+        member_ids = set(members.values_list("pk", flat=True))
+        if any(city.pk not in member_ids for city in cities):
+            raise ValidationError(
+                {"municipalities": _("Only member cities can be consulted.")},
+                code="not_a_member",
+            )
+    if not cities:
+        raise ValidationError(
+            {"municipalities": _("Choose the member cities to consult.")}, code="no_cities"
+        )
+    rule = silence_rule or consultation.network_rule()
+    if rule not in SilenceRule.values:
+        raise ValidationError({"silence_rule": _("Choose what silence means.")})
+    record = Consultation(
+        action=action,
+        deadline=deadline or today + consultation.DEFAULT_PERIOD,
+        silence_rule=rule,
+        message=message.strip(),
+        opened_on=today,
+        opened_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record.full_clean(exclude=["action"])
+    record.save()
+    record.municipalities.set(cities)
+    fields = ["stage"]
+    if text is not None:
+        action.text = text.strip()
+        fields.append("text")
     action.stage = Stage.CONSULTATION
-    _save_versioned(action, None, ["stage"])
+    _save_versioned(action, None, fields)
     index.update(action)
-    _mail_consultation(action.pk, reminder=False)
-    return action
+    _mail_consultation(action, record, cities, reminder=False)
+    return record
 
 
 @transaction.atomic
 def consultation_answer(
-    *, actor: Any, action: LobbyAction, municipality: Municipality, answer: str, remark: str = ""
+    *,
+    actor: Any,
+    action: LobbyAction,
+    municipality: Municipality,
+    answer: str,
+    remark: str = "",
+    given_by: str = "",
+    given_how: str = "",
+    given_on: dt.date | None = None,
 ) -> ConsultationResponse:
-    """A member city gives its say. Only its own people (or the office) answer for it."""
-    if not consultation.may_answer_for(actor, municipality):
+    """A consulted city gives its say. Its own people answer here; the office or the
+    secretary records an answer it gave another way, with who gave it, how and when."""
+    if not consultation.may_answer_for(actor, municipality, action):
         raise PermissionDenied(_("You can only answer for your own municipality."))
     if action.stage != Stage.CONSULTATION:
         raise ValidationError(_("The member cities are not being consulted on this now."))
+    if not consultation.consulted(action).filter(pk=municipality.pk).exists():
+        raise ValidationError(
+            _("%(city)s is not consulted on this text.") % {"city": municipality.name},
+            code="not_consulted",
+        )
     if answer not in ConsultationAnswer.values:
         raise ValidationError({"answer": _("Choose an answer.")})
+    on_behalf = bool(given_how) or not consultation.is_own_city(actor, municipality)
+    today = timezone.localdate()
+    if on_behalf:
+        errors: dict[str, str] = {}
+        if given_how not in AnswerChannel.values:
+            errors["given_how"] = _("Say how the municipality gave its answer.")
+        if not given_by.strip():
+            errors["given_by"] = _("Say who gave the answer.")
+        if given_on is not None and given_on > today:
+            errors["given_on"] = _("The answer cannot have been given after today.")
+        if errors:
+            raise ValidationError(errors)
     response = ConsultationResponse.objects.filter(action=action, municipality=municipality).first()
     response = response or ConsultationResponse(action=action, municipality=municipality)
     response.answer = answer
     response.remark = remark.strip()
-    response.answered_by = consultation.answering_person(actor)
+    response.recorded_by = actor if getattr(actor, "pk", None) else None
+    if on_behalf:
+        response.answered_by = None
+        response.given_by = one_line(given_by.strip())
+        response.given_how = given_how
+        response.given_on = given_on or today
+    else:
+        response.answered_by = consultation.answering_person(actor)
+        response.given_by, response.given_how, response.given_on = "", "", None
     response.full_clean(exclude=["action", "municipality"])
     save_versioned(response, expected_version=None)
     return response
@@ -262,40 +348,107 @@ def consultation_answer(
 
 @transaction.atomic
 def consultation_remind(*, actor: Any, action: LobbyAction) -> int:
-    """Remind the cities that have not answered; returns how many cities were reminded."""
+    """Remind the consulted cities that have not answered and were not reminded yet (each
+    city is reminded once); returns how many cities were reminded."""
     _require_edit(actor, action)
     if action.stage != Stage.CONSULTATION:
         raise ValidationError(_("The member cities are not being consulted on this now."))
-    missing = consultation.missing(action)
-    _mail_consultation(action.pk, reminder=True)
-    return len(missing)
+    record = consultation.record_of(action)
+    if record is None:
+        # A consultation from before deadlines: it has no reminders of its own to keep.
+        return len(_mail_consultation(action, None, consultation.missing(action), reminder=True))
+    return _remind(record, actor=actor)
 
 
-def _mail_consultation(action_pk: int, *, reminder: bool) -> None:
-    """Queue the request for each city that has not answered, with the change that asks it; the
-    task worker sends it once that commits."""
-    action = LobbyAction.objects.get(pk=action_pk)
+def consultation_send_due_reminders(*, today: dt.date | None = None) -> int:
+    """Remind, once, the cities of every open consultation whose deadline is near and that
+    have not answered (the task worker's daily part); returns how many cities were reminded.
+    Each consultation is done whole or not at all, and never twice."""
+    today = today or timezone.localdate()
+    count = 0
+    for pk in list(consultation.due(today).values_list("pk", flat=True)):
+        with transaction.atomic():
+            record = consultation.due(today).select_for_update().filter(pk=pk).first()
+            if record is None:  # done meanwhile by another worker
+                continue
+            count += _remind(record, actor=None)
+            record.reminders_sent_on = today
+            save_versioned(record, expected_version=None, update_fields=["reminders_sent_on"])
+    return count
+
+
+def _remind(record: Consultation, *, actor: Any) -> int:
+    reminded = set(record.reminders.values_list("municipality_id", flat=True))
+    cities = [city for city in consultation.missing(record.action) if city.pk not in reminded]
+    reached = _mail_consultation(record.action, record, cities, reminder=True)
+    now = timezone.now()
+    ConsultationReminder.objects.bulk_create(
+        ConsultationReminder(
+            consultation=record,
+            municipality=city,
+            sent_at=now,
+            sent_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for city in reached
+    )
+    return len(reached)
+
+
+def _mail_consultation(
+    action: LobbyAction,
+    record: Consultation | None,
+    cities: Iterable[Municipality],
+    *,
+    reminder: bool,
+) -> list[Municipality]:
+    """Queue the request for each city, to its contacts that may read the text, with the
+    change that asks it; the task worker sends it once that commits. Returns the cities
+    reached. An address that cannot be written undoes the whole change."""
+    reached: list[Municipality] = []
     with translation.override("nl"):
-        for municipality in consultation.missing(action):
+        subject = (_("Reminder: ") if reminder else _("Your say is asked: ")) + one_line(
+            action.title
+        )
+        until = (
+            _("Please answer by %(deadline)s.")
+            % {"deadline": date_format(record.deadline, "j F Y")}
+            if record is not None
+            else ""
+        )
+        for municipality in cities:
+            mailed = False
             for person in consultation.contacts(action, municipality):
                 if not person.email or not can_view(viewer_for_person(person.pk), action):
                     continue
-                subject = ("Herinnering: " if reminder else "Uw reactie gevraagd: ") + one_line(
-                    action.title
-                )
-                body = (
-                    f"Beste {person.name},\n\n"
-                    f"Het netwerk vraagt de mening van {municipality.name} over "
-                    f"'{action.title}'.\nGeef uw reactie op "
-                    f"{settings.KOEPEL_BASE_URL}{action.get_absolute_url()}\n"
-                )
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+                body = _(
+                    "Dear %(name)s,\n\nThe network asks the say of %(city)s on “%(title)s”.\n"
+                    "%(until)s\nRead the text and answer at %(url)s\n"
+                ) % {
+                    "name": person.name,
+                    "city": municipality.name,
+                    "title": action.title,
+                    "until": until,
+                    "url": f"{settings.KOEPEL_BASE_URL}{action.get_absolute_url()}",
+                }
+                try:
+                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+                except (BadHeaderError, ValueError) as error:
+                    raise ValidationError(
+                        _("The e-mail address of %(name)s cannot be used: %(address)s.")
+                        % {"name": person.name, "address": person.email},
+                        code="bad_address",
+                    ) from error
+                mailed = True
+            if mailed:
+                reached.append(municipality)
+    return reached
 
 
 @transaction.atomic
 def action_adopt(*, actor: Any, action: LobbyAction, body: Body, date: dt.date) -> LobbyAction:
     """A body (the board, a pillar) adopts the text. After a consultation, only once every
-    member city has had its say."""
+    consulted city has had its say, or the deadline has passed and the rule for silence lets
+    it (``consultation.adoption_blocked``)."""
     if not can_edit_body(actor, body) or not can_edit(actor, action):
         raise PermissionDenied(_("You may not adopt texts for %(body)s.") % {"body": body})
     if (refusal := consultation.adoption_blocked(action)) is not None:

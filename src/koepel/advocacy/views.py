@@ -25,17 +25,20 @@ from koepel.advocacy.forms import (
     ActionForm,
     AdoptForm,
     ConsultationAnswerForm,
+    ConsultationOpenForm,
     DossierFilterForm,
     DossierForm,
     OutcomeForm,
+    RecordAnswerForm,
     SendForm,
 )
-from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction
+from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.pagination import PAGE_PARAMETER, PAGE_SIZE, paginate
 from koepel.registry.models import Body, Municipality
+from koepel.registry.selectors import member_municipalities
 
 
 def dossier_list(request: HttpRequest) -> HttpResponse:
@@ -233,14 +236,32 @@ def action_page(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"action": action, "can_edit": editable}
     if consultation.was_consulted(action) and consultation.may_see_answers(request.user, action):
         context["consultation"] = consultation.state(action)
+        if editable and consultation.is_open(action):
+            context["unreachable"] = consultation.without_contact(action)
     city = consultation.answering_for(request.user) if consultation.is_open(action) else None
-    if city is not None:
+    if city is not None and consultation.consulted(action).filter(pk=city.pk).exists():
         existing = action.responses.filter(municipality=city).first()
         context["answer_for"] = city
         context["answer_form"] = ConsultationAnswerForm(
             initial={"answer": existing.answer, "remark": existing.remark} if existing else None
         )
+    if consultation.is_open(action) and consultation.may_record_for(request.user, action):
+        context["record_form"] = RecordAnswerForm(
+            municipalities=consultation.consulted(action).order_by("sort_name"),
+            initial={"given_on": timezone.localdate()},
+        )
     if editable:
+        if action.stage == Stage.DRAFT:
+            members = member_municipalities().order_by("sort_name")
+            context["consult_form"] = ConsultationOpenForm(
+                municipalities=members,
+                initial={
+                    "text": action.text,
+                    "municipalities": list(members),
+                    "deadline": timezone.localdate() + consultation.DEFAULT_PERIOD,
+                    "silence_rule": consultation.network_rule(),
+                },
+            )
         context["adopt_form"] = AdoptForm(
             bodies=editable_bodies(request.user), initial={"date": timezone.localdate()}
         )
@@ -339,12 +360,28 @@ def _step(request: HttpRequest, pk: int) -> LobbyAction:
 @require_POST
 def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
     action = _step(request, pk)
+    form = ConsultationOpenForm(
+        request.POST, municipalities=member_municipalities().order_by("sort_name")
+    )
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(action)
     run_and_tell(
         request,
-        lambda: services.consultation_open(actor=request.user, action=action),
+        lambda: services.consultation_open(actor=request.user, action=action, **form.cleaned_data),
         _("The member cities have been asked for their say."),
     )
     return redirect(action)
+
+
+def _form_errors(form: Any) -> str:
+    """A form's refusals as one message, each with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(error) for error in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
 
 
 @login_required
@@ -369,19 +406,36 @@ def consultation_remind(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """A city's own answer, or (with the fields of ``RecordAnswerForm``) one the secretary or
+    the office records on a city's behalf."""
     action = _step(request, pk)
-    form = ConsultationAnswerForm(request.POST)
-    raw = request.POST.get("municipality", "")
-    municipality = Municipality.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-    if not form.is_valid() or municipality is None:
-        messages.error(request, _("Choose an answer."))
-        return redirect(action)
+    municipality: Municipality | None
+    extra: dict[str, Any] = {}
+    if "namens-municipality" in request.POST:
+        form: ConsultationAnswerForm = RecordAnswerForm(
+            request.POST, municipalities=consultation.consulted(action)
+        )
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect(action)
+        data = dict(form.cleaned_data)
+        municipality = data.pop("municipality")
+        extra = data
+    else:
+        form = ConsultationAnswerForm(request.POST)
+        raw = request.POST.get("municipality", "")
+        municipality = Municipality.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if not form.is_valid() or municipality is None:
+            messages.error(request, _("Choose an answer."))
+            return redirect(action)
+        extra = dict(form.cleaned_data)
+    city = municipality
     run_and_tell(
         request,
         lambda: services.consultation_answer(
-            actor=request.user, action=action, municipality=municipality, **form.cleaned_data
+            actor=request.user, action=action, municipality=city, **extra
         ),
-        _("Thank you, the answer of %(city)s has been saved.") % {"city": municipality.name},
+        _("Thank you, the answer of %(city)s has been saved.") % {"city": city.name},
     )
     return redirect(action)
 

@@ -52,7 +52,9 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "advocacy.dossier": (),
     "advocacy.outcomechange": (),
     "advocacy.lobbyaction": (),
+    "advocacy.consultation": (),
     "advocacy.consultationresponse": (),
+    "advocacy.consultationreminder": (),
     "advocacy.milestone": (),
     "library.document": (),
     # The text read from the file is derived from it (and long), and so is where the reading

@@ -46,6 +46,14 @@ class CurrentQuerySet(models.QuerySet[_M]):
         )
 
 
+class SilenceRule(models.TextChoices):
+    """What the silence of a city that does not answer a consultation by its deadline means."""
+
+    AGREES = "instemming", _("counts as agreement")
+    NO_ANSWER = "geen_reactie", _("counts as no answer")
+    BLOCKS = "blokkeert", _("blocks adoption")
+
+
 class Network(models.Model):
     """The network Koepel runs for. One row; its name is data, not code."""
 
@@ -59,6 +67,16 @@ class Network(models.Model):
         related_name="partner_of",
         verbose_name=_("partners"),
         help_text=_("The organisations the network works with, named in its annual report."),
+    )
+    consultation_silence_rule = models.CharField(
+        _("a city that does not answer a consultation in time"),
+        max_length=12,
+        choices=SilenceRule.choices,
+        default=SilenceRule.NO_ANSWER,
+        help_text=_(
+            "What the silence of a member city means once the deadline of a consultation has "
+            "passed. Each consultation starts with this rule."
+        ),
     )
 
     # Optimistic locking: a save names the version it started from (core/locking.py).

@@ -34,6 +34,8 @@ from koepel.accounts.models import User
 from koepel.accounts.paths import PATHS, Internal
 from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy.models import (
+    Consultation,
+    ConsultationReminder,
     ConsultationResponse,
     Dossier,
     LobbyAction,
@@ -374,6 +376,54 @@ def _answers(world: World) -> Iterator[Made]:
         )
 
 
+def _consultation(action: LobbyAction, message: str = "") -> Consultation:
+    record, _ = Consultation.objects.get_or_create(
+        action=action,
+        defaults={
+            "deadline": dt.date(YEAR, 3, 15),
+            "silence_rule": "geen_reactie",
+            "opened_on": dt.date(YEAR, 3, 1),
+        },
+    )
+    if message:
+        record.message = message
+        record.save()
+    return record
+
+
+def _consultations(world: World) -> Iterator[Made]:
+    for level in LEVELS:
+        action = _action(world, level)
+        word = _word("raadpleging", level)
+        _consultation(action, message=f"Toelichting {word}")
+        yield Made(
+            word,
+            _expected(level, names_member_b=True, members=True),
+            page=f"/lobby/acties/{action.pk}/",
+            api=f"/api/v1/lobbyacties/{action.pk}/raadpleging",
+        )
+
+
+def _reminders(world: World) -> Iterator[Made]:
+    for level in LEVELS:
+        action = _action(world, level)
+        word = _word("herinnering", level)
+        city = Municipality.objects.create(
+            name=f"Gemeente {word}", sort_name=word, cbs_code=f"GM{9200 + LEVELS.index(level)}"
+        )
+        record = _consultation(action)
+        record.municipalities.add(city)
+        ConsultationReminder.objects.create(
+            consultation=record, municipality=city, sent_at=dt.datetime(YEAR, 3, 12, tzinfo=dt.UTC)
+        )
+        yield Made(
+            word,
+            _expected(level, names_member_b=True, members=True),
+            page=f"/lobby/acties/{action.pk}/",
+            api=f"/api/v1/lobbyacties/{action.pk}/raadpleging",
+        )
+
+
 def _milestones(world: World) -> Iterator[Made]:
     for level in LEVELS:
         word = _word("mijlpaal", level)
@@ -467,6 +517,8 @@ MAKERS: dict[str, Callable[[World], Iterator[Made]]] = {
     "advocacy.outcomechange": _outcomes,
     "advocacy.lobbyaction": _actions,
     "advocacy.consultationresponse": _answers,
+    "advocacy.consultation": _consultations,
+    "advocacy.consultationreminder": _reminders,
     "advocacy.milestone": _milestones,
     "library.document": _documents,
     "library.documentfile": _files,
@@ -542,6 +594,10 @@ def page_detail(faces: Faces, who: str, made: Made) -> bool:
 
 def api_detail(faces: Faces, who: str, made: Made) -> bool:
     return faces.answers("api", who, made.api)
+
+
+def api_shows(faces: Faces, who: str, made: Made) -> bool:
+    return faces.shows("api", who, made.api, made.word)
 
 
 def listed(page_url: str = "", api_url: str = "") -> tuple[FaceCheck, FaceCheck]:
@@ -732,6 +788,13 @@ TABLE: dict[str, dict[str, Face]] = {
         **_report_faces(),
     },
     "advocacy.consultationresponse": _part_faces(),
+    # A consultation and its reminders are read on the action's page and in its
+    # consultation's resource in the API (toelichting, nogGeenAntwoord).
+    "advocacy.consultation": {"page detail": Face(page_detail), "api detail": Face(api_shows)},
+    "advocacy.consultationreminder": {
+        "page detail": Face(page_detail),
+        "api detail": Face(api_shows),
+    },
     "advocacy.milestone": {
         **_faces_of_own(f"/lobby/tijdlijn/{YEAR}/", "/api/v1/mijlpalen"),
         **_report_faces(),

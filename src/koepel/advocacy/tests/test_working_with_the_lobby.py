@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy.models import (
@@ -173,7 +174,15 @@ def test_a_draft_goes_to_the_member_cities_and_is_adopted_only_when_all_have_ans
     )
     action = LobbyAction.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("advocacy:consult", args=[action.pk]))
+        client.post(
+            reverse("advocacy:consult", args=[action.pk]),
+            {
+                "text": "De opvang van amv tot 21 jaar.",
+                "municipalities": [city.pk for city in lobby["cities"]],
+                "deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+                "silence_rule": "geen_reactie",
+            },
+        )
     assert len(mail.outbox) == 2
 
     first_city, second_city = lobby["cities"]

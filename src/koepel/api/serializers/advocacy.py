@@ -12,6 +12,7 @@ from rest_framework import serializers
 from koepel.accounts.access import visible_bodies
 from koepel.advocacy.models import (
     ActionKind,
+    AnswerChannel,
     ConsultationAnswer,
     ConsultationResponse,
     Dossier,
@@ -27,7 +28,7 @@ from koepel.api.fields import PartialDateField
 from koepel.api.serializers.common import SingleLineField, VisibleSlugField
 from koepel.api.serializers.registry import all_municipalities, all_organisations
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body
+from koepel.registry.models import Body, SilenceRule
 from koepel.registry.selectors import visible_people
 
 
@@ -194,6 +195,12 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     soort = serializers.ChoiceField(source="kind", choices=ActionKind.choices)
     datum = PartialDateField(source="date", required=True, allow_null=False)
     samenvatting = serializers.CharField(source="summary", required=False, allow_blank=True)
+    tekst = serializers.CharField(
+        source="text",
+        required=False,
+        allow_blank=True,
+        help_text="De tekst zelf, om te lezen; de lidsteden lezen het concept hier.",
+    )
     dossiers = VisibleSlugField(_visible_dossiers, many=True, required=False)
     geadresseerden = VisibleSlugField(
         all_organisations,
@@ -233,6 +240,7 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         source="visibility", choices=Visibility.choices, required=False
     )
     reacties = serializers.SerializerMethodField()
+    raadpleging = serializers.SerializerMethodField()
 
     class Meta:
         model = LobbyAction
@@ -243,6 +251,7 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "soort",
             "datum",
             "samenvatting",
+            "tekst",
             "dossiers",
             "geadresseerden",
             "geadresseerdePersonen",
@@ -257,6 +266,7 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "vastgesteldOp",
             "zichtbaarheid",
             "reacties",
+            "raadpleging",
         )
 
     def get_document(self, obj: LobbyAction) -> str | None:
@@ -267,6 +277,10 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         """De reacties van de lidsteden op het concept."""
         path = reverse("api:lobbyactie-reactie-list", kwargs={"lobbyactie_pk": obj.pk})
         return _absolute(self, path)
+
+    def get_raadpleging(self, obj: LobbyAction) -> str:
+        """De raadpleging van de lidsteden: welke steden, tot wanneer, de telling."""
+        return _absolute(self, reverse("api:lobbyactie-raadpleging", kwargs={"pk": obj.pk}))
 
 
 class ConsultationResponseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -280,10 +294,95 @@ class ConsultationResponseSerializer(serializers.ModelSerializer):  # type: igno
     antwoord = serializers.ChoiceField(source="answer", choices=ConsultationAnswer.choices)
     opmerking = serializers.CharField(source="remark", required=False, allow_blank=True)
     beantwoordOp = serializers.DateTimeField(source="answered_at", read_only=True)
+    gegevenDoor = SingleLineField(
+        source="given_by",
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Wie het antwoord gaf, als het namens de gemeente wordt vastgelegd.",
+    )
+    gegevenVia = serializers.ChoiceField(
+        source="given_how",
+        choices=AnswerChannel.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Hoe het antwoord namens de gemeente werd gegeven; leeg: door haar eigen "
+        "mensen, hier.",
+    )
+    gegevenOp = serializers.DateField(
+        source="given_on",
+        required=False,
+        allow_null=True,
+        help_text="Wanneer het antwoord namens de gemeente werd gegeven (standaard: vandaag).",
+    )
 
     class Meta:
         model = ConsultationResponse
-        fields = ("gemeente", "antwoord", "opmerking", "beantwoordOp")
+        fields = (
+            "gemeente",
+            "antwoord",
+            "opmerking",
+            "beantwoordOp",
+            "gegevenDoor",
+            "gegevenVia",
+            "gegevenOp",
+        )
+
+
+class TallySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    eens = serializers.IntegerField(source="agrees")
+    eensMetOpmerkingen = serializers.IntegerField(source="agrees_with_remarks")
+    oneens = serializers.IntegerField(source="disagrees")
+    geenReactie = serializers.IntegerField(source="no_answer")
+    stilzwijgendEens = serializers.IntegerField(
+        source="silence_as_agreement",
+        help_text="Het deel van 'eens' dat zweeg: na de termijn, als stilzwijgen instemming is.",
+    )
+
+
+class RemarkSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    gemeente = serializers.CharField(source="municipality.cbs_code")
+    naam = serializers.CharField(source="municipality.name")
+    antwoord = serializers.CharField(
+        source="answer", help_text="eens_met_opmerkingen of oneens (of eens, met een opmerking)."
+    )
+    opmerking = serializers.CharField(source="remark")
+
+
+class SilentCitySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    gemeente = serializers.CharField(source="city.cbs_code")
+    naam = serializers.CharField(source="city.name")
+    herinnerdOp = serializers.DateTimeField(source="reminded", allow_null=True)
+
+
+class ConsultationStateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """How far the consultation of the member cities on a draft is (read only)."""
+
+    geraadpleegdOp = serializers.DateField(source="record.opened_on", allow_null=True)
+    reagerenTot = serializers.DateField(source="deadline", allow_null=True)
+    termijnVerstreken = serializers.BooleanField(source="past_deadline")
+    stilzwijgen = serializers.ChoiceField(
+        source="rule",
+        choices=SilenceRule.choices,
+        help_text="Wat het zwijgen van een stad na de termijn betekent.",
+    )
+    toelichting = serializers.CharField(source="record.message", allow_null=True)
+    gemeenten = serializers.SerializerMethodField()
+    telling = TallySerializer(source="tally")
+    opmerkingen = RemarkSerializer(source="remarks", many=True)
+    nogGeenAntwoord = SilentCitySerializer(source="silent_list", many=True)
+    vaststellenMogelijk = serializers.SerializerMethodField()
+    waaromNiet = serializers.CharField(
+        source="blocked", allow_null=True, help_text="Wat er ontbreekt om vast te stellen."
+    )
+
+    def get_gemeenten(self, obj: Any) -> list[str]:
+        """De CBS-codes van de geraadpleegde gemeenten."""
+        return [city.cbs_code for city in obj.consulted]
+
+    def get_vaststellenMogelijk(self, obj: Any) -> bool:
+        """Of de tekst nu mag worden vastgesteld."""
+        return obj.blocked is None
 
 
 class MilestoneSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -373,6 +373,7 @@ def test_a_member_city_answers_a_consultation_for_itself_only(
     lobby: dict[str, Any], api_as: MakeClient, django_assert_max_num_queries: Queries
 ) -> None:
     action = _action(lobby, "Position paper")
+    other_city = MembershipFactory().municipality
     services.consultation_open(actor=SYSTEM, action=action)
     url = f"/api/v1/lobbyacties/{action.pk}/reacties"
     official = api_as(lobby["official"])
@@ -384,13 +385,23 @@ def test_a_member_city_answers_a_consultation_for_itself_only(
     assert made.json()["gemeente"] == lobby["city"].cbs_code
     again = official.post(url, {"antwoord": "eens_met_opmerkingen", "opmerking": "Let op 18-."})
     assert again.status_code == 200
-    other_city = MembershipFactory().municipality
     refused = official.post(url, {"gemeente": other_city.cbs_code, "antwoord": "eens"})
     assert refused.status_code == 403
-    office = api_as(lobby["office"]).post(
-        url, {"gemeente": other_city.cbs_code, "antwoord": "eens"}
+    office = api_as(lobby["office"])
+    unsaid = office.post(url, {"gemeente": other_city.cbs_code, "antwoord": "eens"})
+    assert unsaid.status_code == 400
+    assert {p["name"] for p in unsaid.json()["invalidParams"]} == {"gegevenDoor", "gegevenVia"}
+    recorded = office.post(
+        url,
+        {
+            "gemeente": other_city.cbs_code,
+            "antwoord": "eens",
+            "gegevenDoor": "Wethouder De Vries",
+            "gegevenVia": "telefoon",
+        },
     )
-    assert office.status_code == 201
+    assert recorded.status_code == 201, recorded.json()
+    assert recorded.json()["gegevenVia"] == "telefoon"
     assert api_as(None).get(url).status_code == 401
     with django_assert_max_num_queries(8):
         listed = official.get(url)

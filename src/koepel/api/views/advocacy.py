@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, status
+from rest_framework.decorators import action as api_action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -258,6 +259,33 @@ class ActionViewSet(Writable):
     def delete_record(self, instance: LobbyAction) -> None:
         services.record_delete(actor=self.request.user, record=instance)
 
+    @extend_schema(
+        summary="De raadpleging van de lidsteden",
+        description=(
+            "Welke steden zijn geraadpleegd, tot wanneer, wat zwijgen betekent, de telling "
+            "(eens, eens met opmerkingen, oneens, geen reactie) met de opmerkingen, wie nog "
+            "niet antwoordde en of de tekst mag worden vastgesteld. Voor leden van het netwerk "
+            "en wie de actie mag wijzigen; 404 als de steden niet zijn geraadpleegd."
+        ),
+        responses={200: s.ConsultationStateSerializer},
+    )
+    @api_action(detail=True, methods=["get"], url_path="raadpleging")
+    def raadpleging(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        action = self.get_object()
+        _require_answers_seen(request.user, action)
+        if not consultation.was_consulted(action):
+            raise exceptions.NotFound()
+        data = s.ConsultationStateSerializer(consultation.state(action)).data
+        return Response(data, headers={"ETag": etag_of(data)})
+
+
+def _require_answers_seen(user: Any, action: LobbyAction) -> None:
+    """As on the action's page: the answers are for the network and the action's editors."""
+    if not consultation.may_see_answers(user, action):
+        if not viewer_for(user).is_authenticated:
+            raise exceptions.NotAuthenticated()
+        raise exceptions.PermissionDenied()
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -283,12 +311,7 @@ class ConsultationViewSet(NestedResource):
 
     def records(self) -> QuerySet[ConsultationResponse]:
         action = self.parent()
-        user = self.request.user
-        # As on the action's page: the answers are for the network and the action's editors.
-        if not consultation.may_see_answers(user, action):
-            if not viewer_for(user).is_authenticated:
-                raise exceptions.NotAuthenticated()
-            raise exceptions.PermissionDenied()
+        _require_answers_seen(self.request.user, action)
         return (
             ConsultationResponse.objects.filter(action=action)
             .select_related("municipality")
@@ -298,8 +321,10 @@ class ConsultationViewSet(NestedResource):
     @extend_schema(
         summary="Reactie van een gemeente geven",
         description=(
-            "Tijdens de consultatie geeft een lidstad haar reactie; alleen haar eigen mensen "
-            "(of het netwerkbureau) antwoorden voor haar. Een tweede reactie vervangt de eerste."
+            "Tijdens de consultatie geeft een geraadpleegde stad haar reactie; haar eigen mensen "
+            "antwoorden voor haar. Het netwerkbureau en wie de actie mag wijzigen leggen een "
+            "antwoord vast dat de stad anders gaf (telefoon, e-mail, brief, overleg), met "
+            "gegevenDoor en gegevenVia. Een tweede reactie vervangt de eerste."
         ),
         request=s.ConsultationResponseSerializer,
         responses={200: s.ConsultationResponseSerializer, 201: s.ConsultationResponseSerializer},
@@ -323,6 +348,9 @@ class ConsultationViewSet(NestedResource):
                     municipality=municipality,
                     answer=data["answer"],
                     remark=data.get("remark", ""),
+                    given_by=data.get("given_by", ""),
+                    given_how=data.get("given_how", ""),
+                    given_on=data.get("given_on"),
                 )
             )
         shown = self.get_serializer(response).data

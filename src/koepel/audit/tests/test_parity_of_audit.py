@@ -15,6 +15,7 @@ so the list cannot fall behind the API.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -27,9 +28,11 @@ from bs4 import BeautifulSoup, Tag
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from koepel.accounts.models import User
 from koepel.accounts.tests.factories import UserFactory
+from koepel.advocacy.models import Consultation
 from koepel.api import services as api_services
 from koepel.api.checks import api_views
 from koepel.api.models import ApiToken
@@ -48,6 +51,7 @@ from koepel.core.tests.test_every_form_withstands_hostile_input import (
     _site_pages,
 )
 from koepel.registry.models import Body, BodyKind, Membership, Person
+from koepel.registry.selectors import member_municipalities
 
 pytestmark = pytest.mark.usefixtures("shared_demo")
 
@@ -80,7 +84,17 @@ class Writes:
 
 def _open_consultation(office: Client, action_url: str) -> None:
     pk = action_url.rstrip("/").rsplit("/", 1)[-1]
-    assert office.post(reverse("advocacy:consult", args=[pk])).status_code == 302
+    asked = office.post(
+        reverse("advocacy:consult", args=[pk]),
+        {
+            "text": "De tekst van het concept.",
+            "municipalities": list(member_municipalities().values_list("pk", flat=True)),
+            "deadline": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
+            "silence_rule": "geen_reactie",
+        },
+    )
+    assert asked.status_code == 302
+    assert Consultation.objects.filter(action_id=pk).exists()
 
 
 def _pdf() -> SimpleUploadedFile:
@@ -176,7 +190,14 @@ WRITES: dict[str, Writes] = {
         put={"samenvatting": "Lange brief"},
     ),
     "/api/v1/lobbyacties/{lobbyactie_pk}/reacties": Writes(
-        lambda w: {"gemeente": w.city, "antwoord": "eens"}, prepare=_open_consultation
+        # The office records the answer a city gave by phone, on its behalf.
+        lambda w: {
+            "gemeente": w.city,
+            "antwoord": "eens",
+            "gegevenDoor": "Wethouder",
+            "gegevenVia": "telefoon",
+        },
+        prepare=_open_consultation,
     ),
     "/api/v1/lobbydossiers": Writes(
         lambda w: {"slug": "spoor", "titel": "Spoor", "doel": "Meer treinen", "gremia": [w.body]},

@@ -44,7 +44,7 @@ NO_VERSION: dict[str, str] = {
     "advocacy:remind": "sends a reminder e-mail; changes no record",
     "advocacy:adopt": "one-button step; the service refuses it unless the stage allows it",
     "advocacy:send": "one-button step; the service refuses it unless the text is adopted",
-    "advocacy:answer": "a city's say, given as a whole by its own people; kept in the trail",
+    "advocacy:answer": "a city's whole say, by its people or recorded for it; kept in the trail",
     "library:create": "creates a new document",
     "library:version-add": "adds a new file version; every earlier version is kept",
     "library:read-again": "one-button step: reads the file again; refused while it is read",
