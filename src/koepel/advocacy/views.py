@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_edit, editable_bodies, visible_bodies
+from koepel.accounts.access import can_edit, can_view, editable_bodies, visible_bodies
 from koepel.advocacy import consultation, selectors, services
 from koepel.advocacy.forms import (
     ActionForm,
@@ -233,7 +233,14 @@ def action_page(request: HttpRequest, pk: int) -> HttpResponse:
     if action is None:
         raise Http404
     editable = can_edit(request.user, action)
-    context: dict[str, Any] = {"action": action, "can_edit": editable}
+    context: dict[str, Any] = {
+        "action": action,
+        "can_edit": editable,
+        # The body that adopted the text is named only to whoever may see that body.
+        "adopted_by": action.adopted_by
+        if action.adopted_by is not None and can_view(request.user, action.adopted_by)
+        else None,
+    }
     if consultation.was_consulted(action) and consultation.may_see_answers(request.user, action):
         context["consultation"] = consultation.state(action)
         if editable and consultation.is_open(action):

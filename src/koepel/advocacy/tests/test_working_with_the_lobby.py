@@ -309,3 +309,35 @@ def test_a_member_may_read_but_not_change_the_lobby(lobby: dict[str, Any], clien
         == 403
     )
     assert client.get(reverse("advocacy:dossier-create")).status_code == 403
+
+
+def test_the_body_that_adopted_a_text_is_named_only_to_whoever_may_see_it(
+    lobby: dict[str, Any], client: Client
+) -> None:
+    from koepel.advocacy.models import Stage
+
+    hidden = BodyFactory(name="Verborgen stuurgroep", visibility="restricted")
+    secretary = Client()
+    secretary.force_login(lobby["secretary"])
+    dossier = _create_dossier(secretary, lobby["body"])
+    secretary.post(
+        reverse("advocacy:action-create"),
+        {
+            "title": "Openbare brief",
+            "kind": "brief",
+            "date": "2021-11",
+            "dossiers": [dossier.pk],
+            "addressees": [lobby["bzk"].pk],
+            "bodies": [lobby["body"].pk],
+            "visibility": "public",
+        },
+    )
+    action = LobbyAction.objects.get()
+    action.adopted_by, action.adopted_on, action.stage = hidden, dt.date(2021, 11, 2), Stage.ADOPTED
+    action.save()
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Openbare brief" in page
+    assert "Verborgen stuurgroep" not in page
+    office = Client()
+    office.force_login(UserFactory(office=True))
+    assert "Verborgen stuurgroep" in office.get(action.get_absolute_url()).content.decode()
