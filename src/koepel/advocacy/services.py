@@ -8,11 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import BadHeaderError, send_mail
+from django.core.mail import BadHeaderError
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koepel.accounts.access import (
@@ -37,9 +36,10 @@ from koepel.advocacy.models import (
     Stage,
 )
 from koepel.core.locking import save_versioned
+from koepel.core.mail_templates import in_language, templated_mail
 from koepel.core.validators import one_line
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body, Municipality, SilenceRule
+from koepel.registry.models import Body, Municipality, Network, SilenceRule
 from koepel.registry.selectors import member_municipalities
 from koepel.search import index
 
@@ -405,42 +405,43 @@ def _mail_consultation(
     change that asks it; the task worker sends it once that commits. Returns the cities
     reached. An address that cannot be written undoes the whole change."""
     reached: list[Municipality] = []
-    with translation.override("nl"):
-        subject = (_("Reminder: ") if reminder else _("Your say is asked: ")) + one_line(
-            action.title
-        )
-        until = (
-            _("Please answer by %(deadline)s.")
-            % {"deadline": date_format(record.deadline, "j F Y")}
-            if record is not None
-            else ""
-        )
-        for municipality in cities:
-            mailed = False
-            for person in consultation.contacts(action, municipality):
-                if not person.email or not can_view(viewer_for_person(person.pk), action):
-                    continue
-                body = _(
-                    "Dear %(name)s,\n\nThe network asks the say of %(city)s on “%(title)s”.\n"
-                    "%(until)s\nRead the text and answer at %(url)s\n"
-                ) % {
+    network = Network.objects.first()
+    for municipality in cities:
+        mailed = False
+        for person in consultation.contacts(action, municipality):
+            if not person.email or not can_view(viewer_for_person(person.pk), action):
+                continue
+            with in_language(person.language):
+                subject = (_("Reminder: ") if reminder else _("Your say is asked: ")) + one_line(
+                    action.title
+                )
+            message = templated_mail(
+                "advocacy/mail/consultation",
+                {
                     "name": person.name,
                     "city": municipality.name,
-                    "title": action.title,
-                    "until": until,
+                    "action": action,
+                    "reminder": reminder,
+                    "subject": subject,
+                    "deadline": record.deadline if record is not None else None,
                     "url": f"{settings.KOEPEL_BASE_URL}{action.get_absolute_url()}",
-                }
-                try:
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-                except (BadHeaderError, ValueError) as error:
-                    raise ValidationError(
-                        _("The e-mail address of %(name)s cannot be used: %(address)s.")
-                        % {"name": person.name, "address": person.email},
-                        code="bad_address",
-                    ) from error
-                mailed = True
-            if mailed:
-                reached.append(municipality)
+                    "network_name": str(network) if network else "",
+                },
+                subject=subject,
+                to=person.email,
+                language=person.language,
+            )
+            try:
+                message.send()
+            except (BadHeaderError, ValueError) as error:
+                raise ValidationError(
+                    _("The e-mail address of %(name)s cannot be used: %(address)s.")
+                    % {"name": person.name, "address": person.email},
+                    code="bad_address",
+                ) from error
+            mailed = True
+        if mailed:
+            reached.append(municipality)
     return reached
 
 
