@@ -122,6 +122,8 @@ PATHS: dict[str, Path] = {
     "reports.completeyear": Internal("read only as the report's counts and its section form"),
     # Accounts and keys.
     "accounts.user": Internal("sign-in accounts, managed by the office"),
+    "accounts.accountlink": Internal("links mailed to choose a password, kept as hashes"),
+    "accounts.resetrequest": Internal("a count of reset requests, kept an hour for the limit"),
     "api.apitoken": Internal("stored as hashes, shown once to their owner"),
 }
 
