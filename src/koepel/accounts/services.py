@@ -218,10 +218,11 @@ def account_delete(*, user: User) -> None:
 @transaction.atomic
 def user_save(*, user: User, expected_version: int | None = None) -> User:
     """Save an account edited in the admin; refused with EditConflict when someone saved it
-    since ``expected_version`` (None: no check). A blocked account (not active) keeps no API
-    token: each is revoked with the same save."""
+    since ``expected_version`` (None: no check). A switched-off account (not active) keeps no
+    API token and no open mailed link: each is revoked with the same save."""
     save_versioned(user, expected_version=expected_version)
     if not user.is_active:
+        _replace_open_links(user, Purpose.INVITATION, Purpose.RESET)
         credentials.withdraw_all(user=user)
     return user
 

@@ -5,6 +5,7 @@ clear message when it does not. Through the pages and the mails in the outbox.""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,11 +13,12 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from koepel.accounts.models import AccountLink, User
+from koepel.accounts.models import AccountLink, ResetRequest, User
 from koepel.accounts.tests.factories import UserFactory
 from koepel.accounts.tests.test_two_step_sign_in import code_for
 from koepel.registry.models import Person
@@ -351,3 +353,17 @@ def test_reset_requests_are_limited_per_address_and_per_client(
     # One client asking for many addresses is limited too.
     assert forgot(here, "derde@zwolle.example").status_code == 429
     assert forgot(elsewhere, "derde@zwolle.example").status_code == 302
+
+
+def test_counted_reset_requests_are_forgotten_after_the_hour(db: None) -> None:
+    old = ResetRequest.objects.create(
+        address_hash="a" * 64,
+        client="192.0.2.10",
+        requested_at=timezone.now() - dt.timedelta(hours=2),
+    )
+    recent = ResetRequest.objects.create(address_hash="b" * 64, client="192.0.2.11")
+    out = io.StringIO()
+    call_command("anonymise_expired", stdout=out)
+    assert "aanvragen van een nieuw wachtwoord (voor de limiet): 1 verwijderd" in out.getvalue()
+    assert list(ResetRequest.objects.all()) == [recent]
+    assert not ResetRequest.objects.filter(pk=old.pk).exists()
