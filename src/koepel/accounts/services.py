@@ -372,7 +372,7 @@ def account_invite(*, person: Person, actor: Any, language: str = "nl") -> Accou
 def invitation_resend(*, user: User, actor: Any) -> AccountLink:
     """Send the invitation of an account that has no password yet again, with a new link."""
     _require_office(actor)
-    user = User.objects.select_for_update().select_related("person").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("person").get(pk=user.pk)
     if not user.is_active:
         raise ValidationError(
             _("This account is switched off. Switch it on first."), code="switched_off"
