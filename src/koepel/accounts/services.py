@@ -222,9 +222,15 @@ def user_save(*, user: User, expected_version: int | None = None) -> User:
     API token and no open mailed link: each is revoked with the same save."""
     save_versioned(user, expected_version=expected_version)
     if not user.is_active:
-        _replace_open_links(user, Purpose.INVITATION, Purpose.RESET)
-        credentials.withdraw_all(user=user)
+        _withdraw_trust(user)
     return user
+
+
+def _withdraw_trust(user: User) -> int:
+    """What a switched-off account loses with the same save: its open mailed links and every
+    API token (returns how many tokens)."""
+    _replace_open_links(user, Purpose.INVITATION, Purpose.RESET)
+    return credentials.withdraw_all(user=user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,9 +534,9 @@ def account_switch_off(*, user: User, actor: Any, expected_version: int | None) 
     if not user.is_active:
         raise ValidationError(_("This account is already switched off."), code="switched_off")
     user.is_active = False
+    # The admin's rule for an account made inactive (user_save), with the count of tokens.
     save_versioned(user, expected_version=expected_version)
-    _replace_open_links(user, Purpose.INVITATION, Purpose.RESET)
-    return credentials.withdraw_all(user=user)
+    return _withdraw_trust(user)
 
 
 @transaction.atomic
