@@ -328,6 +328,15 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "koepel.accounts.lockouts.lockout_response"
 AXES_VERBOSE = False
 
+# Links by e-mail to choose a password (koepel.accounts.services): an invitation to a new
+# account works this many days, a link for a forgotten password this many seconds (Django's
+# own setting; two hours). Each works once. Reset links are asked for at most this many times
+# an hour per address typed and per client address, whether an account has the address or not.
+KOEPEL_INVITATION_DAYS = env_int("KOEPEL_INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("KOEPEL_PASSWORD_RESET_MINUTES", 120) * 60
+KOEPEL_RESET_LIMIT_PER_ADDRESS = env_int("KOEPEL_RESET_LIMIT_PER_ADDRESS", 3)
+KOEPEL_RESET_LIMIT_PER_CLIENT = env_int("KOEPEL_RESET_LIMIT_PER_CLIENT", 10)
+
 KOEPEL_MAX_UPLOAD_BYTES = env_int("KOEPEL_MAX_UPLOAD_MB", 25) * 1024 * 1024
 # How long personal data is kept after a person's last role ended; `koepel anonymise-expired`
 # removes contact details and the account after that (docs/security.md). Two years by default.

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,4 +32,10 @@ def lockout_lift_view(request: HttpRequest) -> HttpResponse:
         lambda: lockout_lift(username=username, actor=request.user),
         _("%(username)s can sign in again.") % {"username": username},
     )
+    # Back to the page the button was on: the lockouts, or the account's own page.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("accounts:lockouts")

@@ -135,6 +135,8 @@ PATHS: dict[str, Path] = {
     "notices.feedtoken": Internal("stored as hashes, shown once to their owner"),
     # Accounts and keys.
     "accounts.user": Internal("sign-in accounts, managed by the office"),
+    "accounts.accountlink": Internal("links mailed to choose a password, kept as hashes"),
+    "accounts.resetrequest": Internal("a count of reset requests, kept an hour for the limit"),
     "api.apitoken": Internal("stored as hashes, shown once to their owner"),
 }
 

@@ -12,8 +12,8 @@ from django.contrib.sessions.models import Session
 from django.db import models
 from django.utils import timezone
 
-from koepel.accounts.models import User
-from koepel.accounts.services import account_delete
+from koepel.accounts.models import ResetRequest, User
+from koepel.accounts.services import RESET_WINDOW, account_delete
 from koepel.core.retention import Expiry, Outcome
 
 
@@ -55,4 +55,15 @@ old_sign_ins = _old_sign_ins(AccessLog, "inlogregistraties (aanmelden en afmelde
 old_attempts = _old_sign_ins(AccessAttempt, "tellingen van mislukte inlogpogingen")
 old_failures = _old_sign_ins(AccessFailureLog, "mislukte inlogpogingen")
 
-STEPS = [accounts, expired_sessions, old_sign_ins, old_attempts, old_failures]
+
+def old_reset_requests(expiry: Expiry, dry_run: bool) -> Outcome:
+    # Each holds a client address; it counts only for the hour of the limit, so it does not wait
+    # for the retention period either (each new request also clears the old ones).
+    old = ResetRequest.objects.filter(requested_at__lt=timezone.now() - RESET_WINDOW)
+    what = "aanvragen van een nieuw wachtwoord (voor de limiet)"
+    if dry_run:
+        return Outcome(what, old.count())
+    return Outcome(what, old.delete()[0])
+
+
+STEPS = [accounts, expired_sessions, old_sign_ins, old_attempts, old_failures, old_reset_requests]

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from koepel.accounts import lockout_views, outbox_views, views
+
+from koepel.accounts import lockout_views, office_views, outbox_views, password_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,7 +13,33 @@ urlpatterns = [
     ),
     path("inloggen/code/", views.second_factor_verify, name="second-factor-verify"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "inloggen/wachtwoord-vergeten/",
+        password_views.ForgotPasswordView.as_view(),
+        name="password-reset",
+    ),
+    path(
+        "inloggen/wachtwoord-vergeten/verstuurd/",
+        password_views.ResetSentView.as_view(),
+        name="reset-sent",
+    ),
+    path(
+        "inloggen/nieuw-wachtwoord/<str:key>/",
+        password_views.reset_confirm,
+        name="reset-confirm",
+    ),
     path("account/", views.account, name="account"),
+    path("account/uitnodiging/<str:key>/", password_views.invitation, name="invitation"),
+    path(
+        "account/wachtwoord/",
+        password_views.PasswordChangeView.as_view(),
+        name="password-change",
+    ),
+    path(
+        "account/overal-uitloggen/",
+        password_views.sign_out_everywhere,
+        name="sign-out-everywhere",
+    ),
     path(
         "account/tweestapsverificatie/",
         views.second_factor_enrol,
@@ -29,4 +56,20 @@ urlpatterns = [
     path("inloggen/blokkades/opheffen/", lockout_views.lockout_lift_view, name="lockout-lift"),
     path("uitgaande-e-mail/", outbox_views.outbox, name="outbox"),
     path("uitgaande-e-mail/opnieuw/", outbox_views.outbox_resend, name="outbox-resend"),
+    # The network office's pages of accounts.
+    path("accounts/", office_views.accounts, name="accounts"),
+    path("accounts/uitnodigen/", office_views.invite_search, name="invite-search"),
+    path("accounts/uitnodigen/<slug:slug>/", office_views.invite, name="invite"),
+    path("accounts/<int:pk>/", office_views.account_detail, name="account-detail"),
+    path(
+        "accounts/<int:pk>/uitschakelen/",
+        office_views.account_switch_off,
+        name="switch-off",
+    ),
+    path("accounts/<int:pk>/inschakelen/", office_views.account_switch_on, name="switch-on"),
+    path(
+        "accounts/<int:pk>/opnieuw-uitnodigen/",
+        office_views.invitation_resend,
+        name="invitation-resend",
+    ),
 ]

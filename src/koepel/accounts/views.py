@@ -143,6 +143,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_second_factor": services.has_second_factor(user=user),
             "required": access.needs_second_factor(user),
             "codes_left": codes.token_set.count() if codes else 0,
+            "is_office": access.viewer_for(user).is_office,
         },
     )
 

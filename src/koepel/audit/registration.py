@@ -81,6 +81,10 @@ AUDITED: dict[str, tuple[str, ...]] = {
 
 # label -> why changes to it are not followed.
 NOT_AUDITED: dict[str, str] = {
+    # Sending one is seen on the account's page (sent when, by whom, what became of it) and in
+    # the mail queue; using one changes the password, which the trail never holds.
+    "accounts.accountlink": "a mailed link to choose a password; its account page lists them",
+    "accounts.resetrequest": "a count of reset requests for the limit, deleted after an hour",
     "search.searchentry": "a copy of other records for search, rebuilt from them by reindex",
     "library.section": "the document's text split into parts, rebuilt from each new file",
     "search.textindexrow": "a row of the search engine's own text index, kept by the engine",

@@ -56,6 +56,11 @@ NO_VERSION: dict[str, str] = {
     "accounts:recovery-codes-renew": "one-button step: new codes replace the old ones",
     "accounts:lockout-lift": "one-button step: lifts a lockout; nothing to merge",
     "accounts:outbox-resend": "one-button step: puts a mail in the queue again",
+    "accounts:password-reset": "asks for a mail with a link; changes no record",
+    "accounts:password-change": "sets one's own password, after typing the old one",
+    "accounts:sign-out-everywhere": "one-button step: ends one's other sessions",
+    "accounts:invite": "makes a new account; refused when the person has one",
+    "accounts:invitation-resend": "one-button step: a new link replaces the old one",
     "api-pages:tokens": "makes a new API token",
     "api-pages:revoke": "one-button step: revokes a token",
     "meetings:my-calendar": "makes a new secret feed address or revokes it; nothing to merge",
@@ -96,6 +101,10 @@ NOT_OPENED: dict[str, str] = {
     "accounts:second-factor-verify": "a step of signing in; reached only while signing in",
     "accounts:lockout-lift": "post-only; its buttons on the lockouts page are checked there",
     "accounts:outbox-resend": "post-only; its buttons on the outbox page are checked there",
+    "accounts:invitation": "a link from a mail; its form in accounts/tests/test_accounts_by_mail",
+    "accounts:reset-confirm": "a link from a mail; its form in accounts/tests/test_accounts_by_mail",
+    "accounts:switch-on": "post-only; its button in accounts/tests/test_account_pages",
+    "accounts:invitation-resend": "post-only; its button in accounts/tests/test_accounts_by_mail",
     "api-pages:revoke": "post-only; its buttons on the tokens page are checked there",
 }
 
@@ -130,6 +139,13 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
     person = Person.objects.first()
     assert dossier and action and document and body and person
     ActionItem.objects.get_or_create(meeting=meeting, body=meeting.bodies.first(), description="x")
+    # An account for the office's account pages, and a person with an address to invite.
+    account = UserFactory(username="lid-voor-de-accountpagina")
+    invitee = Person.objects.filter(account__isnull=True).exclude(pk=person.pk).last()
+    assert invitee is not None
+    if not invitee.email:
+        invitee.email = "uitgenodigd@gemeente.example"
+        invitee.save()
 
     def section() -> str:
         page = Client()
@@ -198,6 +214,15 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),
         "accounts:lockouts": url("accounts:lockouts"),
+        "accounts:password-reset": url("accounts:password-reset"),
+        "accounts:reset-sent": url("accounts:reset-sent"),
+        "accounts:password-change": url("accounts:password-change"),
+        "accounts:sign-out-everywhere": url("accounts:sign-out-everywhere"),
+        "accounts:accounts": url("accounts:accounts"),
+        "accounts:invite-search": lambda: reverse("accounts:invite-search") + "?q=e",
+        "accounts:invite": url("accounts:invite", invitee.slug),
+        "accounts:account-detail": url("accounts:account-detail", account.pk),
+        "accounts:switch-off": url("accounts:switch-off", account.pk),
         "api-pages:tokens": url("api-pages:tokens"),
         "search:search": lambda: reverse("search:search") + "?q=wonen",
         "audit:actor": url("audit:actor", office.pk),

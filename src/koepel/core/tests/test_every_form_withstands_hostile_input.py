@@ -42,10 +42,13 @@ SCRIPT = f"{MARKER}(1)</script>"
 # Post forms the fuzz leaves alone, by the address they post to, with the reason.
 EXCLUDED: dict[str, str] = {
     "accounts:logout": "signs out; no field to fill",
+    "accounts:sign-out-everywhere": "ends the walk's other sessions; no field to fill",
     "admin:logout": "signs out of the back office; no field to fill",
     "set_language": "Django's own view; a language not on the list is ignored",
     "admin:auditlog_logentry_change": "the audit trail, shown read-only; saving it is refused",
     "admin:django_tasks_database_dbtaskresult_change": "results of background tasks, read-only",
+    # Mail exists once the walk's forms have sent some (an invitation, a reset link).
+    "admin:post_office_email_change": "the mail queue, shown read-only; saving it is refused",
 }
 
 # Addresses not opened as pages besides the locking test's, with the reason.
@@ -353,7 +356,9 @@ def _walk_site(walk: Walk, pages: dict[str, Callable[[], str]], examples: int) -
     return shown
 
 
-def test_every_post_form_withstands_hostile_input(shared_demo: None) -> None:
+def test_every_post_form_withstands_hostile_input(shared_demo: None, settings: Any) -> None:
+    # The walk asks for many reset links from one client; the limit has its own tests.
+    settings.KOEPEL_RESET_LIMIT_PER_ADDRESS = settings.KOEPEL_RESET_LIMIT_PER_CLIENT = 10_000
     office_user = UserFactory(
         office=True, is_staff=True, is_superuser=True, person=Person.objects.last()
     )

@@ -147,6 +147,11 @@ class LiveKoepel:
                 time.sleep(0.2)
         raise RuntimeError(f"koepel serve did not answer within {seconds} s:\n{self.log()}")
 
+    def shell(self, code: str) -> str:
+        """Run Python against the server's database (``koepel shell``), for data no page of the
+        demo makes; returns what it printed."""
+        return self._koepel("shell", "--command", code)
+
     def log(self) -> str:
         return self._log.read_text(errors="replace") if self._log.exists() else ""
 

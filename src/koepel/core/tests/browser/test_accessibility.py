@@ -38,6 +38,10 @@ NOT_PAGES = {
         "opened from the signed link in an invitation mail, which no page of the site shows; "
         "its forms are those of the meeting page's answer, checked there"
     ),
+    "accounts:switch-on": "POST only: switches an account on again",
+    "accounts:invitation-resend": "POST only: sends an invitation again",
+    "accounts:invitation": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
+    "accounts:reset-confirm": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "set_language": "POST only: switches the language and goes back",
     "meetings:cancel": "POST only: cancels a meeting",
     "meetings:answer": "POST only: saves an invitee's answer",
@@ -86,6 +90,8 @@ EXTRA_ADDRESSES = [
     "/inloggen/",
     "/inloggen/blokkades/",
     "/uitgaande-e-mail/",
+    "/inloggen/wachtwoord-vergeten/verstuurd/",
+    "/accounts/uitnodigen/?q=uitnodiging",
     "/jaarverslag/2021/download/pdf/",
     # The notifications page is linked from a person's own account page; the office has none.
     "/account/meldingen/",
@@ -186,6 +192,25 @@ def walk(page: Page, site: str, start: Iterable[str]) -> Walk:
     return result
 
 
+# The demo's people have no e-mail address; one gets one to be invited.
+_INVITEE = """
+from koepel.registry.models import Person
+person = Person.objects.order_by("sort_name")[1]
+person.email = "uitnodiging@gemeente.example"
+person.save()
+print(person.slug)
+"""
+
+
+def invite_someone(page: Page, koepel: LiveKoepel) -> str:
+    """Invite a person of the demo to an account as the office does; the account's page."""
+    slug = koepel.shell(_INVITEE).strip().splitlines()[-1]
+    page.goto(urljoin(koepel.url, f"/accounts/uitnodigen/{slug}/"))
+    page.get_by_role("main").get_by_role("button", name="Uitnodiging versturen").click()
+    page.wait_for_url("**/accounts/*/")
+    return page.url
+
+
 @pytest.fixture(scope="package")
 def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     page = with_axe(office_context.new_page())
@@ -197,7 +222,14 @@ def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     page.get_by_role("main").get_by_role("button", name="Maak het bestand").click()
     page.wait_for_url("**/jaarverslag/2021/bestand/**")
     made = page.url
-    found = walk(page, koepel.url, ["/", planned, made, *EXTRA_ADDRESSES])
+    # An account besides the office's own, invited through the pages, so that the pages of
+    # another account (switching it off asks first) are walked too.
+    invited = invite_someone(page, koepel)
+    found = walk(
+        page,
+        koepel.url,
+        ["/", planned, made, invited, f"{invited}uitschakelen/", *EXTRA_ADDRESSES],
+    )
     page.close()
     return found
 
