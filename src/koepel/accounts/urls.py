@@ -1,7 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-
 from koepel.accounts import lockout_views, office_views, outbox_views, password_views, views
 
 app_name = "accounts"
