@@ -8,6 +8,7 @@ imports that do not edit a version they were shown."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from django.db import models, transaction
@@ -133,6 +134,78 @@ def participation_save(
     *, participation: Participation, expected_version: int | None = None
 ) -> Participation:
     return _validated_save(participation, expected_version)
+
+
+# Ids read or indexed at a time by an import (well below the databases' limits on parameters).
+IMPORT_BATCH = 2000
+
+
+def _in_batches(ids: set[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + IMPORT_BATCH] for i in range(0, len(ordered), IMPORT_BATCH)]
+
+
+@transaction.atomic
+def imported_save(*, records: Sequence[models.Model]) -> None:
+    """Save the records of an import, in the order given (what others refer to first).
+
+    The importer has validated each with ``full_clean`` and checked the references and unique
+    keys of the whole file at once (``koepel.registry.exchange``); a record it found unchanged
+    it leaves out. Each record is saved as the ``<noun>_save`` above saves it (a new version,
+    the audit trail), and what those do to the search index is done once for all records
+    together instead of once per record: the same entries, a few queries instead of thousands.
+    """
+    existing_bodies = [r.pk for r in records if isinstance(r, Body) and r.pk]
+    bodies_before = {
+        pk: (name, visibility)
+        for batch in _in_batches(set(existing_bodies))
+        for pk, name, visibility in Body.objects.filter(pk__in=batch).values_list(
+            "pk", "name", "visibility"
+        )
+    }
+    existing_roles = {r.pk for r in records if isinstance(r, Role) and r.pk}
+    people: set[int] = {
+        person
+        for batch in _in_batches(existing_roles)
+        for person in Role.objects.filter(pk__in=batch, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    }
+    indexed: dict[type[models.Model], set[int]] = {
+        Municipality: set(),
+        Organisation: set(),
+        Body: set(),
+    }
+    for record in records:
+        save_versioned(record, expected_version=None)
+        if isinstance(record, Role):
+            indexed[Body].add(record.body_id)
+            if record.person_id:
+                people.add(record.person_id)
+        elif isinstance(record, Person):
+            people.add(record.pk)
+        elif type(record) in indexed:
+            indexed[type(record)].add(record.pk)
+    changed_bodies = {
+        body.pk
+        for body in records
+        if isinstance(body, Body)
+        and body.pk in bodies_before
+        and bodies_before[body.pk] != (body.name, body.visibility)
+    }
+    if changed_bodies:
+        # Their names and visibility sit in the trails of their records and of the bodies
+        # beneath them, and who may find the people in them follows them.
+        index.refresh_for_bodies(Body.objects.with_descendants(*changed_bodies))
+        people |= set(
+            Role.objects.filter(body__in=changed_bodies, person__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        )
+    indexed[Person] = people
+    for model, ids in indexed.items():
+        for batch in _in_batches(ids):
+            index.update_many(model._default_manager.filter(pk__in=batch))
 
 
 @transaction.atomic
