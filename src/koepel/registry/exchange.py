@@ -511,7 +511,7 @@ def _bodies_export(user: Any) -> Iterable[Body]:
 
 
 def _bodies_prepare(rows: list[Row], lookups: Lookups) -> dict[Any, models.Model]:
-    stored = dict(lookups.read_bodies())
+    stored: dict[Any, models.Model] = dict(lookups.read_bodies())
     # A body may be part of one further down the file: every key of the file is known before
     # the first row is read.
     for row in rows:
