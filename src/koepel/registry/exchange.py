@@ -113,11 +113,13 @@ class Problem:
 
 
 class RowProblems(Exception):
-    """Raised inside a kind's reading of one row: its problems so far."""
+    """Raised inside a kind's reading of one row: its problems so far, and the record as far as
+    it could be built, whose own checks then find the row's other problems."""
 
-    def __init__(self, problems: dict[str, list[str]]) -> None:
+    def __init__(self, problems: dict[str, list[str]], record: models.Model | None = None) -> None:
         super().__init__(problems)
         self.problems = problems
+        self.record = record
 
 
 @dataclass
@@ -448,10 +450,8 @@ def _people_build(
     organisation = _cell(
         row, "organisatie", problems, lambda slug: lookups.organisation(slug) if slug else None
     )
-    if problems:
-        raise RowProblems(problems)
     found = stored.get(slug)
-    person = found if isinstance(found, Person) else Person(slug=slug)
+    person = found if isinstance(found, Person) else Person(slug=slug or "")
     person.name = row["naam"]
     person.sort_name = row["sorteernaam"]
     person.title = row["functietitel"]
@@ -459,6 +459,8 @@ def _people_build(
     person.organisation = organisation
     person.email = row["e_mail"]
     person.phone = row["telefoon"]
+    if problems:
+        raise RowProblems(problems, person)
     lookups.people[slug] = person
     return slug, person
 
@@ -537,10 +539,8 @@ def _bodies_build(
     position = _cell(row, "positie", problems, _number)
     headcount = _cell(row, "aantal_leden", problems, _number)
     from_network = _cell(row, "aantal_uit_lidgemeenten", problems, _number)
-    body = lookups.bodies.get(slug) or Body(slug=slug)
+    body = lookups.bodies.get(slug) or Body(slug=slug or "")
     _period(body, row, problems)
-    if problems:
-        raise RowProblems(problems)
     body.name = row["naam"]
     body.kind = row["soort"]
     body.parent = parent
@@ -551,6 +551,8 @@ def _bodies_build(
     body.headcount = headcount
     body.headcount_from_network = from_network
     body.visibility = row["zichtbaarheid"]
+    if problems:
+        raise RowProblems(problems, body)
     lookups.bodies[slug] = body
     return slug, body
 
@@ -655,7 +657,8 @@ def _roles_build(
     role = Role(function=row["functie"], function_detail=row["functiedetail"])
     _period(role, row, problems)
     if problems:
-        raise RowProblems(problems)
+        role.level, role.note = row["niveau"], row["notitie"]
+        raise RowProblems(problems, role)
     role.person, role.body = person, body
     identity = _role_identity(role)
     found = stored.get(identity)
@@ -827,7 +830,8 @@ def _clean(kind: Kind, record: models.Model) -> dict[str, list[str]]:
     of "one of the two" read ids, so such a reference stands in with a placeholder meanwhile."""
     waiting: dict[str, models.Model] = {}
     for name in kind.resolved:
-        related = getattr(record, name)
+        relation = record._meta.get_field(name)
+        related = relation.get_cached_value(record, default=None)  # type: ignore[union-attr]
         if related is not None and related.pk is None and kind.model is not Body:
             waiting[name] = related
             setattr(record, f"{name}_id", -1)
@@ -901,6 +905,12 @@ def run_import(files: Sequence[tuple[str, bytes]], *, dry_run: bool = False) -> 
     return outcome
 
 
+def _column_of(kind: Kind, field_name: str) -> str:
+    if field_name == NON_FIELD_ERRORS:
+        return ""
+    return kind.columns_of_fields.get(field_name, "")
+
+
 def _check_rows(
     kind: Kind,
     rows: list[Row],
@@ -927,6 +937,13 @@ def _check_rows(
             for key, messages in error.problems.items():
                 for message in messages:
                     problem(row, key, message)
+            if error.record is not None:
+                # The row's other problems, in the columns not already named.
+                for field_name, messages in _clean(kind, error.record).items():
+                    key = _column_of(kind, field_name)
+                    if key not in error.problems:
+                        for message in messages:
+                            problem(row, key, message)
             continue
         if identity in seen:
             problem(
@@ -940,11 +957,7 @@ def _check_rows(
         errors = _clean(kind, record)
         if errors:
             for field_name, messages in errors.items():
-                key = (
-                    ""
-                    if field_name == NON_FIELD_ERRORS
-                    else kind.columns_of_fields.get(field_name, "")
-                )
+                key = _column_of(kind, field_name)
                 for message in messages:
                     problem(row, key, message)
             continue
