@@ -58,6 +58,8 @@ NO_VERSION: dict[str, str] = {
     "api-pages:revoke": "one-button step: revokes a token",
     "meetings:my-calendar": "makes a new secret feed address or revokes it; nothing to merge",
     "set_language": "chooses the language of the interface",
+    "registry:import": "checks a file, then adds and changes records as its rows say; a row "
+    "carries no version, and a row equal to the stored record changes nothing",
 }
 
 # Addresses that are not opened as pages, with the reason.
@@ -87,6 +89,7 @@ NOT_OPENED: dict[str, str] = {
     "accounts:second-factor-verify": "a step of signing in; reached only while signing in",
     "accounts:lockout-lift": "post-only; its buttons on the lockouts page are checked there",
     "api-pages:revoke": "post-only; its buttons on the tokens page are checked there",
+    "registry:export": "a file",
 }
 
 
@@ -182,6 +185,7 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
             Organisation.objects.first().slug,  # type: ignore[union-attr]
         ),
         "registry:representation": url("registry:representation"),
+        "registry:import": url("registry:import", "personen"),
         "accounts:login": url("accounts:login"),
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),

@@ -104,6 +104,17 @@ def test_a_clean_file_writes_every_row_and_roles_may_name_people_of_the_same_imp
     assert member.end == dt.date(2022, 6, 30)
     vacancy = Role.objects.get(person=None)
     assert vacancy.note == "vacature"
+    # In the audit trail as a record added, under the command's name, like a saved form.
+    from koepel.audit.trail import command
+
+    entry = LogEntry.objects.get_for_object(an).get()
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.changes["name"] == ["None", "An Jansen"]
+    with command("import"):
+        _import("personen", _write(tmp_path, "p2.csv", PEOPLE.replace("An Jansen", "An Janssen")))
+    changed = LogEntry.objects.get_for_object(an).order_by("-pk").first()
+    assert changed.changes["name"] == ["An Jansen", "An Janssen"]
+    assert changed.additional_data == {"command": "import"}
     # Found by the search box like a person saved through the pages.
     from koepel.search.models import SearchEntry
 

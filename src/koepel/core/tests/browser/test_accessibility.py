@@ -51,6 +51,7 @@ NOT_PAGES = {
     "library:download": "file download",
     "advocacy:document": "file download",
     "reports:download": "file download (HTML, DOCX or PDF attachment)",
+    "registry:export": "file download (CSV or Excel)",
 }
 NOT_OURS = {
     "admin": "Django's own administration screens, not Koepel's templates",
