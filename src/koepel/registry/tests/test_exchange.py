@@ -557,3 +557,46 @@ def test_the_lists_offer_their_exports_and_the_office_its_imports(db: None, clie
                 assert reverse("registry:export", args=[kind, file_format]) in public
             assert reverse("registry:import", args=[kind]) not in public
             assert reverse("registry:import", args=[kind]) in own
+
+
+def test_a_new_network_can_take_every_municipality_at_once(db: None) -> None:
+    from koepel.registry.municipalities import load_all
+
+    MunicipalityFactory(name="Zwolle", cbs_code="GM0193", province="pv23")
+
+    assert load_all() == 341
+    assert load_all() == 0
+    assert Municipality.objects.count() == 342
+    assert Municipality.objects.get(cbs_code="GM0518").name == "'s-Gravenhage"
+    # Stored, not members: membership is what makes a member.
+    assert not Membership.objects.exists()
+
+
+def test_checking_and_importing_cost_the_same_queries_for_many_rows_as_for_few(
+    body: Body, zwolle: Municipality
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from koepel.registry.exchange import run_import
+
+    def files(n: int, first: int) -> list[tuple[str, bytes]]:
+        people = "sleutel;naam;gemeente\n" + "".join(
+            f"p{i};P {i};GM0193\n" for i in range(first, first + n)
+        )
+        roles = "persoon;gremium;functie;namens gemeente;begin\n" + "".join(
+            f"p{i};wonen;lid;GM0193;2021-0{1 + i % 9}\n" for i in range(first, first + n)
+        )
+        return [("personen", people.encode()), ("rollen", roles.encode())]
+
+    def queries(n: int, first: int, *, dry_run: bool) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            outcome = run_import(files(n, first), dry_run=dry_run)
+        assert not outcome.problems
+        return len(captured.captured_queries)
+
+    assert queries(5, 0, dry_run=True) == queries(200, 0, dry_run=True)
+    few, many = queries(5, 0, dry_run=False), queries(400, 1000, dry_run=False)
+    # 800 rows more: more batches of inserts (SQLite takes some sixty audit entries a
+    # statement), never a query per row.
+    assert many - few <= 800 // 20
