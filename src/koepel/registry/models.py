@@ -116,7 +116,13 @@ class Municipality(models.Model):
     cbs_code = models.CharField(
         _("CBS code"), max_length=6, unique=True, validators=[cbs_code_validator]
     )
-    province = models.CharField(_("province"), max_length=4, choices=Province.choices)
+    province = models.CharField(
+        _("province"),
+        max_length=4,
+        choices=Province.choices,
+        blank=True,
+        help_text=_("Empty where it is not known yet."),
+    )
 
     # Optimistic locking: a save names the version it started from (core/locking.py).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -142,7 +148,7 @@ class Municipality(models.Model):
 
     @property
     def province_tooi_uri(self) -> str:
-        return f"{TOOI_BASE}/provincie/{self.province}"
+        return f"{TOOI_BASE}/provincie/{self.province}" if self.province else ""
 
 
 class Population(models.Model):

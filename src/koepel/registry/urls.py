@@ -14,4 +14,6 @@ urlpatterns = [
     path("organisaties/", views.organisation_list, name="organisations"),
     path("organisaties/<slug:slug>/", views.organisation_page, name="organisation"),
     path("vertegenwoordiging/", views.representation, name="representation"),
+    path("register/export/<str:kind>.<str:file_format>", views.export, name="export"),
+    path("register/importeren/<str:kind>/", views.import_page, name="import"),
 ]

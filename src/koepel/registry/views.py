@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+import base64
+from typing import Any
 
-from koepel.accounts.access import can_see_contact_details
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from koepel.accounts.access import can_manage_registry, can_see_contact_details
+from koepel.core import tables
 from koepel.core.pagination import paginate
-from koepel.registry import selectors
+from koepel.registry import exchange, selectors
 from koepel.registry.models import Ownership
+
+
+def _exchange(request: HttpRequest) -> dict[str, Any]:
+    """What a list page needs for its export links (and, for the office, its import links)."""
+    return {"exchange_kinds": exchange.KINDS, "can_import": can_manage_registry(request.user)}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,7 +43,9 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     table = selectors.municipality_table(int(year) if year.isdigit() and len(year) == 4 else None)
     pages = paginate(request, table.rows, count=table.count)
     return TemplateResponse(
-        request, "registry/municipality_list.html", {"table": table, "pages": pages}
+        request,
+        "registry/municipality_list.html",
+        {"table": table, "pages": pages, **_exchange(request)},
     )
 
 
@@ -46,6 +64,7 @@ def body_list(request: HttpRequest) -> HttpResponse:
             "tree": selectors.body_tree(request.user),
             "shared": selectors.body_tree(request.user, ownership=Ownership.SHARED),
             "external": selectors.body_tree(request.user, ownership=Ownership.EXTERNAL),
+            **_exchange(request),
         },
     )
 
@@ -59,7 +78,9 @@ def body_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def person_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
-        request, "registry/person_list.html", {"rows": selectors.person_list(request.user)}
+        request,
+        "registry/person_list.html",
+        {"rows": selectors.person_list(request.user), **_exchange(request)},
     )
 
 
@@ -75,7 +96,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "registry/organisation_list.html",
-        {"organisations": selectors.organisation_list()},
+        {"organisations": selectors.organisation_list(), **_exchange(request)},
     )
 
 
@@ -92,3 +113,75 @@ def representation(request: HttpRequest) -> HttpResponse:
         "registry/representation.html",
         {"groups": selectors.representation_map(request.user)},
     )
+
+
+# --- Export and import ---------------------------------------------------------------------------
+
+# The most an import page takes at once (a file of some 20,000 rows); larger files go through
+# ``koepel import``.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+_PENDING = "registry-import"
+
+
+def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
+    """A list as CSV or Excel: the records of that kind the viewer may see."""
+    if kind not in exchange.KINDS or file_format not in tables.FORMATS:
+        raise Http404
+    table, rows = exchange.export_rows(kind, request.user)
+    return tables.download(table, rows, file_format)
+
+
+@login_required
+def import_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload a file, see every row's problem (a dry run), then import it as a whole."""
+    if kind not in exchange.KINDS:
+        raise Http404
+    if not can_manage_registry(request.user):
+        raise PermissionDenied
+    chosen = exchange.KINDS[kind]
+    context: dict[str, Any] = {"kind": chosen, "table": chosen.table, "form": ImportForm()}
+    if request.method == "POST" and request.POST.get("step") == "import":
+        pending = request.session.get(_PENDING)
+        if not pending or pending.get("kind") != kind:
+            messages.error(request, _("Choose the file again: the checked file was not kept."))
+            return redirect("registry:import", kind)
+        data = base64.b64decode(pending["data"])
+        outcome = exchange.run_import([(kind, data)])
+        if outcome.written:
+            del request.session[_PENDING]
+            messages.success(request, _("The file has been imported."))
+            return redirect("registry:import", kind)
+        context.update(outcome=outcome, file_name=pending["name"])
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            outcome = exchange.run_import([(kind, data)], dry_run=True)
+            context.update(outcome=outcome, file_name=upload.name)
+            if outcome.problems:
+                request.session.pop(_PENDING, None)
+            else:
+                request.session[_PENDING] = {
+                    "kind": kind,
+                    "name": upload.name,
+                    "data": base64.b64encode(data).decode("ascii"),
+                }
+    return TemplateResponse(request, "registry/import.html", context)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or Excel)"),
+        help_text=gettext_lazy("The first row holds the column headers, as an export writes them."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB. Import it with the command koepel import.")
+                % {"size": IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload

@@ -67,6 +67,8 @@ NO_VERSION: dict[str, str] = {
     "notices:feed-make": "makes a new secret feed address for a body; nothing to merge",
     "notices:feed-revoke": "one-button step: switches a feed address off",
     "set_language": "chooses the language of the interface",
+    "registry:import": "checks a file, then adds and changes records as its rows say; a row "
+    "carries no version, and a row equal to the stored record changes nothing",
 }
 
 # Addresses that are not opened as pages, with the reason.
@@ -106,6 +108,7 @@ NOT_OPENED: dict[str, str] = {
     "accounts:switch-on": "post-only; its button in accounts/tests/test_account_pages",
     "accounts:invitation-resend": "post-only; its button in accounts/tests/test_accounts_by_mail",
     "api-pages:revoke": "post-only; its buttons on the tokens page are checked there",
+    "registry:export": "a file",
 }
 
 
@@ -210,6 +213,7 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
             Organisation.objects.first().slug,  # type: ignore[union-attr]
         ),
         "registry:representation": url("registry:representation"),
+        "registry:import": url("registry:import", "personen"),
         "accounts:login": url("accounts:login"),
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),

@@ -66,6 +66,7 @@ NOT_PAGES = {
     "reports:download": "file download (HTML, DOCX or PDF attachment)",
     "reports:published_file": "file download (a file of the published report)",
     "reports:section_review": "POST only: the office's decision on a section handed in",
+    "registry:export": "file download (CSV or Excel)",
 }
 NOT_OURS = {
     "admin": "Django's own administration screens, not Koepel's templates",

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from koepel.registry.population_import import (
     SOURCE,
@@ -29,9 +30,11 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             text = path.read_bytes().decode("latin-1")
         try:
-            report = import_population(text, source=f"{SOURCE} ({path.name})")
+            with translation.override("nl"):
+                report = import_population(text, source=f"{SOURCE} ({path.name})")
         except PopulationFileError as error:
             raise CommandError(f"{error} Er is niets gewijzigd.") from error
+        self.stdout.write(f"Onderwerp: {report.topic}")
         self.stdout.write(f"Ingelezen: {len(report.matched)} cijfers.")
         for municipality, year, inhabitants in report.matched:
             self.stdout.write(
@@ -39,6 +42,12 @@ class Command(BaseCommand):
             )
         if report.without_figure:
             self.stdout.write(f"Zonder cijfer bij CBS: {', '.join(report.without_figure)}")
+        if report.regions:
+            self.stdout.write(
+                f"Waarschuwing: {len(report.regions)} regels van het land, een provincie of "
+                "een andere regio overgeslagen, want dat is geen gemeente: "
+                + ", ".join(sorted(set(report.regions)))
+            )
         if report.unmatched:
             self.stdout.write(
                 f"Niet herkend als gemeente in Koepel ({len(report.unmatched)}): "
