@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from koepel.core.forms import add_errors, with_version
 from koepel.core.pagination import paginate
 from koepel.library import selectors, services
 from koepel.library.forms import DocumentForm, FilterForm, VersionForm
-from koepel.library.models import Document
+from koepel.library.models import Document, Extraction
 from koepel.registry.models import Body
 
 
@@ -67,6 +67,21 @@ def document_page(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": can_edit(request.user, document),
         },
     )
+
+
+def reading_status(request: HttpRequest, slug: str) -> JsonResponse:
+    """Whether the text of the document's latest file is still being read, for the page that
+    waits for it (waiting.js). Seen by whoever may see the document, like the page."""
+    document = selectors.document_detail(request.user, slug)
+    if document is None:
+        raise Http404
+    latest = document.files.first()
+    status = latest.extraction if latest is not None else ""
+    response = JsonResponse(
+        {"waiting": status in (Extraction.PENDING, Extraction.READING), "status": status}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

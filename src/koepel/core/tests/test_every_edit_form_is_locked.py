@@ -93,6 +93,7 @@ NOT_OPENED: dict[str, str] = {
     "reports:download": "a file",
     "reports:file": "a file",
     "reports:file-status": "JSON for the waiting page's script",
+    "library:reading-status": "JSON for the waiting page's script",
     "notices:feed": "a calendar feed",
     "notices:feed-make": "post-only; its form on the notifications page is checked there",
     "notices:feed-revoke": "post-only; its button on the notifications page is checked there",

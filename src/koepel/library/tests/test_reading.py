@@ -413,3 +413,37 @@ def test_every_upload_has_a_folder_of_its_own(
 
 def _read_again(document: Document, number: int) -> str:
     return reverse("library:read-again", args=[document.slug, number])
+
+
+def test_the_page_of_a_file_being_read_updates_itself_and_says_when_it_is_done(
+    group: dict[str, Any], client: Client
+) -> None:
+    version = _waiting(group["office"], files.docx_report(3))
+    document = version.document
+    status_url = reverse("library:reading-status", args=[document.slug])
+    page = BeautifulSoup(client.get(document.get_absolute_url()).content, "html.parser")
+    region = page.select_one("#reading-status")
+    assert region is not None and region["aria-live"] == "polite"
+    assert region["data-status-url"] == status_url
+    assert page.select_one('script[src$="waiting.js"]') is not None
+    answer = client.get(status_url)
+    assert answer.json() == {"waiting": True, "status": "wachtend"}
+    assert answer["Cache-Control"] == "no-store"
+
+    assert tasks.recover() == 1  # the worker reads it
+    assert client.get(status_url).json() == {"waiting": False, "status": "klaar"}
+    page = BeautifulSoup(client.get(document.get_absolute_url()).content, "html.parser")
+    assert page.select_one("#reading-status") is None  # nothing to wait for: the page reloads
+
+
+def test_the_reading_status_of_a_document_is_for_those_who_may_see_it(
+    group: dict[str, Any], client: Client
+) -> None:
+    version = _waiting(group["office"], files.docx_report(3))
+    document = version.document
+    document.visibility = "restricted"
+    document.save()
+    status_url = reverse("library:reading-status", args=[document.slug])
+    assert client.get(status_url).status_code == 404
+    client.force_login(group["office"])
+    assert client.get(status_url).status_code == 200

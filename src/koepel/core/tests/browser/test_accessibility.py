@@ -59,6 +59,7 @@ NOT_PAGES = {
     "notices:feed-make": "POST only: makes a personal feed address (shown on the page it answers)",
     "notices:feed-revoke": "POST only: switches a personal feed address off",
     "reports:file-status": "JSON for the waiting page's script, not a page",
+    "library:reading-status": "JSON for the waiting page's script, not a page",
     "meetings:person-feed": "iCalendar feed, not HTML",
     "meetings:attachment": "file download",
     "library:download": "file download",
