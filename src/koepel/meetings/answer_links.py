@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from koepel.accounts.access import can_view, viewer_for_person
 from koepel.meetings.models import Invitation
 
 SALT = "koepel.meetings.answer-link"
@@ -62,5 +63,13 @@ def invitation_for(token: str) -> Invitation:
         .first()
     )
     if invitation is None:
+        raise LinkRefused(Refused.WITHDRAWN)
+    # A person invited from the registry sees the meeting through the one check, like on every
+    # other way out: someone who has since left the body, or a meeting made more restricted,
+    # gets the link refused. A guest from outside, invited by address alone, was shown the
+    # meeting by whoever invited them.
+    if invitation.person_id is not None and not can_view(
+        viewer_for_person(invitation.person_id), invitation.meeting
+    ):
         raise LinkRefused(Refused.WITHDRAWN)
     return invitation

@@ -28,6 +28,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from koepel.accounts.access import needs_second_factor
 from koepel.accounts.models import User
@@ -46,6 +47,7 @@ from koepel.api import services as api_services
 from koepel.conftest import IMMEDIATE_TASKS, pass_second_factor
 from koepel.library import services as library
 from koepel.library.models import Document
+from koepel.meetings import answer_links
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
 from koepel.meetings.services import calendar_token_renew
 from koepel.notices.models import Event
@@ -665,6 +667,22 @@ def digest(kind: str) -> FaceCheck:
     return check
 
 
+def answer_link(faces: Faces, who: str, made: Made) -> bool | None:
+    """The link in an invitation mail, opened without signing in: an invitation of the
+    identity's person to the meeting, however it came about (None for an identity without a
+    person: nobody mails them)."""
+    person = faces.world.people[who]
+    if person is None:
+        return None
+    meeting = Meeting.objects.get(pk=int(made.page.strip("/").split("/")[1]))
+    invitation, made_now = Invitation.objects.get_or_create(meeting=meeting, person=person)
+    link = reverse("meetings:answer-link", args=[answer_links.token_for(invitation)])
+    shown = faces.shows("page", "anonymous", link, made.word)
+    if made_now:
+        invitation.delete()  # the other faces ask the world as it was
+    return shown
+
+
 def person_feed(faces: Faces, who: str, made: Made) -> bool | None:
     """A person's own feed, opened by its secret address without signing in (None for an
     identity without a person: there is no such feed to ask)."""
@@ -710,6 +728,12 @@ def _in_person_feed(made: Made, who: str) -> bool:
     # A person's feed holds the meetings of their own bodies (A) and those they are invited to.
     own = who in ("member_a", "secretary_a") or (who == "member_b" and "beperkt" in made.word)
     return made.expected[who] and own
+
+
+def _invited(made: Made, who: str) -> bool:
+    # An invitation names its person on the meeting, and a restricted meeting is seen by the
+    # people named on it: the rule as it stands once the person is invited.
+    return made.expected[who] or "beperkt" in made.word
 
 
 def _report(audience: str) -> Callable[[Made, str], bool]:
@@ -774,6 +798,7 @@ TABLE: dict[str, dict[str, Face]] = {
         "personal feed of a body": Face(personal_body_feed),
         "calendar feed of a person": Face(person_feed, _in_person_feed),
         "notice or digest": Face(digest(NoticeKind.MEETINGS)),
+        "answer link of an invitation": Face(answer_link, _invited),
         **_report_faces(),
     },
     "meetings.agendaitem": {**_part_faces(), "search page": Face(search_page)},
