@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from koepel.accounts import lockout_views, views
+from koepel.accounts import lockout_views, setup_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,5 +26,6 @@ urlpatterns = [
     path("account/herstelcodes/", views.recovery_codes, name="recovery-codes"),
     path("account/herstelcodes/nieuw/", views.recovery_codes_renew, name="recovery-codes-renew"),
     path("inloggen/blokkades/", lockout_views.lockouts, name="lockouts"),
+    path("inrichten/", setup_views.network_setup, name="setup"),
     path("inloggen/blokkades/opheffen/", lockout_views.lockout_lift_view, name="lockout-lift"),
 ]

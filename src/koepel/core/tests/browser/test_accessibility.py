@@ -51,6 +51,7 @@ NOT_PAGES = {
     "library:download": "file download",
     "advocacy:document": "file download",
     "reports:download": "file download (HTML, DOCX or PDF attachment)",
+    "accounts:setup": "first-run page, there only while no network exists (the walk's has one)",
 }
 NOT_OURS = {
     "admin": "Django's own administration screens, not Koepel's templates",
