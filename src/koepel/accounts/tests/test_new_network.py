@@ -4,7 +4,12 @@ page that every page leads to until there is a network, behind a setup code."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +21,13 @@ from django.test import Client
 
 from koepel.accounts.models import User
 from koepel.accounts.tests.test_two_step_sign_in import ENROL
+from koepel.core.tests.filedb import new_installation, remove_installation
+from koepel.core.tests.test_serve import _free_port
+from koepel.core.tests.test_two_servers import Browser
 from koepel.registry.models import Network
 
 SETUP = "/inrichten/"
+KOEPEL = [sys.executable, "-m", "koepel.cli"]
 PASSWORD = "een-lang-eigen-wachtwoord"
 OPTIONS = [
     "--name",
@@ -278,3 +287,59 @@ def test_a_new_code_replaces_the_one_before(first_run: str, client: Client) -> N
     _new_network("--show-setup-code")
     assert client.post(SETUP, _form(first_run)).status_code == 400
     assert _nothing_written()
+
+
+# --- koepel serve on an empty database ---------------------------------------------------------
+
+
+def test_koepel_serve_on_an_empty_database_prints_the_code_and_the_browser_starts_the_network(
+    tmp_path: Path,
+) -> None:
+    installation = new_installation(tmp_path / "data", "eerste_start")
+    bind = f"127.0.0.1:{_free_port()}"
+    url = f"http://{bind}"
+    log = tmp_path / "serve.log"
+    try:
+        installation.koepel("migrate", "--no-input", "-v", "0")
+        with log.open("wb") as out:
+            server = subprocess.Popen(  # noqa: S603 - this Python, our own arguments
+                [*KOEPEL, "serve", "--bind", bind, "--workers", "1", "--no-task-worker"],
+                env={**installation.env, "LOG_LEVEL": "WARNING"},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            browser = Browser()
+            deadline = time.monotonic() + 90
+            while True:
+                assert server.poll() is None, log.read_text(errors="replace")
+                try:
+                    status, location, _ = browser.request(f"{url}/")
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "koepel serve did not answer"
+                    time.sleep(0.3)
+            assert (status, location) == (302, SETUP)
+            printed = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", log.read_text())
+            assert printed is not None, log.read_text(errors="replace")
+
+            form = browser.form(f"{url}{SETUP}")
+            form.update({name: [value] for name, value in _form("AAAA-AAAA-AAAA").items()})
+            assert browser.post(f"{url}{SETUP}", form)[0] == 400
+            assert installation.fetch("SELECT COUNT(*) FROM registry_network") == [(0,)]
+            form.update(setup_code=[printed[0]])
+            assert browser.post(f"{url}{SETUP}", form)[:2] == (302, "/inloggen/")
+            assert installation.fetch("SELECT name FROM registry_network") == [
+                ("Stedenverbond Oost",)
+            ]
+            assert browser.request(f"{url}{SETUP}")[0] == 404
+            login = browser.form(f"{url}/inloggen/")
+            login.update(username=["kantoor"], password=[PASSWORD])
+            assert browser.post(f"{url}/inloggen/", login)[0] == 302
+            assert browser.request(f"{url}/")[1].startswith(ENROL)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=40)
+    finally:
+        remove_installation(installation)
