@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from koepel.core.forms import SingleLineField
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -29,8 +31,8 @@ class NetworkSetupForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    name = forms.CharField(label=_("Name of the network"), max_length=200)
-    short_name = forms.CharField(
+    name = SingleLineField(label=_("Name of the network"), max_length=200)
+    short_name = SingleLineField(
         label=_("Short name"),
         max_length=40,
         help_text=_("Shown at the top of every page."),
@@ -38,7 +40,7 @@ class NetworkSetupForm(forms.Form):
     website = forms.URLField(
         label=_("Website of the network"), required=False, assume_scheme="https"
     )
-    username = forms.CharField(
+    username = SingleLineField(
         label=_("User name of the network office"),
         max_length=150,
         initial="kantoor",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from koepel.accounts.models import User
 from koepel.accounts.services import office_account_create
+from koepel.core.validators import no_line_breaks
 from koepel.registry.models import Network
 from koepel.registry.services import network_save
 
@@ -111,6 +112,11 @@ def network_start(
             network.full_clean()
         except ValidationError as error:
             errors.update(error.message_dict)
+        for field in ("name", "short_name"):  # one line each, in the header and the title
+            try:
+                no_line_breaks(getattr(network, field))
+            except ValidationError as error:
+                errors.setdefault(field, []).extend(error.messages)
         try:
             account, shown = office_account_create(
                 username=username.strip(), email=email.strip(), password=password

@@ -113,6 +113,7 @@ def test_new_network_refuses_when_a_network_exists(db: None) -> None:
         (("--email", "geen-adres"), "e-mailadres"),
         (("--website", "geen adres"), "website"),
         (("--name", ""), "--name"),
+        (("--short-name", "Verbond\nOost"), "korte naam"),
     ],
 )
 def test_new_network_writes_nothing_when_an_answer_is_wrong(
@@ -231,6 +232,7 @@ def test_the_first_run_page_refuses_a_wrong_code_and_writes_nothing(
         ({"email": "geen-adres"}, "email"),
         ({"website": "geen adres met spaties"}, "website"),
         ({"name": ""}, "name"),
+        ({"name": "Stedenverbond\nOost"}, "name"),
     ],
 )
 def test_the_first_run_page_writes_nothing_on_a_bad_form(
