@@ -22,7 +22,9 @@ from koepel.registry.selectors import current_network
 
 VERIFY = "accounts:second-factor-verify"
 ENROL = "accounts:second-factor-enrol"
-ALWAYS_OPEN = frozenset({"accounts:logout", "set_language"})
+# The first-run page as well: before there is a network every page leads there, the pages of
+# the second factor too, so an account signed in before the network was made must reach it.
+ALWAYS_OPEN = frozenset({"accounts:logout", "set_language", "accounts:setup"})
 
 
 class SecondFactorMiddleware:

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.test.client import ClientMixin
 
 from koepel.accounts.models import User
 from koepel.accounts.tests.test_two_step_sign_in import ENROL
@@ -190,6 +191,18 @@ def test_every_page_leads_to_the_first_run_page_until_there_is_a_network(
 ) -> None:
     response = client.get(path)
     assert (response.status_code, response["Location"]) == (302, SETUP)
+
+
+def test_an_office_account_signed_in_before_there_is_a_network_reaches_the_page(
+    first_run: str, client: Client
+) -> None:
+    # Signed in with its password alone (an account made by koepel office-account): its second
+    # step leads to the enrolment page, and that page to the first-run page, which must not lead
+    # back to the enrolment page.
+    office = User.objects.create_user(username="kantoor", password=PASSWORD, is_office=True)
+    ClientMixin.force_login(client, office)  # the password step only
+    assert client.get(ENROL)["Location"] == SETUP
+    assert client.get(SETUP).status_code == 200
 
 
 def test_the_api_answers_as_the_api_and_does_not_lead_to_the_page(
