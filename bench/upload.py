@@ -106,7 +106,10 @@ def office_session() -> str:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from koepel.accounts.models import User
+    from koepel.registry.models import Network
 
+    # A network first: on a database without one every page leads to the first-run page.
+    Network.objects.create(name="Netwerk van de meting", short_name="Meting")
     office = User.objects.create(username="bureau", is_office=True)
     device = TOTPDevice.objects.create(user=office, name="bench", confirmed=True)
     session = SessionStore()

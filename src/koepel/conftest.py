@@ -27,6 +27,10 @@ def _fast_and_offline(settings: Any, tmp_path: Any) -> None:
     settings.KOEPEL_PRIVATE_ROOT = tmp_path / "private"
     # Background tasks run at once in tests, inside the request that enqueues them.
     settings.TASKS = IMMEDIATE_TASKS
+    # Most tests make only the records they need, a network seldom among them: the lead to the
+    # first-run page is on in the tests of starting a network (accounts/tests/test_new_network.py).
+    settings.KOEPEL_FIRST_RUN_REDIRECT = False
+    settings.KOEPEL_SETUP_CODE_FILE = tmp_path / "setup-code.sha256"
     # Mail goes through the queue as in production (Django's test set-up would bypass it); the
     # task that sends it runs at once when the transaction commits, into mail.outbox.
     settings.EMAIL_BACKEND = "koepel.core.mail.QueueBackend"

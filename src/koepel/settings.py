@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "koepel.core.caching.PrivateWhenSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "koepel.accounts.middleware.SecondFactorMiddleware",
+    # On a database without a network, every page leads to the first-run page.
+    "koepel.accounts.middleware.FirstRunMiddleware",
     "koepel.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -228,6 +230,11 @@ KOEPEL_READING_MAX_CHARS = env_int("KOEPEL_READING_MAX_CHARS", 10_000_000)
 # reads it again.
 KOEPEL_READING_LEASE_SECONDS = env_int("KOEPEL_READING_LEASE_SECONDS", 60)
 KOEPEL_WORKER_RECOVER_SECONDS = env_int("KOEPEL_WORKER_RECOVER_SECONDS", 30)
+# Starting a network (koepel.accounts.setup): while there is none, every page leads to the
+# first-run page, which asks for the setup code whose hash is kept here. (The test suite turns
+# the leading off for the tests of everything else, which make only the records they need.)
+KOEPEL_FIRST_RUN_REDIRECT = True
+KOEPEL_SETUP_CODE_FILE = DATA_DIR / "setup-code.sha256"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STORAGES: dict[str, dict[str, Any]] = {

@@ -12,15 +12,19 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from koepel.accounts import access
 from koepel.accounts.services import has_second_factor
+from koepel.registry.selectors import current_network
 
 VERIFY = "accounts:second-factor-verify"
 ENROL = "accounts:second-factor-enrol"
-ALWAYS_OPEN = frozenset({"accounts:logout", "set_language"})
+# The first-run page as well: before there is a network every page leads there, the pages of
+# the second factor too, so an account signed in before the network was made must reach it.
+ALWAYS_OPEN = frozenset({"accounts:logout", "set_language", "accounts:setup"})
 
 
 class SecondFactorMiddleware:
@@ -51,3 +55,27 @@ class SecondFactorMiddleware:
         wanted = request.get_full_path() if request.method == "GET" else ""
         query = f"?{urlencode({'next': wanted})}" if wanted else ""
         return HttpResponseRedirect(reverse(target) + query)
+
+
+class FirstRunMiddleware:
+    """While no network exists, every page leads to the first-run page (``setup.py``); the
+    API, the static files and choosing a language stay as they are. The network read here is
+    kept on the request for the pages' header (``registry.context_processors``), so a page
+    asks for it once."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.KOEPEL_FIRST_RUN_REDIRECT or request.path.startswith(_open_prefixes()):
+            return self.get_response(request)
+        network = current_network()
+        request.koepel_network = network  # type: ignore[attr-defined]
+        setup_page = reverse("accounts:setup")
+        if network is None and request.path != setup_page:
+            return HttpResponseRedirect(setup_page)
+        return self.get_response(request)
+
+
+def _open_prefixes() -> tuple[str, ...]:
+    return ("/api/", "/i18n/", settings.STATIC_URL or "/static/", settings.MEDIA_URL or "/media/")

@@ -9,6 +9,7 @@ from base64 import b32encode
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -37,15 +38,30 @@ RECOVERY_DEVICE_NAME = "herstelcodes"
 
 
 @transaction.atomic
-def office_account_create(*, username: str) -> tuple[User, str]:
-    """Create an office account with a newly generated password, returned once.
+def office_account_create(
+    *, username: str, email: str = "", password: str | None = None
+) -> tuple[User, str]:
+    """Create an office account with the password given (held to the password rules) or a
+    newly generated one; the password is returned, to be shown once.
 
     The account has no second factor yet: its first sign-in leads to setting one up.
     """
-    password = secrets.token_urlsafe(18)
-    user = User(username=username, is_office=True, is_staff=True, is_superuser=True)
+    user = User(username=username, email=email, is_office=True, is_staff=True, is_superuser=True)
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if password is None:
+        password = secrets.token_urlsafe(18)
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
     user.set_password(password)
-    user.full_clean()
     user.save()
     return user, password
 

@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from koepel.accounts import lockout_views, office_views, outbox_views, password_views, views
+from koepel.accounts import (
+    lockout_views,
+    office_views,
+    outbox_views,
+    password_views,
+    setup_views,
+    views,
+)
 
 app_name = "accounts"
 urlpatterns = [
@@ -52,6 +59,7 @@ urlpatterns = [
     path("account/herstelcodes/", views.recovery_codes, name="recovery-codes"),
     path("account/herstelcodes/nieuw/", views.recovery_codes_renew, name="recovery-codes-renew"),
     path("inloggen/blokkades/", lockout_views.lockouts, name="lockouts"),
+    path("inrichten/", setup_views.network_setup, name="setup"),
     path("inloggen/blokkades/opheffen/", lockout_views.lockout_lift_view, name="lockout-lift"),
     path("uitgaande-e-mail/", outbox_views.outbox, name="outbox"),
     path("uitgaande-e-mail/opnieuw/", outbox_views.outbox_resend, name="outbox-resend"),

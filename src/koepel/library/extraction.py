@@ -14,6 +14,8 @@ Whatever a file holds, reading it takes bounded memory and stops in bounded time
   (tests/test_hostile_files.py holds it to that).
 - The text is capped (``max_chars``) and counted as it comes in: a file with more text is
   refused with the reason before the rest of it is read.
+- A PDF is read a page at a time, and what pypdf read for a page (its content stream,
+  unpacked) is let go before the next page is read.
 - ``tick`` is called after every chunk of XML and between the pages of a PDF: the caller
   checks the time there and stops the reading by raising.
 """
@@ -122,11 +124,13 @@ class _Target(Protocol):
 def _parse(archive: zipfile.ZipFile, member: str, label: str, target: _Target, tick: Tick) -> None:
     """Stream one XML member of the archive through ``target``, a chunk at a time."""
     parser = DefusedXMLParser(target=target, forbid_dtd=True)
+    closed = False
     try:
         with archive.open(member) as stream:
             while chunk := stream.read(CHUNK_BYTES):
                 parser.feed(chunk)
                 tick()
+            closed = True
             parser.close()
     except KeyError as error:
         raise UnreadableFile(f"het {label}-bestand mist zijn inhoud") from error
@@ -137,6 +141,18 @@ def _parse(archive: zipfile.ZipFile, member: str, label: str, target: _Target, t
         ) from error
     except (ParseError, zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
         raise UnreadableFile(f"het {label}-bestand is beschadigd") from error
+    finally:
+        if not closed:
+            _let_go(parser)
+
+
+def _let_go(parser: DefusedXMLParser) -> None:
+    """A parser stopped halfway (the text too long, the time up, the reading handed back)
+    and its expat parser hold each other, and through that the target with all the text read
+    so far, until the garbage collector happens to come by. Letting go of the expat parser
+    breaks that circle at once, so what was read is freed before anything else is read."""
+    for name in ("parser", "_parser", "target", "_target"):
+        vars(parser).pop(name, None)
 
 
 # --- Word ---------------------------------------------------------------------------------------
@@ -371,6 +387,11 @@ def _pdf(content: bytes, *, max_chars: int, tick: Tick) -> str:
             RecursionError,
         ) as error:
             raise UnreadableFile(f"pagina {number + 1} van de PDF is beschadigd") from error
+        finally:
+            # pypdf keeps every object it has read, a page's content stream unpacked with it:
+            # a PDF of small packed pages would fill the memory with all of them. Read page by
+            # page, what a page needed is read again by the page that needs it too.
+            reader.resolved_objects.clear()
         text.count(len(page_text))
         text.add(page_text)
     return str(text)

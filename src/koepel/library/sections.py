@@ -96,7 +96,15 @@ def join_hyphenation(text: str) -> str:
     whitespace opens a new page, which need not be the page that continues the word, so it is
     never joined to the line before it.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(_joined_lines(_split_lines(text)))
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _joined_lines(lines: list[str]) -> list[str]:
+    """``join_hyphenation`` line by line: the lines as they are after joining."""
     joined: list[str] = []
     index = 0
     while index < len(lines):
@@ -109,7 +117,7 @@ def join_hyphenation(text: str) -> str:
             index += 1
         joined.append(line)
         index += 1
-    return "\n".join(joined)
+    return joined
 
 
 def _join_broken_word(line: str, following: str) -> str | None:
@@ -224,7 +232,7 @@ class _Heading:
         return _lead_word(self.title)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Line:
     raw: str
     text: str  # stripped
@@ -417,27 +425,27 @@ def _markdown_headings(lines: list[_Line]) -> list[_Heading]:
     return headings
 
 
-def _join_outside_fences(text: str) -> str:
-    """Join broken words in Markdown, but leave fenced code exactly as it is."""
-    parts: list[str] = []
+def _lines_outside_fences_joined(text: str) -> list[str]:
+    """The lines of Markdown with broken words joined, but fenced code exactly as it is."""
+    lines: list[str] = []
     segment: list[str] = []
     fence: str | None = None
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in _split_lines(text):
         opening = _FENCE.match(line)
         if fence is None and opening is None:
             segment.append(line)
             continue
         if segment:
-            parts.append(join_hyphenation("\n".join(segment)))
+            lines.extend(_joined_lines(segment))
             segment = []
-        parts.append(line)
+        lines.append(line)
         if fence is None and opening is not None:
             fence = opening.group(1)
         elif fence is not None and line.strip().startswith(fence):
             fence = None
     if segment:
-        parts.append(join_hyphenation("\n".join(segment)))
-    return "\n".join(parts)
+        lines.extend(_joined_lines(segment))
+    return lines
 
 
 def _trails(headings: list[_Heading]) -> Iterator[tuple[str, ...]]:
@@ -454,8 +462,11 @@ def split_sections(text: str, *, fmt: str = "text") -> list[SectionDraft]:
     if fmt not in {"text", "markdown"}:
         raise ValueError(f"Unknown format {fmt!r}: use 'text' or 'markdown'.")
     markdown = fmt == "markdown"
-    joined = _join_outside_fences(text) if markdown else join_hyphenation(text)
-    lines = [_Line(raw, raw.strip()) for raw in joined.split("\n")]
+    # The text is held here once more, as lines, and once more as the sections' text: never
+    # as a whole string in between (reading.py counts on that for its memory).
+    raws = _lines_outside_fences_joined(text) if markdown else _joined_lines(_split_lines(text))
+    lines = [_Line(raw, raw.strip()) for raw in raws]
+    del raws
     if markdown:
         headings = _markdown_headings(lines)
     else:

@@ -11,6 +11,7 @@ from typing import Any
 import markdown
 import nh3
 from django.conf import settings
+from django.utils.translation import gettext
 
 from koepel.accounts.access import ANONYMOUS, NETWORK_READER, Viewer, viewer_for
 from koepel.reports.facts import ABOUT, PARAGRAPHS
@@ -156,7 +157,8 @@ def assemble(
         shown.append(_show(section, texts.get(section.key), number, base, audience))
         shown[-1].told = list(section.told)
         shown[-1].complete = frozenset(b.pk for b in section.told if b.pk in tree.complete)
-    name = tree.network.name if tree.network else "Koepel"
+    # Before a network is set up it has no name; Koepel is the software, not the network.
+    name = tree.network.name if tree.network else gettext("New network")
     return Assembled(year=year, network_name=name, audience=audience, sections=shown)
 
 

@@ -82,6 +82,8 @@ class DocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         source="visibility", choices=Visibility.choices, required=False
     )
     aangemaakt = serializers.DateTimeField(source="created_at", read_only=True)
+    tekstUitlezing = serializers.SerializerMethodField()
+    tekstUitlezingReden = serializers.SerializerMethodField()
     bestanden = serializers.SerializerMethodField()
     secties = serializers.SerializerMethodField()
 
@@ -104,9 +106,23 @@ class DocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "taal",
             "zichtbaarheid",
             "aangemaakt",
+            "tekstUitlezing",
+            "tekstUitlezingReden",
             "bestanden",
             "secties",
         )
+
+    @extend_schema_field(serializers.ChoiceField(choices=Extraction.choices, allow_null=True))
+    def get_tekstUitlezing(self, obj: Document) -> str | None:
+        """Hoe ver het lezen van de tekst van de laatste versie van het bestand is; null zonder
+        bestand. Pas bij `klaar` is het document op zijn tekst te vinden."""
+        return _latest_reading(obj)[0]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_tekstUitlezingReden(self, obj: Document) -> str | None:
+        """Waarom de tekst van de laatste versie niet gelezen kon worden (bij `mislukt`), anders
+        leeg; null zonder bestand."""
+        return _latest_reading(obj)[1]
 
     def get_bestanden(self, obj: Document) -> str:
         """De versies van het bestand."""
@@ -119,6 +135,15 @@ class DocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return _absolute(self, path)
 
 
+def _latest_reading(document: Document) -> tuple[str | None, str | None]:
+    """State and reason of the reading of the document's latest version: as the list read them
+    (``api.views.library``), or asked now for a document just written."""
+    if hasattr(document, "reading_state"):
+        return document.reading_state, getattr(document, "reading_error")  # noqa: B009
+    latest = document.files.order_by("-number").values_list("extraction", "extraction_error")
+    return latest.first() or (None, None)
+
+
 class DocumentFileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     nummer = serializers.IntegerField(source="number", read_only=True)
     bestandsnaam = serializers.CharField(source="original_name", read_only=True)
@@ -127,6 +152,11 @@ class DocumentFileSerializer(serializers.ModelSerializer):  # type: ignore[type-
     sha256 = serializers.CharField(read_only=True)
     tekstUitlezing = serializers.ChoiceField(
         source="extraction", choices=Extraction.choices, read_only=True
+    )
+    tekstUitlezingReden = serializers.CharField(
+        source="extraction_error",
+        read_only=True,
+        help_text="Waarom de tekst niet gelezen kon worden (bij `mislukt`), anders leeg.",
     )
     geplaatst = serializers.DateTimeField(source="uploaded_at", read_only=True)
     inhoud = serializers.SerializerMethodField()
@@ -140,6 +170,7 @@ class DocumentFileSerializer(serializers.ModelSerializer):  # type: ignore[type-
             "grootte",
             "sha256",
             "tekstUitlezing",
+            "tekstUitlezingReden",
             "geplaatst",
             "inhoud",
         )

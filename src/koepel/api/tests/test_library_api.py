@@ -236,3 +236,38 @@ def test_invalid_document_input_lists_every_field(
     )
     assert no_body.status_code == 400
     assert no_body.json()["invalidParams"][0]["name"] == "gremia"
+
+
+def test_the_document_says_how_far_the_reading_of_its_latest_file_is_and_why_it_failed(
+    group: dict[str, Any], api_as: MakeClient, django_assert_max_num_queries: Queries
+) -> None:
+    api = api_as(group["office"])
+    _document(group, "leeg")
+    url = "/api/v1/documenten/leeg"
+    empty = api.get(url).json()
+    assert (empty["tekstUitlezing"], empty["tekstUitlezingReden"]) == (None, None)
+
+    scan = _upload(api, f"{url}/bestanden", "scan.pdf", files.pdf(""))
+    assert scan.status_code == 201, scan.json()
+    assert scan.json()["tekstUitlezing"] == "mislukt"
+    assert "geen tekst" in scan.json()["tekstUitlezingReden"]
+    failed = api.get(url).json()
+    assert failed["tekstUitlezing"] == "mislukt"
+    assert failed["tekstUitlezingReden"] == scan.json()["tekstUitlezingReden"]
+
+    assert _upload(api, f"{url}/bestanden", "notitie.md", NOTE).status_code == 201
+    read = api.get(url).json()
+    assert (read["tekstUitlezing"], read["tekstUitlezingReden"]) == ("klaar", "")
+    versions = api.get(f"{url}/bestanden").json()["resultaten"]
+    assert [(v["tekstUitlezing"], bool(v["tekstUitlezingReden"])) for v in versions] == [
+        ("klaar", False),
+        ("mislukt", True),
+    ]
+
+    _document(group, "nog-een")
+    with django_assert_max_num_queries(8):
+        listed = api_as(None).get("/api/v1/documenten").json()["resultaten"]
+    assert {row["slug"]: row["tekstUitlezing"] for row in listed} == {
+        "leeg": "klaar",
+        "nog-een": None,
+    }

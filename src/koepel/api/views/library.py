@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db import transaction
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -87,8 +87,13 @@ class DocumentViewSet(Writable):
 
     def records(self) -> QuerySet[Document]:
         user = self.request.user
+        latest = DocumentFile.objects.filter(document=OuterRef("pk")).order_by("-number")
         return (
             Document.objects.select_related("publisher")
+            .annotate(
+                reading_state=Subquery(latest.values("extraction")[:1]),
+                reading_error=Subquery(latest.values("extraction_error")[:1]),
+            )
             .prefetch_related(
                 bodies_seen(user),
                 Prefetch("author_people", queryset=visible_people(user)),

@@ -30,7 +30,7 @@ from django_otp.oath import totp
 from koepel.accounts.models import User
 from koepel.advocacy.models import Dossier
 from koepel.library.models import Document
-from koepel.registry.models import Body, BodyKind
+from koepel.registry.models import Body, BodyKind, Network
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
@@ -173,6 +173,7 @@ def servers(transactional_db: None, tmp_path: Path) -> Iterator[list[str]]:
 
 def test_two_servers_share_sessions_files_edits_and_search(servers: list[str]) -> None:
     one, two = servers
+    Network.objects.create(name="Netwerk van twee servers", short_name="Twee servers")
     body = Body.objects.create(
         name="Themagroep Woningmarkt", slug="woningmarkt", kind=BodyKind.THEME_GROUP
     )

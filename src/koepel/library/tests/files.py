@@ -18,6 +18,37 @@ def pdf(text: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return _pdf_file(objects)
+
+
+def pdf_pages(count: int, *, filler: int = 0) -> bytes:
+    """A PDF of ``count`` pages saying "Pagina 1", "Pagina 2", …, each page's content stream
+    packed, and unpacking to ``filler`` bytes more than its text (a comment, as a drawing
+    would take room without adding text)."""
+    import zlib
+
+    kids = " ".join(f"{4 + 2 * page} 0 R" for page in range(count)).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for page in range(count):
+        content = b"BT /F1 12 Tf 72 720 Td (Pagina %d) Tj ET\n%%%s\n" % (page + 1, b"x" * filler)
+        packed = zlib.compress(content)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * page)
+        )
+        objects.append(
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed)
+            + packed
+            + b"\nendstream"
+        )
+    return _pdf_file(objects)
+
+
+def _pdf_file(objects: list[bytes]) -> bytes:
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -94,7 +125,7 @@ def markdown_report(headings: int, *, words: int = 30, seed: int = 40) -> bytes:
     parts = ["# Jaarverslag\n\nHet verslag van het jaar.\n\n"]
     for number in range(1, headings):
         level = 2 + number % 3
-        parts.append(f"{'#' * level} Onderwerp {number}\n\n{_sentence(chance, words)}\n\n")
+        parts.append(f"{'#' * level} Onderwerp {number}\n\n{sentence(chance, words)}\n\n")
     return "".join(parts).encode()
 
 
@@ -108,7 +139,7 @@ def docx_report(headings: int, *, words: int = 30, seed: int = 40) -> bytes:
     document.add_paragraph("Het verslag van het jaar.")
     for number in range(1, headings):
         document.add_heading(f"Onderwerp {number}", level=2 + number % 3)
-        document.add_paragraph(_sentence(chance, words))
+        document.add_paragraph(sentence(chance, words))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -138,7 +169,7 @@ _WORDS = [
 ]
 
 
-def _sentence(chance: random.Random, words: int) -> str:
+def sentence(chance: random.Random, words: int) -> str:
     return " ".join(chance.choice(_WORDS) for _ in range(words)).capitalize() + "."
 
 

@@ -3,9 +3,13 @@ that lie about their size, a page dressed up as a PDF, a file far over the limit
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import os
+import random
 import struct
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +22,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from koepel.accounts.tests.factories import UserFactory
+from koepel.library.extraction import UnreadableFile, extract_text
 from koepel.library.models import Document, DocumentFile, Extraction
 from koepel.library.tests import files
 from koepel.registry.tests.factories import BodyFactory
@@ -171,3 +176,42 @@ def test_an_upload_over_the_limit_does_not_fill_the_disk(settings: Any) -> None:
         assert os.path.getsize(upload.temporary_file_path()) == 64 * 1024  # what reached disk
     finally:
         upload.close()
+
+
+def _peak_bytes(read: Callable[[], object]) -> tuple[int, int]:
+    """(peak, left over) of the memory Python allocated while ``read`` ran, with the garbage
+    collector off: what is freed only by the collector counts as kept."""
+    gc.collect()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        with contextlib.suppress(UnreadableFile):
+            read()
+        left, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        gc.enable()
+    return peak, left
+
+
+def test_a_pdf_is_read_a_page_at_a_time_without_keeping_the_pages_read() -> None:
+    # Each page unpacks to half a megabyte: read together they would take four megabytes more
+    # than one; read a page at a time, eight pages take about what one takes.
+    one, _ = _peak_bytes(lambda: extract_text(files.pdf_pages(1, filler=500_000), "pdf"))
+    eight, _ = _peak_bytes(lambda: extract_text(files.pdf_pages(8, filler=500_000), "pdf"))
+    assert eight < one + 1_500_000, (one, eight)
+    text = extract_text(files.pdf_pages(8, filler=500_000), "pdf")
+    assert text.split("\n\n") == [f"Pagina {page}" for page in range(1, 9)]
+
+
+def test_a_word_file_stopped_halfway_lets_go_of_the_text_read_so_far() -> None:
+    # Refused for its length after some five million characters were read: those are freed
+    # as the refusal comes, not whenever the garbage collector happens to run.
+    chance = random.Random(16)  # noqa: S311 - words, not secrets
+    body = "".join(
+        f"<w:p><w:r><w:t>{files.sentence(chance, 800)}</w:t></w:r></w:p>" for _ in range(1000)
+    )
+    content = files.docx_with_body(body)
+    peak, left = _peak_bytes(lambda: extract_text(content, "docx", max_chars=5_000_000))
+    assert peak > 5_000_000  # the text was read, up to the limit
+    assert left < 1_000_000, left

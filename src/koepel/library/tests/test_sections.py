@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import sys
+import tracemalloc
 from collections import Counter
 
 import pytest
 
 from koepel.core.published_report import not_found, published_report
 from koepel.library.sections import SectionDraft, join_hyphenation, split_sections
+from koepel.library.tests import files
 
 HYPHENS = "-\u00ad\u2010"
 
@@ -406,3 +410,24 @@ def test_markdown_level_jumps_keep_the_trail_of_what_is_open() -> None:
 def test_markdown_lists_and_tables_keep_their_lines() -> None:
     text = "# Lijst\n\n- een\n- twee\n\n| a | b |\n|---|---|\n"
     assert split_sections(text, fmt="markdown")[0].text == "- een\n- twee\n\n| a | b |\n|---|---|"
+
+
+@pytest.mark.parametrize(("fmt", "copies"), [("markdown", 2.5), ("text", 3.6)])
+def test_splitting_holds_the_text_only_a_few_times_over(fmt: str, copies: float) -> None:
+    # Reading keeps the memory of a file bounded by holding its text only a few times over at
+    # once (reading.py): the text itself, and while it is split, its lines and the sections'
+    # text. A curly apostrophe makes Python hold two bytes per character, as real Dutch does.
+    chance = random.Random(17)  # noqa: S311 - words, not secrets
+    parts = []
+    for number in range(100):
+        parts.append(f"## Hoofdstuk {number}: de stad’s zaken\n\n")
+        parts.extend(f"{files.sentence(chance, 60)}\n\n" for _ in range(20))
+    text = "".join(parts)
+    tracemalloc.start()
+    try:
+        drafts = split_sections(text, fmt=fmt)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert drafts
+    assert peak < copies * sys.getsizeof(text), peak / sys.getsizeof(text)

@@ -31,11 +31,20 @@ class Command(BaseCommand):
             )
             return
         user, password = office_account_create(username=options["username"])
-        self.stdout.write(
-            f"Netwerkbureau-account aangemaakt.\n"
-            f"  gebruikersnaam: {user.username}\n"
-            f"  wachtwoord:     {password}\n"
-            f"Bewaar dit wachtwoord nu: het wordt niet nog eens getoond.\n"
-            f"Bij de eerste keer inloggen stel je de tweestapsverificatie in: houd een "
-            f"authenticator-app op je telefoon bij de hand."
-        )
+        self.stdout.write(announcement(user, password, generated=True))
+
+
+def announcement(user: User, password: str, *, generated: bool) -> str:
+    """What a new office account is told (also by ``koepel new-network``): a password made
+    for it is shown here once."""
+    lines = ["Netwerkbureau-account aangemaakt.", f"  gebruikersnaam: {user.username}"]
+    if generated:
+        lines += [
+            f"  wachtwoord:     {password}",
+            "Bewaar dit wachtwoord nu: het wordt niet nog eens getoond.",
+        ]
+    lines.append(
+        "Bij de eerste keer inloggen stel je de tweestapsverificatie in: houd een "
+        "authenticator-app op je telefoon bij de hand."
+    )
+    return "\n".join(lines)

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError
 
@@ -50,6 +51,12 @@ class Command(BaseCommand):
                 self.stdout.write("Wachtende e-mail is doorgegeven aan de taakverwerker.")
         except DatabaseError as error:  # not migrated yet, or not reachable: the pages will say
             self.stderr.write(f"Wachtende e-mail niet nagekeken: {error}")
+        # On a database without a network: a new code for the first-run page, on this console
+        # only (the command is the accounts app's, called by its name).
+        try:
+            call_command("new_network", "--show-setup-code", verbosity=0, stdout=self.stdout)
+        except DatabaseError as error:
+            self.stderr.write(f"Niet nagekeken of er al een netwerk is: {error}")
         web = [
             sys.executable,
             "-m",

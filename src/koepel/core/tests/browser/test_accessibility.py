@@ -68,6 +68,7 @@ NOT_PAGES = {
     "reports:published_file": "file download (a file of the published report)",
     "reports:section_review": "POST only: the office's decision on a section handed in",
     "registry:export": "file download (CSV or Excel)",
+    "accounts:setup": "first-run page, there only while no network exists (the walk's has one)",
 }
 NOT_OURS = {
     "admin": "Django's own administration screens, not Koepel's templates",
