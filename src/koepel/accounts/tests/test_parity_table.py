@@ -47,7 +47,6 @@ from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invi
 from koepel.meetings.services import calendar_token_renew
 from koepel.registry.models import (
     Body,
-    Function,
     Municipality,
     Network,
     Participation,
@@ -123,7 +122,7 @@ def _build() -> World:
         "network": RoleFactory(body=body_c).person,
         "member_a": RoleFactory(body=body_a).person,
         "member_b": RoleFactory(body=body_b).person,
-        "secretary_a": RoleFactory(body=body_a, function=Function.SECRETARY).person,
+        "secretary_a": RoleFactory(body=body_a, function="ambtelijk_secretaris").person,
     }
     users: dict[str, User | None] = {"anonymous": None, "office": UserFactory(office=True)}
     users |= {who: UserFactory(person=person) for who, person in people.items()}
