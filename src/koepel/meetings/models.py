@@ -13,7 +13,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.dates import Precision, format_partial_date, normalise, precision_field
+from koepel.core.dates import (
+    Precision,
+    format_partial_date,
+    normalise,
+    period_end,
+    precision_field,
+)
 from koepel.core.storage import private_storage
 from koepel.core.visibility import visibility_field
 from koepel.registry.models import Body, Organisation, Person, TermField, Vocabulary
@@ -116,6 +122,14 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:meeting", args=[self.pk])
+
+    @property
+    def days(self) -> tuple[dt.date, dt.date]:
+        """The first and last day the meeting may have been on: its date, to its end date or
+        to the end of the month or year a date known only so far stands for."""
+        first = normalise(self.date, self.date_precision)
+        last = self.end_date or period_end(self.date, self.date_precision)
+        return first, max(first, last)
 
     def clean(self) -> None:
         if self.date:

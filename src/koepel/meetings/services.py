@@ -181,11 +181,13 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
 
 @transaction.atomic
 def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) -> list[Invitation]:
-    """Invite members of the meeting's bodies. Anyone else is refused, and nobody is invited."""
+    """Invite members of the meeting's bodies: those who held a seat in them on the meeting's
+    date, so that a meeting of the past is recorded with the people of then (a chair who left
+    since included, one who came later not). Anyone else is refused, and nobody is invited."""
     _require_edit(actor, meeting)
     people = list(people)
     members = set(
-        Role.objects.current()
+        Role.objects.held_during(*meeting.days)
         .filter(body__in=meeting.bodies.all(), person__in=people)
         .values_list("person_id", flat=True)
     )
@@ -193,8 +195,10 @@ def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) ->
     if outsiders:
         raise ValidationError(
             ngettext(
-                "%(names)s is not in the bodies of this meeting. Invite only their members.",
-                "%(names)s are not in the bodies of this meeting. Invite only their members.",
+                "%(names)s held no seat in the bodies of this meeting on its date. Invite "
+                "only their members of then.",
+                "%(names)s held no seat in the bodies of this meeting on its date. Invite "
+                "only their members of then.",
                 len(outsiders),
             )
             % {"names": ", ".join(outsiders)},

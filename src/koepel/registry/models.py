@@ -48,6 +48,13 @@ class CurrentQuerySet(models.QuerySet[_M]):
             Q(end__isnull=True) | Q(end__gte=on)
         )
 
+    def held_during(self, first: dt.date, last: dt.date) -> Self:
+        """Held on some day from ``first`` to ``last``: the seats of a meeting's date, however
+        long ago, rather than today's."""
+        return self.filter(Q(start__isnull=True) | Q(start__lte=last)).filter(
+            Q(end__isnull=True) | Q(end__gte=first)
+        )
+
     def during_year(self, year: int) -> Self:
         return self.filter(Q(start__isnull=True) | Q(start__year__lte=year)).filter(
             Q(end__isnull=True) | Q(end__year__gte=year)
@@ -316,7 +323,7 @@ class TermField(models.CharField):  # type: ignore[type-arg]
                 code="unknown_term",
             )
 
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    def formfield(self, **kwargs: Any) -> Any:
         # A choice of the network's terms, read when the form is shown: never a text box, and
         # never a list frozen when the code was loaded. (The admin offers a text input widget
         # for a CharField; a term is chosen, not typed.)
@@ -746,7 +753,7 @@ class Role(Period):
 
     def __str__(self) -> str:
         who = self.person or _("vacant")
-        return f"{who}, {self.get_function_display()} {self.body}"
+        return f"{who}, {term_label(Vocabulary.FUNCTION, self.function)} {self.body}"
 
     def clean(self) -> None:
         super().clean()

@@ -24,6 +24,8 @@ from koepel.registry.models import (
     Population,
     Role,
     RoleQuerySet,
+    Term,
+    Vocabulary,
 )
 
 
@@ -348,3 +350,11 @@ def people_past_retention(cutoff: dt.date) -> QuerySet[Person]:
         .annotate(last_role_end=Max("roles__end"))
         .order_by("sort_name", "pk")
     )
+
+
+def vocabularies() -> list[tuple[Vocabulary, list[Term]]]:
+    """Each of the network's vocabularies with its terms, in their order: one query."""
+    by_vocabulary: dict[str, list[Term]] = {value: [] for value in Vocabulary.values}
+    for term in Term.objects.order_by("position", "label_nl", "pk"):
+        by_vocabulary.setdefault(term.vocabulary, []).append(term)
+    return [(Vocabulary(value), by_vocabulary[value]) for value in Vocabulary.values]

@@ -14,4 +14,8 @@ urlpatterns = [
     path("organisaties/", views.organisation_list, name="organisations"),
     path("organisaties/<slug:slug>/", views.organisation_page, name="organisation"),
     path("vertegenwoordiging/", views.representation, name="representation"),
+    path("woordenlijst/", views.term_list, name="terms"),
+    path("woordenlijst/nieuw/", views.term_add, name="term-add"),
+    path("woordenlijst/<int:pk>/", views.term_edit, name="term"),
+    path("woordenlijst/<int:pk>/verwijderen/", views.term_delete, name="term-delete"),
 ]

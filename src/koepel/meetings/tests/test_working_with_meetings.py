@@ -188,7 +188,7 @@ def test_inviting_someone_outside_the_body_is_refused_and_nobody_is_invited(
         {"people": [group["member_person"].pk, group["outsider"].pk]},
     )
     assert response.status_code == 200
-    assert "Olga Buitenstaander zit niet in de gremia van deze bijeenkomst" in (
+    assert "Olga Buitenstaander zat op de datum van deze bijeenkomst niet in de gremia ervan" in (
         response.content.decode()
     )
     assert not Invitation.objects.exists()

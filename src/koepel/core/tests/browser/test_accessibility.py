@@ -45,6 +45,7 @@ NOT_PAGES = {
     "advocacy:adopt": "POST only: adopts a letter",
     "advocacy:send": "POST only: records that a letter was sent",
     "library:read-again": "POST only: has a file version read again",
+    "registry:term-delete": "POST only: deletes a term of the vocabulary",
     "meetings:body-feed": "iCalendar feed, not HTML",
     "meetings:person-feed": "iCalendar feed, not HTML",
     "meetings:attachment": "file download",
