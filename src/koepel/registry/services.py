@@ -16,7 +16,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import ngettext
 
 from koepel.core.errors import StillReferenced
-from koepel.core.locking import save_versioned
+from koepel.core.locking import claim_version, save_versioned
 from koepel.registry.models import (
     Body,
     Membership,
@@ -166,9 +166,11 @@ def term_save(*, term: Term, expected_version: int | None = None) -> Term:
 
 
 @transaction.atomic
-def term_delete(*, term: Term) -> None:
+def term_delete(*, term: Term, expected_version: int | None = None) -> None:
     """Delete a term no record uses; a term in use is refused with a message saying how many
-    records use it, and nothing is deleted."""
+    records use it, and nothing is deleted. A term changed since the page was shown is not
+    deleted either (EditConflict)."""
+    claim_version(term, expected_version)
     in_use = term.users()
     if in_use:
         raise ValidationError(

@@ -15,7 +15,7 @@ urlpatterns = [
     path("organisaties/<slug:slug>/", views.organisation_page, name="organisation"),
     path("vertegenwoordiging/", views.representation, name="representation"),
     path("woordenlijst/", views.term_list, name="terms"),
-    path("woordenlijst/nieuw/", views.term_add, name="term-add"),
+    path("woordenlijst/<str:vocabulary>/nieuw/", views.term_add, name="term-add"),
     path("woordenlijst/<int:pk>/", views.term_edit, name="term"),
     path("woordenlijst/<int:pk>/verwijderen/", views.term_delete, name="term-delete"),
 ]

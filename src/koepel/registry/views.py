@@ -118,10 +118,9 @@ def term_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def term_add(request: HttpRequest) -> HttpResponse:
+def term_add(request: HttpRequest, vocabulary: str) -> HttpResponse:
     _office_only(request)
-    vocabulary = vocabulary_of(request.GET.get("lijst"))
-    if vocabulary is None:
+    if vocabulary_of(vocabulary) is None:
         raise Http404
     form = TermForm(request.POST or None, vocabulary=vocabulary)
     if request.method == "POST" and form.is_valid():
@@ -173,9 +172,15 @@ def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def term_delete(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     _office_only(request)
-    term = get_object_or_404(Term, pk=pk)
+    term = Term.objects.filter(pk=pk).first()
+    version = request.POST.get("version", "")
+    if term is None:
+        messages.info(request, _("The term no longer exists."))
+        return redirect("registry:terms")
     try:
-        services.term_delete(term=term)
+        services.term_delete(term=term, expected_version=int(version) if version.isdigit() else 0)
+    except EditConflict as conflict:
+        messages.error(request, str(conflict.message))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

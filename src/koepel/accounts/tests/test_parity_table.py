@@ -45,6 +45,7 @@ from koepel.library import services as library
 from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
 from koepel.meetings.services import calendar_token_renew
+from koepel.registry.demo import load_vocabulary
 from koepel.registry.models import (
     Body,
     Municipality,
@@ -114,6 +115,7 @@ def _expected(level: str, *, names_member_b: bool, members: bool = False) -> dic
 
 
 def _build() -> World:
+    load_vocabulary()  # built before any test's own fixtures: the roles' functions need it
     Network.objects.create(name="Testnetwerk", short_name="TN")
     body_a = BodyFactory(name="Groep A", slug="groep-a")
     body_b = BodyFactory(name="Groep B", slug="groep-b")
@@ -475,6 +477,8 @@ OPEN_KINDS = {
     "registry.membership": "/api/v1/gemeenten",
     "registry.organisation": "/api/v1/organisaties",
     "reports.annualreport": "/api/v1/jaarverslagen",
+    # The vocabulary is read by all through the records that use it (a body's kind).
+    "registry.term": "/api/v1/gremia",
 }
 # Kinds that are themselves how a reader sees others: search entries (every search face below).
 SEEN_THROUGH_OTHERS = {"search.searchentry"}

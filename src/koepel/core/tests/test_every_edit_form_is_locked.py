@@ -25,7 +25,15 @@ from koepel.advocacy.models import Dossier, LobbyAction, Stage
 from koepel.core.admin import VersionedAdmin
 from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
-from koepel.registry.models import Body, Municipality, Organisation, Participation, Person, Role
+from koepel.registry.models import (
+    Body,
+    Municipality,
+    Organisation,
+    Participation,
+    Person,
+    Role,
+    Term,
+)
 from koepel.reports.models import AnnualReport
 
 # Forms that need no version, by the address they post to.
@@ -87,6 +95,7 @@ NOT_OPENED: dict[str, str] = {
     "accounts:second-factor-verify": "a step of signing in; reached only while signing in",
     "accounts:lockout-lift": "post-only; its buttons on the lockouts page are checked there",
     "api-pages:revoke": "post-only; its buttons on the tokens page are checked there",
+    "registry:term-delete": "post-only; its buttons on the vocabulary page are checked there",
 }
 
 
@@ -182,6 +191,9 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
             Organisation.objects.first().slug,  # type: ignore[union-attr]
         ),
         "registry:representation": url("registry:representation"),
+        "registry:terms": url("registry:terms"),
+        "registry:term-add": url("registry:term-add", "body_kind"),
+        "registry:term": url("registry:term", Term.objects.order_by("pk").first().pk),  # type: ignore[union-attr]
         "accounts:login": url("accounts:login"),
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),
