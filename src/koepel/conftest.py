@@ -113,3 +113,20 @@ def shared_demo(_demo_for_module: Path, db: None, settings: Any) -> None:
     """The demo network, loaded once for the module (use in modules whose tests all need it)."""
     for name, value in _demo_file_settings(_demo_for_module).items():
         setattr(settings, name, value)
+
+
+@pytest.fixture(autouse=True)
+def _g40_vocabulary(request: pytest.FixtureRequest) -> None:
+    """Tests that use the database speak the demo's vocabulary (its kinds of body and meeting,
+    its functions), as the demo's data does; a test of another network's words replaces it."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = "transactional_db" in names or "live_server" in names
+    if marker is not None:
+        transactional = transactional or bool(marker.kwargs.get("transaction"))
+    elif not names & {"db", "transactional_db", "live_server", "django_db_reset_sequences"}:
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from koepel.registry.demo import load_vocabulary
+
+    load_vocabulary()

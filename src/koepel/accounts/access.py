@@ -33,7 +33,15 @@ from django.utils import timezone
 
 from koepel.accounts.paths import Internal, Known, Open, Own, Through, path_of
 from koepel.core.visibility import Visibility
-from koepel.registry.models import Body, BodyQuerySet, Function, Ownership, Role
+from koepel.registry.models import (
+    Body,
+    BodyQuerySet,
+    Meaning,
+    Ownership,
+    Role,
+    Term,
+    Vocabulary,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -101,15 +109,21 @@ def _viewer_of_person(person_id: int | None, *, is_office: bool) -> Viewer:
     secretary_ids: frozenset[int] = frozenset()
     in_network = False
     if person_id:
+        # The secretary is whoever holds the function the network's vocabulary marks as such,
+        # asked in the same query (whatever the network calls it).
+        secretary = Term.objects.filter(
+            vocabulary=Vocabulary.FUNCTION, meaning=Meaning.SECRETARY, code=OuterRef("function")
+        )
         roles = list(
             Role.objects.current(timezone.localdate())
             .filter(person_id=person_id)
-            .values_list("body_id", "function", "body__ownership")
+            .annotate(is_secretary=Exists(secretary))
+            .values_list("body_id", "is_secretary", "body__ownership")
         )
         if roles:
             roots: dict[int, bool] = {}
-            for body_id, function, _ in roles:
-                roots[body_id] = roots.get(body_id, False) or function == Function.SECRETARY
+            for body_id, is_secretary, _ in roles:
+                roots[body_id] = roots.get(body_id, False) or bool(is_secretary)
             body_ids, secretary_ids = Body.objects.beneath(roots)
             # A seat in an outside body (a VNG taskforce, a ministry's steering group) does not
             # make someone a member of the network.

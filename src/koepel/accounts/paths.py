@@ -90,6 +90,9 @@ PATHS: dict[str, Path] = {
     "registry.population": Open("published CBS figures"),
     "registry.membership": Open("who is a member, and since when, is public"),
     "registry.organisation": Open("organisations are public bodies and partners"),
+    "registry.term": Open(
+        "the network's words for its kinds of body and meeting and its functions"
+    ),
     "registry.person": Known(link="roles", target="body"),
     "registry.body": Own(bodies="", people="roles__person"),
     "registry.role": Through("body"),

@@ -29,6 +29,7 @@ from koepel.accounts.services import office_account_create
 from koepel.core.validators import no_line_breaks
 from koepel.registry.models import Network
 from koepel.registry.services import network_save
+from koepel.registry.vocabulary import install_default_vocabulary
 
 # Letters and digits that cannot be mistaken for one another when read off a console.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -126,5 +127,8 @@ def network_start(
         if errors:
             raise ValidationError(errors)
         network_save(network=network)
+        # A new network starts with a neutral vocabulary (kinds of body and meeting,
+        # functions), which the office changes to its own under Woordenlijst.
+        install_default_vocabulary()
     _setup_code_forget()
     return Started(network=network, account=account, password=shown)

@@ -35,7 +35,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("What is the token for?"),
         max_length=100,
-        help_text=gettext_lazy("Such as “website” or “dashboard of Zwolle”."),
+        help_text=gettext_lazy("Such as “website” or “city dashboard”."),
     )
     lifetime = forms.ChoiceField(
         label=gettext_lazy("How long does it work?"),

@@ -42,6 +42,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "registry.body": (),
     "registry.role": (),
     "registry.participation": (),
+    "registry.term": (),
     "meetings.meeting": (),
     "meetings.guest": (),
     "meetings.agendaitem": (),

@@ -27,7 +27,7 @@ from koepel.generate.lobby import make_dossiers, make_lobby
 from koepel.generate.meetings import make_meetings
 from koepel.generate.registry import make_registry
 from koepel.generate.sizes import sizes_for
-from koepel.registry.models import Body, BodyKind, Municipality, Network
+from koepel.registry.models import Body, Municipality, Network
 from koepel.search import index
 
 __all__ = ["ACCOUNTS", "Result", "database_is_empty", "generate"]
@@ -73,7 +73,7 @@ def _year(run: Run, year: int) -> None:
 def _accounts(run: Run) -> None:
     # One hash for all three: hashing is slow by design, and the password is the same.
     secret = make_password(run.password) if run.password else make_password(None)
-    themes = [b for b in run.own_bodies if b.kind == BodyKind.THEME_GROUP] or run.own_bodies
+    themes = [b for b in run.own_bodies if b.kind == "theme_group"] or run.own_bodies
     # The secretary of the first theme group that has one (the second seat of a body is
     # its secretary; a body with one seat has only a chair); the member sits in a theme
     # group too.

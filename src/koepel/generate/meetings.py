@@ -14,12 +14,11 @@ from koepel.meetings.models import (
     Decision,
     Format,
     Invitation,
-    Kind,
     Meeting,
     Status,
 )
 from koepel.meetings.models import Level as MeetingLevel
-from koepel.registry.models import BodyKind
+from koepel.registry.models import Vocabulary, terms
 
 MEETING_VISIBILITY = ((V.PUBLIC, 60), (V.NETWORK, 25), (V.BODY, 10), (V.RESTRICTED, 5))
 
@@ -30,8 +29,9 @@ def make_meetings(run: Run, year: int) -> None:
     rng = run.rng
     meetings: list[Meeting] = []
     organisers: list[int] = []
+    labels = {term.code: term.label_nl for term in terms(Vocabulary.MEETING_KIND)}
     for b in run.own_bodies:
-        if b.kind == BodyKind.PROGRAMME:
+        if b.kind == "programme":
             continue
         # Most bodies meet four to ten times a year; some hardly, a few every other week.
         times = weighted(rng, (("few", 15), ("usual", 72), ("often", 13)))
@@ -41,20 +41,20 @@ def make_meetings(run: Run, year: int) -> None:
             "often": rng.randint(11, 24),
         }[times]
         kind = {
-            BodyKind.BOARD: Kind.OFFICIALS_MEETING,
-            BodyKind.PILLAR: Kind.PILLAR_MEETING,
-            BodyKind.LEARNING_NETWORK: Kind.LEARNING_CIRCLE,
-        }.get(BodyKind(b.kind), Kind.THEME_SESSION)
+            "board": "ambtelijk_overleg",
+            "pillar": "pijleroverleg",
+            "learning_network": "leerkring",
+        }.get(b.kind, "themasessie")
         for day in sorted(workday(rng, year) for _ in range(count)):
             start = dt.time(rng.choice((9, 10, 13, 14, 15)), rng.choice((0, 30)))
             meetings.append(
                 Meeting(
-                    title=f"{Kind(kind).label.capitalize()} {b.name}"[:200]
+                    title=f"{labels[kind].capitalize()} {b.name}"[:200]
                     if rng.random() < 0.3
                     else f"{b.name}: {run.write.title(2, 4)}"[:200],
                     kind=kind,
                     level=MeetingLevel.OFFICIAL
-                    if kind != Kind.PILLAR_MEETING
+                    if kind != "pijleroverleg"
                     else MeetingLevel.ADMINISTRATIVE,
                     format=weighted(
                         rng, ((Format.ONLINE, 45), (Format.IN_PERSON, 35), (Format.HYBRID, 20))

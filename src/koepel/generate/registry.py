@@ -13,8 +13,6 @@ from koepel.generate import vocabulary
 from koepel.generate.bulk import Run, weighted
 from koepel.registry.models import (
     Body,
-    BodyKind,
-    Function,
     Level,
     Membership,
     Municipality,
@@ -27,6 +25,7 @@ from koepel.registry.models import (
     Province,
     Role,
 )
+from koepel.registry.vocabulary import install_vocabulary
 
 # Who may see what, in proportions a network keeps: most of it public, a little restricted.
 BODY_VISIBILITY = ((V.PUBLIC, 90), (V.NETWORK, 6), (V.BODY, 3), (V.RESTRICTED, 1))
@@ -38,6 +37,7 @@ def make_registry(run: Run) -> None:
     rng, sizes = run.rng, run.sizes
     first = dt.date(run.years[0], 1, 1)
     size = sizes.municipalities
+    install_vocabulary(vocabulary.TERMS)
     network = Network.objects.create(
         name=f"Stedennetwerk G{size}",
         short_name=f"G{size}",
@@ -110,34 +110,34 @@ def _bodies(run: Run) -> None:
             **extra,
         )
 
-    board = run.create(Body, [body("Dagelijks bestuur", BodyKind.BOARD)])
+    board = run.create(Body, [body("Dagelijks bestuur", "board")])
     pillar_rows = run.create(
         Body,
-        [body(f"Pijler {next(theme_cycle)}", BodyKind.PILLAR, position=i) for i in range(pillars)],
+        [body(f"Pijler {next(theme_cycle)}", "pillar", position=i) for i in range(pillars)],
     )
     others = []
     kinds = (
-        (BodyKind.THEME_GROUP, 60),
-        (BodyKind.TASKFORCE, 8),
-        (BodyKind.CITY_DEAL, 8),
-        (BodyKind.LEARNING_NETWORK, 8),
-        (BodyKind.WORKING_GROUP, 6),
-        (BodyKind.PROGRAMME, 4),
-        (BodyKind.OTHER, 6),  # outside bodies where the network has a seat
+        ("theme_group", 60),
+        ("taskforce", 8),
+        ("city_deal", 8),
+        ("learning_network", 8),
+        ("working_group", 6),
+        ("programme", 4),
+        ("other", 6),  # outside bodies where the network has a seat
     )
     labels = {
-        BodyKind.THEME_GROUP: "Themagroep",
-        BodyKind.TASKFORCE: "Taskforce",
-        BodyKind.CITY_DEAL: "City Deal",
-        BodyKind.LEARNING_NETWORK: "Leerkring",
-        BodyKind.WORKING_GROUP: "Werkgroep",
-        BodyKind.PROGRAMME: "Programma",
-        BodyKind.OTHER: "VNG-commissie",
+        "theme_group": "Themagroep",
+        "taskforce": "Taskforce",
+        "city_deal": "City Deal",
+        "learning_network": "Leerkring",
+        "working_group": "Werkgroep",
+        "programme": "Programma",
+        "other": "VNG-commissie",
     }
     for i in range(total - 1 - pillars):
         kind = weighted(rng, kinds)
-        name = f"{labels[BodyKind(kind)]} {next(theme_cycle)}"
-        if kind == BodyKind.OTHER:
+        name = f"{labels[kind]} {next(theme_cycle)}"
+        if kind == "other":
             others.append(
                 body(name, kind, ownership=Ownership.EXTERNAL, owner=run.organisations[9])
             )
@@ -147,7 +147,7 @@ def _bodies(run: Run) -> None:
     run.own_bodies = [b for b in run.bodies if b.ownership == Ownership.OWN]
     participations = []
     for b in run.bodies:
-        if b.kind in (BodyKind.CITY_DEAL, BodyKind.TASKFORCE, BodyKind.LEARNING_NETWORK):
+        if b.kind in ("city_deal", "taskforce", "learning_network"):
             count = min(len(run.municipalities), rng.randint(3, 12))
             for m in rng.sample(run.municipalities, count):
                 participations.append(Participation(body=b, municipality=m, start=b.start))
@@ -191,11 +191,11 @@ def _people(run: Run) -> None:
         run.members[b.pk] = [p.pk for p in people]
         for position, person in enumerate(people):
             function = (
-                Function.CHAIR
+                "voorzitter"
                 if position == 0
-                else Function.SECRETARY
+                else "ambtelijk_secretaris"
                 if position == 1
-                else Function.MEMBER
+                else "lid"
             )
             ended = position > 1 and rng.random() < 0.1
             end_year = rng.randint(first, last)
@@ -206,7 +206,7 @@ def _people(run: Run) -> None:
                     person=person,
                     body=b,
                     function=function,
-                    level=Level.ADMINISTRATIVE if function == Function.CHAIR else Level.OFFICIAL,
+                    level=Level.ADMINISTRATIVE if function == "voorzitter" else Level.OFFICIAL,
                     on_behalf_of_municipality=person.municipality,
                     on_behalf_of_organisation=None if person.municipality else person.organisation,
                     start=dt.date(first, 1, 1),

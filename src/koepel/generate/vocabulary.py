@@ -361,3 +361,38 @@ class Writer:
 
     def place_name(self) -> str:
         return self.rng.choice(PLACE_STEMS) + self.rng.choice(PLACE_ENDS)
+
+
+# The generated network's own terms: the kinds of body and meeting and the functions the
+# generator uses, as (code, Dutch label, English label, meaning, Dutch plural).
+TERMS: dict[str, list[tuple[str, str, str, str, str]]] = {
+    "body_kind": [
+        ("board", "bestuur", "board", "board", "besturen"),
+        ("pillar", "pijler", "pillar", "", "pijlers"),
+        ("theme_group", "themagroep", "theme group", "", "themagroepen"),
+        ("taskforce", "taskforce", "taskforce", "", "taskforces"),
+        ("city_deal", "city deal", "city deal", "", "city deals"),
+        ("programme", "programma", "programme", "", "programma's"),
+        ("learning_network", "leerkring", "learning network", "", "leerkringen"),
+        ("working_group", "werkgroep", "working group", "", "werkgroepen"),
+        ("other", "overig", "other", "", ""),
+    ],
+    "meeting_kind": [
+        ("pijleroverleg", "pijleroverleg", "pillar meeting", "", ""),
+        ("themasessie", "themasessie", "theme group session", "", ""),
+        ("ambtelijk_overleg", "ambtelijk overleg", "officials' meeting", "", ""),
+        ("leerkring", "leerkring", "learning circle", "", "leerkringen"),
+    ],
+    "function": [
+        ("voorzitter", "voorzitter", "chair", "chair", "voorzitters"),
+        (
+            "ambtelijk_secretaris",
+            "ambtelijk secretaris",
+            "secretary",
+            "secretary",
+            "ambtelijk secretarissen",
+        ),
+        ("lid", "lid", "member", "member", "leden"),
+    ],
+    "participation_function": [("deelnemer", "deelnemer", "participant", "", "")],
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
@@ -18,17 +19,9 @@ from koepel.core.forms import (
 )
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect
-from koepel.meetings.models import (
-    ActionStatus,
-    Answer,
-    Format,
-    Kind,
-    Level,
-    MailLanguage,
-    Meeting,
-)
+from koepel.meetings.models import ActionStatus, Answer, Format, Level, MailLanguage, Meeting
 from koepel.meetings.services import OutsideGuest
-from koepel.registry.models import Body, Organisation, Person
+from koepel.registry.models import Body, Organisation, Person, Vocabulary, term_choices
 
 
 class MeetingForm(forms.Form):
@@ -38,7 +31,9 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     title = SingleLineField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=functools.partial(term_choices, Vocabulary.MEETING_KIND)
+    )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
     date = PartialDateField(label=_("Date"))
@@ -233,7 +228,11 @@ class ActionStatusForm(forms.Form):
 
 class FilterForm(forms.Form):
     gremium = slug_filter(_("Body"), Body.objects.none())
-    soort = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
+    soort = forms.ChoiceField(
+        label=_("Kind"),
+        choices=functools.partial(term_choices, Vocabulary.MEETING_KIND, blank=True),
+        required=False,
+    )
     niveau = forms.ChoiceField(
         label=_("Level"), choices=[("", "—"), *Level.choices], required=False
     )

@@ -14,27 +14,18 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.dates import Precision, format_partial_date, normalise, precision_field
+from koepel.core.dates import (
+    Precision,
+    format_partial_date,
+    normalise,
+    period_end,
+    precision_field,
+)
 from koepel.core.storage import private_storage
 from koepel.core.visibility import visibility_field
-from koepel.registry.models import Body, Organisation, Person
+from koepel.registry.models import Body, Organisation, Person, TermField, Vocabulary
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-class Kind(models.TextChoices):
-    NETWORK_DAY = "netwerkdag", _("administrative network day")
-    THEME_SESSION = "themasessie", _("theme group session")
-    PILLAR_MEETING = "pijleroverleg", _("pillar meeting")
-    OFFICIALS_MEETING = "ambtelijk_overleg", _("officials' meeting")
-    CONGRESS = "congres", _("congress")
-    STUDY_TRIP = "studiereis", _("study trip")
-    WORKING_VISIT = "werkbezoek", _("working visit")
-    ROUND_TABLE = "rondetafelgesprek", _("round-table discussion")
-    BREAKFAST = "ontbijtsessie", _("breakfast session")
-    DESIGN_SESSION = "ontwerpsessie", _("design session")
-    LEARNING_CIRCLE = "leerkring", _("learning circle")
-    OTHER = "overig", _("other")
 
 
 class Level(models.TextChoices):
@@ -65,7 +56,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
 
 class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = TermField(_("kind"), vocabulary=Vocabulary.MEETING_KIND)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
     hubs = models.CharField(
@@ -135,6 +126,14 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:meeting", args=[self.pk])
+
+    @property
+    def days(self) -> tuple[dt.date, dt.date]:
+        """The first and last day the meeting may have been on: its date, to its end date or
+        to the end of the month or year a date known only so far stands for."""
+        first = normalise(self.date, self.date_precision)
+        last = self.end_date or period_end(self.date, self.date_precision)
+        return first, max(first, last)
 
     def clean(self) -> None:
         if self.date:

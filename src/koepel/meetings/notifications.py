@@ -19,7 +19,7 @@ from koepel.core.mail_templates import in_language, templated_mail
 from koepel.meetings import answer_links
 from koepel.meetings.ical import invitation_calendar, meeting_url
 from koepel.meetings.models import Invitation, Meeting
-from koepel.registry.models import Function, Network, Role
+from koepel.registry.models import Meaning, Network, Role, Term, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ def organizer_of(meeting: Meeting) -> tuple[str, str]:
         Role.objects.current()
         .filter(
             body__in=meeting.bodies.all(),
-            function=Function.SECRETARY,
+            function__in=Term.objects.filter(
+                vocabulary=Vocabulary.FUNCTION, meaning=Meaning.SECRETARY
+            ).values("code"),
             person__isnull=False,
         )
         .exclude(person__email="")

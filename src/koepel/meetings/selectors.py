@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from koepel.accounts.access import bodies_seen, viewer_for_person, visible
 from koepel.meetings.models import (
@@ -123,7 +124,14 @@ def meeting_people(user: Any, meeting: Meeting) -> QuerySet[Person]:
     invited to it and those with a seat in its bodies the user may see. A bounded list, where
     all people of a large network would not be."""
     bodies = visible(meeting.bodies.all(), user)
-    seated = Role.objects.current().filter(body__in=bodies).values("person_id")
+    # Those seated on the meeting's date or since: an action of a past meeting may fall to
+    # someone who has left the body since, or to their successor.
+    first, last = meeting.days
+    seated = (
+        Role.objects.held_during(first, max(last, timezone.localdate()))
+        .filter(body__in=bodies)
+        .values("person_id")
+    )
     invited = Invitation.objects.filter(meeting=meeting).values("person_id")
     return (
         visible_people(user)

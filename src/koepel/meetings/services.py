@@ -213,15 +213,17 @@ def meeting_invite(
     guests: Iterable[OutsideGuest] = (),
 ) -> Invited:
     """Invite members of the meeting's bodies, and guests from outside by e-mail address.
-    Whole or nothing: every invitation is saved with its mail queued, or none is (anyone
-    else than a member refused, a mail that cannot be sent). Someone without an address is
-    invited and reported as not mailed, never skipped in silence."""
+    Members are those who held a seat in the bodies on the meeting's date (a chair who left
+    since included, one who came later not). Whole or nothing: every invitation is saved with
+    its mail queued, or none is (anyone else than a member refused, a mail that cannot be
+    sent). Someone without an address is invited and reported as not mailed, never skipped in
+    silence."""
     _require_edit(actor, meeting)
     if meeting.status != Status.PLANNED:
         raise ValidationError(_("Invitations are for a planned meeting only."), code="not_planned")
     people = list(people)
     members = set(
-        Role.objects.current()
+        Role.objects.held_during(*meeting.days)
         .filter(body__in=meeting.bodies.all(), person__in=people)
         .values_list("person_id", flat=True)
     )
@@ -229,8 +231,10 @@ def meeting_invite(
     if outsiders:
         raise ValidationError(
             ngettext(
-                "%(names)s is not in the bodies of this meeting. Invite only their members.",
-                "%(names)s are not in the bodies of this meeting. Invite only their members.",
+                "%(names)s held no seat in the bodies of this meeting on its date. Invite "
+                "only their members of then.",
+                "%(names)s held no seat in the bodies of this meeting on its date. Invite "
+                "only their members of then.",
                 len(outsiders),
             )
             % {"names": ", ".join(outsiders)},

@@ -283,7 +283,7 @@ def _warn_not_mailed(request: HttpRequest, meeting: Meeting) -> None:
 def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
     roles = (
-        Role.objects.current()
+        Role.objects.held_during(*meeting.days)
         .filter(body__in=meeting.bodies.all(), person__isnull=False)
         .select_related("person", "body")
         .order_by("person__sort_name")

@@ -13,7 +13,7 @@ import yaml
 from django.db import transaction
 
 from koepel.core.dates import parse_partial_date
-from koepel.registry import services
+from koepel.registry import services, vocabulary
 from koepel.registry.models import (
     Body,
     Membership,
@@ -64,6 +64,12 @@ def demo_address(entry: dict[str, Any]) -> str:
     return str(entry.get("email") or f"{entry['slug']}@{DEMO_MAIL_DOMAIN}")
 
 
+def load_vocabulary() -> int:
+    """Give the database the G40's vocabulary (its kinds of body and meeting, its functions);
+    terms it already has are kept. Returns how many were added."""
+    return vocabulary.install_vocabulary(_read_yaml("vocabulary.yaml"))
+
+
 def is_loaded() -> bool:
     return Network.objects.exists()
 
@@ -71,6 +77,7 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load() -> dict[str, int]:
     """Load the demo registry and return how many records of each kind it made."""
+    load_vocabulary()
     network_data = _read_yaml("network.yaml")
     partners = network_data.pop("partners", [])
     network = services.network_save(network=Network(**network_data))

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, ClassVar, Self, TypeVar
 
+from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import Period
@@ -38,6 +46,13 @@ class CurrentQuerySet(models.QuerySet[_M]):
         on = on or timezone.localdate()
         return self.filter(Q(start__isnull=True) | Q(start__lte=on)).filter(
             Q(end__isnull=True) | Q(end__gte=on)
+        )
+
+    def held_during(self, first: dt.date, last: dt.date) -> Self:
+        """Held on some day from ``first`` to ``last``: the seats of a meeting's date, however
+        long ago, rather than today's."""
+        return self.filter(Q(start__isnull=True) | Q(start__lte=last)).filter(
+            Q(end__isnull=True) | Q(end__gte=first)
         )
 
     def during_year(self, year: int) -> Self:
@@ -88,6 +103,258 @@ class Network(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+
+class Vocabulary(models.TextChoices):
+    """The lists of words a network chooses for itself: each is data of the network (``Term``),
+    not code, so a network names its bodies, meetings and functions in its own words."""
+
+    BODY_KIND = "body_kind", _("kinds of body")
+    MEETING_KIND = "meeting_kind", _("kinds of meeting")
+    FUNCTION = "function", _("functions in a role")
+    PARTICIPATION_FUNCTION = "participation_function", _("functions in a participation")
+
+
+class Meaning(models.TextChoices):
+    """What Koepel itself must know of a term, whatever the network calls it: which kind of
+    body is the network's board, which function chairs a body or keeps its records. A small
+    fixed set; most terms have none."""
+
+    BOARD = "board", _("the network's board")
+    CHAIR = "chair", _("chair")
+    CO_CHAIR = "co_chair", _("co-chair")
+    VICE_CHAIR = "vice_chair", _("vice-chair")
+    LEAD = "lead", _("leads the body")
+    SECRETARY = "secretary", _("secretary (edits the body's records)")
+    MEMBER = "member", _("member")
+
+
+# Which meanings a term of each vocabulary may carry.
+MEANINGS: dict[str, frozenset[str]] = {
+    Vocabulary.BODY_KIND: frozenset({Meaning.BOARD}),
+    Vocabulary.MEETING_KIND: frozenset(),
+    Vocabulary.FUNCTION: frozenset(
+        {
+            Meaning.CHAIR,
+            Meaning.CO_CHAIR,
+            Meaning.VICE_CHAIR,
+            Meaning.LEAD,
+            Meaning.SECRETARY,
+            Meaning.MEMBER,
+        }
+    ),
+    Vocabulary.PARTICIPATION_FUNCTION: frozenset(),
+}
+# The functions that lead a body, in the order the product names them.
+LEADING = (Meaning.CHAIR, Meaning.CO_CHAIR, Meaning.VICE_CHAIR, Meaning.LEAD, Meaning.SECRETARY)
+
+term_code_validator = RegexValidator(
+    r"^[a-z0-9_]+$",
+    _("A code is lower-case letters, digits and underscores only, such as werkgroep."),
+)
+
+
+class Term(models.Model):
+    """One word of one of the network's vocabularies: its code (what records store), its
+    Dutch and English label, its place in lists, and what Koepel must know of it."""
+
+    vocabulary = models.CharField(_("vocabulary"), max_length=24, choices=Vocabulary.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        validators=[term_code_validator],
+        help_text=_("What the records store; it cannot change once the term is in use."),
+    )
+    label_nl = models.CharField(_("Dutch label"), max_length=100)
+    label_en = models.CharField(_("English label"), max_length=100)
+    plural_nl = models.CharField(
+        _("Dutch plural"),
+        max_length=100,
+        blank=True,
+        help_text=_("For the annual report: “werkgroepen”, “voorzitters”."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists and choices.")
+    )
+    meaning = models.CharField(
+        _("meaning"),
+        max_length=12,
+        choices=Meaning.choices,
+        blank=True,
+        help_text=_("What Koepel must know of the term, if anything."),
+    )
+
+    # Optimistic locking: a save names the version it started from (core/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering: ClassVar = ["vocabulary", "position", "label_nl", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["vocabulary", "code"], name="term_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The label in the language of the page (Dutch unless English is asked for)."""
+        if (get_language() or "nl").startswith("en"):
+            return self.label_en or self.label_nl
+        return self.label_nl or self.label_en
+
+    def clean(self) -> None:
+        super().clean()
+        self.label_nl = self.label_nl.strip()
+        self.label_en = self.label_en.strip()
+        self.plural_nl = self.plural_nl.strip()
+        if self.meaning and self.meaning not in MEANINGS.get(self.vocabulary, frozenset()):
+            raise ValidationError(
+                {"meaning": _("This meaning does not belong to this vocabulary.")},
+                code="meaning",
+            )
+
+    def users(self) -> int:
+        """How many records store this term's code."""
+        return sum(
+            model._default_manager.filter(**{field.name: self.code}).count()
+            for model, field in term_fields(self.vocabulary)
+        )
+
+
+# The terms as read once per request or task (see ``remembered_terms``); None: read each time.
+_remembered: ContextVar[dict[str, list[Term]] | None] = ContextVar("terms", default=None)
+
+
+def _read_terms() -> dict[str, list[Term]]:
+    table: dict[str, list[Term]] = {vocabulary: [] for vocabulary in Vocabulary.values}
+    for term in Term.objects.order_by("position", "label_nl", "pk"):
+        table.setdefault(term.vocabulary, []).append(term)
+    return table
+
+
+def _terms_table() -> dict[str, list[Term]]:
+    table = _remembered.get()
+    if table is None:
+        return _read_terms()
+    if not table:
+        table.update(_read_terms())
+    return table
+
+
+@contextmanager
+def remembered_terms() -> Iterator[None]:
+    """Read the vocabularies at most once inside the block (a request, a report): a page that
+    shows fifty roles asks the database for their functions' labels once."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def forget_terms() -> None:
+    """After a term changed: the next question reads them again."""
+    table = _remembered.get()
+    if table is not None:
+        table.clear()
+
+
+def terms(vocabulary: str) -> list[Term]:
+    """The terms of a vocabulary, in their order."""
+    return list(_terms_table().get(vocabulary, []))
+
+
+def term_of(vocabulary: str, code: str) -> Term | None:
+    return next((t for t in _terms_table().get(vocabulary, []) if t.code == code), None)
+
+
+def term_label(vocabulary: str, code: str) -> str:
+    """The label of a stored code in the page's language; the code itself when the network
+    has no such term (any more)."""
+    term = term_of(vocabulary, code)
+    return term.label if term is not None else code
+
+
+def codes_meaning(vocabulary: str, *meanings: str) -> frozenset[str]:
+    """The codes of the terms that carry one of these meanings."""
+    return frozenset(t.code for t in _terms_table().get(vocabulary, []) if t.meaning in meanings)
+
+
+def term_choices(vocabulary: str, blank: bool = False) -> list[tuple[str, str]]:
+    choices = [(t.code, t.label) for t in terms(vocabulary)]
+    return [("", "—"), *choices] if blank else choices
+
+
+def term_fields(vocabulary: str) -> list[tuple[type[models.Model], TermField]]:
+    """Every model field that stores a code of this vocabulary."""
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, TermField) and field.vocabulary == vocabulary
+    ]
+
+
+def _term_display(instance: models.Model, *, field: TermField) -> str:
+    return term_label(field.vocabulary, getattr(instance, field.attname))
+
+
+class TermField(models.CharField):  # type: ignore[type-arg]
+    """A code of one of the network's vocabularies, stored as the code itself. It is checked
+    against the network's terms when a record is validated, a form offers the terms in their
+    order, and ``get_<field>_display()`` gives the label in the page's language."""
+
+    def __init__(self, *args: Any, vocabulary: str, **kwargs: Any) -> None:
+        self.vocabulary = vocabulary
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["vocabulary"] = self.vocabulary
+        return name, path, args, kwargs
+
+    def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
+        if not cls._meta.abstract:
+            setattr(cls, f"get_{name}_display", functools.partialmethod(_term_display, field=self))
+
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
+        super().validate(value, model_instance)
+        if value in self.empty_values:
+            return
+        known = terms(self.vocabulary)
+        if not any(t.code == value for t in known):
+            raise ValidationError(
+                gettext("“%(code)s” is not one of the %(vocabulary)s of this network.")
+                % {"code": value, "vocabulary": Vocabulary(self.vocabulary).label}
+                + (
+                    " "
+                    + gettext("Choose one of: %(codes)s.")
+                    % {"codes": ", ".join(t.code for t in known)}
+                    if known
+                    else " " + gettext("The office adds them under Vocabulary.")
+                ),
+                code="unknown_term",
+            )
+
+    def formfield(self, **kwargs: Any) -> Any:
+        # A choice of the network's terms, read when the form is shown: never a text box, and
+        # never a list frozen when the code was loaded. (The admin offers a text input widget
+        # for a CharField; a term is chosen, not typed.)
+        kwargs.pop("widget", None)
+        kwargs.pop("max_length", None)
+        return forms.ChoiceField(
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+            required=not self.blank,
+            initial=self.get_default() if self.has_default() else None,
+            choices=functools.partial(term_choices, self.vocabulary, self.blank),
+            **{k: v for k, v in kwargs.items() if k in {"label", "required", "help_text"}},
+        )
 
 
 class Province(models.TextChoices):
@@ -317,19 +584,6 @@ class Person(models.Model):
         return self.municipality or self.organisation
 
 
-class BodyKind(models.TextChoices):
-    BOARD = "board", _("board")
-    PILLAR = "pillar", _("pillar")
-    THEME_GROUP = "theme_group", _("theme group")
-    TASKFORCE = "taskforce", _("taskforce")
-    CITY_DEAL = "city_deal", _("city deal")
-    PROGRAMME = "programme", _("programme")
-    LEARNING_NETWORK = "learning_network", _("learning network")
-    STEERING_GROUP = "steering_group", _("steering group")
-    WORKING_GROUP = "working_group", _("working group")
-    OTHER = "other", _("other")
-
-
 class Ownership(models.TextChoices):
     OWN = "own", _("the network's own")
     EXTERNAL = "external", _("external")
@@ -379,7 +633,7 @@ class Body(Period):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=16, choices=BodyKind.choices)
+    kind = TermField(_("kind"), vocabulary=Vocabulary.BODY_KIND)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -451,19 +705,6 @@ class Body(Period):
         return reverse("registry:body", args=[self.slug])
 
 
-class Function(models.TextChoices):
-    CHAIR = "voorzitter", _("chair")
-    VICE_CHAIR = "vicevoorzitter", _("vice-chair")
-    CO_CHAIR = "medevoorzitter", _("co-chair")
-    ADMINISTRATIVE_LEAD = "bestuurlijk_trekker", _("administrative lead")
-    THEME_LEAD = "thematrekker", _("theme lead")
-    SECRETARY = "ambtelijk_secretaris", _("secretary")
-    MEMBER = "lid", _("member")
-    REPRESENTATIVE = "vertegenwoordiger", _("representative")
-    SPONSOR = "sponsor", _("sponsor")
-    ADVISER = "adviseur", _("adviser")
-
-
 class Level(models.TextChoices):
     ADMINISTRATIVE = "bestuurlijk", _("administrative")
     OFFICIAL = "ambtelijk", _("official")
@@ -491,7 +732,7 @@ class Role(Period):
     body = models.ForeignKey(
         Body, on_delete=models.CASCADE, related_name="roles", verbose_name=_("body")
     )
-    function = models.CharField(_("function"), max_length=24, choices=Function.choices)
+    function = TermField(_("function"), vocabulary=Vocabulary.FUNCTION)
     function_detail = models.CharField(
         _("function detail"),
         max_length=120,
@@ -543,7 +784,7 @@ class Role(Period):
 
     def __str__(self) -> str:
         who = self.person or _("vacant")
-        return f"{who}, {self.get_function_display()} {self.body}"
+        return f"{who}, {term_label(Vocabulary.FUNCTION, self.function)} {self.body}"
 
     def clean(self) -> None:
         super().clean()
@@ -556,14 +797,6 @@ class Role(Period):
     @property
     def on_behalf_of(self) -> Municipality | Organisation | None:
         return self.on_behalf_of_municipality or self.on_behalf_of_organisation
-
-
-class ParticipationFunction(models.TextChoices):
-    PARTICIPANT = "deelnemer", _("participant")
-    FRONT_RUNNER = "koploper", _("front-runner")
-    LEAD = "trekker", _("lead")
-    CHAIR = "voorzitter", _("chair")
-    PARTNER = "partner", _("partner")
 
 
 class ParticipationQuerySet(CurrentQuerySet["Participation"]):
@@ -592,11 +825,8 @@ class Participation(Period):
         related_name="participations",
         verbose_name=_("organisation"),
     )
-    function = models.CharField(
-        _("function"),
-        max_length=12,
-        choices=ParticipationFunction.choices,
-        default=ParticipationFunction.PARTICIPANT,
+    function = TermField(
+        _("function"), vocabulary=Vocabulary.PARTICIPATION_FUNCTION, default="deelnemer"
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from koepel.accounts.access import visible, visible_bodies
 from koepel.registry.models import (
     Body,
-    BodyKind,
     Membership,
     Municipality,
     Network,
@@ -25,6 +24,8 @@ from koepel.registry.models import (
     Population,
     Role,
     RoleQuerySet,
+    Term,
+    Vocabulary,
 )
 
 
@@ -137,7 +138,7 @@ class BodyNode:
 
 
 def body_tree(user: Any, *, ownership: str = Ownership.OWN) -> list[BodyNode]:
-    """The network's own bodies the user may see, as a tree of pillars and their groups."""
+    """The network's own bodies the user may see, as a tree: the bodies at the top and the bodies beneath them."""
     bodies = list(visible_bodies(user).filter(ownership=ownership).order_by("position", "name"))
     nodes = {body.pk: BodyNode(body, []) for body in bodies}
     roots: list[BodyNode] = []
@@ -149,7 +150,7 @@ def body_tree(user: Any, *, ownership: str = Ownership.OWN) -> list[BodyNode]:
 
 
 def top_bodies(user: Any) -> QuerySet[Body]:
-    """The network's own bodies at the top of its tree (the board, the pillars) the user may
+    """The network's own bodies at the top of its tree (a board, the groups it has) the user may
     see, each with ``parts``: how many bodies directly beneath it the user may see."""
     parts = (
         visible_bodies(user)
@@ -316,20 +317,14 @@ def key_numbers(user: Any) -> dict[str, int | None]:
         inhabitants = Population.objects.filter(
             year=latest_year, municipality__in=members
         ).aggregate(total=Sum("inhabitants"))["total"]
-    bodies = (
-        visible_bodies(user)
-        .own()
-        .aggregate(
-            pillars=Count("pk", filter=Q(kind=BodyKind.PILLAR)),
-            theme_groups=Count("pk", filter=Q(kind=BodyKind.THEME_GROUP)),
-        )
-    )
+    # The network's own tree as it is, whatever it calls its parts: no count of a kind of
+    # body one network has and another has not.
+    bodies = visible_bodies(user).own().count()
     return {
         "municipalities": members.count(),
         "inhabitants": inhabitants,
         "population_year": latest_year,
-        "pillars": bodies["pillars"],
-        "theme_groups": bodies["theme_groups"],
+        "bodies": bodies,
         "people": Role.objects.current()
         .filter(body__in=visible_bodies(user))
         .exclude(person=None)
@@ -355,3 +350,11 @@ def people_past_retention(cutoff: dt.date) -> QuerySet[Person]:
         .annotate(last_role_end=Max("roles__end"))
         .order_by("sort_name", "pk")
     )
+
+
+def vocabularies() -> list[tuple[Vocabulary, list[Term]]]:
+    """Each of the network's vocabularies with its terms, in their order: one query."""
+    by_vocabulary: dict[str, list[Term]] = {value: [] for value in Vocabulary.values}
+    for term in Term.objects.order_by("position", "label_nl", "pk"):
+        by_vocabulary.setdefault(term.vocabulary, []).append(term)
+    return [(Vocabulary(value), by_vocabulary[value]) for value in Vocabulary.values]

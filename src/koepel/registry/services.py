@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import ngettext
 
 from koepel.core.errors import StillReferenced
-from koepel.core.locking import save_versioned
+from koepel.core.locking import claim_version, save_versioned
 from koepel.registry.models import (
     Body,
     Membership,
@@ -26,6 +28,8 @@ from koepel.registry.models import (
     Person,
     Population,
     Role,
+    Term,
+    forget_terms,
 )
 from koepel.search import index
 
@@ -284,6 +288,54 @@ def imported_save(*, records: Sequence[models.Model]) -> None:
     for model, ids in indexed.items():
         for batch in _in_batches(ids):
             index.update_many(model._default_manager.filter(pk__in=batch))
+
+
+@transaction.atomic
+def term_save(*, term: Term, expected_version: int | None = None) -> Term:
+    """Add a term to one of the network's vocabularies, or change its labels, order or meaning.
+    Its code and vocabulary stay as they are once records use it: they are what those records
+    store."""
+    if term.pk is not None:
+        stored = Term.objects.filter(pk=term.pk).values("code", "vocabulary").first()
+        if stored and (stored["code"], stored["vocabulary"]) != (term.code, term.vocabulary):
+            in_use = Term(vocabulary=stored["vocabulary"], code=stored["code"]).users()
+            if in_use:
+                raise ValidationError(
+                    {
+                        "code": ngettext(
+                            "The code cannot change: %(count)d record uses it.",
+                            "The code cannot change: %(count)d records use it.",
+                            in_use,
+                        )
+                        % {"count": in_use}
+                    },
+                    code="term_in_use",
+                )
+    term = _validated_save(term, expected_version)
+    forget_terms()
+    return term
+
+
+@transaction.atomic
+def term_delete(*, term: Term, expected_version: int | None = None) -> None:
+    """Delete a term no record uses; a term in use is refused with a message saying how many
+    records use it, and nothing is deleted. A term changed since the page was shown is not
+    deleted either (EditConflict)."""
+    claim_version(term, expected_version)
+    in_use = term.users()
+    if in_use:
+        raise ValidationError(
+            ngettext(
+                "“%(term)s” cannot be deleted: %(count)d record uses it. Change that record first.",
+                "“%(term)s” cannot be deleted: %(count)d records use it. Change those records "
+                "first.",
+                in_use,
+            )
+            % {"term": term.label, "count": in_use},
+            code="term_in_use",
+        )
+    term.delete()
+    forget_terms()
 
 
 @transaction.atomic

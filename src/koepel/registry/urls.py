@@ -16,4 +16,8 @@ urlpatterns = [
     path("vertegenwoordiging/", views.representation, name="representation"),
     path("register/export/<str:kind>.<str:file_format>", views.export, name="export"),
     path("register/importeren/<str:kind>/", views.import_page, name="import"),
+    path("woordenlijst/", views.term_list, name="terms"),
+    path("woordenlijst/<str:vocabulary>/nieuw/", views.term_add, name="term-add"),
+    path("woordenlijst/<int:pk>/", views.term_edit, name="term"),
+    path("woordenlijst/<int:pk>/verwijderen/", views.term_delete, name="term-delete"),
 ]

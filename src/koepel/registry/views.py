@@ -8,18 +8,22 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_manage_registry, can_see_contact_details
+from koepel.accounts.access import can_manage_registry, can_see_contact_details, viewer_for
 from koepel.core import tables
+from koepel.core.errors import EditConflict
+from koepel.core.forms import add_errors, with_version
 from koepel.core.pagination import paginate
-from koepel.registry import exchange, selectors
-from koepel.registry.models import Ownership
+from koepel.registry import exchange, selectors, services
+from koepel.registry.forms import TermForm, vocabulary_of
+from koepel.registry.models import Ownership, Term, Vocabulary
 
 
 def _exchange(request: HttpRequest) -> dict[str, Any]:
@@ -185,3 +189,88 @@ class ImportForm(forms.Form):
                 % {"size": IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+def _office_only(request: HttpRequest) -> None:
+    if not viewer_for(request.user).is_office:
+        raise PermissionDenied
+
+
+@login_required
+def term_list(request: HttpRequest) -> HttpResponse:
+    """The network's vocabularies, for the office to keep: each list with its terms."""
+    _office_only(request)
+    return TemplateResponse(
+        request, "registry/term_list.html", {"vocabularies": selectors.vocabularies()}
+    )
+
+
+@login_required
+def term_add(request: HttpRequest, vocabulary: str) -> HttpResponse:
+    _office_only(request)
+    if vocabulary_of(vocabulary) is None:
+        raise Http404
+    form = TermForm(request.POST or None, vocabulary=vocabulary)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_save(term=form.apply(Term(vocabulary=vocabulary)))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The term has been added."))
+            return redirect("registry:terms")
+    return TemplateResponse(
+        request,
+        "registry/term_form.html",
+        {"form": form, "term": None, "vocabulary": Vocabulary(vocabulary)},
+    )
+
+
+@login_required
+def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_only(request)
+    term = get_object_or_404(Term, pk=pk)
+    form = TermForm(
+        request.POST or None, vocabulary=term.vocabulary, initial=TermForm.initial_for(term)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_save(
+                term=form.apply(term), expected_version=form.cleaned_data["version"] or 0
+            )
+        except EditConflict as conflict:
+            form = TermForm(
+                with_version(request, conflict.current_version), vocabulary=term.vocabulary
+            )
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The term has been changed."))
+            return redirect("registry:terms")
+    return TemplateResponse(
+        request,
+        "registry/term_form.html",
+        {"form": form, "term": term, "vocabulary": Vocabulary(term.vocabulary)},
+    )
+
+
+@login_required
+@require_POST
+def term_delete(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    _office_only(request)
+    term = Term.objects.filter(pk=pk).first()
+    version = request.POST.get("version", "")
+    if term is None:
+        messages.info(request, _("The term no longer exists."))
+        return redirect("registry:terms")
+    try:
+        services.term_delete(term=term, expected_version=int(version) if version.isdigit() else 0)
+    except EditConflict as conflict:
+        messages.error(request, str(conflict.message))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The term has been deleted."))
+    return redirect("registry:terms")

@@ -31,9 +31,9 @@ from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Mileston
 from koepel.library.models import Document
 from koepel.meetings.models import Guest, Meeting, Status
 from koepel.registry.models import (
+    LEADING,
     Body,
-    BodyKind,
-    Function,
+    Meaning,
     Municipality,
     Organisation,
     OrganisationKind,
@@ -41,6 +41,10 @@ from koepel.registry.models import (
     Participation,
     Person,
     Role,
+    Vocabulary,
+    codes_meaning,
+    term_of,
+    terms,
 )
 from koepel.reports import dutch
 
@@ -55,18 +59,6 @@ ABOUT, MEETINGS, LOBBY, OUTCOMES, PUBLISHED, AHEAD = (
 )
 PARAGRAPHS = (ABOUT, MEETINGS, LOBBY, OUTCOMES, PUBLISHED, AHEAD)
 
-KIND_NOUNS: dict[str, tuple[str, str]] = {
-    BodyKind.BOARD: ("het", "bestuur"),
-    BodyKind.PILLAR: ("de", "pijler"),
-    BodyKind.THEME_GROUP: ("de", "themagroep"),
-    BodyKind.TASKFORCE: ("de", "taskforce"),
-    BodyKind.CITY_DEAL: ("de", "city deal"),
-    BodyKind.PROGRAMME: ("het", "programma"),
-    BodyKind.LEARNING_NETWORK: ("de", "leerkring"),
-    BodyKind.STEERING_GROUP: ("de", "stuurgroep"),
-    BodyKind.WORKING_GROUP: ("de", "werkgroep"),
-    BodyKind.OTHER: ("het", "gremium"),
-}
 FORMAT_WORDS = {"online": "digitaal", "fysiek": "fysiek", "hybride": "hybride"}
 STATUS_PHRASES: dict[str, str] = {
     DossierStatus.ACHIEVED: "is behaald",
@@ -96,22 +88,9 @@ DOCUMENT_PLURALS = {
     "de presentatie": "presentaties",
     "het document": "documenten",
 }
-# Roles that lead a body, in the order they are named, with their Dutch name.
-LEADS: dict[str, str] = {
-    Function.CHAIR: "voorzitter",
-    Function.CO_CHAIR: "medevoorzitter",
-    Function.VICE_CHAIR: "vicevoorzitter",
-    Function.ADMINISTRATIVE_LEAD: "bestuurlijk trekker",
-    Function.THEME_LEAD: "thematrekker",
-    Function.SECRETARY: "ambtelijk secretaris",
-}
+# The plurals of public offices; those of the network's own functions and kinds of body come
+# from its vocabulary (``Term.plural_nl``).
 PLURALS = {
-    "voorzitter": "voorzitters",
-    "medevoorzitter": "medevoorzitters",
-    "vicevoorzitter": "vicevoorzitters",
-    "bestuurlijk trekker": "bestuurlijk trekkers",
-    "thematrekker": "thematrekkers",
-    "ambtelijk secretaris": "ambtelijk secretarissen",
     "minister": "ministers",
     "staatssecretaris": "staatssecretarissen",
     "wethouder": "wethouders",
@@ -142,15 +121,6 @@ MEETING_NOUNS = {
     "ambtelijk_overleg": "bijeenkomst",
     "ontbijtsessie": "ontbijtsessie",
 }
-PLURAL_KINDS = {
-    "themagroep": "themagroepen",
-    "pijler": "pijlers",
-    "taskforce": "taskforces",
-    "werkgroep": "werkgroepen",
-    "stuurgroep": "stuurgroepen",
-    "leerkring": "leerkringen",
-}
-KIND_ARTICLES = {noun: article for article, noun in KIND_NOUNS.values()}
 # Words that open a sentence after the first one dated only to the year, so that a paragraph
 # does not begin every sentence with "In 2021".
 CONNECTIVES = ("Ook", "Daarnaast", "Verder")
@@ -168,16 +138,53 @@ class Fact:
 # --- naming things --------------------------------------------------------------------------
 
 
+def kind_noun(kind: str) -> tuple[str, str]:
+    """The article and the Dutch noun of a kind of body, from the network's vocabulary:
+    ("de", "themagroep"), ("het", "algemeen bestuur"); ("het", "gremium") where the label is no
+    noun the report knows the article of (such as "overig")."""
+    term = term_of(Vocabulary.BODY_KIND, kind)
+    noun = term.label_nl.strip().lower() if term is not None else ""
+    article = dutch.article_of(noun) if noun else ""
+    return (article, noun) if article else ("het", "gremium")
+
+
+def kind_plural(noun: str) -> str | None:
+    """The Dutch plural of a kind of body's noun, when the vocabulary gives it."""
+    return next(
+        (
+            t.plural_nl
+            for t in terms(Vocabulary.BODY_KIND)
+            if t.plural_nl and t.label_nl.strip().lower() == noun
+        ),
+        None,
+    )
+
+
+def leads() -> dict[str, str]:
+    """The functions that lead a body, code → Dutch name, in the order they are named: chair,
+    co-chair, vice-chair, leads, secretary (by the meaning the vocabulary gives them)."""
+    found = [t for t in terms(Vocabulary.FUNCTION) if t.meaning in LEADING]
+    found.sort(key=lambda t: LEADING.index(Meaning(t.meaning)))
+    return {t.code: t.label_nl for t in found}
+
+
+def function_plural(label: str) -> str:
+    return next(
+        (t.plural_nl for t in terms(Vocabulary.FUNCTION) if t.label_nl == label and t.plural_nl),
+        PLURALS.get(label, label),
+    )
+
+
 def refer(body: Body) -> str:
     """How a sentence refers to a body within its own section: "de themagroep", "het bestuur"."""
-    article, noun = KIND_NOUNS.get(body.kind, ("het", "gremium"))
+    article, noun = kind_noun(body.kind)
     return f"{article} {noun}"
 
 
 def name_of(body: Body) -> str:
     """A body's name inside a sentence, with its article: "de themagroep Armoede en Schulden",
     "het dagelijks bestuur", "de city deal Impact Ondernemen"."""
-    article, noun = KIND_NOUNS.get(body.kind, ("het", "gremium"))
+    article, noun = kind_noun(body.kind)
     name = body.name.strip()
     if name.lower().startswith(noun):
         return f"{article} {noun}{name[len(noun) :]}"
@@ -299,19 +306,21 @@ def _title_of(title: str, nouns: Iterable[tuple[str, str]]) -> str:
 def bodies_ref(bodies: Sequence[Body]) -> str:
     """Other bodies, those of one kind together: "de themagroepen Woningmarkt en Omgevingswet"."""
     by_noun: dict[str, list[str]] = {}
+    articles: dict[str, str] = {}
     others = []
     for body in bodies:
-        _article, noun = KIND_NOUNS.get(body.kind, ("het", "gremium"))
-        if body.name.lower().startswith(noun + " ") and noun in PLURAL_KINDS:
+        article, noun = kind_noun(body.kind)
+        if body.name.lower().startswith(noun + " ") and kind_plural(noun):
+            articles[noun] = article
             by_noun.setdefault(noun, []).append(body.name[len(noun) + 1 :])
         else:
             others.append(name_of(body))
     parts = []
     for noun, names in by_noun.items():
         if len(names) > 1:
-            parts.append(f"de {PLURAL_KINDS[noun]} {dutch.join(names)}")
+            parts.append(f"de {kind_plural(noun)} {dutch.join(names)}")
         else:
-            parts.append(f"{KIND_ARTICLES[noun]} {noun} {names[0]}")
+            parts.append(f"{articles[noun]} {noun} {names[0]}")
     return dutch.join(parts + others)
 
 
@@ -496,7 +505,7 @@ class SectionWriter:
         self.body = body
         self.bodies = [body, *below]
         self.network = records.network_name
-        self.is_board = body.kind == BodyKind.BOARD
+        self.is_board = body.kind in codes_meaning(Vocabulary.BODY_KIND, Meaning.BOARD)
 
     def facts(self) -> list[Fact]:
         facts: list[Fact] = []
@@ -535,20 +544,22 @@ class SectionWriter:
         told = {fact.key for fact in facts}
         held: dict[str, list[Role]] = {}
         members: list[Role] = []
+        leading = leads()
+        member = codes_meaning(Vocabulary.FUNCTION, Meaning.MEMBER)
         for role in self.records.roles.get(body.pk, []):
             if (role.end and role.end.year == year) or f"chair:{role.pk}" in told:
                 continue  # told as a change of chair
-            if role.function in LEADS:
+            if role.function in leading:
                 held.setdefault(role.function, []).append(role)
-            elif role.function == Function.MEMBER:
+            elif role.function in member:
                 members.append(role)
         parts = []
-        for function, label in LEADS.items():
+        for function, label in leading.items():
             holders = held.get(function, [])
             if holders:
                 plural = len(holders) > 1
                 parts.append(
-                    f"{PLURALS[label] if plural else label} van {who} "
+                    f"{function_plural(label) if plural else label} van {who} "
                     f"{'waren' if plural else 'was'} {dutch.join([_holder(r) for r in holders])}"
                 )
         if 0 < len(members) <= 12:
@@ -794,7 +805,8 @@ def _participation_facts(records: YearRecords, body: Body, who: str) -> list[Fac
 
 
 def _chair_changes(records: YearRecords, body: Body, who: str) -> list[Fact]:
-    roles = [r for r in records.roles.get(body.pk, []) if r.function == Function.CHAIR]
+    chair = codes_meaning(Vocabulary.FUNCTION, Meaning.CHAIR)
+    roles = [r for r in records.roles.get(body.pk, []) if r.function in chair]
     others = records.roles.get(body.pk, [])
     year = records.year
     starting = [r for r in roles if r.start and r.start.year == year]
@@ -812,7 +824,7 @@ def _chair_changes(records: YearRecords, body: Body, who: str) -> list[Fact]:
         # A vice-chair whose role ends as the new one starts took over.
         vice = any(
             r.person_id == role.person_id
-            and r.function == Function.VICE_CHAIR
+            and r.function in codes_meaning(Vocabulary.FUNCTION, Meaning.VICE_CHAIR)
             and r.end
             and r.end.year == year
             for r in others
@@ -855,12 +867,13 @@ def _outside_fact(records: YearRecords, external: Body, network: str) -> Fact | 
             name += f" van {owner}"
     short = refer(external)
     sentences = []
-    leads = [r for r in roles if r.function in LEADS]
-    members = [r for r in roles if r.function not in LEADS]
+    leading = leads()
+    heads = [r for r in roles if r.function in leading]
+    members = [r for r in roles if r.function not in leading]
     first = name
-    for role in leads:
+    for role in heads:
         sentences.append(
-            f"{dutch.capitalise(LEADS[role.function])} van {first} was {_holder(role)}."
+            f"{dutch.capitalise(leading[role.function])} van {first} was {_holder(role)}."
         )
         first = short
     if members:

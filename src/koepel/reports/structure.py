@@ -1,9 +1,12 @@
 """The tree of an annual report, following the network's own tree of bodies: a foreword, a
-section per board, per pillar an "Algemeen" section and a section per theme group beneath it,
-then the network's other bodies (under "Overige themagroepen" when there are pillars beside
-them, each a chapter of its own when there are none), then the closing section about the
-network. Bodies beneath a section's body that have no section of their own report inside it.
-Nothing about one network is built in."""
+section per board (a body whose kind the vocabulary marks as the board), per grouping body at
+the top of the tree (one with bodies of its own beneath it, such as the G40's pillars) an
+"Algemeen" section and a section per body beneath it, then the network's other bodies at the
+top (under "Overige …" when grouping bodies stand beside them, each a chapter of its own when
+there are none), then the closing section about the network. Bodies beneath a section's body
+that have no section of their own report inside it. Nothing about one network is built in:
+no kind of body but the board's meaning is asked for, and that comes from the network's
+vocabulary."""
 
 from __future__ import annotations
 
@@ -14,7 +17,17 @@ from typing import Any
 
 from koepel.accounts.access import visible_bodies
 from koepel.advocacy.models import DossierStatus
-from koepel.registry.models import Body, BodyKind, Network, Ownership, Population
+from koepel.registry.models import (
+    Body,
+    Meaning,
+    Network,
+    Ownership,
+    Population,
+    Vocabulary,
+    codes_meaning,
+    remembered_terms,
+    term_of,
+)
 from koepel.registry.selectors import member_municipalities
 from koepel.reports import dutch
 from koepel.reports.facts import (
@@ -84,13 +97,17 @@ def _plan(bodies: list[Body]) -> list[ReportSection]:
     # A body whose parent the audience may not see (or that has none) is a root.
     roots = [b for b in bodies if b.parent_id is None or b.parent_id not in known]
     own_roots = [b for b in roots if b.ownership == Ownership.OWN]
-    boards = [b for b in own_roots if b.kind == BodyKind.BOARD]
-    pillars = [b for b in own_roots if b.kind == BodyKind.PILLAR]
-    others = [b for b in own_roots if b.kind not in {BodyKind.BOARD, BodyKind.PILLAR}]
+    board_kinds = codes_meaning(Vocabulary.BODY_KIND, Meaning.BOARD)
+    boards = [b for b in own_roots if b.kind in board_kinds]
+    rest = [b for b in own_roots if b.kind not in board_kinds]
+    # A body at the top with bodies of its own beneath it groups them (the G40's pillars).
     in_pillars = {
-        pillar.pk: [c for c in children.get(pillar.pk, []) if c.ownership == Ownership.OWN]
-        for pillar in pillars
+        body.pk: owned
+        for body in rest
+        if (owned := [c for c in children.get(body.pk, []) if c.ownership == Ownership.OWN])
     }
+    pillars = [b for b in rest if b.pk in in_pillars]
+    others = [b for b in rest if b.pk not in in_pillars]
     sectioned = {b.pk for b in boards + pillars + others}
     sectioned |= {c.pk for groups in in_pillars.values() for c in groups}
 
@@ -106,7 +123,7 @@ def _plan(bodies: list[Body]) -> list[ReportSection]:
             chapter.children.append(section(f"body:{group.pk}", group.name, 2, group))
         plan.append(chapter)
     if pillars and others:
-        chapter = ReportSection("overige", "Overige themagroepen", 1)
+        chapter = ReportSection("overige", f"Overige {_plural_of(others)}", 1)
         chapter.children = [section(f"body:{b.pk}", b.name, 2, b) for b in others]
         plan.append(chapter)
     else:
@@ -114,7 +131,21 @@ def _plan(bodies: list[Body]) -> list[ReportSection]:
     return plan
 
 
+def _plural_of(bodies: list[Body]) -> str:
+    """What the network calls these bodies together: the plural of their kind when they share
+    one and the vocabulary gives it, "gremia" when not."""
+    kinds = {b.kind for b in bodies}
+    term = term_of(Vocabulary.BODY_KIND, kinds.pop()) if len(kinds) == 1 else None
+    return term.plural_nl if term is not None and term.plural_nl else "gremia"
+
+
 def build(viewer: Any, year: int) -> ReportTree:
+    """The report of a year as ``viewer`` may read it."""
+    with remembered_terms():
+        return _build(viewer, year)
+
+
+def _build(viewer: Any, year: int) -> ReportTree:
     network = Network.objects.order_by("pk").first()
     short = network.short_name if network else "het netwerk"
     allowed = set(visible_bodies(viewer).values_list("pk", flat=True))
@@ -147,7 +178,14 @@ def build(viewer: Any, year: int) -> ReportTree:
         "voorwoord",
         "Voorwoord",
         1,
-        body=next((s.body for s in plan if s.body and s.body.kind == BodyKind.BOARD), None),
+        body=next(
+            (
+                s.body
+                for s in plan
+                if s.body and s.body.kind in codes_meaning(Vocabulary.BODY_KIND, Meaning.BOARD)
+            ),
+            None,
+        ),
         facts=foreword_facts(records, telling, year),
     )
     closing = ReportSection(

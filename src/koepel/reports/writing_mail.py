@@ -70,13 +70,17 @@ def _writers(text: Any) -> list[str]:
         return [text.writer.email]
     if not text.key.startswith(("body:", "algemeen:")):
         return _office()
-    from koepel.registry.models import Function, Role
+    from koepel.registry.models import Meaning, Role, Term, Vocabulary
 
     body_id = text.key.split(":", 1)[1]
     if not body_id.isdigit():
         return []
     secretaries = Role.objects.current().filter(
-        body_id=int(body_id), function=Function.SECRETARY, person__isnull=False
+        body_id=int(body_id),
+        function__in=Term.objects.filter(
+            vocabulary=Vocabulary.FUNCTION, meaning=Meaning.SECRETARY
+        ).values("code"),
+        person__isnull=False,
     )
     return sorted(
         {role.person.email for role in secretaries.select_related("person") if role.person}

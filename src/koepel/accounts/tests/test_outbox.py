@@ -17,7 +17,6 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.core.tests.smtp import deliver_by_smtp, free_port, smtp_server
 from koepel.meetings import services
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,7 +43,7 @@ def test_mail_a_refusing_server_did_not_take_waits_in_the_outbox_and_goes_out_la
     settings.POST_OFFICE = {**settings.POST_OFFICE, "MAX_RETRIES": 1}
     body = BodyFactory(name="Themagroep Sterke Keten")
     anna = PersonFactory(name="Anna Ambtenaar", email="anna@example.nl")
-    RoleFactory(person=anna, body=body, function=Function.MEMBER)
+    RoleFactory(person=anna, body=body, function="lid")
     meeting = MeetingFactory(title="Overleg Sterke Keten", bodies=[body])
     services.meeting_invite(actor=UserFactory(office=True), meeting=meeting, people=[anna])
     office = Client()

@@ -54,9 +54,9 @@ from koepel.notices.models import Event
 from koepel.notices.models import Kind as NoticeKind
 from koepel.notices.sending import item_for
 from koepel.notices.services import feed_token_make
+from koepel.registry.demo import load_vocabulary
 from koepel.registry.models import (
     Body,
-    Function,
     Municipality,
     Network,
     Participation,
@@ -124,6 +124,7 @@ def _expected(level: str, *, names_member_b: bool, members: bool = False) -> dic
 
 
 def _build() -> World:
+    load_vocabulary()  # built before any test's own fixtures: the roles' functions need it
     Network.objects.create(name="Testnetwerk", short_name="TN")
     body_a = BodyFactory(name="Groep A", slug="groep-a")
     body_b = BodyFactory(name="Groep B", slug="groep-b")
@@ -132,7 +133,7 @@ def _build() -> World:
         "network": RoleFactory(body=body_c).person,
         "member_a": RoleFactory(body=body_a).person,
         "member_b": RoleFactory(body=body_b).person,
-        "secretary_a": RoleFactory(body=body_a, function=Function.SECRETARY).person,
+        "secretary_a": RoleFactory(body=body_a, function="ambtelijk_secretaris").person,
     }
     users: dict[str, User | None] = {"anonymous": None, "office": UserFactory(office=True)}
     users |= {who: UserFactory(person=person) for who, person in people.items()}
@@ -535,6 +536,8 @@ OPEN_KINDS = {
     "registry.membership": "/api/v1/gemeenten",
     "registry.organisation": "/api/v1/organisaties",
     "reports.annualreport": "/api/v1/jaarverslagen",
+    # The vocabulary is read by all through the records that use it (a body's kind).
+    "registry.term": "/api/v1/gremia",
 }
 # Kinds that are themselves how a reader sees others: search entries (every search face below).
 SEEN_THROUGH_OTHERS = {"search.searchentry"}

@@ -15,7 +15,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from koepel.accounts.models import User
 from koepel.accounts.tests.factories import UserFactory
-from koepel.registry.models import Function
 from koepel.registry.tests.factories import RoleFactory
 
 PASSWORD = "geheim-wachtwoord-123"
@@ -46,13 +45,13 @@ def enrol(client: Client, user: User) -> list[str]:
 
 @pytest.fixture
 def secretary(db: None) -> User:
-    role = RoleFactory(function=Function.SECRETARY)
+    role = RoleFactory(function="ambtelijk_secretaris")
     return UserFactory(person=role.person)
 
 
 @pytest.fixture
 def member(db: None) -> User:
-    return UserFactory(person=RoleFactory(function=Function.MEMBER).person)
+    return UserFactory(person=RoleFactory(function="lid").person)
 
 
 @pytest.fixture
@@ -247,7 +246,7 @@ def test_office_resets_a_lost_second_factor(
 
 
 def test_former_secretary_signs_in_with_password_alone(client: Client, db: None) -> None:
-    role = RoleFactory(function=Function.SECRETARY, end=dt.date(2021, 1, 31))
+    role = RoleFactory(function="ambtelijk_secretaris", end=dt.date(2021, 1, 31))
     user = UserFactory(person=role.person)
     sign_in(client, user)
     assert client.get("/gremia/").status_code == 200

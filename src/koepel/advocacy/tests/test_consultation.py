@@ -31,7 +31,7 @@ from koepel.advocacy.models import (
     Stage,
 )
 from koepel.api import services as api_services
-from koepel.registry.models import Function, Municipality, Network, Person
+from koepel.registry.models import Municipality, Network, Person
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -81,7 +81,7 @@ def forty(db: None) -> Forty:
     network = Network.objects.create(name="Testnetwerk", short_name="TN")
     body = BodyFactory(name="Pijler Sociaal", slug="sociaal")
     secretary = PersonFactory(name="Sanne Secretaris", email="secretaris@example.nl")
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     cities = [
         MembershipFactory(
             municipality__name=f"Gemeente {n:02d}", municipality__cbs_code=f"GM{7000 + n}"

@@ -21,7 +21,7 @@ from koepel.advocacy.models import (
     OutcomeChange,
     Stage,
 )
-from koepel.registry.models import Function, OrganisationKind
+from koepel.registry.models import OrganisationKind
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -35,7 +35,7 @@ from koepel.registry.tests.factories import (
 def lobby(db: None) -> dict[str, Any]:
     body = BodyFactory(name="Themagroep Asiel en Vergunningen", slug="asiel")
     secretary = PersonFactory(name="Sanne Secretaris")
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     bzk = OrganisationFactory(
         name="Ministerie van BZK", abbreviation="BZK", slug="bzk", kind=OrganisationKind.MINISTRY
     )

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from koepel.core.validators import no_line_breaks
+from koepel.registry.models import Vocabulary, terms
 
 
 class VisibleSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
@@ -51,3 +52,25 @@ class SingleLineField(serializers.CharField):
 
 def choice_field(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=choices, **kwargs)
+
+
+class TermField(serializers.CharField):
+    """A code of one of the network's vocabularies (its kinds of body and meeting, its
+    functions). The codes are data of the network, so the schema names no list; a code the
+    network does not have is refused (400) with the codes it does have."""
+
+    def __init__(self, vocabulary: str, **kwargs: Any) -> None:
+        self.vocabulary = vocabulary
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("help_text", "Een code uit de eigen woordenlijst van het netwerk.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        code = super().to_internal_value(data)
+        known = [term.code for term in terms(self.vocabulary)]
+        if code not in known:
+            raise serializers.ValidationError(
+                f"“{code}” staat niet in de lijst “{Vocabulary(self.vocabulary).label}” van "
+                f"het netwerk. Kies uit: {', '.join(known) or '(nog geen)'}."
+            )
+        return code

@@ -10,7 +10,7 @@ from rest_framework.reverse import reverse
 
 from koepel.accounts.access import visible_bodies
 from koepel.api.fields import LocalTimeField, PartialDateField
-from koepel.api.serializers.common import SingleLineField, VisibleSlugField
+from koepel.api.serializers.common import SingleLineField, TermField, VisibleSlugField
 from koepel.api.serializers.registry import all_organisations
 from koepel.core.visibility import Visibility
 from koepel.meetings.models import (
@@ -22,12 +22,12 @@ from koepel.meetings.models import (
     Format,
     Guest,
     Invitation,
-    Kind,
     Level,
     Meeting,
     Status,
 )
 from koepel.meetings.selectors import visible_meetings
+from koepel.registry.models import Vocabulary
 from koepel.registry.selectors import visible_people
 
 
@@ -66,7 +66,8 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.HyperlinkedIdentityField(view_name="api:bijeenkomst-detail")
     id = serializers.IntegerField(read_only=True)
     titel = SingleLineField(source="title", max_length=200)
-    soort = serializers.ChoiceField(source="kind", choices=Kind.choices)
+    soort = TermField(Vocabulary.MEETING_KIND, source="kind")
+    soortNaam = serializers.CharField(source="get_kind_display", read_only=True)
     niveau = serializers.ChoiceField(source="level", choices=Level.choices)
     vorm = serializers.ChoiceField(source="format", choices=Format.choices)
     hubs = SingleLineField(max_length=300, required=False, allow_blank=True)
@@ -108,6 +109,7 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "id",
             "titel",
             "soort",
+            "soortNaam",
             "niveau",
             "vorm",
             "hubs",

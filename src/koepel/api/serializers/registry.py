@@ -10,12 +10,10 @@ from rest_framework import serializers
 
 from koepel.accounts.access import can_see_contact_details, visible_bodies
 from koepel.api.fields import PartialDateField
-from koepel.api.serializers.common import SingleLineField, VisibleSlugField
+from koepel.api.serializers.common import SingleLineField, TermField, VisibleSlugField
 from koepel.core.visibility import Visibility
 from koepel.registry.models import (
     Body,
-    BodyKind,
-    Function,
     Level,
     Municipality,
     Network,
@@ -23,10 +21,10 @@ from koepel.registry.models import (
     OrganisationKind,
     Ownership,
     Participation,
-    ParticipationFunction,
     Person,
     Province,
     Role,
+    Vocabulary,
 )
 from koepel.registry.selectors import visible_people
 
@@ -184,7 +182,8 @@ class BodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.HyperlinkedIdentityField(view_name="api:gremium-detail", lookup_field="slug")
     slug = serializers.SlugField(max_length=80)
     naam = SingleLineField(source="name", max_length=200)
-    soort = serializers.ChoiceField(source="kind", choices=BodyKind.choices)
+    soort = TermField(Vocabulary.BODY_KIND, source="kind")
+    soortNaam = serializers.CharField(source="get_kind_display", read_only=True)
     onderdeelVan = ParentField()
     eigendom = serializers.ChoiceField(
         source="ownership", choices=Ownership.choices, required=False
@@ -217,6 +216,7 @@ class BodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "slug",
             "naam",
             "soort",
+            "soortNaam",
             "onderdeelVan",
             "eigendom",
             "eigenaar",
@@ -241,7 +241,8 @@ class RoleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         help_text="Leeg voor een vacature.",
     )
     gremium = VisibleSlugField(visible_bodies, source="body")
-    functie = serializers.ChoiceField(source="function", choices=Function.choices)
+    functie = TermField(Vocabulary.FUNCTION, source="function")
+    functieNaam = serializers.CharField(source="get_function_display", read_only=True)
     functieToelichting = SingleLineField(
         source="function_detail", max_length=120, required=False, allow_blank=True
     )
@@ -269,6 +270,7 @@ class RoleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "persoon",
             "gremium",
             "functie",
+            "functieNaam",
             "functieToelichting",
             "niveau",
             "namensGemeente",
@@ -292,9 +294,8 @@ class ParticipationSerializer(serializers.ModelSerializer):  # type: ignore[type
     organisatie = VisibleSlugField(
         all_organisations, source="organisation", required=False, allow_null=True
     )
-    functie = serializers.ChoiceField(
-        source="function", choices=ParticipationFunction.choices, required=False
-    )
+    functie = TermField(Vocabulary.PARTICIPATION_FUNCTION, source="function", required=False)
+    functieNaam = serializers.CharField(source="get_function_display", read_only=True)
     toelichting = SingleLineField(source="note", max_length=200, required=False, allow_blank=True)
     begin = PartialDateField(source="start")
     eind = PartialDateField(source="end")
@@ -308,6 +309,7 @@ class ParticipationSerializer(serializers.ModelSerializer):  # type: ignore[type
             "gemeente",
             "organisatie",
             "functie",
+            "functieNaam",
             "toelichting",
             "begin",
             "eind",

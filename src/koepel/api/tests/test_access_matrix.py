@@ -17,7 +17,7 @@ import pytest
 from koepel.accounts.models import User
 from koepel.accounts.tests.factories import UserFactory
 from koepel.api.tests.conftest import ApiClient
-from koepel.registry.models import Body, Function
+from koepel.registry.models import Body
 from koepel.registry.tests.factories import (
     BodyFactory,
     MunicipalityFactory,
@@ -42,11 +42,13 @@ def cast(db: None, api_as: Callable[..., ApiClient]) -> Cast:
     other = BodyFactory(slug="andere-groep")
     users: dict[str, User | None] = {
         "anonymous": None,
-        "member": UserFactory(person=RoleFactory(body=body, function=Function.MEMBER).person),
+        "member": UserFactory(person=RoleFactory(body=body, function="lid").person),
         "other_secretary": UserFactory(
-            person=RoleFactory(body=other, function=Function.SECRETARY).person
+            person=RoleFactory(body=other, function="ambtelijk_secretaris").person
         ),
-        "secretary": UserFactory(person=RoleFactory(body=body, function=Function.SECRETARY).person),
+        "secretary": UserFactory(
+            person=RoleFactory(body=body, function="ambtelijk_secretaris").person
+        ),
         "office": UserFactory(office=True),
     }
     cast = Cast(body=body, users=users)

@@ -16,7 +16,6 @@ from koepel.api.tests.conftest import ApiClient
 from koepel.library import services
 from koepel.library.models import Document, DocumentFile
 from koepel.library.tests import files
-from koepel.registry.models import Function
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 MakeClient = Callable[..., ApiClient]
@@ -31,9 +30,9 @@ def group(db: None) -> dict[str, Any]:
     other = BodyFactory(name="Themagroep Werk", slug="werk")
     hidden = BodyFactory(name="Geheime werkgroep", slug="geheim", visibility="restricted")
     secretary = PersonFactory()
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     other_secretary = PersonFactory()
-    RoleFactory(person=other_secretary, body=other, function=Function.SECRETARY)
+    RoleFactory(person=other_secretary, body=other, function="ambtelijk_secretaris")
     return {
         "body": body,
         "other": other,

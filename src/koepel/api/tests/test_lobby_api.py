@@ -14,7 +14,6 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy import services
 from koepel.advocacy.models import Dossier, LobbyAction, Milestone, Stage
 from koepel.api.tests.conftest import ApiClient
-from koepel.registry.models import Function
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -33,9 +32,9 @@ def lobby(db: None) -> dict[str, Any]:
     other = BodyFactory(name="Themagroep Wonen", slug="wonen")
     hidden = BodyFactory(name="Geheime werkgroep", slug="geheim", visibility="restricted")
     secretary = PersonFactory(name="Sanne Secretaris", slug="sanne")
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     other_secretary = PersonFactory()
-    RoleFactory(person=other_secretary, body=other, function=Function.SECRETARY)
+    RoleFactory(person=other_secretary, body=other, function="ambtelijk_secretaris")
     city = MembershipFactory().municipality
     official = PersonFactory(municipality=city)
     RoleFactory(person=official, body=body)

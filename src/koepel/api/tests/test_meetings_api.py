@@ -14,7 +14,6 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.api.tests.conftest import ApiClient
 from koepel.meetings.models import Invitation, Meeting, Status
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 MakeClient = Callable[..., ApiClient]
@@ -24,11 +23,11 @@ MakeClient = Callable[..., ApiClient]
 def group(db: None) -> dict[str, Any]:
     body = BodyFactory(name="Themagroep Sterke Keten", slug="sterke-keten")
     secretary = PersonFactory(name="Sanne Secretaris", email="sanne@example.nl")
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     member = PersonFactory(name="Willem Wethouder", slug="willem", email="willem@example.nl")
-    RoleFactory(person=member, body=body, function=Function.MEMBER)
+    RoleFactory(person=member, body=body, function="lid")
     other_body = BodyFactory(slug="andere-groep")
-    other_secretary = RoleFactory(body=other_body, function=Function.SECRETARY).person
+    other_secretary = RoleFactory(body=other_body, function="ambtelijk_secretaris").person
     return {
         "body": body,
         "secretary": UserFactory(person=secretary),

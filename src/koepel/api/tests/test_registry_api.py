@@ -8,7 +8,7 @@ import pytest
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.api.tests.conftest import ApiClient
-from koepel.registry.models import Body, Function, Municipality
+from koepel.registry.models import Body, Municipality
 from koepel.registry.tests.factories import (
     BodyFactory,
     OrganisationFactory,
@@ -119,7 +119,7 @@ def test_a_restricted_body_its_roles_and_its_only_members_stay_hidden(
     api_as: MakeClient,
 ) -> None:
     secret = BodyFactory(name="Geheime werkgroep", slug="geheim", visibility="restricted")
-    role = RoleFactory(body=secret, function=Function.MEMBER)
+    role = RoleFactory(body=secret, function="lid")
     outsider = api_as(UserFactory(person=RoleFactory().person))
     office = api_as(UserFactory(office=True))
     for api, seen in ((outsider, False), (office, True)):

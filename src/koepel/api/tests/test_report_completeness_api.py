@@ -12,7 +12,7 @@ import pytest
 from koepel.accounts.tests.factories import UserFactory
 from koepel.api.tests.conftest import ApiClient
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import BodyKind, Function, Network
+from koepel.registry.models import Network
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -28,12 +28,12 @@ MakeClient = Callable[..., ApiClient]
 def group(db: None) -> dict[str, Any]:
     Network.objects.create(name="Testnetwerk", short_name="TN")
     MembershipFactory(start=dt.date(2019, 1, 1), start_precision="year")
-    pillar = BodyFactory(name="Pijler Werk", kind=BodyKind.PILLAR)
+    pillar = BodyFactory(name="Pijler Werk", kind="pillar")
     body = BodyFactory(name="Themagroep Banen", parent=pillar, slug="banen")
     for month in (3, 6):
         MeetingFactory(bodies=[body], date=dt.date(2021, month, 1))
     secretary = PersonFactory()
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     return {
         "body": body,
         "url": f"/api/v1/jaarverslagen/2021/secties/body:{body.pk}",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from koepel.accounts.tests.factories import UserFactory
 from koepel.api.tests.conftest import ApiClient
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import BodyKind, Function, Network
+from koepel.registry.models import Network
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -32,13 +32,13 @@ def network(db: None) -> dict[str, Any]:
     Network.objects.create(name="Testnetwerk", short_name="TN")
     # The first member joined in 2019: the reports start that year.
     MembershipFactory(start=dt.date(2019, 1, 1), start_precision="year")
-    pillar = BodyFactory(name="Pijler Werk", kind=BodyKind.PILLAR)
+    pillar = BodyFactory(name="Pijler Werk", kind="pillar")
     group = BodyFactory(name="Themagroep Banen", parent=pillar)
     other = BodyFactory(name="Themagroep Wonen", parent=pillar)
     secretary = PersonFactory()
-    RoleFactory(person=secretary, body=group, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=group, function="ambtelijk_secretaris")
     other_secretary = PersonFactory()
-    RoleFactory(person=other_secretary, body=other, function=Function.SECRETARY)
+    RoleFactory(person=other_secretary, body=other, function="ambtelijk_secretaris")
     member = PersonFactory()
     RoleFactory(person=member, body=other)
     MeetingFactory(title="Openbaar overleg", bodies=[group], date=dt.date(2021, 3, 1))

@@ -34,7 +34,7 @@ from koepel.api.tests.conftest import ApiClient
 from koepel.audit.trail import Token, action_code, token
 from koepel.core.tests.forms import form_data
 from koepel.meetings.models import Meeting
-from koepel.registry.models import Body, Function
+from koepel.registry.models import Body
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 MEETINGS = "/api/v1/bijeenkomsten"
@@ -81,7 +81,7 @@ def _make_token(page: Client, name: str, **choices: str) -> str:
 
 def _secretary(body: Body) -> User:
     """A secretary who has set up two-step sign-in (the way the pages require)."""
-    user = UserFactory(person=RoleFactory(body=body, function=Function.SECRETARY).person)
+    user = UserFactory(person=RoleFactory(body=body, function="ambtelijk_secretaris").person)
     page = _signed_in(user)
     enrol(page, user)
     return user
@@ -97,7 +97,7 @@ def test_a_member_who_becomes_secretary_needs_two_step_sign_in_before_her_token_
     body: Body,
 ) -> None:
     person = PersonFactory(name="Mila Lid")
-    RoleFactory(person=person, body=body, function=Function.MEMBER)
+    RoleFactory(person=person, body=body, function="lid")
     mila = UserFactory(person=person)
     page = _signed_in(mila)
     api = ApiClient(_make_token(page, "agenda"))
@@ -105,7 +105,7 @@ def test_a_member_who_becomes_secretary_needs_two_step_sign_in_before_her_token_
 
     # She becomes the body's secretary: the pages now send her to set up two-step sign-in, and
     # her token neither reads nor writes until she has.
-    RoleFactory(person=person, body=body, function=Function.SECRETARY)
+    RoleFactory(person=person, body=body, function="ambtelijk_secretaris")
     assert page.get(reverse("meetings:meetings"))["Location"].startswith(ENROL)
     _refused_for_second_factor(api.get(MEETINGS))
     _refused_for_second_factor(api.get(f"/api/v1/gremia/{body.slug}"))
@@ -124,7 +124,7 @@ def test_a_member_who_becomes_secretary_needs_two_step_sign_in_before_her_token_
 
 
 def test_a_member_without_two_step_sign_in_keeps_using_her_token(body: Body) -> None:
-    member = UserFactory(person=RoleFactory(body=body, function=Function.MEMBER).person)
+    member = UserFactory(person=RoleFactory(body=body, function="lid").person)
     api = ApiClient(_make_token(_signed_in(member), "dashboard"))
     assert api.get(MEETINGS).status_code == 200
     assert api.get("/api/v1/zoeken?q=wonen").status_code == 200

@@ -170,7 +170,10 @@ class BodyFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Gremia", description="Bestuur, pijlers, themagroepen, …"),
+    list=extend_schema(
+        summary="Gremia",
+        description="De gremia van het netwerk en die erbuiten, elk met zijn soort.",
+    ),
     retrieve=extend_schema(summary="Eén gremium"),
 )
 class BodyViewSet(RegistryResource):

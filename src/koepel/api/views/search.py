@@ -47,7 +47,9 @@ class HitSerializer(serializers.Serializer):  # type: ignore[type-arg]
     soort = KindField()
     titel = serializers.CharField()
     url = serializers.URLField(help_text="De pagina van het gevonden gegeven.")
-    pad = serializers.CharField(help_text="Waar het staat: Jaarverslag 2021 › Pijler Fysiek › …")
+    pad = serializers.CharField(
+        help_text="Waar het staat: het jaarverslag, het hoofdstuk, het gremium, …"
+    )
     fragment = serializers.CharField(
         help_text="HTML: de tekst rond de treffers, met de treffers in <mark>."
     )

@@ -50,7 +50,7 @@ from koepel.core.tests.test_every_form_withstands_hostile_input import (
     _sent,
     _site_pages,
 )
-from koepel.registry.models import Body, BodyKind, Membership, Person
+from koepel.registry.models import Body, Membership, Person
 from koepel.registry.selectors import member_municipalities
 
 pytestmark = pytest.mark.usefixtures("shared_demo")
@@ -262,7 +262,7 @@ class ApiRun:
         self.token = ApiToken.objects.get(user=office, name="pariteit")
         self.api = ApiClient(secret)
         self.world = World(
-            body=Body.objects.filter(kind=BodyKind.THEME_GROUP).order_by("pk")[0].slug,
+            body=Body.objects.filter(kind="theme_group").order_by("pk")[0].slug,
             person=Person.objects.order_by("pk")[0].slug,
             city=Membership.objects.select_related("municipality")
             .order_by("pk")[0]

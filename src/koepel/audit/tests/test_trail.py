@@ -24,7 +24,7 @@ from koepel.audit.trail import action_code
 from koepel.core.tests.forms import form_data
 from koepel.meetings.models import CalendarToken
 from koepel.meetings.services import calendar_token_renew
-from koepel.registry.models import Function, Person
+from koepel.registry.models import Person
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 
@@ -85,7 +85,7 @@ def test_an_admin_edit_records_who_what_before_after_and_the_address() -> None:
 def test_a_page_edit_of_a_dossier_is_in_the_trail_and_readable_by_the_office() -> None:
     body = BodyFactory()
     secretary_person = PersonFactory(name="Sanne Secretaris")
-    RoleFactory(person=secretary_person, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary_person, body=body, function="ambtelijk_secretaris")
     secretary = UserFactory(person=secretary_person)
     writer = _client(secretary, "192.0.2.44")
     writer.post(

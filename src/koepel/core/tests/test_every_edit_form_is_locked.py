@@ -25,7 +25,15 @@ from koepel.advocacy.models import Dossier, LobbyAction, Stage
 from koepel.core.admin import VersionedAdmin
 from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
-from koepel.registry.models import Body, Municipality, Organisation, Participation, Person, Role
+from koepel.registry.models import (
+    Body,
+    Municipality,
+    Organisation,
+    Participation,
+    Person,
+    Role,
+    Term,
+)
 from koepel.reports.models import AnnualReport
 
 # Forms that need no version, by the address they post to.
@@ -112,6 +120,7 @@ NOT_OPENED: dict[str, str] = {
     "accounts:invitation-resend": "post-only; its button in accounts/tests/test_accounts_by_mail",
     "api-pages:revoke": "post-only; its buttons on the tokens page are checked there",
     "registry:export": "a file",
+    "registry:term-delete": "post-only; its buttons on the vocabulary page are checked there",
 }
 
 
@@ -217,6 +226,9 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         ),
         "registry:representation": url("registry:representation"),
         "registry:import": url("registry:import", "personen"),
+        "registry:terms": url("registry:terms"),
+        "registry:term-add": url("registry:term-add", "body_kind"),
+        "registry:term": url("registry:term", Term.objects.order_by("pk").first().pk),  # type: ignore[union-attr]
         "accounts:login": url("accounts:login"),
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),

@@ -34,7 +34,7 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.api.services import token_create
 from koepel.core.tests.forms import form_data
 from koepel.core.tests.test_every_edit_form_is_locked import NOT_OPENED, _pages, _url_names
-from koepel.registry.models import Body, Function, Person, Role
+from koepel.registry.models import Body, Person, Role
 
 MARKER = "<script>koepelfuzz"
 SCRIPT = f"{MARKER}(1)</script>"
@@ -394,7 +394,9 @@ def test_every_post_form_withstands_hostile_input(shared_demo: None, settings: A
     body = Body.objects.filter(meetings__isnull=False).first()
     assert body is not None
     person = Person.objects.filter(account__isnull=True).first()
-    Role.objects.create(person=person, body=body, function=Function.SECRETARY, start="2020-01-01")
+    Role.objects.create(
+        person=person, body=body, function="ambtelijk_secretaris", start="2020-01-01"
+    )
     secretary = Client()
     secretary.force_login(UserFactory(person=person))
     secretary_walk = Walk(secretary, "secretary")

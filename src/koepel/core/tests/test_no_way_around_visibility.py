@@ -14,7 +14,7 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy import services as lobby
 from koepel.advocacy.models import LobbyAction
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function, Network, Ownership
+from koepel.registry.models import Network, Ownership
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 from koepel.reports.assemble import assemble
 from koepel.reports.models import AnnualReport, SectionText
@@ -43,7 +43,7 @@ def test_a_public_meeting_does_not_name_a_restricted_body_or_meeting(
 
 def test_the_lobby_cannot_ask_the_cities_about_a_text_they_may_not_read(db: None) -> None:
     body = BodyFactory()
-    secretary = UserFactory(person=RoleFactory(body=body, function=Function.SECRETARY).person)
+    secretary = UserFactory(person=RoleFactory(body=body, function="ambtelijk_secretaris").person)
     action = lobby.action_create(
         actor=secretary,
         bodies=[body],
@@ -59,7 +59,7 @@ def test_the_lobby_cannot_ask_the_cities_about_a_text_they_may_not_read(db: None
 
 def test_a_secretary_cannot_adopt_another_bodys_text(db: None) -> None:
     mine, theirs = BodyFactory(), BodyFactory()
-    other = UserFactory(person=RoleFactory(body=theirs, function=Function.SECRETARY).person)
+    other = UserFactory(person=RoleFactory(body=theirs, function="ambtelijk_secretaris").person)
     office = UserFactory(office=True)
     action = lobby.action_create(
         actor=office,

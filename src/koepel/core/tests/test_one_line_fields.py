@@ -18,7 +18,7 @@ from koepel.api.services import token_create
 from koepel.api.tests.conftest import ApiClient
 from koepel.api.views.openapi import document_json
 from koepel.meetings.models import Meeting
-from koepel.registry.models import Function, Organisation, Person
+from koepel.registry.models import Organisation, Person
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 MESSAGE = "Schrijf dit op één regel, zonder regeleinde."
@@ -29,7 +29,7 @@ BREAKS = ["Bestuurlijk\r\noverleg", "Bestuurlijk\noverleg", "Bestuurlijk\u2028ov
 def secretary(db: None) -> Any:
     body = BodyFactory(name="Themagroep Sterke Keten", slug="sterke-keten")
     person = PersonFactory(name="Sanne Secretaris", email="sanne@example.nl")
-    RoleFactory(person=person, body=body, function=Function.SECRETARY)
+    RoleFactory(person=person, body=body, function="ambtelijk_secretaris")
     user = UserFactory(person=person)
     user.body = body
     return user

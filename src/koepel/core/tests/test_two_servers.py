@@ -30,7 +30,7 @@ from django_otp.oath import totp
 from koepel.accounts.models import User
 from koepel.advocacy.models import Dossier
 from koepel.library.models import Document
-from koepel.registry.models import Body, BodyKind, Network
+from koepel.registry.models import Body, Network
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
@@ -175,7 +175,7 @@ def test_two_servers_share_sessions_files_edits_and_search(servers: list[str]) -
     one, two = servers
     Network.objects.create(name="Netwerk van twee servers", short_name="Twee servers")
     body = Body.objects.create(
-        name="Themagroep Woningmarkt", slug="woningmarkt", kind=BodyKind.THEME_GROUP
+        name="Themagroep Woningmarkt", slug="woningmarkt", kind="theme_group"
     )
     dossier = Dossier.objects.create(title="Middenhuur", slug="middenhuur", goal="Meer middenhuur.")
     dossier.bodies.add(body)

@@ -13,7 +13,6 @@ from django.urls import reverse
 from koepel.accounts.tests.factories import UserFactory
 from koepel.library.models import Document, DocumentFile, Extraction
 from koepel.library.tests import files
-from koepel.registry.models import Function
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 
@@ -21,7 +20,7 @@ from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFact
 def group(db: None) -> dict[str, Any]:
     body = BodyFactory(name="Themagroep Woningmarkt", slug="woningmarkt")
     secretary = PersonFactory(name="Sanne Secretaris")
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     member = PersonFactory()
     RoleFactory(person=member, body=body)
     return {

@@ -9,7 +9,7 @@ import pytest
 from koepel.library.linking import EntityFinder, Links
 from koepel.library.sections import SectionDraft, split_sections
 from koepel.library.tests.test_sections import load_report
-from koepel.registry.models import Body, BodyKind, Municipality, Organisation, Person
+from koepel.registry.models import Body, Municipality, Organisation, Person
 from koepel.registry.tests.factories import (
     BodyFactory,
     MunicipalityFactory,
@@ -40,10 +40,10 @@ def registry(db: None) -> dict[str, Any]:
     for name in ("Wim Willems", "Van Engelshoven", "Rene\u0301 de Heer"):  # é decomposed
         made[name] = PersonFactory(name=name)
     for name, kind in (
-        ("Themagroep Woningmarkt", BodyKind.THEME_GROUP),
-        ("Themagroep Armoede en Schulden", BodyKind.THEME_GROUP),
-        ("Pijler Fysiek", BodyKind.PILLAR),
-        ("Taskforce Wonen en Zorg", BodyKind.TASKFORCE),
+        ("Themagroep Woningmarkt", "theme_group"),
+        ("Themagroep Armoede en Schulden", "theme_group"),
+        ("Pijler Fysiek", "pillar"),
+        ("Taskforce Wonen en Zorg", "taskforce"),
     ):
         made[name] = BodyFactory(name=name, kind=kind)
     return made

@@ -22,7 +22,6 @@ from koepel.library import reading, services, tasks
 from koepel.library.extraction import UnreadableFile, extract_text
 from koepel.library.models import Document, DocumentFile, Extraction, Section
 from koepel.library.tests import files
-from koepel.registry.models import Function
 from koepel.registry.tests.factories import (
     BodyFactory,
     MunicipalityFactory,
@@ -41,7 +40,7 @@ REPORT = (
 def group(db: None) -> dict[str, Any]:
     body = BodyFactory(name="Themagroep Woningmarkt", slug="woningmarkt")
     secretary = PersonFactory(name="Sanne Secretaris")
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     member = PersonFactory()
     RoleFactory(person=member, body=body)
     return {

@@ -56,14 +56,14 @@ django.setup()
 from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from koepel.accounts.models import User
-from koepel.registry.models import Body, BodyKind, Network
+from koepel.registry.models import Body, Network
 
 Network.objects.create(name="Netwerk onder druk", short_name="Onder druk")
 password = make_password({PASSWORD!r})
 office = User.objects.create(username="bureau", is_office=True, password=password)
 TOTPDevice.objects.create(user=office, name="app", confirmed=True, key={TOTP_KEY!r})
 User.objects.bulk_create([User(username=f"lid{{n}}", password=password) for n in range({SIGN_INS})])
-Body.objects.create(name="Themagroep Woningmarkt", slug="woningmarkt", kind=BodyKind.THEME_GROUP)
+Body.objects.create(name="Themagroep Woningmarkt", slug="woningmarkt", kind="theme_group")
 """
 
 

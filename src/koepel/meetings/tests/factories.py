@@ -13,7 +13,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Themasessie {n}")
-    kind = models.Kind.THEME_SESSION
+    kind = "themasessie"
     level = models.Level.ADMINISTRATIVE
     format = models.Format.ONLINE
     date = dt.date(2021, 9, 14)

@@ -20,7 +20,7 @@ from koepel.api.tests.conftest import ApiClient, with_second_factor
 from koepel.core.tests.smtp import count_smtp_connections, deliver_by_smtp, smtp_server
 from koepel.meetings.models import Meeting
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function, Person
+from koepel.registry.models import Person
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +31,7 @@ def meeting() -> Meeting:
     body = BodyFactory(name="Themagroep Sterke Keten", slug="sterke-keten")
     for name, slug in (("Willem Wethouder", "willem"), ("Anna Ambtenaar", "anna")):
         member = PersonFactory(name=name, slug=slug, email=f"{slug}@example.nl")
-        RoleFactory(person=member, body=body, function=Function.MEMBER)
+        RoleFactory(person=member, body=body, function="lid")
     meeting: Meeting = MeetingFactory(
         title="Bestuurlijk overleg Sterke Keten", bodies=[body], visibility="network"
     )
@@ -41,7 +41,7 @@ def meeting() -> Meeting:
 @pytest.fixture
 def secretary(meeting: Meeting) -> Any:
     person = PersonFactory(name="Sanne Secretaris", email="sanne@example.nl")
-    RoleFactory(person=person, body=meeting.bodies.get(), function=Function.SECRETARY)
+    RoleFactory(person=person, body=meeting.bodies.get(), function="ambtelijk_secretaris")
     return UserFactory(person=person)
 
 

@@ -26,7 +26,7 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.meetings import services
 from koepel.meetings.models import Answer, Invitation, Meeting
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function, Person
+from koepel.registry.models import Person
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 # Longer than a folded iCalendar line (75 octets), with a line break stored from before.
@@ -41,9 +41,9 @@ def meeting(db: None) -> Meeting:
         ("Anna Ambtenaar", "anna", "nl"),
     ):
         member = PersonFactory(name=name, slug=slug, email=f"{slug}@example.nl", language=language)
-        RoleFactory(person=member, body=body, function=Function.MEMBER)
+        RoleFactory(person=member, body=body, function="lid")
     nobody = PersonFactory(name="Karel Zonderadres", slug="karel", email="")
-    RoleFactory(person=nobody, body=body, function=Function.MEMBER)
+    RoleFactory(person=nobody, body=body, function="lid")
     meeting: Meeting = MeetingFactory(
         title="Overleg Sterke Keten",
         bodies=[body],
@@ -56,7 +56,7 @@ def meeting(db: None) -> Meeting:
 @pytest.fixture
 def secretary(meeting: Meeting) -> Any:
     person = PersonFactory(name="Sanne Secretaris, G40", email="sanne@example.nl")
-    RoleFactory(person=person, body=meeting.bodies.get(), function=Function.SECRETARY)
+    RoleFactory(person=person, body=meeting.bodies.get(), function="ambtelijk_secretaris")
     return UserFactory(person=person)
 
 

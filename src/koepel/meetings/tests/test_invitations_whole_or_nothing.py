@@ -20,7 +20,7 @@ from koepel.api import services as api_services
 from koepel.api.tests.conftest import ApiClient
 from koepel.meetings.models import Invitation, Meeting
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function, Person
+from koepel.registry.models import Person
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 
@@ -29,7 +29,7 @@ def meeting(db: None) -> Meeting:
     body = BodyFactory(name="Themagroep Sterke Keten", slug="sterke-keten")
     for name, slug in (("Willem Wethouder", "willem"), ("Anna Ambtenaar", "anna")):
         member = PersonFactory(name=name, slug=slug, email=f"{slug}@example.nl")
-        RoleFactory(person=member, body=body, function=Function.MEMBER)
+        RoleFactory(person=member, body=body, function="lid")
     meeting: Meeting = MeetingFactory(title="Overleg", bodies=[body], visibility="network")
     return meeting
 
@@ -37,7 +37,7 @@ def meeting(db: None) -> Meeting:
 @pytest.fixture
 def secretary(meeting: Meeting) -> Any:
     person = PersonFactory(name="Sanne Secretaris", email="sanne@example.nl")
-    RoleFactory(person=person, body=meeting.bodies.get(), function=Function.SECRETARY)
+    RoleFactory(person=person, body=meeting.bodies.get(), function="ambtelijk_secretaris")
     return UserFactory(person=person)
 
 

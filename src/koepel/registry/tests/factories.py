@@ -48,12 +48,10 @@ class BodyFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Themagroep {n}")
     slug = factory.Sequence(lambda n: f"themagroep-{n}")
-    kind = models.BodyKind.THEME_GROUP
+    kind = "theme_group"
 
     class Params:
-        external = factory.Trait(
-            ownership=models.Ownership.EXTERNAL, kind=models.BodyKind.TASKFORCE
-        )
+        external = factory.Trait(ownership=models.Ownership.EXTERNAL, kind="taskforce")
 
 
 class RoleFactory(factory.django.DjangoModelFactory):
@@ -62,10 +60,10 @@ class RoleFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     body = factory.SubFactory(BodyFactory)
-    function = models.Function.MEMBER
+    function = "lid"
     level = models.Level.OFFICIAL
     start = dt.date(2020, 1, 1)
 
     class Params:
         ended = factory.Trait(end=dt.date(2021, 1, 31))
-        secretary = factory.Trait(function=models.Function.SECRETARY)
+        secretary = factory.Trait(function="ambtelijk_secretaris")

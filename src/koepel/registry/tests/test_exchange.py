@@ -24,8 +24,6 @@ from koepel.core.dates import Precision
 from koepel.core.visibility import Visibility
 from koepel.registry.models import (
     Body,
-    BodyKind,
-    Function,
     Membership,
     Municipality,
     Organisation,
@@ -94,7 +92,7 @@ def test_a_clean_file_writes_every_row_and_roles_may_name_people_of_the_same_imp
     assert (an.sort_name, an.municipality, an.email) == ("Jansen, An", zwolle, "an@example.org")
     chair = Role.objects.get(person=an)
     assert (chair.function, chair.on_behalf_of_municipality, chair.start) == (
-        Function.CHAIR,
+        "voorzitter",
         zwolle,
         dt.date(2021, 9, 1),
     )
@@ -341,7 +339,7 @@ def _small_network() -> None:
         tooi_uri="https://identifier.overheid.nl/tooi/id/ministerie/mnre1034",
     )
     # A child whose key sorts before its parent's: the file is read in any order.
-    pillar = BodyFactory(slug="z-pijler", name="Pijler", kind=BodyKind.PILLAR, position=2)
+    pillar = BodyFactory(slug="z-pijler", name="Pijler", kind="pillar", position=2)
     group = BodyFactory(
         slug="a-groep",
         name="Groep",
@@ -360,7 +358,7 @@ def _small_network() -> None:
     RoleFactory(
         person=an,
         body=group,
-        function=Function.CHAIR,
+        function="voorzitter",
         level="bestuurlijk",
         on_behalf_of_municipality=zwolle,
         start=dt.date(2021, 1, 1),
@@ -369,7 +367,7 @@ def _small_network() -> None:
         note="tot de zomer",
     )
     RoleFactory(person=bo, body=taskforce, function="adviseur", on_behalf_of_organisation=bzk)
-    RoleFactory(person=None, body=group, function=Function.CHAIR, start=dt.date(2021, 9, 1))
+    RoleFactory(person=None, body=group, function="voorzitter", start=dt.date(2021, 9, 1))
     Participation.objects.create(body=taskforce, municipality=ede, function="koploper")
     Participation.objects.create(body=taskforce, organisation=vng, note="trekker", start=None)
 

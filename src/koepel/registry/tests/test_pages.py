@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.core.visibility import Visibility
-from koepel.registry.models import BodyKind, Ownership, Population
+from koepel.registry.models import Ownership, Population
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -31,7 +31,7 @@ def _page(client: Client, url: str) -> BeautifulSoup:
 
 def _grow_registry(n: int) -> None:
     """Add n cities, people, bodies and roles, so a page's query count can be compared."""
-    pillar = BodyFactory(kind=BodyKind.PILLAR)
+    pillar = BodyFactory(kind="pillar")
     external = BodyFactory(external=True, owner=OrganisationFactory())
     for _ in range(n):
         membership = MembershipFactory(start=dt.date(2018, 1, 1))
@@ -59,7 +59,7 @@ PAGES: dict[str, Callable[[], str]] = {
 def _pillar_slug() -> str:
     from koepel.registry.models import Body
 
-    return Body.objects.filter(kind=BodyKind.PILLAR).values_list("slug", flat=True).first() or ""
+    return Body.objects.filter(kind="pillar").values_list("slug", flat=True).first() or ""
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import BodyKind, Function, Network
+from koepel.registry.models import Network
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 from koepel.reports.assemble import assemble
 
@@ -21,10 +21,10 @@ from koepel.reports.assemble import assemble
 @pytest.fixture
 def network(db: None) -> dict[str, Any]:
     Network.objects.create(name="Testnetwerk", short_name="TN")
-    pillar = BodyFactory(name="Pijler Werk", kind=BodyKind.PILLAR)
+    pillar = BodyFactory(name="Pijler Werk", kind="pillar")
     group = BodyFactory(name="Themagroep Banen", parent=pillar)
     secretary = PersonFactory()
-    RoleFactory(person=secretary, body=group, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=group, function="ambtelijk_secretaris")
     MeetingFactory(title="Openbaar overleg", bodies=[group], date=dt.date(2021, 3, 1))
     MeetingFactory(
         title="Intern overleg", bodies=[group], date=dt.date(2021, 4, 1), visibility="network"

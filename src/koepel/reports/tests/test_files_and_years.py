@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function, Membership, Network
+from koepel.registry.models import Membership, Network
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -40,7 +40,7 @@ def network(db: None) -> dict[str, Any]:
     MembershipFactory()  # a member since a time nobody wrote down
     group = BodyFactory(name="Themagroep Banen")
     secretary = PersonFactory()
-    RoleFactory(person=secretary, body=group, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=group, function="ambtelijk_secretaris")
     MeetingFactory(title="Openbaar overleg", bodies=[group], date=dt.date(2021, 3, 1), held=True)
     return {"group": group, "secretary": UserFactory(person=secretary)}
 

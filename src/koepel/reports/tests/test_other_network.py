@@ -21,8 +21,6 @@ from koepel.library.models import Document
 from koepel.meetings.models import Guest, Meeting
 from koepel.meetings.tests.factories import MeetingFactory
 from koepel.registry.models import (
-    BodyKind,
-    Function,
     Network,
     Organisation,
     Population,
@@ -51,7 +49,7 @@ def delta(db: None) -> dict[str, Any]:
             Population.objects.create(
                 municipality=city, year=2024, inhabitants=people, source="test"
             )
-    water = BodyFactory(name="Pijler Water", kind=BodyKind.PILLAR, position=1)
+    water = BodyFactory(name="Pijler Water", kind="pillar", position=1)
     dijken = BodyFactory(name="Themagroep Dijken", parent=water)
     BodyFactory(name="Themagroep Toerisme")
     for month in (2, 6, 10):
@@ -105,7 +103,7 @@ def test_a_count_is_only_said_in_full_once_the_secretary_marks_the_year_complete
     delta: dict[str, Any], client: Client
 ) -> None:
     secretary = PersonFactory()
-    RoleFactory(person=secretary, body=delta["dijken"], function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=delta["dijken"], function="ambtelijk_secretaris")
     client.force_login(UserFactory(person=secretary))
     key = f"body:{delta['dijken'].pk}"
     url = reverse("reports:section", args=[2024, key])
@@ -153,7 +151,7 @@ def board_only(db: None) -> dict[str, Any]:
     Network.objects.create(name="Kustgemeenten", short_name="KG")
     for name in ("Den Helder", "Vlissingen"):
         MembershipFactory(municipality=MunicipalityFactory(name=name))
-    board = BodyFactory(name="Bestuur Kustgemeenten", kind=BodyKind.BOARD, slug="bestuur")
+    board = BodyFactory(name="Bestuur Kustgemeenten", kind="board", slug="bestuur")
     first, second = PersonFactory(name="Carla Eerst"), PersonFactory(name="Daan Later")
     Role.objects.create(
         person=first,

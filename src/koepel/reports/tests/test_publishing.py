@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function, Network
+from koepel.registry.models import Network
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -45,7 +45,7 @@ def network(db: None) -> dict[str, Any]:
     MembershipFactory(start=dt.date(2019, 1, 1), start_precision="year")
     group = BodyFactory(name="Werkgroep Energie")
     secretary = PersonFactory()
-    RoleFactory(person=secretary, body=group, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=group, function="ambtelijk_secretaris")
     MeetingFactory(title="Overleg over warmte", bodies=[group], date=dt.date(2021, 3, 1), held=True)
     return {
         "group": group,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from koepel.core.published_report import not_found, published_report
 from koepel.library.models import Document
 from koepel.library.sections import split_sections
-from koepel.registry.models import Body, Function, Role
+from koepel.registry.models import Body, Role
 from koepel.reports.assemble import Assembled, ShownSection, assemble
 from koepel.reports.renderers import renderers
 
@@ -411,7 +411,7 @@ def test_no_example_document_is_told_as_a_fact(report: Assembled) -> None:
 
 def test_one_chair_at_a_time_where_the_source_gives_the_order(shared_demo: None) -> None:
     deal = Body.objects.get(slug="city-deal-impact-ondernemen")
-    current = Role.objects.current().filter(body=deal, function=Function.CHAIR)
+    current = Role.objects.current().filter(body=deal, function="voorzitter")
     assert [role.person.name for role in current if role.person] == ["Jeroen Joon"]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from koepel.advocacy.models import LobbyAction, Stage
-from koepel.registry.models import Body, BodyKind, Organisation, OrganisationKind, Person
+from koepel.registry.models import Body, Organisation, OrganisationKind, Person
 from koepel.reports import dutch
 from koepel.reports.assemble import Assembled, assemble
 from koepel.reports.facts import _action_sentence, name_of, org_ref, person_ref
@@ -139,18 +139,19 @@ def test_an_organisation_takes_the_article_of_its_head_noun(
 @pytest.mark.parametrize(
     ("name", "kind", "written"),
     [
-        ("Dagelijks bestuur", BodyKind.BOARD, "het dagelijks bestuur"),
-        ("Themagroep Europa", BodyKind.THEME_GROUP, "de themagroep Europa"),
-        ("Ambtelijk kernteam Impact", BodyKind.WORKING_GROUP, "het ambtelijk kernteam Impact"),
+        ("Dagelijks bestuur", "board", "het dagelijks bestuur"),
+        ("Themagroep Europa", "theme_group", "de themagroep Europa"),
+        ("Ambtelijk kernteam Impact", "working_group", "het ambtelijk kernteam Impact"),
         (
             "Landelijke stuurgroep Retailagenda",
-            BodyKind.STEERING_GROUP,
+            "steering_group",
             "de landelijke stuurgroep Retailagenda",
         ),
-        ("Algemene ledenvergadering", BodyKind.OTHER, "de algemene ledenvergadering"),
+        ("Algemene ledenvergadering", "other", "de algemene ledenvergadering"),
     ],
 )
-def test_a_body_is_named_with_its_article(name: str, kind: str, written: str) -> None:
+def test_a_body_is_named_with_its_article(db: None, name: str, kind: str, written: str) -> None:
+    # The noun of a kind of body is the network's own word for it (the demo's vocabulary).
     assert name_of(Body(name=name, kind=kind)) == written
 
 

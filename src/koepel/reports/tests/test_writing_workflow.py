@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Function, Network
+from koepel.registry.models import Network
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -35,7 +35,7 @@ def network(db: None) -> dict[str, Any]:
     MembershipFactory(start=dt.date(2019, 1, 1), start_precision="year")
     group = BodyFactory(name="Werkgroep Mobiliteit")
     secretary = PersonFactory(email="secretaris@example.nl")
-    RoleFactory(person=secretary, body=group, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=group, function="ambtelijk_secretaris")
     MeetingFactory(
         title="Overleg over fietsen", bodies=[group], date=dt.date(2021, 5, 1), held=True
     )

@@ -18,7 +18,7 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy import services as lobby
 from koepel.meetings import services as meetings
 from koepel.registry import services as registry
-from koepel.registry.models import Body, BodyKind, Function, Level, Person, Role
+from koepel.registry.models import Body, Level, Person, Role
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def make_person(name: str, slug: str, **fields: Any) -> Person:
     return registry.person_save(person=Person(name=name, slug=slug, **fields))
 
 
-def give_role(person: Person, body: Body, function: str = Function.MEMBER) -> Role:
+def give_role(person: Person, body: Body, function: str = "lid") -> Role:
     return registry.role_save(
         role=Role(
             person=person,
@@ -99,16 +99,16 @@ def give_role(person: Person, body: Body, function: str = Function.MEMBER) -> Ro
 def network(db: None) -> dict[str, Any]:
     """A pillar with a theme group, its people, and public and confidential records about
     housing; every record goes in through the services."""
-    pillar = make_body("Pijler Fysiek", "fysiek", BodyKind.PILLAR)
-    group = make_body("Themagroep Wonen", "wonen", BodyKind.THEME_GROUP, parent=pillar)
-    elsewhere = make_body("Themagroep Cultuur", "cultuur", BodyKind.THEME_GROUP)
+    pillar = make_body("Pijler Fysiek", "fysiek", "pillar")
+    group = make_body("Themagroep Wonen", "wonen", "theme_group", parent=pillar)
+    elsewhere = make_body("Themagroep Cultuur", "cultuur", "theme_group")
     named = make_person("Nina Genoemd", "nina", email="nina@example.nl", phone="0612345678")
     colleague = make_person("Kees Collega", "kees")
     secretary = make_person("Saskia Secretaris", "saskia")
     outsider = make_person("Otto Buiten", "otto")
     give_role(named, group)
     give_role(colleague, group)
-    give_role(secretary, group, Function.SECRETARY)
+    give_role(secretary, group, "ambtelijk_secretaris")
     give_role(outsider, elsewhere)
 
     public_meeting = meetings.meeting_plan(

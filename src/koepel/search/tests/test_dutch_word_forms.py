@@ -10,7 +10,6 @@ from django.test import Client
 
 from koepel.accounts.access import SYSTEM
 from koepel.advocacy import services as lobby
-from koepel.registry.models import BodyKind
 from koepel.search.tests.conftest import make_body, search_page
 
 WORD_PAIRS = [
@@ -27,7 +26,7 @@ WORD_PAIRS = [
 def word_pair(request: Any, db: None) -> tuple[str, str]:
     """Two milestones, one with the singular and one with the plural, and one with neither."""
     singular, plural = request.param
-    body = make_body("Taskforce Proef", "proef", BodyKind.TASKFORCE)
+    body = make_body("Taskforce Proef", "proef", "taskforce")
     for title, sentence in [
         ("Eerste mijlpaal", f"Het ging vooral over de {singular} aan de rand van de stad."),
         ("Tweede mijlpaal", f"Daarna over twintig {plural} in het oosten."),

@@ -13,7 +13,7 @@ from koepel.accounts.access import SYSTEM
 from koepel.advocacy import services as lobby
 from koepel.meetings import services as meetings
 from koepel.registry import services as registry
-from koepel.registry.models import BodyKind, Role
+from koepel.registry.models import Role
 from koepel.search.tests.conftest import give_role, make_body, make_person, search_page, signed_in
 
 
@@ -122,9 +122,7 @@ def test_a_renamed_person_is_found_by_the_new_name_only(
 def test_a_person_whose_role_ends_no_longer_finds_a_restricted_body(
     network: dict[str, Any], client: Client
 ) -> None:
-    board = make_body(
-        "Stuurgroep Geheim", "stuurgroep", BodyKind.STEERING_GROUP, visibility="restricted"
-    )
+    board = make_body("Stuurgroep Geheim", "stuurgroep", "steering_group", visibility="restricted")
     person = make_person("Rik Rol", "rik")
     role = give_role(person, board)
     network["users"]["outsider"].person = person

@@ -54,6 +54,7 @@ NOT_PAGES = {
     "advocacy:adopt": "POST only: adopts a letter",
     "advocacy:send": "POST only: records that a letter was sent",
     "library:read-again": "POST only: has a file version read again",
+    "registry:term-delete": "POST only: deletes a term of the vocabulary",
     "meetings:body-feed": "iCalendar feed, not HTML",
     "notices:feed": "iCalendar feed, not HTML (a personal one, by its secret address)",
     "notices:feed-make": "POST only: makes a personal feed address (shown on the page it answers)",
