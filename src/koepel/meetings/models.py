@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import (
@@ -158,6 +159,15 @@ class Meeting(models.Model):
     @property
     def date_display(self) -> str:
         return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def has_begun(self) -> bool:
+        """Whether the meeting has started: from its start time when known, else from its
+        first day. Only then is it closed with who was present."""
+        starts = self.starts_at
+        if starts is not None:
+            return starts <= timezone.now()
+        return self.days[0] <= timezone.localdate()
 
     @property
     def starts_at(self) -> dt.datetime | None:

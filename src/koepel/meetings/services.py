@@ -353,6 +353,11 @@ def meeting_close(
     _require_edit(actor, meeting)
     if meeting.status == Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be closed."))
+    if not meeting.has_begun:
+        raise ValidationError(
+            _("This meeting has not begun yet. Record who was present once it has started."),
+            code="not_started",
+        )
     meeting.status = Status.HELD
     save_versioned(
         meeting, expected_version=expected_version, update_fields=["status", "updated_at"]
