@@ -181,11 +181,14 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
 
 @transaction.atomic
 def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) -> list[Invitation]:
-    """Invite members of the meeting's bodies. Anyone else is refused, and nobody is invited."""
+    """Invite members of the meeting's bodies on the meeting's date (a meeting of the past
+    invites who held a seat then, not who holds one today). Anyone else is refused, and nobody
+    is invited. Only a planned meeting sends its invitations by mail; inviting to one already
+    held records who was asked."""
     _require_edit(actor, meeting)
     people = list(people)
     members = set(
-        Role.objects.current()
+        Role.objects.current(meeting.date or None)
         .filter(body__in=meeting.bodies.all(), person__in=people)
         .values_list("person_id", flat=True)
     )
@@ -208,7 +211,8 @@ def meeting_invite(*, actor: Any, meeting: Meeting, people: Iterable[Person]) ->
     ]
     new_people = [invitation.person for invitation in invitations]
     index.update(meeting)  # the invited people may see a restricted meeting
-    send_meeting_mail("invitation", meeting, new_people)
+    if meeting.status == Status.PLANNED:
+        send_meeting_mail("invitation", meeting, new_people)
     return invitations
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
+from django.utils.translation import gettext as _
 
 from koepel.core.errors import StillReferenced
 from koepel.core.locking import save_versioned
@@ -71,7 +73,35 @@ def population_save(*, population: Population, expected_version: int | None = No
 
 @transaction.atomic
 def membership_save(*, membership: Membership, expected_version: int | None = None) -> Membership:
-    return _validated_save(membership, expected_version)
+    """Save a period of membership. A municipality is a member once at a time: a period that
+    overlaps another of the same municipality is refused, naming the other."""
+    membership.full_clean()
+    others = Membership.objects.filter(municipality_id=membership.municipality_id).exclude(
+        pk=membership.pk
+    )
+    if membership.end is not None:
+        others = others.filter(Q(start__isnull=True) | Q(start__lte=membership.end))
+    if membership.start is not None:
+        others = others.filter(Q(end__isnull=True) | Q(end__gte=membership.start))
+    # Locked, so that two periods saved at the same moment cannot both pass.
+    other = others.select_for_update().order_by("start").first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "start": _(
+                    "%(city)s is already a member from %(start)s until %(end)s; periods of "
+                    "membership do not overlap. End that period first, or change it."
+                )
+                % {
+                    "city": membership.municipality,
+                    "start": other.start_display or _("the beginning"),
+                    "end": other.end_display or _("now"),
+                }
+            },
+            code="overlap",
+        )
+    save_versioned(membership, expected_version=expected_version)
+    return membership
 
 
 @transaction.atomic
