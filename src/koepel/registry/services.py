@@ -76,6 +76,9 @@ def membership_save(*, membership: Membership, expected_version: int | None = No
     """Save a period of membership. A municipality is a member once at a time: a period that
     overlaps another of the same municipality is refused, naming the other."""
     membership.full_clean()
+    # The city locked: two periods of one city saved at the same moment wait for each other,
+    # so they cannot both pass the check below.
+    list(Municipality.objects.select_for_update().filter(pk=membership.municipality_id))
     others = Membership.objects.filter(municipality_id=membership.municipality_id).exclude(
         pk=membership.pk
     )
@@ -83,20 +86,17 @@ def membership_save(*, membership: Membership, expected_version: int | None = No
         others = others.filter(Q(start__isnull=True) | Q(start__lte=membership.end))
     if membership.start is not None:
         others = others.filter(Q(end__isnull=True) | Q(end__gte=membership.start))
-    # Locked, so that two periods saved at the same moment cannot both pass.
-    other = others.select_for_update().order_by("start").first()
+    other = others.order_by("start").first()
     if other is not None:
+        period = f"{other.start_display or '…'} – {other.end_display or '…'}"
         raise ValidationError(
             {
                 "start": _(
-                    "%(city)s is already a member from %(start)s until %(end)s; periods of "
-                    "membership do not overlap. End that period first, or change it."
+                    "%(city)s is already a member in a period that overlaps this one "
+                    "(%(period)s). Periods of membership do not overlap: end or change that "
+                    "period first."
                 )
-                % {
-                    "city": membership.municipality,
-                    "start": other.start_display or _("the beginning"),
-                    "end": other.end_display or _("now"),
-                }
+                % {"city": membership.municipality, "period": period}
             },
             code="overlap",
         )

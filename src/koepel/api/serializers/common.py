@@ -69,12 +69,15 @@ class StrictInput(serializers.Serializer):  # type: ignore[type-arg]
     def refused_fields(self, data: Any) -> dict[str, list[serializers.ErrorDetail]]:
         if not isinstance(data, Mapping):
             return {}  # the serializer itself says the input is not an object
+        # Where a resource reads input with a serializer of its own, the fields its records
+        # show are read-only as well.
+        shown = self.context.get("shown_fields", ())
         refused: dict[str, list[serializers.ErrorDetail]] = {}
         for name in data:
             field = self.fields.get(name)
             if field is not None and not field.read_only:
                 continue
-            if field is not None:
+            if field is not None or name in shown:
                 refused[name] = [serializers.ErrorDetail(str(READ_ONLY), code="read_only")]
             elif name in {"version", "versie"}:
                 refused[name] = [serializers.ErrorDetail(str(VERSION_IN_BODY), code="unknown")]

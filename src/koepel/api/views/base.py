@@ -98,8 +98,11 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
     def get_input_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer[Any]:
         """The serializer that reads a write's input. Every resource reads it strictly: a
         read-only or unknown field is refused by name, never dropped (``StrictInput``)."""
-        cls = strict(self.input_serializer_class or self.get_serializer_class())
-        kwargs.setdefault("context", self.get_serializer_context())
+        shown = self.get_serializer_class()
+        cls = strict(self.input_serializer_class or shown)
+        context = kwargs.setdefault("context", self.get_serializer_context())
+        if cls is not shown:
+            context["shown_fields"] = set(shown(context=context).fields)
         return cls(*args, **kwargs)
 
     def may_change(self, instance: Any) -> bool:
