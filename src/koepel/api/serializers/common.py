@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -98,9 +97,13 @@ class StrictInput(serializers.Serializer):  # type: ignore[type-arg]
         return value
 
 
-@cache
+_STRICT: dict[type[Any], type[Any]] = {}
+
+
 def strict(cls: type[serializers.BaseSerializer[Any]]) -> type[serializers.BaseSerializer[Any]]:
-    """The serializer ``cls`` reading input strictly (``StrictInput``)."""
+    """The serializer ``cls`` reading input strictly (``StrictInput``), made once per class."""
     if issubclass(cls, StrictInput) or not issubclass(cls, serializers.Serializer):
         return cls
-    return type(cls.__name__, (StrictInput, cls), {"__module__": cls.__module__})
+    if cls not in _STRICT:
+        _STRICT[cls] = type(cls.__name__, (StrictInput, cls), {"__module__": cls.__module__})
+    return _STRICT[cls]

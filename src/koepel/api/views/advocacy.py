@@ -308,7 +308,7 @@ class ActionViewSet(Writable):
                         {name: [_("Only a text being adopted takes who adopted it and when.")]}
                     )
         if action.stage == Stage.DRAFT and target == Stage.CONSULTATION:
-            action = self.run(services.consultation_open, actor=actor, action=action)
+            action = services.consultation_open(actor=actor, action=action)
         if adopting:
             missing = {
                 name: [_("Say who adopted the text, and on which day.")]
@@ -317,15 +317,15 @@ class ActionViewSet(Writable):
             }
             if missing:
                 raise exceptions.ValidationError(missing)
-            action = self.run(
-                services.action_adopt, actor=actor, action=action, body=adopted_by, date=adopted_on
+            action = services.action_adopt(
+                actor=actor, action=action, body=adopted_by, date=adopted_on
             )
         if target == Stage.SENT and action.stage != Stage.SENT:
             if action.date is None or action.date_precision != Precision.DAY:
                 raise exceptions.ValidationError(
                     {"datum": [_("Give the day the text was sent, such as 2021-09-14.")]}
                 )
-            action = self.run(services.action_send, actor=actor, action=action, date=action.date)
+            action = services.action_send(actor=actor, action=action, date=action.date)
         return action
 
     def delete_record(self, instance: LobbyAction) -> None:

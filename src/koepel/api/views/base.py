@@ -99,11 +99,11 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
         """The serializer that reads a write's input. Every resource reads it strictly: a
         read-only or unknown field is refused by name, never dropped (``StrictInput``)."""
         shown = self.get_serializer_class()
-        cls = strict(self.input_serializer_class or shown)
+        reads = self.input_serializer_class or shown
         context = kwargs.setdefault("context", self.get_serializer_context())
-        if cls is not shown:
-            context["shown_fields"] = set(shown(context=context).fields)
-        return cls(*args, **kwargs)
+        if reads is not shown:
+            context["shown_fields"] = set(getattr(shown(context=context), "fields", ()))
+        return strict(reads)(*args, **kwargs)
 
     def may_change(self, instance: Any) -> bool:
         """The edit check of the pages for this record (koepel.accounts.access)."""

@@ -343,7 +343,7 @@ class NetworkViewSet(RegistryResource):
         return Network.objects.prefetch_related("partners").order_by("pk")
 
     def get_object(self) -> Network:
-        network = self.get_queryset().first()
+        network: Network | None = self.get_queryset().first()
         if network is None:
             raise exceptions.NotFound()
         self.check_object_permissions(self.request, network)

@@ -204,7 +204,7 @@ class AnnualReportSectionViewSet(ReportPart):
         assembled = assemble(year, audience, report=AnnualReport.objects.filter(year=year).first())
         context = self._context(year, assembled)
         # Paged like every list of the API, in the order of the report.
-        page = self.paginate_queryset(assembled.sections)  # type: ignore[arg-type]
+        page = self.paginate_queryset(assembled.sections)
         data = s.ReportSectionSerializer(page or [], many=True, context=context).data
         return self.get_paginated_response(data)
 
