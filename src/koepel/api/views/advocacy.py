@@ -302,8 +302,9 @@ class ActionViewSet(Writable):
             "vastgesteldOp": (adopted_on, action.adopted_on),
         }
         if not adopting:
+            # Null where a body is shown as null (one the user may not see) changes nothing.
             for name, (value, stored) in given.items():
-                if value is not _UNSENT and value != stored:
+                if value not in (_UNSENT, None) and value != stored:
                     raise exceptions.ValidationError(
                         {name: [_("Only a text being adopted takes who adopted it and when.")]}
                     )
