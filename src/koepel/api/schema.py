@@ -149,13 +149,37 @@ def describe_conventions(
                     response["description"] = "Gelukt; het antwoord heeft geen inhoud."
                 headers = response.setdefault("headers", {})
                 headers["API-Version"] = {"$ref": "#/components/headers/API-Version"}
-                if code in {"200", "201"} and "{" in path and method != "delete":
+                one_record = "{" in path or path in SINGLE_RECORDS
+                if code in {"200", "201"} and one_record and method != "delete":
                     headers["ETag"] = {"$ref": "#/components/headers/ETag"}
             if operation.get("security"):
                 # Reading needs no token; a token shows what its owner may see.
                 operation["security"] = [*operation["security"], {}]
     _blank_as_any_of(result)
+    _closed_requests(result)
     return result
+
+
+# Addresses of a record without a key in them: there is one network.
+SINGLE_RECORDS = {"/api/v1/netwerk"}
+
+
+def _closed_requests(result: dict[str, Any]) -> None:
+    """A write takes the fields its request describes and no others: a read-only or unknown
+    field is a 400 that names it (koepel.api.serializers.common.StrictInput)."""
+    names: set[str] = set()
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in {"post", "put", "patch"}:
+                continue
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                ref = content.get("schema", {}).get("$ref", "")
+                if ref.startswith("#/components/schemas/"):
+                    names.add(ref.rsplit("/", 1)[-1])
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in names:
+        if schemas.get(name, {}).get("type") == "object":
+            schemas[name]["additionalProperties"] = False
 
 
 BLANK = {"type": "string", "maxLength": 0}

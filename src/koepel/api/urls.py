@@ -20,6 +20,7 @@ router.register("personen", registry.PersonViewSet, basename="persoon")
 router.register("gremia", registry.BodyViewSet, basename="gremium")
 router.register("rollen", registry.RoleViewSet, basename="rol")
 router.register("deelnames", registry.ParticipationViewSet, basename="deelname")
+router.register("lidmaatschappen", registry.MembershipViewSet, basename="lidmaatschap")
 router.register("bijeenkomsten", meetings.MeetingViewSet, basename="bijeenkomst")
 
 meeting_parts = NestedSimpleRouter(
@@ -59,7 +60,13 @@ for parent, lookup, children in (
 urlpatterns = [
     path("openapi.json", openapi_document, name="openapi"),
     path("zoeken", SearchView.as_view(), name="zoeken"),
-    path("netwerk", registry.NetworkView.as_view(), name="netwerk"),
+    path(
+        "netwerk",
+        registry.NetworkViewSet.as_view(
+            {"get": "retrieve", "put": "update", "patch": "partial_update"}
+        ),
+        name="netwerk",
+    ),
     path("", include(router.urls)),
     path("", include(meeting_parts.urls)),
     *(path("", include(under.urls)) for under in nested),

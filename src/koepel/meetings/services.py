@@ -217,10 +217,11 @@ def meeting_invite(
     since included, one who came later not). Whole or nothing: every invitation is saved with
     its mail queued, or none is (anyone else than a member refused, a mail that cannot be
     sent). Someone without an address is invited and reported as not mailed, never skipped in
-    silence."""
+    silence. Only a planned meeting mails its invitations; inviting to one already held
+    records who was asked (a meeting of the past, entered afterwards)."""
     _require_edit(actor, meeting)
-    if meeting.status != Status.PLANNED:
-        raise ValidationError(_("Invitations are for a planned meeting only."), code="not_planned")
+    if meeting.status == Status.CANCELLED:
+        raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
     people = list(people)
     members = set(
         Role.objects.held_during(*meeting.days)
@@ -264,6 +265,8 @@ def meeting_invite(
         known.add(invitation.email.lower())
         invitations.append(invitation)
     index.update(meeting)  # the invited people may see a restricted meeting
+    if meeting.status != Status.PLANNED:
+        return Invited(invitations, [])
     not_mailed = send_meeting_mail("invitation", meeting, invitations)
     return Invited(invitations, not_mailed)
 

@@ -13,7 +13,8 @@ from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from koepel.core.errors import StillReferenced
@@ -76,7 +77,35 @@ def population_save(*, population: Population, expected_version: int | None = No
 
 @transaction.atomic
 def membership_save(*, membership: Membership, expected_version: int | None = None) -> Membership:
-    return _validated_save(membership, expected_version)
+    """Save a period of membership. A municipality is a member once at a time: a period that
+    overlaps another of the same municipality is refused, naming the other."""
+    membership.full_clean()
+    # The city locked: two periods of one city saved at the same moment wait for each other,
+    # so they cannot both pass the check below.
+    list(Municipality.objects.select_for_update().filter(pk=membership.municipality_id))
+    others = Membership.objects.filter(municipality_id=membership.municipality_id).exclude(
+        pk=membership.pk
+    )
+    if membership.end is not None:
+        others = others.filter(Q(start__isnull=True) | Q(start__lte=membership.end))
+    if membership.start is not None:
+        others = others.filter(Q(end__isnull=True) | Q(end__gte=membership.start))
+    other = others.order_by("start").first()
+    if other is not None:
+        period = f"{other.start_display or '…'} – {other.end_display or '…'}"
+        raise ValidationError(
+            {
+                "start": _(
+                    "%(city)s is already a member in a period that overlaps this one "
+                    "(%(period)s). Periods of membership do not overlap: end or change that "
+                    "period first."
+                )
+                % {"city": membership.municipality, "period": period}
+            },
+            code="overlap",
+        )
+    save_versioned(membership, expected_version=expected_version)
+    return membership
 
 
 @transaction.atomic

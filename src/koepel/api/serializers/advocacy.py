@@ -46,7 +46,8 @@ class SeenBodyField(serializers.Field):  # type: ignore[type-arg]
     """A body by slug, or null when there is none or the user may not see it."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
     def to_representation(self, value: Body | None) -> str | None:
@@ -54,6 +55,16 @@ class SeenBodyField(serializers.Field):  # type: ignore[type-arg]
             return None
         seen: set[int] = self.context["visible_body_ids"]
         return value.slug if value.pk in seen else None
+
+    def to_internal_value(self, data: Any) -> Body:
+        request = self.context.get("request")
+        slug = str(data)
+        body = None
+        if "\x00" not in slug:  # a NUL byte names nothing (and PostgreSQL refuses to look)
+            body = visible_bodies(getattr(request, "user", None)).filter(slug=slug).first()
+        if body is None:
+            raise serializers.ValidationError(f"Er is geen gremium “{data}”.")
+        return body
 
 
 class DossierSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -231,11 +242,18 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     fase = serializers.ChoiceField(
         source="stage",
         choices=Stage.choices,
-        read_only=True,
-        help_text="Concept, consultatie, vastgesteld of verzonden; verandert op de pagina's.",
+        required=False,
+        help_text=(
+            "Concept, consultatie, vastgesteld of verzonden; alleen vooruit, zoals op de "
+            "pagina's. Naar consultatie: de lidsteden krijgen bericht. Naar vastgesteld: met "
+            "vastgesteldDoor en vastgesteldOp. Naar verzonden: datum is de dag van verzending "
+            "(ook een dag in het verleden)."
+        ),
     )
-    vastgesteldDoor = SeenBodyField(source="adopted_by")
-    vastgesteldOp = serializers.DateField(source="adopted_on", read_only=True, allow_null=True)
+    vastgesteldDoor = SeenBodyField(
+        source="adopted_by", help_text="Slug van het gremium dat de tekst vaststelde."
+    )
+    vastgesteldOp = serializers.DateField(source="adopted_on", required=False, allow_null=True)
     zichtbaarheid = serializers.ChoiceField(
         source="visibility", choices=Visibility.choices, required=False
     )

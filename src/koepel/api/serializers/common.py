@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from koepel.core.validators import no_line_breaks
@@ -74,3 +75,58 @@ class TermField(serializers.CharField):
                 f"het netwerk. Kies uit: {', '.join(known) or '(nog geen)'}."
             )
         return code
+
+
+READ_ONLY = _("This field cannot be written.")
+UNKNOWN = _("Unknown field.")
+# What a client that sends the version it read in the body is told instead.
+VERSION_IN_BODY = _("Unknown field. Send the ETag you last read in an If-Match header.")
+
+
+class StrictInput(serializers.Serializer):  # type: ignore[type-arg]
+    """Input that is taken whole or refused: a field the record shows but nobody writes, or a
+    field the resource does not have, is a 400 naming it, together with every other wrong
+    field. Nothing a client sends is dropped unseen."""
+
+    def refused_fields(self, data: Any) -> dict[str, list[serializers.ErrorDetail]]:
+        if not isinstance(data, Mapping):
+            return {}  # the serializer itself says the input is not an object
+        # Where a resource reads input with a serializer of its own, the fields its records
+        # show are read-only as well.
+        shown = self.context.get("shown_fields", ())
+        refused: dict[str, list[serializers.ErrorDetail]] = {}
+        for name in data:
+            field = self.fields.get(name)
+            if field is not None and not field.read_only:
+                continue
+            if field is not None or name in shown:
+                refused[name] = [serializers.ErrorDetail(str(READ_ONLY), code="read_only")]
+            elif name in {"version", "versie"}:
+                refused[name] = [serializers.ErrorDetail(str(VERSION_IN_BODY), code="unknown")]
+            else:
+                refused[name] = [serializers.ErrorDetail(str(UNKNOWN), code="unknown")]
+        return refused
+
+    def to_internal_value(self, data: Any) -> Any:
+        refused = self.refused_fields(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if refused and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **refused}) from error
+            raise
+        if refused:
+            raise serializers.ValidationError(refused)
+        return value
+
+
+_STRICT: dict[type[Any], type[Any]] = {}
+
+
+def strict(cls: type[serializers.BaseSerializer[Any]]) -> type[serializers.BaseSerializer[Any]]:
+    """The serializer ``cls`` reading input strictly (``StrictInput``), made once per class."""
+    if issubclass(cls, StrictInput) or not issubclass(cls, serializers.Serializer):
+        return cls
+    if cls not in _STRICT:
+        _STRICT[cls] = type(cls.__name__, (StrictInput, cls), {"__module__": cls.__module__})
+    return _STRICT[cls]

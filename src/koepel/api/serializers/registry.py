@@ -15,6 +15,7 @@ from koepel.core.visibility import Visibility
 from koepel.registry.models import (
     Body,
     Level,
+    Membership,
     Municipality,
     Network,
     Organisation,
@@ -43,7 +44,7 @@ class PopulationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     bron = serializers.CharField(source="source", read_only=True)
 
 
-class MembershipSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MembershipPeriodSerializer(serializers.Serializer):  # type: ignore[type-arg]
     begin = PartialDateField(source="start", read_only=True)
     eind = PartialDateField(source="end", read_only=True)
 
@@ -60,7 +61,12 @@ class MunicipalitySerializer(serializers.ModelSerializer):  # type: ignore[type-
     tooiUri = serializers.CharField(source="tooi_uri", read_only=True)
     provincieTooiUri = serializers.CharField(source="province_tooi_uri", read_only=True)
     inwonertallen = PopulationSerializer(source="populations", many=True, read_only=True)
-    lidmaatschappen = MembershipSerializer(source="memberships", many=True, read_only=True)
+    lidmaatschappen = MembershipPeriodSerializer(
+        source="memberships",
+        many=True,
+        read_only=True,
+        help_text="Wijzig ze met /lidmaatschappen.",
+    )
 
     class Meta:
         model = Municipality
@@ -316,12 +322,37 @@ class ParticipationSerializer(serializers.ModelSerializer):  # type: ignore[type
         )
 
 
+class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    url = serializers.HyperlinkedIdentityField(view_name="api:lidmaatschap-detail")
+    id = serializers.IntegerField(read_only=True)
+    gemeente = VisibleSlugField(
+        all_municipalities,
+        source="municipality",
+        slug_field="cbs_code",
+        help_text="CBS-code van de gemeente, zoals GM0363.",
+    )
+    begin = PartialDateField(source="start", help_text="Lid sinds; leeg: van het begin af.")
+    eind = PartialDateField(
+        source="end",
+        help_text="Lid tot en met; leeg: nog lid. Zet het om het lidmaatschap te beëindigen.",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ("url", "id", "gemeente", "begin", "eind")
+
+
 class NetworkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    naam = serializers.CharField(source="name", read_only=True)
-    korteNaam = serializers.CharField(source="short_name", read_only=True)
-    omschrijving = serializers.CharField(source="description", read_only=True)
-    website = serializers.URLField(read_only=True)
-    partners = VisibleSlugField(all_organisations, many=True, read_only=True)
+    naam = SingleLineField(source="name", max_length=200)
+    korteNaam = SingleLineField(source="short_name", max_length=40)
+    omschrijving = serializers.CharField(source="description", required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+    partners = VisibleSlugField(
+        all_organisations,
+        many=True,
+        required=False,
+        help_text="De slugs van de organisaties waarmee het netwerk samenwerkt.",
+    )
 
     class Meta:
         model = Network

@@ -170,8 +170,8 @@ def test_attendance_is_for_members_of_the_network(
     meeting = MeetingFactory(bodies=[group["body"]], visibility="public")
     Invitation.objects.create(meeting=meeting, person=group["member_person"])
     url = f"/api/v1/bijeenkomsten/{meeting.pk}/uitnodigingen"
-    assert api_as(None).get(url).json() == []
-    assert len(api_as(group["member"]).get(url).json()) == 1
+    assert api_as(None).get(url).json()["resultaten"] == []
+    assert api_as(group["member"]).get(url).json()["aantal"] == 1
 
 
 def test_the_meeting_list_filters_and_keeps_its_query_count(

@@ -29,6 +29,7 @@ from koepel.advocacy.models import (
     LobbyAction,
     Milestone,
     OutcomeChange,
+    Stage,
 )
 from koepel.advocacy.selectors import dossier_list, visible_dossiers
 from koepel.api.conditional import etag_of
@@ -38,6 +39,7 @@ from koepel.api.serializers import advocacy as s
 from koepel.api.views.base import Writable
 from koepel.api.views.nested import NestedResource, parent_parameter
 from koepel.api.views.relations import keep_hidden, unprefetched
+from koepel.core.dates import Precision
 from koepel.registry.selectors import visible_people
 
 
@@ -170,6 +172,20 @@ class OutcomeViewSet(NestedResource):
         )
 
 
+# Stands for a field the request did not send.
+_UNSENT: Any = object()
+
+
+def _stage_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Take the stage and its adoption out of the input: they change through their own
+    services, never by being written over."""
+    steps: dict[str, Any] = {"stage": data.pop("stage", None)}
+    for name in ("adopted_by", "adopted_on"):
+        if name in data:
+            steps[name] = data.pop(name)
+    return steps
+
+
 class ActionFilter(django_filters.FilterSet):
     soort = django_filters.CharFilter(field_name="kind")
     fase = django_filters.CharFilter(field_name="stage")
@@ -247,14 +263,74 @@ class ActionViewSet(Writable):
 
     def create_record(self, data: dict[str, Any]) -> Model:
         bodies = data.pop("bodies", [])
-        return services.action_create(actor=self.request.user, bodies=bodies, **data)
+        steps = _stage_fields(data)
+        action = services.action_create(actor=self.request.user, bodies=bodies, **data)
+        return self._move_on(action, **steps)
 
     def update_record(self, instance: LobbyAction, data: dict[str, Any]) -> Model:
         data = keep_hidden(self, instance, data)
         instance = unprefetched(instance)
-        return services.action_update(
+        steps = _stage_fields(data)
+        action = services.action_update(
             actor=self.request.user, action=instance, version=instance.version, **data
         )
+        return self._move_on(action, **steps)
+
+    def _move_on(
+        self,
+        action: LobbyAction,
+        *,
+        stage: str | None,
+        adopted_by: Any = _UNSENT,
+        adopted_on: Any = _UNSENT,
+    ) -> LobbyAction:
+        """Take the action to the stage asked, through the steps of the pages: put to the
+        member cities, adopted by a body on a day, sent on a day. Only forward; a step the
+        pages would refuse is refused here with the same message."""
+        actor = self.request.user
+        order = list(Stage.values)
+        target = stage or action.stage
+        if order.index(target) < order.index(action.stage):
+            raise exceptions.ValidationError(
+                {"fase": [_("A lobby action does not go back to an earlier stage.")]}
+            )
+        adopting = action.stage in (Stage.DRAFT, Stage.CONSULTATION) and target in (
+            Stage.ADOPTED,
+            Stage.SENT,
+        )
+        given = {
+            "vastgesteldDoor": (adopted_by, action.adopted_by),
+            "vastgesteldOp": (adopted_on, action.adopted_on),
+        }
+        if not adopting:
+            # Null where a body is shown as null (one the user may not see) changes nothing.
+            for name, (value, stored) in given.items():
+                if value not in (_UNSENT, None) and value != stored:
+                    raise exceptions.ValidationError(
+                        {name: [_("Only a text being adopted takes who adopted it and when.")]}
+                    )
+        if action.stage == Stage.DRAFT and target == Stage.CONSULTATION:
+            # With the defaults of the page: every member city, two weeks, the network's rule.
+            services.consultation_open(actor=actor, action=action)
+            action.refresh_from_db()
+        if adopting:
+            missing = {
+                name: [_("Say who adopted the text, and on which day.")]
+                for name, (value, _stored) in given.items()
+                if value in (_UNSENT, None)
+            }
+            if missing:
+                raise exceptions.ValidationError(missing)
+            action = services.action_adopt(
+                actor=actor, action=action, body=adopted_by, date=adopted_on
+            )
+        if target == Stage.SENT and action.stage != Stage.SENT:
+            if action.date is None or action.date_precision != Precision.DAY:
+                raise exceptions.ValidationError(
+                    {"datum": [_("Give the day the text was sent, such as 2021-09-14.")]}
+                )
+            action = services.action_send(actor=actor, action=action, date=action.date)
+        return action
 
     def delete_record(self, instance: LobbyAction) -> None:
         services.record_delete(actor=self.request.user, record=instance)

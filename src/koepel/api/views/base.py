@@ -23,6 +23,7 @@ from koepel.accounts.access import can_edit, visible
 from koepel.api.conditional import etag_of, not_modified, require_match
 from koepel.api.fields import flatten_partial_dates
 from koepel.api.permissions import ReadOrSignedIn
+from koepel.api.serializers.common import strict
 
 
 class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
@@ -95,9 +96,14 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
     # -- writing ---------------------------------------------------------------------------
 
     def get_input_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer[Any]:
-        cls = self.input_serializer_class or self.get_serializer_class()
-        kwargs.setdefault("context", self.get_serializer_context())
-        return cls(*args, **kwargs)
+        """The serializer that reads a write's input. Every resource reads it strictly: a
+        read-only or unknown field is refused by name, never dropped (``StrictInput``)."""
+        shown = self.get_serializer_class()
+        reads = self.input_serializer_class or shown
+        context = kwargs.setdefault("context", self.get_serializer_context())
+        if reads is not shown:
+            context["shown_fields"] = set(getattr(shown(context=context), "fields", ()))
+        return strict(reads)(*args, **kwargs)
 
     def may_change(self, instance: Any) -> bool:
         """The edit check of the pages for this record (koepel.accounts.access)."""

@@ -82,7 +82,7 @@ class MeetingViewSet(Writable):
     def create_record(self, data: dict[str, Any]) -> Model:
         bodies = data.pop("bodies", [])
         minutes = data.pop("minutes", None)
-        data.pop("status", None)
+        status = data.pop("status", None)
         meeting = services.meeting_plan(actor=self.request.user, bodies=bodies, **data)
         if minutes:
             services.minutes_save(
@@ -91,6 +91,10 @@ class MeetingViewSet(Writable):
                 minutes=minutes,
                 version=meeting.minutes_version,
             )
+        if status is not None and status != meeting.status:
+            # A meeting of the past is recorded as held (or called off) as it is made; who
+            # came follows with its invitations (…/uitnodigingen, aanwezig).
+            meeting = self._set_status(meeting, status)
         return meeting
 
     def update_record(self, instance: Meeting, data: dict[str, Any]) -> Model:
@@ -106,25 +110,29 @@ class MeetingViewSet(Writable):
                 actor=actor, meeting=instance, minutes=minutes, version=instance.minutes_version
             )
         if status is not None and status != instance.status:
-            if status == Status.CANCELLED:
-                instance = services.meeting_cancel(
-                    actor=actor, meeting=instance, version=instance.version
-                )
-            elif status == Status.HELD:
-                present = instance.invitations.filter(present=True)
-                instance = services.meeting_close(
-                    actor=actor,
-                    meeting=instance,
-                    present=list(present.values_list("person_id", flat=True)),
-                    present_guests=list(
-                        present.filter(person__isnull=True).values_list("pk", flat=True)
-                    ),
-                )
-            else:
-                raise exceptions.ValidationError(
-                    {"status": ["Een bijeenkomst gaat niet terug naar gepland."]}
-                )
+            instance = self._set_status(instance, status)
         return instance
+
+    def _set_status(self, meeting: Meeting, status: str) -> Meeting:
+        """Call off or close a meeting through the services the pages use."""
+        actor = self.request.user
+        if status == Status.CANCELLED:
+            return services.meeting_cancel(actor=actor, meeting=meeting, version=meeting.version)
+        if status == Status.HELD:
+            present = meeting.invitations.filter(present=True)
+            return services.meeting_close(
+                actor=actor,
+                meeting=meeting,
+                present=list(
+                    present.filter(person__isnull=False).values_list("person_id", flat=True)
+                ),
+                present_guests=list(
+                    present.filter(person__isnull=True).values_list("pk", flat=True)
+                ),
+            )
+        raise exceptions.ValidationError(
+            {"status": ["Een bijeenkomst gaat niet terug naar gepland."]}
+        )
 
     def delete_record(self, instance: Meeting) -> None:
         services.meeting_delete(actor=self.request.user, meeting=instance)
@@ -201,7 +209,6 @@ def _part_schema(noun: str, plural: str) -> Any:
 class AgendaItemViewSet(MeetingPart):
     model = AgendaItem
     serializer_class = s.AgendaItemSerializer
-    pagination_class = None
 
     def records(self) -> QuerySet[Any]:
         return super().records().select_related("presenter").order_by("position", "pk")
@@ -217,7 +224,6 @@ class AgendaItemViewSet(MeetingPart):
 class GuestViewSet(MeetingPart):
     model = Guest
     serializer_class = s.GuestSerializer
-    pagination_class = None
 
     def records(self) -> QuerySet[Any]:
         return super().records().select_related("person", "organisation")
@@ -231,7 +237,6 @@ class GuestViewSet(MeetingPart):
 class DecisionViewSet(MeetingPart):
     model = Decision
     serializer_class = s.DecisionSerializer
-    pagination_class = None
 
     def records(self) -> QuerySet[Any]:
         return super().records().order_by("position", "pk")
@@ -247,7 +252,6 @@ class DecisionViewSet(MeetingPart):
 class ActionItemViewSet(MeetingPart):
     model = ActionItem
     serializer_class = s.ActionItemSerializer
-    pagination_class = None
 
     def records(self) -> QuerySet[Any]:
         return super().records().select_related("owner", "body")
@@ -280,7 +284,6 @@ class InvitationViewSet(MeetingPart):
 
     model = Invitation
     serializer_class = s.InvitationSerializer
-    pagination_class = None
 
     def records(self) -> QuerySet[Any]:
         return super().records().select_related("person")
@@ -291,11 +294,15 @@ class InvitationViewSet(MeetingPart):
 
     def create_record(self, data: dict[str, Any]) -> Model:
         invited = services.meeting_invite(
-            actor=self.request.user, meeting=self.meeting(), people=[data["person"]]
+            actor=self.request.user, meeting=self.meeting(), people=[data.pop("person")]
         )
-        if invited.invitations:
-            return invited.invitations[0]
-        raise exceptions.ValidationError({"persoon": ["Deze persoon is al uitgenodigd."]})
+        if not invited.invitations:
+            raise exceptions.ValidationError({"persoon": ["Deze persoon is al uitgenodigd."]})
+        # The answer and who came, given with the invitation (a meeting of the past), are
+        # stored as a change of it would store them, with the same checks.
+        given = {name: value for name, value in data.items() if value is not None}
+        invitation = invited.invitations[0]
+        return self.update_record(invitation, given) if given else invitation
 
     def update_record(self, instance: Any, data: dict[str, Any]) -> Model:
         actor = self.request.user

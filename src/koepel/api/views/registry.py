@@ -7,14 +7,14 @@ from typing import Any
 
 import django_filters
 from django.db.models import Model, Prefetch, QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from koepel.accounts.access import can_manage_registry, visible_bodies
-from koepel.api.permissions import ReadOrSignedIn
+from koepel.api.problems import PreconditionFailed
 from koepel.api.serializers import registry as s
 from koepel.api.views.base import Writable
 from koepel.registry import services
@@ -22,13 +22,14 @@ from koepel.registry.models import (
     Body,
     Membership,
     Municipality,
+    Network,
     Organisation,
     Participation,
     Person,
     Population,
     Role,
 )
-from koepel.registry.selectors import current_network, member_municipalities
+from koepel.registry.selectors import member_municipalities
 
 
 class RegistryResource(Writable):
@@ -271,19 +272,100 @@ class ParticipationViewSet(RegistryResource):
         return services.participation_save(participation=instance)
 
 
-class NetworkView(APIView):
-    """The network itself: one record."""
+class MembershipFilter(django_filters.FilterSet):
+    gemeente = django_filters.CharFilter(
+        field_name="municipality__cbs_code", lookup_expr="iexact", label="CBS-code van de gemeente"
+    )
+    actueel = django_filters.BooleanFilter(method="filter_current", label="Nu lopend")
 
-    permission_classes = [ReadOrSignedIn]
+    class Meta:
+        model = Membership
+        fields: list[str] = []
+
+    def filter_current(
+        self, queryset: QuerySet[Membership], name: str, value: bool | None
+    ) -> QuerySet[Membership]:
+        if value is None:
+            return queryset
+        current = Membership.objects.current().values("pk")
+        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lidmaatschappen",
+        description="Welke gemeente van wanneer tot wanneer lid van het netwerk is.",
+    ),
+    retrieve=extend_schema(summary="Eén lidmaatschap"),
+    create=extend_schema(
+        summary="Een lidmaatschap vastleggen",
+        description="Voor het netwerkbureau. De perioden van één gemeente overlappen niet.",
+    ),
+    partial_update=extend_schema(
+        summary="Een lidmaatschap wijzigen", description="Beëindigen: stuur eind."
+    ),
+)
+class MembershipViewSet(RegistryResource):
+    noun = "lidmaatschap"
+    plural = "lidmaatschappen"
+    serializer_class = s.MembershipSerializer
+    filterset_class = MembershipFilter
+    ordering_fields = ("start", "end")
+
+    def records(self) -> QuerySet[Membership]:
+        return Membership.objects.select_related("municipality").order_by(
+            "municipality__sort_name", "start", "pk"
+        )
+
+    def save_service(self, instance: Membership) -> Membership:
+        return services.membership_save(membership=instance)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary="Het netwerk", description="Naam, omschrijving en partners."),
+    update=extend_schema(
+        summary="Het netwerk vastleggen",
+        description=(
+            "Voor het netwerkbureau. Bestaat het netwerk nog niet, dan maakt dit het aan (201, "
+            "zonder If-Match); daarna vraagt elke wijziging de ETag in If-Match."
+        ),
+        responses={200: s.NetworkSerializer, 201: s.NetworkSerializer},
+    ),
+    partial_update=extend_schema(summary="Het netwerk wijzigen"),
+)
+class NetworkViewSet(RegistryResource):
+    """The network itself: one record, at one address without a key."""
+
+    noun = "netwerk"
+    serializer_class = s.NetworkSerializer
+    filter_backends: list[Any] = []
+    pagination_class = None
     access_checked_by = "the network record is open to all (accounts.paths: registry.network)"
 
-    @extend_schema(
-        summary="Het netwerk",
-        description="Naam, omschrijving en partners.",
-        responses={200: s.NetworkSerializer},
-    )
-    def get(self, request: Request) -> Response:
-        network = current_network()
+    def records(self) -> QuerySet[Network]:
+        return Network.objects.prefetch_related("partners").order_by("pk")
+
+    def get_object(self) -> Network:
+        network: Network | None = self.get_queryset().first()
         if network is None:
             raise exceptions.NotFound()
-        return Response(s.NetworkSerializer(network, context={"request": request}).data)
+        self.check_object_permissions(self.request, network)
+        return network
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not kwargs.get("partial") and not Network.objects.exists():
+            # A network starts with its record: there is no version to name yet.
+            if request.headers.get("If-Match"):
+                raise PreconditionFailed()
+            return self.create(request, *args, **kwargs)
+        return super().update(request, *args, **kwargs)
+
+    def _shown(self, instance: Model, status_code: int = 200) -> Response:
+        response = super()._shown(instance)
+        if status_code == 201:
+            response.status_code = 201
+            response["Location"] = self.request.build_absolute_uri(reverse("api:netwerk"))
+        return response
+
+    def save_service(self, instance: Network) -> Network:
+        return services.network_save(network=instance)

@@ -196,7 +196,6 @@ class AnnualReportSectionViewSet(ReportPart):
     lookup_field = "key"
     lookup_url_kwarg = "sleutel"
     lookup_value_regex = "[-a-zA-Z0-9_:]+"
-    pagination_class = None
 
     def records(self) -> QuerySet[SectionText]:
         # Sections are assembled, not read as rows; this names the model for the schema.
@@ -214,9 +213,10 @@ class AnnualReportSectionViewSet(ReportPart):
         year = self.year(kwargs.get("jaarverslag_jaar"), audience)
         assembled = assemble(year, audience, report=AnnualReport.objects.filter(year=year).first())
         context = self._context(year, assembled)
-        return Response(
-            s.ReportSectionSerializer(assembled.sections, many=True, context=context).data
-        )
+        # Paged like every list of the API, in the order of the report.
+        page = self.paginate_queryset(assembled.sections)
+        data = s.ReportSectionSerializer(page or [], many=True, context=context).data
+        return self.get_paginated_response(data)
 
     def _section(self, year: int, key: str) -> tuple[ShownSection, dict[str, Any], bool]:
         """The section as this user reads it; for whoever may edit it, as they edit it."""
