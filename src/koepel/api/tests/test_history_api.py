@@ -15,7 +15,6 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy.models import LobbyAction, Stage
 from koepel.api.tests.conftest import ApiClient
 from koepel.meetings.models import Invitation, Meeting, Status
-from koepel.registry.models import Function
 from koepel.registry.tests.factories import BodyFactory, PersonFactory, RoleFactory
 
 MakeClient = Callable[..., ApiClient]
@@ -34,10 +33,10 @@ MARCH_MEETING = {
 def group(db: None) -> dict[str, Any]:
     body = BodyFactory(name="Themagroep Wonen", slug="wonen")
     secretary = PersonFactory(name="Sanne Secretaris", email="sanne@example.nl")
-    RoleFactory(person=secretary, body=body, function=Function.SECRETARY)
+    RoleFactory(person=secretary, body=body, function="ambtelijk_secretaris")
     # A chair who left in June 2021: in the chair at a meeting in March, not today.
     chair = PersonFactory(name="Carla Voorzitter", slug="carla", email="carla@example.nl")
-    RoleFactory(person=chair, body=body, function=Function.CHAIR, end=dt.date(2021, 6, 30))
+    RoleFactory(person=chair, body=body, function="voorzitter", end=dt.date(2021, 6, 30))
     return {"body": body, "secretary": UserFactory(person=secretary), "chair": chair}
 
 
@@ -153,7 +152,7 @@ def test_a_letter_moves_on_through_its_stages_and_never_back(
     assert LobbyAction.objects.get().stage == Stage.SENT
     # Who adopted it is part of the adoption; it is not rewritten afterwards.
     other = BodyFactory(slug="bestuur")
-    RoleFactory(person=group["secretary"].person, body=other, function=Function.SECRETARY)
+    RoleFactory(person=group["secretary"].person, body=other, function="ambtelijk_secretaris")
     rewritten = api.change("patch", url, {"vastgesteldDoor": "bestuur"})
     assert rewritten.status_code == 400
     assert rewritten.json()["invalidParams"][0]["name"] == "vastgesteldDoor"
