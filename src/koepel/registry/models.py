@@ -490,6 +490,11 @@ class Membership(Period):
                 condition=Q(municipality__isnull=False, organisation__isnull=True)
                 | Q(municipality__isnull=True, organisation__isnull=False),
                 name="membership_of_one",
+                violation_error_code="member_one",
+                violation_error_message=_(
+                    "A member is a municipality or an organisation: fill in exactly one of the "
+                    "two fields, municipality or organisation."
+                ),
             )
         ]
 
@@ -498,12 +503,17 @@ class Membership(Period):
 
     def clean(self) -> None:
         super().clean()
-        if bool(self.municipality_id) == bool(self.organisation_id):
+        both = bool(self.municipality_id) and bool(self.organisation_id)
+        if both or not (self.municipality_id or self.organisation_id):
+            # On one field: the check of the constraint, which would say it again, then
+            # leaves the record alone.
             raise ValidationError(
-                _(
-                    "A member is a municipality or an organisation: fill in one of the two "
-                    "fields, municipality or organisation, not both and not neither."
-                ),
+                {
+                    "organisation" if both else "municipality": _(
+                        "A member is a municipality or an organisation: fill in exactly one "
+                        "of the two fields, municipality or organisation."
+                    )
+                },
                 code="member_one",
             )
 
