@@ -101,8 +101,12 @@ class PopulationInline(VersionedInlineMixin, admin.TabularInline):  # type: igno
 
 
 class MembershipInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
+    """A member's memberships, under the municipality or the organisation that is the member:
+    the other of the two stays empty (``Membership.clean``)."""
+
     model = Membership
     extra = 0
+    fields = ("start", "start_precision", "end", "end_precision")
 
 
 class RoleInline(VersionedInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
@@ -158,6 +162,7 @@ class OrganisationAdmin(ServiceSavingAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "abbreviation")
     prepopulated_fields = {"slug": ("name",)}
+    inlines = (MembershipInline,)
 
 
 @admin.register(Person)

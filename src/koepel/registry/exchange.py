@@ -21,10 +21,10 @@ left alone, so importing an export again changes nothing. An import adds and cha
 deletes a record missing from the file.
 
 Which row is which record: an organisation, person or body by its key; a membership by its
-municipality and start; a role by its body, person, function, function detail and start; a
-participation by its body, participant and start. People and roles (and bodies, organisations
-and everything that refers to them) may be imported together: a role may name a person the
-same import adds.
+member (a municipality by CBS code or name, an organisation by its key) and start; a role by its
+body, person, function, function detail and start; a participation by its body, participant and
+start. People and roles (and bodies, organisations and everything that refers to them) may be
+imported together: a role may name a person the same import adds.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -296,17 +296,28 @@ def _key(row: Row, name_column: str, stored: Callable[[str], bool]) -> str:
 
 
 def _members_export(user: Any) -> QuerySet[Membership]:
+    # The municipalities first (by CBS code), then the members that are organisations (by key).
     return (
         records(Membership, user)
-        .select_related("municipality")
-        .order_by("municipality__cbs_code", "start", "pk")
+        .select_related("municipality", "organisation")
+        .order_by(
+            F("municipality__cbs_code").asc(nulls_last=True), "organisation__slug", "start", "pk"
+        )
     )
+
+
+def _member_identity(membership: Membership) -> tuple[str, str, dt.date | None]:
+    """Which member a membership is of, and from when: a municipality by its CBS code, an
+    organisation by its key (the two kinds of key cannot be mistaken for each other)."""
+    if membership.municipality is not None:
+        return ("gemeente", membership.municipality.cbs_code, membership.start)
+    return ("organisatie", _slug(membership.organisation), membership.start)
 
 
 def _members_prepare(rows: list[Row], lookups: Lookups) -> dict[Any, models.Model]:
     return {
-        (m.municipality.cbs_code, m.start): m
-        for m in Membership.objects.select_related("municipality")
+        _member_identity(m): m
+        for m in Membership.objects.select_related("municipality", "organisation")
     }
 
 
@@ -314,11 +325,34 @@ def _members_build(
     row: Row, lookups: Lookups, stored: dict[Any, models.Model]
 ) -> tuple[Any, models.Model]:
     problems: dict[str, list[str]] = {}
-    municipality = None
-    try:
-        municipality = lookups.municipality(code=row["cbs_code"], name=row["gemeente"])
-    except ValidationError as error:
-        problems["cbs_code" if row["cbs_code"] else "gemeente"] = error.messages
+    municipality = organisation = None
+    names_municipality = bool(row["cbs_code"] or row["gemeente"])
+    if row["organisatie"]:
+        if names_municipality:
+            problems["organisatie"] = [
+                _(
+                    "A member is a municipality or an organisation: fill in cbs-code or "
+                    "gemeente, or organisatie, not both."
+                )
+            ]
+        else:
+            organisation = _cell(row, "organisatie", problems, lookups.organisation)
+            if row["provincie"]:
+                problems["provincie"] = [
+                    _("A province is only filled in for a municipality that is a member.")
+                ]
+    elif not names_municipality:
+        problems["cbs_code"] = [
+            _(
+                "A member is a municipality or an organisation: fill in cbs-code or gemeente, "
+                "or organisatie."
+            )
+        ]
+    else:
+        try:
+            municipality = lookups.municipality(code=row["cbs_code"], name=row["gemeente"])
+        except ValidationError as error:
+            problems["cbs_code" if row["cbs_code"] else "gemeente"] = error.messages
     province = row["provincie"]
     if municipality is not None and province:
         code = PROVINCES_BY_NAME.get(province.lower())
@@ -331,15 +365,16 @@ def _members_build(
             lookups.municipalities[municipality.cbs_code] = municipality
     membership = Membership()
     _period(membership, row, problems)
-    if problems or municipality is None:
+    if problems or (municipality is None and organisation is None):
         raise RowProblems(problems)
-    identity = (municipality.cbs_code, membership.start)
+    membership.municipality, membership.organisation = municipality, organisation
+    identity = _member_identity(membership)
     found = stored.get(identity)
     if isinstance(found, Membership):
         found.start, found.start_precision = membership.start, membership.start_precision
         found.end, found.end_precision = membership.end, membership.end_precision
+        found.municipality, found.organisation = municipality, organisation
         membership = found
-    membership.municipality = municipality
     return identity, membership
 
 
@@ -349,9 +384,15 @@ MEMBERS = Kind(
     table=Table(
         "leden",
         (
-            Column("cbs_code", "cbs-code", lambda m: m.municipality.cbs_code),
-            Column("gemeente", "gemeente", lambda m: m.municipality.name),
-            Column("provincie", "provincie", lambda m: m.municipality.get_province_display()),
+            Column("cbs_code", "cbs-code", lambda m: _code(m.municipality)),
+            Column("gemeente", "gemeente", lambda m: m.municipality.name if m.municipality else ""),
+            Column(
+                "provincie",
+                "provincie",
+                lambda m: m.municipality.get_province_display() if m.municipality else "",
+            ),
+            # A member that is not a municipality (a province, a water board): its key.
+            Column("organisatie", "organisatie", lambda m: _slug(m.organisation)),
             *PERIOD,
         ),
     ),
@@ -359,8 +400,13 @@ MEMBERS = Kind(
     export=_members_export,
     prepare=_members_prepare,
     build=_members_build,
-    columns_of_fields={"start": "begin", "end": "einde", "municipality": "gemeente"},
-    resolved=("municipality",),
+    columns_of_fields={
+        "start": "begin",
+        "end": "einde",
+        "municipality": "gemeente",
+        "organisation": "organisatie",
+    },
+    resolved=("municipality", "organisation"),
 )
 
 

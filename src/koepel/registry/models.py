@@ -456,13 +456,24 @@ class MembershipQuerySet(CurrentQuerySet["Membership"]):
 
 
 class Membership(Period):
-    """A municipality's membership of the network, from its start until its end."""
+    """A member of the network, from its start until its end: a municipality, or an
+    organisation that is not one (a province, a water board, an association)."""
 
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="memberships",
         verbose_name=_("municipality"),
+    )
+    organisation = models.ForeignKey(
+        "Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
 
     objects = MembershipQuerySet.as_manager()
@@ -473,10 +484,42 @@ class Membership(Period):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering: ClassVar = ["municipality", "start"]
+        ordering: ClassVar = ["municipality", "organisation", "start"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, organisation__isnull=True)
+                | Q(municipality__isnull=True, organisation__isnull=False),
+                name="membership_of_one",
+                violation_error_code="member_one",
+                violation_error_message=_(
+                    "A member is a municipality or an organisation: fill in exactly one of the "
+                    "two fields, municipality or organisation."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} ({self.start_display}–{self.end_display})"
+        return f"{self.member} ({self.start_display}–{self.end_display})"
+
+    def clean(self) -> None:
+        super().clean()
+        both = bool(self.municipality_id) and bool(self.organisation_id)
+        if both or not (self.municipality_id or self.organisation_id):
+            # On one field: the check of the constraint, which would say it again, then
+            # leaves the record alone.
+            raise ValidationError(
+                {
+                    "organisation" if both else "municipality": _(
+                        "A member is a municipality or an organisation: fill in exactly one "
+                        "of the two fields, municipality or organisation."
+                    )
+                },
+                code="member_one",
+            )
+
+    @property
+    def member(self) -> Municipality | Organisation | None:
+        return self.municipality or self.organisation
 
 
 class OrganisationKind(models.TextChoices):
@@ -488,6 +531,8 @@ class OrganisationKind(models.TextChoices):
     AGENCY = "agency", _("government agency")
     ASSOCIATION = "association", _("association")
     COMPANY = "company", _("company")
+    PROVINCE = "province", _("province")
+    WATER_BOARD = "water_board", _("water board")
     OTHER = "other", _("other")
 
 

@@ -12,8 +12,8 @@ uses it (a member, a participant, a person's city). :func:`resolve` finds a muni
 CBS code or by name among the stored ones and this list; :func:`load_all` stores the whole
 list, for a network that wants every municipality at hand.
 
-Members that are not municipalities (a province, a water board, an organisation) cannot be
-recorded as members yet: a membership belongs to a municipality.
+Members that are not municipalities (a province, a water board, an association) are not in
+this list: their membership names an organisation (``Membership.organisation``).
 """
 
 from __future__ import annotations

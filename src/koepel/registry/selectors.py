@@ -42,6 +42,8 @@ class MunicipalityTable:
     """The member cities of a year, with the totals over all of them (not just one page)."""
 
     year: int
+    # The day the table is of: the year's last day, or today for this year.
+    on: dt.date
     rows: QuerySet[Municipality]
     count: int
     total_known: int
@@ -50,8 +52,15 @@ class MunicipalityTable:
 
 def member_municipalities(on: dt.date | None = None) -> QuerySet[Municipality]:
     """The municipalities that are members of the network on a day (today by default)."""
-    memberships = Membership.objects.current(on or _today())
+    memberships = Membership.objects.current(on or _today()).filter(municipality__isnull=False)
     return Municipality.objects.filter(pk__in=memberships.values("municipality_id"))
+
+
+def other_members(on: dt.date | None = None) -> QuerySet[Organisation]:
+    """The members of the network on a day (today by default) that are not municipalities: a
+    province, a water board, an association. They are members, never counted as cities."""
+    memberships = Membership.objects.current(on or _today()).filter(organisation__isnull=False)
+    return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
 
 
 def municipality_table(year: int | None = None) -> MunicipalityTable:
@@ -82,6 +91,7 @@ def municipality_table(year: int | None = None) -> MunicipalityTable:
     totals = rows.aggregate(count=Count("pk"), known=Count("inhabitants"), total=Sum("inhabitants"))
     return MunicipalityTable(
         year=year,
+        on=on,
         rows=rows.only("name", "cbs_code", "province"),
         count=totals["count"],
         total_known=totals["total"] or 0,
@@ -279,6 +289,7 @@ def organisation_detail(user: Any, slug: str) -> dict[str, Any] | None:
     bodies = visible_bodies(user)
     return {
         "organisation": organisation,
+        "memberships": list(organisation.memberships.order_by("start")),
         "people": list(organisation.people.order_by("sort_name")),
         "bodies": list(bodies.filter(owner=organisation)),
         "participations": list(
@@ -322,6 +333,7 @@ def key_numbers(user: Any) -> dict[str, int | None]:
     bodies = visible_bodies(user).own().count()
     return {
         "municipalities": members.count(),
+        "other_members": other_members().count(),
         "inhabitants": inhabitants,
         "population_year": latest_year,
         "bodies": bodies,

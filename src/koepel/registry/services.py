@@ -80,12 +80,17 @@ def membership_save(*, membership: Membership, expected_version: int | None = No
     """Save a period of membership. A municipality is a member once at a time: a period that
     overlaps another of the same municipality is refused, naming the other."""
     membership.full_clean()
-    # The city locked: two periods of one city saved at the same moment wait for each other,
-    # so they cannot both pass the check below.
-    list(Municipality.objects.select_for_update().filter(pk=membership.municipality_id))
-    others = Membership.objects.filter(municipality_id=membership.municipality_id).exclude(
-        pk=membership.pk
-    )
+    # The member locked (the city or the organisation): two periods of one member saved at the
+    # same moment wait for each other, so they cannot both pass the check below.
+    if membership.municipality_id is not None:
+        list(Municipality.objects.select_for_update().filter(pk=membership.municipality_id))
+        others = Membership.objects.filter(municipality_id=membership.municipality_id)
+    else:
+        # full_clean above made sure one of the two is set.
+        organisation_id = int(membership.organisation_id or 0)
+        list(Organisation.objects.select_for_update().filter(pk=organisation_id))
+        others = Membership.objects.filter(organisation_id=organisation_id)
+    others = others.exclude(pk=membership.pk)
     if membership.end is not None:
         others = others.filter(Q(start__isnull=True) | Q(start__lte=membership.end))
     if membership.start is not None:
@@ -100,7 +105,7 @@ def membership_save(*, membership: Membership, expected_version: int | None = No
                     "(%(period)s). Periods of membership do not overlap: end or change that "
                     "period first."
                 )
-                % {"city": membership.municipality, "period": period}
+                % {"city": membership.municipality or membership.organisation, "period": period}
             },
             code="overlap",
         )

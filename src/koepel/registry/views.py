@@ -49,7 +49,12 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "registry/municipality_list.html",
-        {"table": table, "pages": pages, **_exchange(request)},
+        {
+            "table": table,
+            "pages": pages,
+            "other_members": selectors.other_members(on=table.on).order_by("name"),
+            **_exchange(request),
+        },
     )
 
 

@@ -28,7 +28,7 @@ from koepel.registry.models import (
     remembered_terms,
     term_of,
 )
-from koepel.registry.selectors import member_municipalities
+from koepel.registry.selectors import member_municipalities, other_members
 from koepel.reports import dutch
 from koepel.reports.facts import (
     ABOUT,
@@ -278,25 +278,32 @@ def network_facts(
     if network is not None and network.description.strip():
         facts.append(Fact("network:about", dutch.sentence(network.description), (), None, ABOUT))
     cities = list(member_municipalities(on).order_by("sort_name"))
+    others = list(other_members(on).order_by("name"))
+    # The members that are not municipalities, said as such: never counted as cities.
+    and_others = (
+        f" en {dutch.count(len(others), 'ander lid', 'andere leden')}" if cities and others else ""
+    )
     figures = {
         p.municipality_id: p.inhabitants
         for p in Population.objects.filter(year=year, municipality__in=cities)
     }
     if cities:
         count = len(cities)
-        text = f"{dutch.capitalise(who)} is een netwerk van {dutch.number(count)} gemeenten."
+        text = f"{dutch.capitalise(who)} is een netwerk van {dutch.number(count)} gemeenten{and_others}."
         known = sum(figures.values())
         missing = [c.name for c in cities if c.pk not in figures]
         if figures and not missing:
             text = (
                 f"{dutch.capitalise(who)} is een netwerk van {dutch.number(count)} gemeenten met "
-                f"samen {dutch.round_total(known)} inwoners op 1 januari {year}."
+                f"samen {dutch.round_total(known)} inwoners op 1 januari {year}"
+                f"{',' if and_others else ''}{and_others}."
             )
         elif figures:
             text += (
-                f" Van {dutch.number(len(figures))} van hen is het aantal inwoners op 1 januari "
-                f"{year} vastgelegd: samen {dutch.round_total(known)}. Van {dutch.join(missing)} "
-                "ontbreekt dat aantal nog, dus alle gemeenten samen hebben meer inwoners."
+                f" Van {dutch.number(len(figures))} {'gemeenten' if and_others else 'van hen'} "
+                f"is het aantal inwoners op 1 januari {year} vastgelegd: samen "
+                f"{dutch.round_total(known)}. Van {dutch.join(missing)} ontbreekt dat aantal "
+                "nog, dus alle gemeenten samen hebben meer inwoners."
             )
         facts.append(Fact("network:size", text, (), None, ABOUT))
         facts.append(
@@ -305,6 +312,23 @@ def network_facts(
                 f"De {dutch.number(count)} gemeenten van {who} zijn: "
                 f"{dutch.join([c.name for c in cities])}.",
                 tuple((c.name, c.get_absolute_url()) for c in cities),
+                None,
+                ABOUT,
+            )
+        )
+    if others:
+        names = dutch.join([o.name for o in others])
+        if not cities:
+            text = f"De leden van {who} zijn: {names}."
+        elif len(others) == 1:
+            text = f"Het andere lid van {who} is {names}."
+        else:
+            text = f"De andere leden van {who} zijn: {names}."
+        facts.append(
+            Fact(
+                "network:other-members",
+                text,
+                tuple((o.name, o.get_absolute_url()) for o in others),
                 None,
                 ABOUT,
             )

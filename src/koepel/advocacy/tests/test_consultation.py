@@ -35,6 +35,7 @@ from koepel.registry.models import Municipality, Network, Person
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
     RoleFactory,
 )
@@ -428,3 +429,21 @@ def test_only_consulted_cities_answer_and_only_editors_record_for_others(
             city.cbs_code for city in forty.cities[:10]
         ]
     assert not ConsultationResponse.objects.exists()
+
+
+def test_an_organisation_that_is_a_member_is_not_asked_as_a_city(
+    forty: Forty, django_capture_on_commit_callbacks: Any
+) -> None:
+    province = OrganisationFactory(name="Provincie Zeeland", kind="province")
+    MembershipFactory(municipality=None, organisation=province)
+    official = PersonFactory(organisation=province, email="provincie@example.nl")
+    RoleFactory(person=official, body=forty.body)
+    action = _draft(forty)
+    mail.outbox.clear()
+
+    _open(forty, action, django_capture_on_commit_callbacks)  # the form offers the 40 cities
+
+    assert set(Consultation.objects.get().municipalities.all()) == set(forty.cities)
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert len(mail.outbox) == 38  # the cities with a contact, as without the province
+    assert "provincie@example.nl" not in recipients

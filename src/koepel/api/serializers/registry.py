@@ -99,10 +99,21 @@ class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         help_text="De identificatie in TOOI, alleen waar die bestaat.",
     )
     website = serializers.URLField(required=False, allow_blank=True)
+    # A province, a water board or an association may itself be a member of the network.
+    lidmaatschappen = MembershipPeriodSerializer(source="memberships", many=True, read_only=True)
 
     class Meta:
         model = Organisation
-        fields = ("url", "slug", "naam", "afkorting", "soort", "tooiUri", "website")
+        fields = (
+            "url",
+            "slug",
+            "naam",
+            "afkorting",
+            "soort",
+            "tooiUri",
+            "website",
+            "lidmaatschappen",
+        )
 
 
 class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,7 @@ from koepel.api.tests.conftest import ApiClient
 from koepel.registry.models import Body, Municipality
 from koepel.registry.tests.factories import (
     BodyFactory,
+    MembershipFactory,
     OrganisationFactory,
     PersonFactory,
     RoleFactory,
@@ -240,3 +242,18 @@ def test_if_match_star_is_refused_like_a_missing_etag(api_as: MakeClient) -> Non
         assert answer["Content-Type"] == "application/problem+json"
         assert answer.json()["detail"].startswith("If-Match: * zegt niet welke versie")
     assert Municipality.objects.get(cbs_code="GM0193").name == "Zwolle"
+
+
+def test_an_organisation_that_is_a_member_shows_its_membership_but_is_no_city(
+    api_as: MakeClient,
+) -> None:
+    province = OrganisationFactory(slug="overijssel", name="Provincie Overijssel", kind="province")
+    MembershipFactory(
+        municipality=None, organisation=province, start=dt.date(2020, 1, 1), start_precision="year"
+    )
+    api = api_as(None)
+    data = api.get("/api/v1/organisaties/overijssel").json()
+    assert data["soort"] == "province"
+    assert data["lidmaatschappen"] == [{"begin": "2020", "eind": None}]
+    assert api.get("/api/v1/organisaties/vng").json()["lidmaatschappen"] == []
+    assert api.get("/api/v1/gemeenten?lid=true").json()["aantal"] == 40

@@ -123,7 +123,9 @@ class OrganisationViewSet(RegistryResource):
     ordering_fields = ("name",)
 
     def records(self) -> QuerySet[Organisation]:
-        return Organisation.objects.order_by("name")
+        return Organisation.objects.order_by("name").prefetch_related(
+            Prefetch("memberships", Membership.objects.order_by("start"))
+        )
 
     def save_service(self, instance: Organisation) -> Organisation:
         return services.organisation_save(organisation=instance)

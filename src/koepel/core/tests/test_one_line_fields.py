@@ -107,7 +107,14 @@ def test_a_dossier_title_with_a_line_break_is_refused_on_the_page(
 def test_a_name_with_a_line_break_is_refused_in_the_back_office(db: None, client: Client) -> None:
     client.force_login(UserFactory(office=True, is_staff=True, is_superuser=True))
     add = reverse("admin:registry_organisation_add")
-    data = {"name": "Ministerie van\r\nBZK", "slug": "bzk", "kind": "ministry"}
+    data = {
+        "name": "Ministerie van\r\nBZK",
+        "slug": "bzk",
+        "kind": "ministry",
+        # The organisation's memberships of the network, none here.
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+    }
     response = client.post(add, data)
     assert response.status_code == 200
     assert MESSAGE in response.content.decode()

@@ -252,6 +252,45 @@ def test_the_whole_list_holds_every_municipality_once() -> None:
     assert sum(1 for known in national_list() if known.province) == 40
 
 
+def test_a_member_is_a_municipality_or_an_organisation_and_never_both(
+    db: None, tmp_path: Path
+) -> None:
+    OrganisationFactory(slug="overijssel", name="Provincie Overijssel", kind="province")
+    members = (
+        "cbs-code;gemeente;provincie;organisatie;begin;einde\n"
+        "GM0193;;;overijssel;2020;\n"
+        ";;;;2020;\n"
+        ";;;atlantis;2020;\n"
+        ";;Overijssel;overijssel;2020;\n"
+    )
+    with pytest.raises(CommandError) as raised:
+        _import("leden", _write(tmp_path, "l.csv", members))
+    report = str(raised.value)
+    assert (
+        "regel 2, organisatie: Een lid is een gemeente of een organisatie: vul cbs-code of "
+        "gemeente in, of organisatie, niet allebei." in report
+    )
+    assert (
+        "regel 3, cbs-code: Een lid is een gemeente of een organisatie: vul cbs-code of "
+        "gemeente in, of organisatie." in report
+    )
+    assert "regel 4, organisatie: Er is geen organisatie met de sleutel “atlantis”." in report
+    assert "regel 5, provincie: Een provincie vul je alleen in bij een gemeente die lid is." in (
+        report
+    )
+    assert not Membership.objects.exists()
+
+    out, _ = _import(
+        "leden",
+        _write(
+            tmp_path, "l.csv", members.splitlines()[0] + "\n;;;overijssel;2020;\nGM0193;;;;2018;\n"
+        ),
+    )
+    assert "leden: 2 regels; 2 nieuw" in out
+    assert Membership.objects.get(organisation__slug="overijssel").municipality is None
+    assert Membership.objects.get(municipality__cbs_code="GM0193").organisation is None
+
+
 # --- Round trip ----------------------------------------------------------------------------------
 
 
@@ -297,7 +336,14 @@ def _registry() -> dict[str, set[tuple[Any, ...]]]:
             )
             for p in Person.objects.select_related("municipality", "organisation")
         },
-        "members": {(m.municipality.cbs_code, *period(m)) for m in Membership.objects.all()},
+        "members": {
+            (
+                m.municipality.cbs_code if m.municipality else "",
+                m.organisation.slug if m.organisation else "",
+                *period(m),
+            )
+            for m in Membership.objects.select_related("municipality", "organisation")
+        },
         "roles": {
             (
                 r.person.slug if r.person else "",
@@ -332,6 +378,9 @@ def _small_network() -> None:
     MembershipFactory(municipality=zwolle, start=dt.date(2018, 1, 1), start_precision="year")
     MembershipFactory(municipality=ede, start=dt.date(2015, 6, 1), end=dt.date(2021, 12, 31))
     vng = OrganisationFactory(slug="vng", name="VNG", abbreviation="VNG", kind="association")
+    # A member that is not a municipality.
+    province = OrganisationFactory(slug="overijssel", name="Provincie Overijssel", kind="province")
+    MembershipFactory(municipality=None, organisation=province, start=dt.date(2020, 1, 1))
     bzk = OrganisationFactory(
         slug="bzk",
         name="Ministerie van BZK",

@@ -30,6 +30,7 @@ from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
     MunicipalityFactory,
+    OrganisationFactory,
     PersonFactory,
     RoleFactory,
 )
@@ -319,3 +320,17 @@ def test_a_generated_report_tells_only_records_the_audience_may_see(
                 elif kind in models:
                     pk = int(rest.split(":")[-1])
                     assert visible(models[kind].objects.filter(pk=pk), viewer).exists(), fact.key
+
+
+def test_the_other_members_are_said_as_members_and_never_counted_as_cities(
+    delta: dict[str, Any],
+) -> None:
+    for name, kind in [
+        ("Provincie Zeeland", "province"),
+        ("Waterschap Scheldestromen", "water_board"),
+    ]:
+        MembershipFactory(municipality=None, organisation=OrganisationFactory(name=name, kind=kind))
+    text = _all(assemble(2024, "public"))
+    assert "De DN is een netwerk van drie gemeenten en twee andere leden." in text
+    assert "De drie gemeenten van de DN zijn: Goes, Middelburg en Vlissingen." in text
+    assert "De andere leden van de DN zijn: Provincie Zeeland en Waterschap Scheldestromen." in text
