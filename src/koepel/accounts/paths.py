@@ -127,7 +127,7 @@ PATHS: dict[str, Path] = {
     "reports.renderedfile": Internal("handed out only through the report's download"),
     "reports.completeyear": Internal("read only as the report's counts and its section form"),
     "reports.reportstyle": Internal("the office's logo, template and colophon, read into files"),
-    "reports.publication": Open("a published report is the public version of its year"),
+    "reports.publication": Internal("read only as the public report page and its files"),
     # Notifications: a person's choices, what happened and what was sent, and the personal
     # feed addresses. What a notice or a personal feed holds is read through this check for
     # the person it goes to (notices/sending.py, notices/views.py).

@@ -59,6 +59,7 @@ from koepel.registry.models import (
     Participation,
     Person,
     Role,
+    remembered_terms,
 )
 from koepel.registry.municipalities import PROVINCES_BY_NAME, Finder
 
@@ -916,7 +917,12 @@ def _order_bodies(changes: list[tuple[Row, models.Model]]) -> list[tuple[Row, mo
 def run_import(files: Sequence[tuple[str, bytes]], *, dry_run: bool = False) -> Outcome:
     """Import files of kinds of record (``[("personen", data), ("rollen", data)]``): check
     every row of every file, and write all of them in one transaction only if none has a
-    problem (and this is not a dry run)."""
+    problem (and this is not a dry run). The vocabulary is read once for all rows."""
+    with remembered_terms():
+        return _run_import(files, dry_run=dry_run)
+
+
+def _run_import(files: Sequence[tuple[str, bytes]], *, dry_run: bool) -> Outcome:
     outcome = Outcome(dry_run=dry_run)
     lookups = Lookups()
     order = list(KINDS)

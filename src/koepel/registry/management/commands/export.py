@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from koepel.accounts.access import SYSTEM
 from koepel.core.tables import FORMATS, write
 from koepel.registry.exchange import KINDS, export_rows
+from koepel.registry.models import remembered_terms
 
 
 class Command(BaseCommand):
@@ -27,8 +28,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        table, rows = export_rows(options["kind"], SYSTEM)
-        content = write(table, rows, options["format"])
+        with remembered_terms():  # the vocabulary's labels read once, not per row
+            table, rows = export_rows(options["kind"], SYSTEM)
+            content = write(table, rows, options["format"])
         output: Path | None = options["output"]
         if output is not None:
             try:
