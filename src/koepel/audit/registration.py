@@ -72,6 +72,10 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "reports.sectiontext": (),
     # A secretary's mark that a body's year is completely recorded: who said so, and when.
     "reports.completeyear": (),
+    # The office's house style for the report files: that the logo or template changed.
+    "reports.reportstyle": (),
+    # Who published the report of a year, and when; the page and files are its output.
+    "reports.publication": ("page", "html", "docx", "pdf", "error"),
     # That a token was made, used or revoked; never its hash or its first characters.
     "api.apitoken": ("key_hash", "hint"),
     # A person's choices of notifications, and that a personal feed address was made or

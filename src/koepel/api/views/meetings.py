@@ -293,8 +293,15 @@ class InvitationViewSet(MeetingPart):
         return own or can_edit(self.request.user, instance.meeting)
 
     def create_record(self, data: dict[str, Any]) -> Model:
+        person = data.pop("person", None)
+        if person is None:
+            # A guest from outside is invited by address on the meeting's page; through the
+            # API an invitation names a person of the registry.
+            raise exceptions.ValidationError(
+                {"persoon": ["Geef de persoon die u uitnodigt (de slug van een persoon)."]}
+            )
         invited = services.meeting_invite(
-            actor=self.request.user, meeting=self.meeting(), people=[data.pop("person")]
+            actor=self.request.user, meeting=self.meeting(), people=[person]
         )
         if not invited.invitations:
             raise exceptions.ValidationError({"persoon": ["Deze persoon is al uitgenodigd."]})
