@@ -38,7 +38,7 @@ LABELS = {
     "website": "website",
     "username": "gebruikersnaam",
     "email": "e-mailadres",
-    "password": "wachtwoord",
+    "password": "wachtwoord",  # nosec B105: the word for the field, not a password
 }
 
 
