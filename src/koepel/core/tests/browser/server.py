@@ -7,6 +7,7 @@ test database of the suite stays untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ from base64 import b32decode
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django_otp.oath import totp
 
@@ -233,18 +235,24 @@ def new_context(
     return context
 
 
+# The day the walks plan their meeting on: a month from now, so that it is still to come and
+# its pages for a planned meeting are reached, whatever day the suite runs.
+PLANNED_DAY = dt.datetime.now(tz=ZoneInfo("Europe/Amsterdam")).date() + dt.timedelta(days=30)
+
+
 def plan_meeting(page: Page, title: str, body: str = "Themagroep Europa") -> str:
-    """Plan a meeting through the form, as the office does; returns the meeting's address."""
+    """Plan a meeting through the form, as the office does, on ``PLANNED_DAY``; returns the
+    meeting's address."""
     page.goto("/bijeenkomsten/nieuw/")
     page.get_by_label(body).check()
     page.get_by_label("Titel").fill(title)
     page.get_by_label("Soort").select_option(label="ontbijtsessie")
     page.get_by_label("Vorm").select_option(label="digitaal")
-    page.get_by_label("Datum", exact=True).fill("2026-12-03")
+    page.get_by_label("Datum", exact=True).fill(PLANNED_DAY.isoformat())
     page.get_by_label("Begintijd").fill("08:30")
     page.get_by_role("button", name="Opslaan").click()
     # A planned meeting goes on to its invitations; the breadcrumb leads back to the meeting.
-    page.get_by_role("heading", level=1, name="Leden uitnodigen").wait_for()
+    page.get_by_role("heading", level=1, name="Uitnodigen").wait_for()
     page.get_by_role("link", name=title).click()
     page.get_by_role("heading", level=1, name=title).wait_for()
     return page.url
