@@ -39,12 +39,22 @@ lint: install
 	KOEPEL_DATA_DIR=$$(mktemp -d) $(DEPLOY_ENV) $(KOEPEL) check --deploy --fail-level WARNING
 
 # SQLite always; PostgreSQL as well when DATABASE_URL names one. The browser tests run once, in
-# the first pass: the Koepel they start keeps its own SQLite database whatever DATABASE_URL says.
+# the SQLite pass: the Koepel they start keeps its own SQLite database whatever DATABASE_URL
+# says. The two passes share nothing but the checkout, so they run side by side, one per core;
+# the PostgreSQL pass's report follows the SQLite one's. The data folder's secret key is made
+# first, so that the two passes do not both make it.
 test: lint
-	env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
-	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "--- PostgreSQL: $$DATABASE_URL"; \
-		$(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
+	$(BIN)/python -c "import koepel.settings"
+	@if [ -z "$$DATABASE_URL" ]; then \
+		$(BIN)/pytest -q -p no:cacheprovider; \
+	else \
+		log=$$(mktemp); \
+		$(BIN)/pytest -q -p no:cacheprovider -m "not browser" > "$$log" 2>&1 & postgres=$$!; \
+		echo "--- SQLite (PostgreSQL runs beside it: $$DATABASE_URL)"; \
+		env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider; sqlite=$$?; \
+		wait $$postgres; pg=$$?; \
+		echo "--- PostgreSQL: $$DATABASE_URL"; cat "$$log"; rm -f "$$log"; \
+		test $$sqlite -eq 0 && test $$pg -eq 0; \
 	fi
 
 # Run from the app folder (so makemessages finds only Koepel's strings), with the data folder
