@@ -137,7 +137,10 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
         """The record, visible to the user and locked for the rest of the transaction."""
         instance = self.get_object()
         model = type(instance)
-        list(model._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
+        # Without its ordering: a model ordered through a nullable relation (an invitation by
+        # its person's name) would join it, and PostgreSQL locks no outer join.
+        rows = model._default_manager.select_for_update().filter(pk=instance.pk).order_by()
+        list(rows.values_list("pk"))
         instance = self.get_object()
         if not self.may_change(instance):
             raise exceptions.PermissionDenied()

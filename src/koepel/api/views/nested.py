@@ -45,7 +45,9 @@ class NestedResource(Resource):
         """The parent, locked for the rest of the transaction, when the user may change it."""
         parent = self.parent()
         model = type(parent)
-        list(model._default_manager.select_for_update().filter(pk=parent.pk).values_list("pk"))
+        # Without its ordering, which could join a nullable relation PostgreSQL cannot lock.
+        rows = model._default_manager.select_for_update().filter(pk=parent.pk).order_by()
+        list(rows.values_list("pk"))
         parent.refresh_from_db()
         if not self.may_change(parent):
             raise exceptions.PermissionDenied()
