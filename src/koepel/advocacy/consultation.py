@@ -312,7 +312,7 @@ def adoption_blocked(action: LobbyAction, today: dt.date | None = None) -> Valid
     return ValidationError(reason, code="consultation_open")
 
 
-def reachable() -> QuerySet[Person]:
+def reachable() -> QuerySet[Person, Any]:
     """The ids of the cities (as ``municipality_id``) a request can be mailed to: one of their
     people with a current seat has an e-mail address. A city without one has no contact."""
     return (

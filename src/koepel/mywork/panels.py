@@ -30,10 +30,15 @@ from koepel.advocacy import consultation
 from koepel.advocacy.models import Consultation, LobbyAction, Stage
 from koepel.core.dates import Precision
 from koepel.meetings.models import ActionItem, ActionStatus, Answer, Invitation, Meeting, Status
-from koepel.registry.models import Municipality, Role
+from koepel.registry.models import Role
 from koepel.registry.selectors import current_network, member_municipalities
-from koepel.reports.models import AnnualReport, Publication, RenderStatus, SectionStatus
-from koepel.reports.models import SectionText
+from koepel.reports.models import (
+    AnnualReport,
+    Publication,
+    RenderStatus,
+    SectionStatus,
+    SectionText,
+)
 from koepel.reports.selectors import report_year_range
 
 # How many rows a panel shows on the page; its full list has them all, a page at a time.
@@ -207,9 +212,7 @@ def consultations(work: Work) -> Panel | None:
     city = consultation.answering_for(work.user)
     if city is None:
         return None
-    asked = Q(
-        consultation__in=visible(Consultation.objects.filter(municipalities=city), work.user)
-    )
+    asked = Q(consultation__in=visible(Consultation.objects.filter(municipalities=city), work.user))
     if member_municipalities(work.today).filter(pk=city.pk).exists():
         # A consultation from before the cities were chosen asked every member city.
         asked |= Q(consultation__isnull=True)

@@ -32,7 +32,7 @@ def panel_page(request: HttpRequest, key: str) -> HttpResponse:
     if panel is None:
         raise Http404
     pages = paginate(request, panel.rows)
-    panel.show(work, pages.page.object_list, pages.page.paginator.count)
+    panel.show(work, list(pages.page), pages.page.paginator.count)
     return TemplateResponse(
         request, "mywork/panel_page.html", {"panel": panel, "page": pages.page, "pages": pages}
     )

@@ -1,4 +1,4 @@
-""""Mijn werk": each person's start page, read through the test client as each role gets it.
+""" "Mijn werk": each person's start page, read through the test client as each role gets it.
 
 The world is a small network like the demo's: two theme groups (A and B), a member city with
 an official and an administrator in A, the secretary of A, a member of B, and the office. Each
@@ -101,28 +101,45 @@ def world() -> World:
     Invitation.objects.create(meeting=meetings["soon"], person=administrator, answer="komt")
     # Actions: the official's own, one of them on body B's restricted meeting they may not see.
     ActionItem.objects.create(
-        meeting=meetings["held"], body=body_a, owner=official, description="Notitie woningbouw",
+        meeting=meetings["held"],
+        body=body_a,
+        owner=official,
+        description="Notitie woningbouw",
         due=TODAY + 7 * DAY,
     )
     ActionItem.objects.create(
-        meeting=meetings["held"], body=body_a, owner=official, description="Cijfers huurwoningen",
+        meeting=meetings["held"],
+        body=body_a,
+        owner=official,
+        description="Cijfers huurwoningen",
         due=TODAY - 3 * DAY,
     )
     ActionItem.objects.create(
-        meeting=meetings["held"], body=body_a, owner=official, description="Afgerond punt",
+        meeting=meetings["held"],
+        body=body_a,
+        owner=official,
+        description="Afgerond punt",
         status="afgerond",
     )
     ActionItem.objects.create(
-        meeting=meetings["secret_b"], body=body_b, owner=official,
+        meeting=meetings["secret_b"],
+        body=body_b,
+        owner=official,
         description="Geheime zorgactie",
     )
     ActionItem.objects.create(
-        meeting=meetings["held"], body=body_a, owner=administrator,
-        description="Brief aan de minister", due=TODAY - 1 * DAY,
+        meeting=meetings["held"],
+        body=body_a,
+        owner=administrator,
+        description="Brief aan de minister",
+        due=TODAY - 1 * DAY,
     )
     ActionItem.objects.create(
-        meeting=meetings["held_b"], body=body_b, owner=member_b,
-        description="Zorgnotitie te laat", due=TODAY - 2 * DAY,
+        meeting=meetings["held_b"],
+        body=body_b,
+        owner=member_b,
+        description="Zorgnotitie te laat",
+        due=TODAY - 2 * DAY,
     )
     # Consultations: one waiting for the official's city, one it answered, one restricted.
     waiting = _lobby_action("Brief over de woningbouwopgave", body_a, "network")
@@ -214,8 +231,13 @@ def test_an_official_sees_their_own_work_coming_first(world: World, client: Clie
     page = _page(client, world.users["official"])
     panels = _panels(page)
 
-    assert list(panels) == ["bijeenkomsten", "uitnodigingen", "acties", "raadplegingen",
-                            "jaarverslag"]
+    assert list(panels) == [
+        "bijeenkomsten",
+        "uitnodigingen",
+        "acties",
+        "raadplegingen",
+        "jaarverslag",
+    ]
     meetings = panels["bijeenkomsten"]
     assert "(2)" in meetings
     assert meetings.index("Overleg Wonen deze week") < meetings.index("Overleg Wonen volgende")
@@ -349,7 +371,9 @@ def test_the_page_is_kept_by_no_cache(world: World, client: Client) -> None:
     client.force_login(world.users["official"])
     for url in ("/mijn-werk/", "/mijn-werk/acties/"):
         assert client.get(url)["Cache-Control"] == "private, no-store"
-    assert getattr(views.my_work, "personal", False) and getattr(views.panel_page, "personal", False)
+    assert getattr(views.my_work, "personal", False) and getattr(
+        views.panel_page, "personal", False
+    )
 
 
 @pytest.mark.parametrize("who", ["official", "secretary", "office"])
@@ -368,7 +392,10 @@ def test_the_number_of_queries_does_not_grow_with_the_work(
         past = _meeting(f"Verleden {n}", world.body_a, TODAY - (n + 1) * DAY, held=True)
         Invitation.objects.create(meeting=meeting, person=person)
         ActionItem.objects.create(
-            meeting=past, body=world.body_a, owner=person, description=f"Actie {n}",
+            meeting=past,
+            body=world.body_a,
+            owner=person,
+            description=f"Actie {n}",
             due=TODAY - DAY,
         )
         city = MunicipalityFactory()
