@@ -217,6 +217,8 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "reports:publish": url("reports:publish", 2021),
         "reports:style": url("reports:style"),
         "registry:home": url("registry:home"),
+        "mywork:my-work": url("mywork:my-work"),
+        "mywork:panel": url("mywork:panel", "gemeenten-zonder-contact"),
         "registry:municipalities": url("registry:municipalities"),
         "registry:municipality": url(
             "registry:municipality",

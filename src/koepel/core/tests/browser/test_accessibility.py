@@ -99,6 +99,10 @@ EXTRA_ADDRESSES = [
     "/jaarverslag/2021/download/pdf/",
     # The notifications page is linked from a person's own account page; the office has none.
     "/account/meldingen/",
+    # The office's start page, and the full list of one of its panels (the demo's people have
+    # no e-mail address, so every member city is without a contact).
+    "/mijn-werk/",
+    "/mijn-werk/gemeenten-zonder-contact/",
 ]
 
 # What the accessibility statement promises beyond axe's rules, checked on every page.
@@ -299,6 +303,21 @@ def test_pages_fit_a_phone_320_pixels_wide(browser: Browser, koepel: LiveKoepel)
             too_wide.append(f"{address}: {width} px wide")
     context.close()
     assert too_wide == []
+
+
+def test_my_work_fits_a_phone_and_passes_axe_there(office_page: Page) -> None:
+    """The office's start page and a panel's full list, at 320 px: no sideways scrolling and no
+    axe violations (the desktop width is in the walk)."""
+    page = with_axe(office_page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems: list[str] = []
+    for address in ["/mijn-werk/", "/mijn-werk/gemeenten-zonder-contact/"]:
+        page.goto(address)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            problems.append(f"{address}: {width} px wide")
+        problems += page_problems(page, f"{address} (320 px)")
+    assert problems == []
 
 
 def test_the_check_finds_what_it_is_meant_to_find(office_page: Page) -> None:
