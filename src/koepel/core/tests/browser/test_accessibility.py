@@ -273,7 +273,15 @@ def test_signed_out_pages_have_no_axe_violations(
 def test_forms_with_errors_have_no_axe_violations(office_page: Page) -> None:
     with_axe(office_page)
     problems: list[str] = []
-    for address in ["/bijeenkomsten/nieuw/", "/kennisbank/nieuw/", "/lobby/dossiers/nieuw/"]:
+    for address in [
+        "/bijeenkomsten/nieuw/",
+        "/kennisbank/nieuw/",
+        "/lobby/dossiers/nieuw/",
+        "/personen/nieuw/",
+        "/organisaties/nieuw/",
+        "/gemeenten/nieuw/",
+        "/gremia/nieuw/",
+    ]:
         office_page.goto(address)
         office_page.get_by_role("main").get_by_role("button", name="Opslaan").click()
         assert office_page.locator(".field-error").count() > 0, address
@@ -299,6 +307,23 @@ def test_pages_fit_a_phone_320_pixels_wide(browser: Browser, koepel: LiveKoepel)
             too_wide.append(f"{address}: {width} px wide")
     context.close()
     assert too_wide == []
+
+
+def test_the_offices_registry_forms_fit_a_phone(office_page: Page) -> None:
+    """The office's forms of the registry hold long choices (every Dutch municipality, every
+    body): at 320 px they still fit, and axe finds nothing there."""
+    page = with_axe(office_page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide: list[str] = []
+    problems: list[str] = []
+    for address in ["/personen/nieuw/", "/gemeenten/nieuw/", "/gremia/nieuw/"]:
+        page.goto(address)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide.append(f"{address}: {width} px wide")
+        problems += page_problems(page, f"{address} (phone)")
+    assert too_wide == []
+    assert problems == []
 
 
 def test_the_check_finds_what_it_is_meant_to_find(office_page: Page) -> None:
