@@ -422,7 +422,9 @@ def test_dissolving_a_body_ends_its_seats_and_keeps_its_history(office: Client) 
     seated = RoleFactory(body=body, start=dt.date(2020, 1, 1))
     gone = RoleFactory(body=body, start=dt.date(2019, 1, 1), end=dt.date(2020, 6, 30))
     city = MunicipalityFactory()
-    taking_part = Participation.objects.create(body=body, municipality=city, start=dt.date(2020, 1, 1))
+    taking_part = Participation.objects.create(
+        body=body, municipality=city, start=dt.date(2020, 1, 1)
+    )
     url = reverse("registry:body-end", args=[body.slug])
     page = office.get(url)
     assert seated.person.name in page.content.decode()  # the page says whose seat ends
@@ -439,6 +441,10 @@ def test_dissolving_a_body_ends_its_seats_and_keeps_its_history(office: Client) 
     assert taking_part.end == dt.date(2024, 6, 30)
     assert Body.objects.filter(pk=body.pk).exists()
     assert Role.objects.filter(body=body).count() == 2
+    # Each seat that ended with the body is in the trail, by the office's hand.
+    ended = LogEntry.objects.get_for_object(seated).filter(action=LogEntry.Action.UPDATE).get()
+    assert ended.actor is not None and ended.actor.is_office
+    assert not LogEntry.objects.get_for_object(gone).filter(action=LogEntry.Action.UPDATE)
 
 
 def test_a_body_with_a_part_running_on_is_not_dissolved(office: Client) -> None:
