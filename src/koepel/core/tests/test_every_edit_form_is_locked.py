@@ -27,6 +27,7 @@ from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
 from koepel.registry.models import (
     Body,
+    Membership,
     Municipality,
     Organisation,
     Participation,
@@ -76,6 +77,12 @@ NO_VERSION: dict[str, str] = {
     "notices:feed-make": "makes a new secret feed address for a body; nothing to merge",
     "notices:feed-revoke": "one-button step: switches a feed address off",
     "set_language": "chooses the language of the interface",
+    "registry:person-add": "adds a new person; nothing to overwrite",
+    "registry:organisation-add": "adds a new organisation; nothing to overwrite",
+    "registry:municipality-add": "adds a municipality from the national list; refused when stored",
+    "registry:municipality-membership-add": "adds a new period; one overlapping another is refused",
+    "registry:organisation-membership-add": "adds a new period; one overlapping another is refused",
+    "registry:body-add": "adds a new body; nothing to overwrite",
     "registry:import": "checks a file, then adds and changes records as its rows say; a row "
     "carries no version, and a row equal to the stored record changes nothing",
 }
@@ -155,7 +162,9 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
     document = Document.objects.first()
     body = Body.objects.filter(meetings__isnull=False).first()
     person = Person.objects.first()
-    assert dossier and action and document and body and person
+    membership = Membership.objects.filter(municipality__isnull=False).first()
+    assert dossier and action and document and body and person and membership
+    assert membership.municipality is not None
     ActionItem.objects.get_or_create(meeting=meeting, body=meeting.bodies.first(), description="x")
     # An account for the office's account pages, and a person with an address to invite.
     account = UserFactory(username="lid-voor-de-accountpagina")
@@ -234,6 +243,30 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
             Organisation.objects.first().slug,  # type: ignore[union-attr]
         ),
         "registry:representation": url("registry:representation"),
+        "registry:person-add": url("registry:person-add"),
+        "registry:person-edit": url("registry:person-edit", person.slug),
+        "registry:person-anonymise": url("registry:person-anonymise", person.slug),
+        "registry:organisation-add": url("registry:organisation-add"),
+        "registry:organisation-edit": url(
+            "registry:organisation-edit",
+            Organisation.objects.first().slug,  # type: ignore[union-attr]
+        ),
+        "registry:organisation-membership-add": url(
+            "registry:organisation-membership-add",
+            Organisation.objects.first().slug,  # type: ignore[union-attr]
+        ),
+        "registry:municipality-add": url("registry:municipality-add"),
+        "registry:municipality-edit": url(
+            "registry:municipality-edit", membership.municipality.cbs_code
+        ),
+        "registry:municipality-membership-add": url(
+            "registry:municipality-membership-add", membership.municipality.cbs_code
+        ),
+        "registry:membership-edit": url("registry:membership-edit", membership.pk),
+        "registry:membership-end": url("registry:membership-end", membership.pk),
+        "registry:body-add": url("registry:body-add"),
+        "registry:body-edit": url("registry:body-edit", body.slug),
+        "registry:body-end": url("registry:body-end", body.slug),
         "registry:import": url("registry:import", "personen"),
         "registry:terms": url("registry:terms"),
         "registry:term-add": url("registry:term-add", "body_kind"),
