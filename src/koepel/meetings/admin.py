@@ -57,7 +57,7 @@ class MeetingAdminForm(ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Meeting
-        fields = ("bodies", "organiser")  # the admin adds the rest of its own
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field of a meeting
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

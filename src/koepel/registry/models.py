@@ -127,8 +127,8 @@ class Meaning(models.TextChoices):
     LEAD = "lead", _("leads the body")
     SECRETARY = "secretary", _("secretary (edits the body's records)")
     MEMBER = "member", _("member")
-    EVENT = "event", _("an event of its own: the annual report tells it, and does not count it")
-    TRIP = "trip", _("a trip: the annual report tells it with who travelled along")
+    EVENT = "event", _("event (told by its name, not counted)")
+    TRIP = "trip", _("trip (told with who went along)")
 
 
 # Which meanings a term of each vocabulary may carry.

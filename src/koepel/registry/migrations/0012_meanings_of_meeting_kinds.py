@@ -50,9 +50,9 @@ class Migration(migrations.Migration):
                     ("member", "member"),
                     (
                         "event",
-                        "an event of its own: the annual report tells it, and does not count it",
+                        "event (told by its name, not counted)",
                     ),
-                    ("trip", "a trip: the annual report tells it with who travelled along"),
+                    ("trip", "trip (told with who went along)"),
                 ],
                 help_text="What Koepel must know of the term, if anything.",
                 max_length=12,
