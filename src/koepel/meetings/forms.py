@@ -30,6 +30,15 @@ class MeetingForm(forms.Form):
         queryset=Body.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    organiser = forms.ModelChoiceField(
+        label=_("Organiser"),
+        queryset=Body.objects.none(),
+        required=False,
+        help_text=_(
+            "Of a joint meeting: which of the bodies above organised it. The annual report "
+            "tells the meeting under that body."
+        ),
+    )
     title = SingleLineField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=functools.partial(term_choices, Vocabulary.MEETING_KIND)
@@ -60,6 +69,7 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["bodies"].queryset = bodies  # type: ignore[attr-defined]
+        self.fields["organiser"].queryset = bodies  # type: ignore[attr-defined]
         if not self.is_bound and not self.initial.get("submission"):
             self.initial["submission"] = uuid.uuid4()
 
@@ -84,7 +94,39 @@ class MeetingForm(forms.Form):
         }
         values["date"] = partial_date_text(meeting.date, meeting.date_precision)
         values["bodies"] = list(meeting.bodies.all())
+        values["organiser"] = meeting.organiser_id
         return values
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        bodies = list(data.get("bodies") or [])
+        organiser = data.get("organiser")
+        if organiser is not None and bodies and organiser not in bodies:
+            self.add_error(
+                "organiser",
+                ValidationError(
+                    _(
+                        "%(body)s is not one of the bodies of this meeting. Choose the "
+                        "organiser among them, or add it to them."
+                    )
+                    % {"body": organiser},
+                    code="organiser",
+                ),
+            )
+        elif (
+            organiser is None
+            and len(bodies) > 1
+            and self.initial.get("organiser") not in {body.pk for body in bodies}
+        ):
+            # Which of several bodies organised a meeting is a fact only its secretary knows.
+            self.add_error(
+                "organiser",
+                ValidationError(
+                    _("Choose which of the bodies organised this joint meeting."),
+                    code="organiser",
+                ),
+            )
+        return data
 
     def meeting_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

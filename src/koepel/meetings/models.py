@@ -74,6 +74,18 @@ class Meeting(models.Model):
     location = models.CharField(_("location"), max_length=200, blank=True)
     description = models.TextField(_("topics"), blank=True)
     bodies = models.ManyToManyField(Body, related_name="meetings", verbose_name=_("organised by"))
+    # Of a joint meeting, the body that organised it: the annual report tells the meeting in
+    # full under it and refers to it from the others. One of ``bodies`` (the services see to
+    # that); empty for a joint meeting recorded before it was asked, or whose organiser left.
+    organiser = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organised_meetings",
+        verbose_name=_("organiser"),
+        help_text=_("Of a joint meeting: which of its bodies organised it."),
+    )
     prepares = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

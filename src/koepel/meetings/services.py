@@ -80,6 +80,7 @@ MEETING_FIELDS = (
     "visibility",
     "prepares",
     "part_of",
+    "organiser",
 )
 NOTIFY_ON = {"date", "date_precision", "start_time", "end_date", "end_time", "location", "format"}
 
@@ -132,7 +133,8 @@ class Invited:
 def meeting_plan(
     *, actor: Any, bodies: Iterable[Body], submission: uuid.UUID | None = None, **fields: Any
 ) -> Meeting:
-    """Plan a meeting for one or more bodies the actor may plan for."""
+    """Plan a meeting for one or more bodies the actor may plan for. ``organiser`` (one of the
+    bodies) is the body that organised a joint meeting; without it, the first body given."""
     bodies = list(bodies)
     if not bodies:
         raise ValidationError({"bodies": _("Choose at least one body.")})
@@ -143,7 +145,9 @@ def meeting_plan(
         existing = Meeting.objects.filter(submission=submission).first()
         if existing is not None:
             raise DuplicateSubmission(existing)
+    organiser = _organiser(bodies, fields.pop("organiser", None), None)
     meeting = Meeting(submission=submission, **{k: v for k, v in fields.items() if v is not None})
+    meeting.organiser = organiser
     meeting.full_clean(exclude=["bodies"])
     try:
         with transaction.atomic():
@@ -160,9 +164,17 @@ def meeting_plan(
 
 @transaction.atomic
 def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any) -> Meeting:
-    """Change a meeting's details. ``version`` is the version the edit started from."""
+    """Change a meeting's details. ``version`` is the version the edit started from. A change
+    of ``bodies`` keeps the organiser while it is one of them, else takes the first."""
     _require_edit(actor, meeting)
     bodies = fields.pop("bodies", None)
+    if bodies is not None or "organiser" in fields:
+        bodies = list(meeting.bodies.all()) if bodies is None else list(bodies)
+        if not bodies:
+            raise ValidationError({"bodies": _("Choose at least one body.")})
+        fields["organiser"] = _organiser(
+            bodies, fields.get("organiser"), meeting.organiser if meeting.pk else None
+        )
     changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
     for name, value in fields.items():
         if name not in MEETING_FIELDS:
@@ -183,6 +195,27 @@ def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any)
         _next_sequence(meeting)
         send_meeting_mail("change", meeting, _invitations(meeting))
     return meeting
+
+
+def _organiser(bodies: list[Body], chosen: Body | None, current: Body | None) -> Body:
+    """The body that organised a meeting of these bodies: the one chosen, which must be one of
+    them; without a choice the one it had, while that is still one of them; else the first."""
+    if chosen is not None:
+        if chosen not in bodies:
+            raise ValidationError(
+                {
+                    "organiser": _(
+                        "%(body)s is not one of the bodies of this meeting. Choose the "
+                        "organiser among them, or add it to them."
+                    )
+                    % {"body": chosen}
+                },
+                code="organiser",
+            )
+        return chosen
+    if current is not None and current in bodies:
+        return current
+    return bodies[0]
 
 
 def _next_sequence(meeting: Meeting) -> None:

@@ -24,6 +24,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     def bodies(self, create: bool, extracted: list[object] | None, **kwargs: object) -> None:
         if create and extracted:
             self.bodies.set(extracted)
+            if self.organiser_id is None:  # as the services do: the first body organised it
+                self.organiser = extracted[0]
+                self.save(update_fields=["organiser"])
 
     class Params:
         held = factory.Trait(status=models.Status.HELD)
