@@ -177,9 +177,11 @@ class MeetingPart(Writable):
         return can_edit(self.request.user, instance.meeting)
 
     def update_record(self, instance: Any, data: dict[str, Any]) -> Model:
-        for name, value in data.items():
-            setattr(instance, name, value)
-        saved: Model = services.meeting_part_save(actor=self.request.user, record=instance)
+        # The service the change pages use; the If-Match header has already held the record
+        # to the version the client saw, under a lock.
+        saved: Model = services.meeting_part_update(
+            actor=self.request.user, record=instance, expected_version=None, **data
+        )
         return saved
 
     def delete_record(self, instance: Any) -> None:
@@ -330,5 +332,7 @@ class InvitationViewSet(MeetingPart):
         if data:
             if not can_edit(actor, instance.meeting):
                 raise exceptions.PermissionDenied()
-            instance = super().update_record(instance, data)
+            for name, value in data.items():
+                setattr(instance, name, value)
+            instance = services.meeting_part_save(actor=actor, record=instance)
         return instance  # type: ignore[no-any-return]
