@@ -701,6 +701,7 @@ def part_remove(request: HttpRequest, pk: int, kind: str, part: int) -> HttpResp
     """Remove an agenda item, guest, decision or action, after a page that says what goes."""
     meeting, record = _part_or_404(request, pk, kind, part)
     form = RemoveForm(request.POST or None, initial={"version": record.version})
+    error = ""
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_part_delete(
@@ -710,10 +711,7 @@ def part_remove(request: HttpRequest, pk: int, kind: str, part: int) -> HttpResp
             # Someone changed it since the page was opened: show it as it is now.
             record.refresh_from_db()
             form = RemoveForm(initial={"version": conflict.current_version})
-            form.add_error(
-                None,
-                _("Someone else has just changed this. Look at it again before you remove it."),
-            )
+            error = _("Someone else has just changed this. Look at it again before you remove it.")
         else:
             messages.success(request, str(_PARTS[kind].removed))
             return redirect(meeting)
@@ -725,6 +723,7 @@ def part_remove(request: HttpRequest, pk: int, kind: str, part: int) -> HttpResp
             "record": record,
             "kind": kind,
             "form": form,
+            "error": error,
             "title": _PARTS[kind].remove_title,
             "attachment_name": (record.attachment.name or "").rsplit("/", 1)[-1]
             if kind == "agenda" and record.attachment
