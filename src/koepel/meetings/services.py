@@ -214,6 +214,17 @@ def mail_plan(meeting: Meeting) -> MailPlan:
     )
 
 
+def change_mail_plan(meeting: Meeting, fields: dict[str, Any]) -> MailPlan | None:
+    """Who ``meeting_update`` with these fields would mail that the meeting changed, or None
+    when it would mail nobody (nothing the invitees are told of changes, the meeting is not
+    planned, or nobody invited has an address). The change page asks first when it would."""
+    changed = {name for name, value in fields.items() if getattr(meeting, name, value) != value}
+    if not changed & NOTIFY_ON or meeting.status != Status.PLANNED:
+        return None
+    plan = mail_plan(meeting)
+    return plan if plan.mailed else None
+
+
 def reinstating_mails(meeting: Meeting) -> bool:
     """Whether reinstating this meeting mails its invitees: only while it is still to come,
     since a mail about a meeting that is over helps nobody."""

@@ -251,7 +251,15 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(
         request.POST or None, bodies=bodies.distinct(), initial=MeetingForm.initial_for(meeting)
     )
+    mail_plan = None
     if request.method == "POST" and form.is_valid():
+        # A change of when or where mails everyone invited: the page says so and asks first.
+        mail_plan = services.change_mail_plan(meeting, form.meeting_fields())
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (mail_plan is None or request.POST.get("mail_confirmed") == "1")
+    ):
         try:
             services.meeting_update(
                 actor=request.user,
@@ -266,14 +274,18 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             form.is_valid()
             form.add_error(None, conflict.message)
+            mail_plan = None  # first the other's change; saving again asks again
         except ValidationError as error:
             add_errors(form, error)
+            mail_plan = None
         else:
             messages.success(request, _("The meeting has been changed."))
             _warn_not_mailed(request, meeting)
             return redirect(meeting)
     return TemplateResponse(
-        request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "meeting": meeting, "mail_plan": mail_plan},
     )
 
 

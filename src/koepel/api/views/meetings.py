@@ -52,7 +52,8 @@ class MeetingFilter(django_filters.FilterSet):
     update=extend_schema(summary="Een bijeenkomst wijzigen"),
     partial_update=extend_schema(
         summary="Een bijeenkomst deels wijzigen",
-        description="Ook de notulen, en afzeggen met status geannuleerd.",
+        description="Ook de notulen; afzeggen met status geannuleerd, en een afgezegde "
+        "bijeenkomst toch laten doorgaan met status gepland.",
     ),
     destroy=extend_schema(summary="Een bijeenkomst verwijderen"),
 )
@@ -114,10 +115,12 @@ class MeetingViewSet(Writable):
         return instance
 
     def _set_status(self, meeting: Meeting, status: str) -> Meeting:
-        """Call off or close a meeting through the services the pages use."""
+        """Call off, reinstate or close a meeting through the services the pages use."""
         actor = self.request.user
         if status == Status.CANCELLED:
             return services.meeting_cancel(actor=actor, meeting=meeting, version=meeting.version)
+        if status == Status.PLANNED and meeting.status == Status.CANCELLED:
+            return services.meeting_reinstate(actor=actor, meeting=meeting, version=meeting.version)
         if status == Status.HELD:
             present = meeting.invitations.filter(present=True)
             return services.meeting_close(

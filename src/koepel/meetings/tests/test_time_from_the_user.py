@@ -145,7 +145,15 @@ def test_the_month_is_a_grid_of_weeks_that_leads_to_the_days(world: dict[str, An
     assert grid is not None
     assert grid.caption.get_text(strip=True).startswith("september 2021")
     headers = [th.abbr["title"] for th in grid.select("thead th")]
-    assert headers == ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+    assert headers == [
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+    ]
     weeks = grid.select("tbody tr")
     assert all(len(week.find_all("td")) == 7 for week in weeks)
     # 1 September 2021 was a Wednesday: two empty cells before it.

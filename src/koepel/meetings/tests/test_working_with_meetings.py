@@ -309,22 +309,31 @@ def test_a_changed_time_is_mailed_to_the_invitees(
         )
     assert [m.subject for m in mail.outbox] == ["Uitnodiging: Bestuurlijk overleg Sterke Keten"]
     mail.outbox.clear()
+    change = {
+        "bodies": [group["body"].pk],
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "level": meeting.level,
+        "format": meeting.format,
+        "date": "2021-09-15",
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "visibility": "network",
+        "version": "1",
+    }
+    url = reverse("meetings:edit", args=[meeting.pk])
+    # The page first says who will be mailed, and saves and mails nothing yet.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("meetings:edit", args=[meeting.pk]),
-            {
-                "bodies": [group["body"].pk],
-                "title": meeting.title,
-                "kind": meeting.kind,
-                "level": meeting.level,
-                "format": meeting.format,
-                "date": "2021-09-15",
-                "start_time": "10:00",
-                "end_time": "12:00",
-                "visibility": "network",
-                "version": "1",
-            },
-        )
+        asked = client.post(url, change)
+    assert asked.status_code == 200
+    text = " ".join(BeautifulSoup(asked.content, "html.parser").get_text().split())
+    assert "Als u deze wijziging opslaat, krijgt 1 genodigde er een e-mail over" in text
+    assert mail.outbox == []
+    meeting.refresh_from_db()
+    assert meeting.date == dt.date(2021, 9, 14)
+    # Saved from that page, the change is mailed.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**change, "mail_confirmed": "1"})
     assert [m.subject for m in mail.outbox] == ["Gewijzigd: Bestuurlijk overleg Sterke Keten"]
     meeting.refresh_from_db()
     assert meeting.date == dt.date(2021, 9, 15)
