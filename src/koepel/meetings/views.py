@@ -407,7 +407,12 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     address_form = AddressForm(
         request.POST if request.method == "POST" and action == "address" else None
     )
-    if request.method == "POST" and action == "invite" and form.is_valid():
+    preview: dict[str, Any] | None = None
+    sending = request.method == "POST" and action == "invite" and form.is_valid()
+    # Invitations to a planned meeting are mailed at once: the page first says to whom.
+    if sending and meeting.status == Status.PLANNED and request.POST.get("confirmed") != "1":
+        preview = _invite_preview(meeting, form, members, invited)
+    if sending and preview is None:
         try:
             made = services.meeting_invite(
                 actor=request.user,
@@ -467,8 +472,32 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
             "invited": invited,
             "guests": [i for i in meeting.invitations.all() if i.is_guest],
             "not_mailed": not_mailed,
+            "preview": preview,
+            "chosen": {p.pk for p in form.cleaned_data.get("people", [])}
+            if form.is_bound and form.is_valid()
+            else set(),
         },
     )
+
+
+def _invite_preview(
+    meeting: Meeting, form: InviteForm, members: dict[int, Person], invited: set[int | None]
+) -> dict[str, Any] | None:
+    """Who inviting as the form asks would mail now and who it could not reach; None when
+    there is nothing to ask (nobody new, or someone the service will refuse in words)."""
+    people = [p for p in form.cleaned_data["people"] if p.pk not in invited]
+    if any(p.pk not in members for p in people):
+        return None
+    known = {i.email.lower() for i in meeting.invitations.all() if i.is_guest}
+    guests = [g for g in form.guests() if g.email.strip().lower() not in known]
+    mailed = [p.name for p in people if p.email] + [g.name for g in guests]
+    if not mailed and not people:
+        return None
+    return {
+        "count": len(people) + len(guests),
+        "mailed": mailed,
+        "not_mailed": [p.name for p in people if not p.email],
+    }
 
 
 @login_required
