@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from koepel.core.dates import (
     precision_field,
 )
 from koepel.core.storage import private_storage
-from koepel.core.visibility import visibility_field
+from koepel.core.visibility import Visibility, visibility_field
 from koepel.registry.models import Body, Organisation, Person, TermField, Vocabulary
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -53,6 +54,27 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
 
     def not_cancelled(self) -> MeetingQuerySet:
         return self.exclude(status=Status.CANCELLED)
+
+    def coming(self, today: dt.date) -> MeetingQuerySet:
+        """Meetings not yet over on ``today``, soonest first: whose day, last day, or month
+        or year (for a date known only so far) is today or later."""
+        return self.filter(coming_filter(today)).order_by("date", "start_time", "pk")
+
+    def past(self, today: dt.date) -> MeetingQuerySet:
+        """Meetings over before ``today``, the most recent first."""
+        return self.exclude(coming_filter(today)).order_by(
+            F("date").desc(), F("start_time").desc(nulls_last=True), "-pk"
+        )
+
+
+def coming_filter(today: dt.date) -> models.Q:
+    """The meetings not yet over on ``today`` (see ``MeetingQuerySet.coming``)."""
+    return (
+        models.Q(date__gte=today)
+        | models.Q(end_date__gte=today)
+        | models.Q(date_precision=Precision.MONTH, date__gte=today.replace(day=1))
+        | models.Q(date_precision=Precision.YEAR, date__year__gte=today.year)
+    )
 
 
 class Meeting(models.Model):
@@ -107,7 +129,9 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
-    visibility = visibility_field()
+    # A new meeting is for the members of its bodies until its secretary opens it up: the
+    # narrowest level at which those members still see it (docs/design.md, "Visibility").
+    visibility = visibility_field(default=Visibility.BODY)
     minutes = models.TextField(_("minutes"), blank=True)
     # Optimistic locking: a save names the version it started from (see services).
     version = models.PositiveIntegerField(default=1, editable=False)

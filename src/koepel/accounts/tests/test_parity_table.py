@@ -821,7 +821,8 @@ TABLE: dict[str, dict[str, Face]] = {
     },
     "registry.person": _faces_of_own("/personen/", "/api/v1/personen"),
     "meetings.meeting": {
-        **_faces_of_own(f"/bijeenkomsten/?jaar={YEAR}", "/api/v1/bijeenkomsten"),
+        **_faces_of_own(f"/bijeenkomsten/?jaar={YEAR}&wanneer=past", "/api/v1/bijeenkomsten"),
+        "calendar month": Face(listed(f"/bijeenkomsten/kalender/{YEAR}/3/")[0]),
         "calendar feed of a body": Face(body_feed, _public_only),
         "personal feed of a body": Face(personal_body_feed),
         "calendar feed of a person": Face(person_feed, _in_person_feed),

@@ -108,10 +108,16 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     status = serializers.ChoiceField(
         choices=Status.choices,
         required=False,
-        help_text="Zet op geannuleerd om de bijeenkomst af te zeggen; genodigden krijgen bericht.",
+        help_text=(
+            "Zet op geannuleerd om de bijeenkomst af te zeggen, en een geannuleerde bijeenkomst "
+            "terug op gepland om haar toch te laten doorgaan; genodigden krijgen bericht."
+        ),
     )
     zichtbaarheid = serializers.ChoiceField(
-        source="visibility", choices=Visibility.choices, required=False
+        source="visibility",
+        choices=Visibility.choices,
+        required=False,
+        help_text="Zonder zichtbaarheid is een nieuwe bijeenkomst voor de leden van haar gremia.",
     )
     notulen = serializers.CharField(
         source="minutes",

@@ -91,7 +91,6 @@ NO_VERSION: dict[str, str] = {
 NOT_OPENED: dict[str, str] = {
     "accounts:setup": "the first-run page, there only while no network exists; its wrong codes "
     "and bad forms are sent by accounts/tests/test_new_network.py",
-    "meetings:cancel": "post-only; its button on the meeting page is checked there",
     "meetings:answer": "post-only; its form on the meeting page is checked there",
     "meetings:decision": "post-only; its form on the meeting page is checked there",
     "meetings:action": "post-only; its form on the meeting page is checked there",
@@ -165,7 +164,23 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
     membership = Membership.objects.filter(municipality__isnull=False).first()
     assert dossier and action and document and body and person and membership
     assert membership.municipality is not None
-    ActionItem.objects.get_or_create(meeting=meeting, body=meeting.bodies.first(), description="x")
+    action_item, _ = ActionItem.objects.get_or_create(
+        meeting=meeting, body=meeting.bodies.first(), description="x"
+    )
+    # One of each part of a meeting, for their change and remove pages.
+    agenda_item = AgendaItem.objects.create(meeting=meeting, title="Opening", position=1)
+    guest = Guest.objects.create(meeting=meeting, organisation=Organisation.objects.first())
+    decision = Decision.objects.create(meeting=meeting, text="Besloten", position=1)
+    # A cancelled meeting, for the page that lets it go ahead after all.
+    cancelled = Meeting.objects.create(
+        title="Afgelast",
+        kind=meeting.kind,
+        level=meeting.level,
+        format=meeting.format,
+        date=meeting.date,
+        status="geannuleerd",
+    )
+    cancelled.bodies.set(meeting.bodies.all())
     # An account for the office's account pages, and a person with an address to invite.
     account = UserFactory(username="lid-voor-de-accountpagina")
     invitee = Person.objects.filter(account__isnull=True).exclude(pk=person.pk).last()
@@ -200,6 +215,18 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "meetings:agenda-item": url("meetings:agenda-item", meeting.pk),
         "meetings:guest": url("meetings:guest", meeting.pk),
         "meetings:close": url("meetings:close", meeting.pk),
+        "meetings:cancel": url("meetings:cancel", meeting.pk),
+        "meetings:reinstate": url("meetings:reinstate", cancelled.pk),
+        "meetings:agenda-item-edit": url("meetings:agenda-item-edit", meeting.pk, agenda_item.pk),
+        "meetings:agenda-item-remove": url(
+            "meetings:agenda-item-remove", meeting.pk, agenda_item.pk
+        ),
+        "meetings:guest-edit": url("meetings:guest-edit", meeting.pk, guest.pk),
+        "meetings:guest-remove": url("meetings:guest-remove", meeting.pk, guest.pk),
+        "meetings:decision-edit": url("meetings:decision-edit", meeting.pk, decision.pk),
+        "meetings:decision-remove": url("meetings:decision-remove", meeting.pk, decision.pk),
+        "meetings:action-edit": url("meetings:action-edit", meeting.pk, action_item.pk),
+        "meetings:action-remove": url("meetings:action-remove", meeting.pk, action_item.pk),
         "meetings:my-calendar": url("meetings:my-calendar"),
         "accounts:outbox": url("accounts:outbox"),
         "notices:preferences": url("notices:preferences"),

@@ -43,7 +43,6 @@ NOT_PAGES = {
     "accounts:invitation": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "accounts:reset-confirm": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "set_language": "POST only: switches the language and goes back",
-    "meetings:cancel": "POST only: cancels a meeting",
     "meetings:answer": "POST only: saves an invitee's answer",
     "meetings:decision": "POST only: records a decision on the meeting page",
     "meetings:action": "POST only: adds an action on the meeting page",
@@ -219,11 +218,38 @@ def invite_someone(page: Page, koepel: LiveKoepel) -> str:
     return page.url
 
 
+def add_parts(page: Page, meeting: str) -> None:
+    """An agenda item, a guest, a decision and an action on a meeting, through its pages."""
+    page.goto(meeting)
+    page.get_by_role("main").get_by_role("link", name="Agendapunt toevoegen").click()
+    page.get_by_label("Titel").fill("Opening")
+    page.get_by_role("main").get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(meeting)
+    page.get_by_role("main").get_by_role("link", name="Gast toevoegen").click()
+    page.get_by_label("Organisatie").select_option(index=1)
+    page.get_by_role("main").get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(meeting)
+    page.get_by_label("Besluit", exact=True).fill("De agenda is vastgesteld.")
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    page.wait_for_url(meeting)
+    page.get_by_label("Actie", exact=True).fill("Het verslag rondsturen")
+    page.get_by_role("button", name="Actie toevoegen").click()
+    page.wait_for_url(meeting)
+
+
 @pytest.fixture(scope="package")
 def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     page = with_axe(office_context.new_page())
     # A meeting still to come, so the pages that only a planned meeting has are reached too.
     planned = plan_meeting(page, "Netwerkdag toegankelijkheid")
+    # Its parts, added as a secretary adds them, so their change and remove pages are walked.
+    add_parts(page, planned)
+    # A second meeting, cancelled through its confirmation page, for the page that undoes it.
+    cancelled = plan_meeting(page, "Netwerkdag afgelast")
+    main = page.get_by_role("main")
+    main.get_by_role("link", name="Bijeenkomst annuleren").click()
+    page.get_by_role("main").get_by_role("button", name="Ja, bijeenkomst annuleren").click()
+    page.wait_for_url(cancelled)
     # A PDF of the report is made only on request (a POST, never by opening a link): ask for
     # one, so the page that follows the file being made is walked too.
     page.goto(urljoin(koepel.url, "/jaarverslag/2021/download/pdf/"))
@@ -236,7 +262,7 @@ def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     found = walk(
         page,
         koepel.url,
-        ["/", planned, made, invited, f"{invited}uitschakelen/", *EXTRA_ADDRESSES],
+        ["/", planned, cancelled, made, invited, f"{invited}uitschakelen/", *EXTRA_ADDRESSES],
     )
     page.close()
     return found
