@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.forms import (
+    MarkdownField,
     PartialDateField,
     SingleLineField,
     partial_date_text,
@@ -50,7 +51,7 @@ class MeetingForm(forms.Form):
     )
     location = SingleLineField(label=_("Location"), max_length=200, required=False)
     hubs = SingleLineField(label=_("Regional hubs"), max_length=300, required=False)
-    description = forms.CharField(
+    description = MarkdownField(
         label=_("Topics"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
@@ -164,7 +165,7 @@ class AnswerForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(
+    minutes = MarkdownField(
         label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 14})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -203,7 +204,7 @@ class GuestForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = MarkdownField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ActionForm(forms.Form):
