@@ -381,6 +381,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "koepel@localhost")
 KOEPEL_REPLY_TO = env_list("KOEPEL_REPLY_TO", [])
 # How long the link in an invitation mail answers the invitation without signing in.
 KOEPEL_ANSWER_LINK_DAYS = env_int("KOEPEL_ANSWER_LINK_DAYS", 90)
+# The address the accessibility statement gives for problems (/toegankelijkheid/); without
+# it the statement points to the network's website.
+KOEPEL_ACCESSIBILITY_CONTACT = os.environ.get("KOEPEL_ACCESSIBILITY_CONTACT", "")
 POST_OFFICE = {
     "BACKENDS": {
         "default": (

@@ -126,7 +126,12 @@ def _forms(page: str, html: str) -> list[PostForm]:
             continue
         action = urlsplit(form.get("action") or page).path or urlsplit(page).path
         fields: dict[str, Field] = {}
+        pressed = False  # the form is sent with its first button, as Enter sends it
         for tag in form.find_all(["input", "select", "textarea", "button"]):
+            if _is_button(tag):
+                if pressed:
+                    continue  # another choice ("Voorbeeld"), not what the form is sent with
+                pressed = True
             name = tag.get("name")
             if not name or tag.has_attr("disabled"):
                 continue
@@ -143,6 +148,12 @@ def _forms(page: str, html: str) -> list[PostForm]:
                     field.kind = "multiple"
         found.append(PostForm(page, action, resolve(action).view_name, list(fields.values())))
     return found
+
+
+def _is_button(tag: Tag) -> bool:
+    if tag.name == "button":
+        return (tag.get("type") or "submit").lower() == "submit"
+    return tag.name == "input" and (tag.get("type") or "").lower() in {"submit", "image"}
 
 
 def _read(tag: Tag) -> tuple[str, list[str], list[str]]:

@@ -46,13 +46,21 @@ def test_office_plans_a_meeting_and_records_its_minutes(office_page: Page) -> No
 
     page.get_by_role("link", name="Verslag schrijven").click()
     page.get_by_label(re.compile(r"^Verslag")).fill(
-        "<p>De themagroep besprak de nieuwe ronde van het Europees Fonds voor Regionale "
-        "Ontwikkeling.</p>"
+        "De themagroep besprak de nieuwe ronde van het **Europees Fonds voor Regionale "
+        "Ontwikkeling**.\n\n- subsidies\n- cofinanciering"
     )
+    # The preview shows the Markdown as it will be read, and saves nothing yet.
+    page.get_by_role("button", name="Voorbeeld").click()
+    preview = page.get_by_role("region", name="Voorbeeld")
+    expect(preview.locator("strong")).to_have_text("Europees Fonds voor Regionale Ontwikkeling")
+    expect(preview.get_by_role("listitem")).to_have_count(2)
+    expect(page.get_by_label(re.compile(r"^Verslag"))).to_have_value(re.compile(r"\*\*Europees"))
     page.get_by_role("button", name="Opslaan").click()
 
     assert page.url == meeting_url
-    expect(page.get_by_role("main")).to_contain_text("Europees Fonds voor Regionale Ontwikkeling")
+    expect(page.locator(".minutes strong")).to_have_text(
+        "Europees Fonds voor Regionale Ontwikkeling"
+    )
 
 
 def test_office_uploads_a_document_and_finds_it_by_a_word_inside(
