@@ -244,6 +244,10 @@ class Walk:
         matching = [f for f in self.page_forms(form.page) if f.action == form.action]
         return matching[0] if matching else None
 
+    def gone(self, form: PostForm) -> bool:
+        """Whether the form's page no longer exists: a removal page whose record was removed."""
+        return self.client.get(form.page).status_code == 404
+
     def fuzz(self, form: PostForm, examples: int) -> None:
         self.fuzzed.add(form.target)
         state: dict[str, Any] = {"form": form, "saved": False}
@@ -260,6 +264,8 @@ class Walk:
         )
         @given(data=st.data())
         def hostile(data: st.DataObject) -> None:
+            if state["saved"] and self.gone(state["form"]):  # removed: nothing left to send
+                return
             if state["saved"]:  # a save gave the record a new version: take the page's
                 state["form"] = self.fresh(state["form"]) or state["form"]
             current = state["form"]
