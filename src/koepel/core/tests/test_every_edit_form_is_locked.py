@@ -78,6 +78,10 @@ NO_VERSION: dict[str, str] = {
     "set_language": "chooses the language of the interface",
     "registry:import": "checks a file, then adds and changes records as its rows say; a row "
     "carries no version, and a row equal to the stored record changes nothing",
+    "registry:role-add": "adds a new role; the service refuses one that overlaps another",
+    "registry:participation-add": "adds a new participation; an overlapping one is refused",
+    "registry:term-change": "carries the version of each role ticked (versie-<pk>): one role "
+    "changed since and none is ended",
 }
 
 # Addresses that are not opened as pages, with the reason.
@@ -155,7 +159,9 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
     document = Document.objects.first()
     body = Body.objects.filter(meetings__isnull=False).first()
     person = Person.objects.first()
-    assert dossier and action and document and body and person
+    role = Role.objects.filter(person__isnull=False, end__isnull=True).first()
+    participation = Participation.objects.first()
+    assert dossier and action and document and body and person and role and participation
     ActionItem.objects.get_or_create(meeting=meeting, body=meeting.bodies.first(), description="x")
     # An account for the office's account pages, and a person with an address to invite.
     account = UserFactory(username="lid-voor-de-accountpagina")
@@ -236,6 +242,14 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "registry:terms": url("registry:terms"),
         "registry:term-add": url("registry:term-add", "body_kind"),
         "registry:term": url("registry:term", Term.objects.order_by("pk").first().pk),  # type: ignore[union-attr]
+        "registry:role-add": url("registry:role-add", body.slug),
+        "registry:role-edit": url("registry:role-edit", role.pk),
+        "registry:role-end": url("registry:role-end", role.pk),
+        "registry:role-hand-over": url("registry:role-hand-over", role.pk),
+        "registry:participation-add": url("registry:participation-add", body.slug),
+        "registry:participation-edit": url("registry:participation-edit", participation.pk),
+        "registry:participation-end": url("registry:participation-end", participation.pk),
+        "registry:term-change": lambda: reverse("registry:term-change") + "?datum=2021-12-31",
         "accounts:login": url("accounts:login"),
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),
