@@ -336,15 +336,15 @@ def participation_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Council-term change -------------------------------------------------------------------------
 
 
-def _chosen(request: HttpRequest, on: dt.date) -> list[tuple[Role, int]]:
+def _chosen(source: Any, on: dt.date) -> list[tuple[Role, int]]:
     """The roles ticked on the page, each with the version the page showed; only roles the
     page could have offered for that day count."""
-    wanted = {int(pk) for pk in request.POST.getlist("rol") if pk.isdigit()}
+    wanted = {int(pk) for pk in source.getlist("rol") if pk.isdigit()}
     offered = [role for group in selectors.roles_for_term_change(on) for role in group.roles]
     chosen = []
     for role in offered:
         if role.pk in wanted:
-            version = request.POST.get(f"versie-{role.pk}", "")
+            version = source.get(f"versie-{role.pk}", "")
             chosen.append((role, int(version) if version.isdigit() else 0))
     return chosen
 
@@ -353,18 +353,25 @@ def _chosen(request: HttpRequest, on: dt.date) -> list[tuple[Role, int]]:
 def term_change(request: HttpRequest) -> HttpResponse:
     """After municipal elections: the office picks the last day in office, ticks the roles
     whose holders leave, confirms what will happen, and the roles end with their seats left
-    vacant until successors are named."""
+    vacant until successors are named.
+
+    Choosing the day and the roles changes nothing, so it is asked by GET (``stap=bevestigen``
+    shows what will happen); only the confirmation itself is a POST (``stap=beeindigen``)."""
     if not viewer_for(request.user).is_office:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
-    date_form = TermDateForm(source or {"datum": timezone.localdate().isoformat()})
+    date_form = TermDateForm(
+        source if "datum" in source else {"datum": timezone.localdate().isoformat()}
+    )
     on = date_form.cleaned_data["datum"] if date_form.is_valid() else None
     context: dict[str, Any] = {"date_form": date_form, "on": on}
-    step = request.POST.get("stap", "") if request.method == "POST" else ""
+    step = source.get("stap", "")
+    if request.method != "POST" and step == "beeindigen":
+        step = ""  # ending takes the confirmation's POST, never a link
     if on is not None and step in {"bevestigen", "beeindigen"}:
-        chosen = _chosen(request, on)
+        chosen = _chosen(source, on)
         if not chosen:
-            messages.error(request, _("Tick the roles whose holders leave, then continue."))
+            context["problem"] = _("Tick the roles whose holders leave, then continue.")
         elif step == "bevestigen":
             return TemplateResponse(
                 request,
@@ -375,18 +382,14 @@ def term_change(request: HttpRequest) -> HttpResponse:
             try:
                 vacancies = services.roles_end_for_term(roles=chosen, last_day=on)
             except EditConflict:
-                messages.error(
-                    request,
-                    _(
-                        "Someone else has just changed one of these roles, so none has been "
-                        "ended. Look at the list again and tick the roles once more."
-                    ),
+                context["problem"] = _(
+                    "Someone else has just changed one of these roles, so none has been "
+                    "ended. Look at the list again and tick the roles once more."
                 )
             except ValidationError as error:
-                messages.error(
-                    request,
-                    _("No role has been ended. %(reason)s") % {"reason": " ".join(error.messages)},
-                )
+                context["problem"] = _("No role has been ended. %(reason)s") % {
+                    "reason": " ".join(error.messages)
+                }
             else:
                 messages.success(
                     request,

@@ -25,6 +25,7 @@ from koepel.advocacy.models import Dossier, LobbyAction, Stage
 from koepel.core.admin import VersionedAdmin
 from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
+from koepel.registry import selectors
 from koepel.registry.models import (
     Body,
     Municipality,
@@ -161,6 +162,8 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
     person = Person.objects.first()
     role = Role.objects.filter(person__isnull=False, end__isnull=True).first()
     participation = Participation.objects.first()
+    # A role held on behalf of a member city at the end of 2021: the council-term change's.
+    leaving = selectors.roles_for_term_change(dt.date(2021, 12, 31))[0].roles[0]
     assert dossier and action and document and body and person and role and participation
     ActionItem.objects.get_or_create(meeting=meeting, body=meeting.bodies.first(), description="x")
     # An account for the office's account pages, and a person with an address to invite.
@@ -249,7 +252,11 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "registry:participation-add": url("registry:participation-add", body.slug),
         "registry:participation-edit": url("registry:participation-edit", participation.pk),
         "registry:participation-end": url("registry:participation-end", participation.pk),
-        "registry:term-change": lambda: reverse("registry:term-change") + "?datum=2021-12-31",
+        # The confirmation step, with a role ticked: its form ends the roles.
+        "registry:term-change": lambda: (
+            reverse("registry:term-change")
+            + f"?datum=2021-12-31&stap=bevestigen&rol={leaving.pk}&versie-{leaving.pk}={leaving.version}"
+        ),
         "accounts:login": url("accounts:login"),
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),
