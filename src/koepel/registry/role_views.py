@@ -406,4 +406,5 @@ def term_change(request: HttpRequest) -> HttpResponse:
     if on is not None:
         context["groups"] = selectors.roles_for_term_change(on)
     context["vacancies"] = selectors.vacant_seats(request.user)
+    mark_manageable(request.user, context["vacancies"])
     return TemplateResponse(request, "registry/roles/term_change.html", context)
