@@ -147,7 +147,7 @@ def test_office_hands_over_a_seat_and_changes_the_council_term(office_page: Page
     page.goto("/gremia/taskforce-economisch-herstel/")
     page.get_by_role("link", name=re.compile(r"^Opvolger\W+Boaz Adank")).click()
     page.get_by_label("Opvolger").select_option(label="Harriët Tiemens")
-    page.get_by_label("Vanaf").fill("2022-09-01")
+    page.get_by_label("Van", exact=True).fill("2022-09-01")
     page.get_by_role("main").get_by_role("button", name="Overdragen").click()
     expect(page.get_by_role("main")).to_contain_text("Harriët Tiemens volgt op als")
     expect(page.get_by_role("main")).to_contain_text("Boaz Adank")  # among the former roles
@@ -165,7 +165,7 @@ def test_office_hands_over_a_seat_and_changes_the_council_term(office_page: Page
 
     vacant.click()
     page.get_by_label("Opvolger").select_option(label="Paul Depla")
-    page.get_by_label("Vanaf").fill("2022-01-15")
+    page.get_by_label("Van", exact=True).fill("2022-01-15")
     page.get_by_role("main").get_by_role("button", name="Zetel vervullen").click()
     expect(page.get_by_role("main")).to_contain_text("Paul Depla vervult de vacante zetel")
     page.goto("/raadsperiode/")
