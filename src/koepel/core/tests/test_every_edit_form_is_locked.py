@@ -25,6 +25,7 @@ from koepel.advocacy.models import Dossier, LobbyAction, Stage
 from koepel.core.admin import VersionedAdmin
 from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
+from koepel.registry import selectors
 from koepel.registry.models import (
     Body,
     Membership,
@@ -85,6 +86,10 @@ NO_VERSION: dict[str, str] = {
     "registry:body-add": "adds a new body; nothing to overwrite",
     "registry:import": "checks a file, then adds and changes records as its rows say; a row "
     "carries no version, and a row equal to the stored record changes nothing",
+    "registry:role-add": "adds a new role; the service refuses one that overlaps another",
+    "registry:participation-add": "adds a new participation; an overlapping one is refused",
+    "registry:term-change": "carries the version of each role ticked (versie-<pk>): one role "
+    "changed since and none is ended",
 }
 
 # Addresses that are not opened as pages, with the reason.
@@ -161,6 +166,11 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
     document = Document.objects.first()
     body = Body.objects.filter(meetings__isnull=False).first()
     person = Person.objects.first()
+    role = Role.objects.filter(person__isnull=False, end__isnull=True).first()
+    participation = Participation.objects.first()
+    # A role held on behalf of a member city at the end of 2021: the council-term change's.
+    leaving = selectors.roles_for_term_change(dt.date(2021, 12, 31))[0].roles[0]
+    assert role and participation
     membership = Membership.objects.filter(municipality__isnull=False).first()
     assert dossier and action and document and body and person and membership
     assert membership.municipality is not None
@@ -298,6 +308,18 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "registry:terms": url("registry:terms"),
         "registry:term-add": url("registry:term-add", "body_kind"),
         "registry:term": url("registry:term", Term.objects.order_by("pk").first().pk),  # type: ignore[union-attr]
+        "registry:role-add": url("registry:role-add", body.slug),
+        "registry:role-edit": url("registry:role-edit", role.pk),
+        "registry:role-end": url("registry:role-end", role.pk),
+        "registry:role-hand-over": url("registry:role-hand-over", role.pk),
+        "registry:participation-add": url("registry:participation-add", body.slug),
+        "registry:participation-edit": url("registry:participation-edit", participation.pk),
+        "registry:participation-end": url("registry:participation-end", participation.pk),
+        # The confirmation step, with a role ticked: its form ends the roles.
+        "registry:term-change": lambda: (
+            reverse("registry:term-change")
+            + f"?datum=2021-12-31&stap=bevestigen&rol={leaving.pk}&versie-{leaving.pk}={leaving.version}"
+        ),
         "accounts:login": url("accounts:login"),
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),

@@ -102,6 +102,9 @@ EXTRA_ADDRESSES = [
     # no e-mail address, so every member city is without a contact).
     "/mijn-werk/",
     "/mijn-werk/gemeenten-zonder-contact/",
+    # A body with both roles and participants, so that the links to change and end each are
+    # walked whichever body page the walk happens to open first.
+    "/gremia/taskforce-economisch-herstel/",
 ]
 
 # What the accessibility statement promises beyond axe's rules, checked on every page.
@@ -311,6 +314,8 @@ def test_forms_with_errors_have_no_axe_violations(office_page: Page) -> None:
         "/organisaties/nieuw/",
         "/gemeenten/nieuw/",
         "/gremia/nieuw/",
+        "/gremia/taskforce-economisch-herstel/rollen/nieuw/",
+        "/gremia/taskforce-economisch-herstel/deelnames/nieuw/",
     ]:
         office_page.goto(address)
         office_page.get_by_role("main").get_by_role("button", name="Opslaan").click()
