@@ -274,7 +274,10 @@ def provider_callback(request: HttpRequest) -> HttpResponse:
     # a way around it (counted per account name and client address, as at the password).
     if not AxesProxyHandler.is_allowed(request, {"username": user.get_username()}):
         return _back_to_sign_in(request, str(LOCKED_OUT))
-    wanted = request.session.get("oidc_login_next") or resolve_url(settings.LOGIN_REDIRECT_URL)
+    # Checked by the library when it was asked for (this host only).
+    wanted = request.session.pop("oidc_login_next", None) or resolve_url(
+        settings.LOGIN_REDIRECT_URL
+    )
     # Django's own sign-in: a new session key, the sign-in signal (django-axes records it
     # with the sign-ins by password) and the last sign-in time.
     auth.login(request, user, backend=MODEL_BACKEND)

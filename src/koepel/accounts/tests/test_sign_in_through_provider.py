@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
+from auditlog.models import LogEntry
 from axes.models import AccessLog
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -305,6 +306,15 @@ def test_office_without_a_second_factor_at_the_provider_gives_koepels_code(
     assert client.get("/beheer/").status_code == 302
 
 
+def test_a_secretary_without_a_second_factor_at_the_provider_sets_koepels_up(
+    client: Client, configured: str
+) -> None:
+    role = RoleFactory(function="ambtelijk_secretaris", person__email="kantoor@utrecht.example")
+    UserFactory(person=role.person)
+    through_provider(client, "kantoor")
+    assert client.get("/mijn-werk/")["Location"].startswith("/account/tweestapsverificatie/")
+
+
 def test_office_without_any_second_factor_sets_one_up(
     client: Client, configured: str, office: User
 ) -> None:
@@ -421,6 +431,12 @@ def test_the_office_keeps_the_list_of_domains(
     removed = client.post(f"/accounts/domeinen/{allowed.pk}/verwijderen/", follow=True)
     assert "@utrecht.example kunnen niet meer inloggen" in removed.content.decode()
     assert not AllowedDomain.objects.filter(domain="utrecht.example").exists()
+    # Both changes are in the trail, under the office's name.
+    trail = LogEntry.objects.filter(content_type__model="alloweddomain", object_pk=allowed.pk)
+    assert sorted(trail.values_list("action", "actor")) == [
+        (LogEntry.Action.CREATE, office.pk),
+        (LogEntry.Action.DELETE, office.pk),
+    ]
 
 
 @pytest.mark.django_db

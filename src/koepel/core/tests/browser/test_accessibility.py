@@ -40,6 +40,15 @@ NOT_PAGES = {
     ),
     "accounts:switch-on": "POST only: switches an account on again",
     "accounts:invitation-resend": "POST only: sends an invitation again",
+    "accounts:allowed-domain-remove": "POST only: takes a domain off the identity provider's list",
+    "accounts:oidc-sign-in": (
+        "leads to the identity provider, which the demo has none of (404); the whole way there "
+        "and back in accounts/tests/test_sign_in_through_provider"
+    ),
+    "accounts:oidc-callback": (
+        "the identity provider's answer, not a page: it signs in and leads on, or back to the "
+        "sign-in page with a message; accounts/tests/test_sign_in_through_provider"
+    ),
     "accounts:invitation": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "accounts:reset-confirm": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "set_language": "POST only: switches the language and goes back",
