@@ -242,6 +242,11 @@ def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     # An account besides the office's own, invited through the pages, so that the pages of
     # another account (switching it off asks first) are walked too.
     invited = invite_someone(page, koepel)
+    # A domain on the identity provider's list, so that the list and its buttons are walked.
+    page.goto(urljoin(koepel.url, "/accounts/domeinen/"))
+    page.get_by_label("Domein").fill("utrecht.nl")
+    page.get_by_role("main").get_by_role("button", name="Toestaan").click()
+    page.wait_for_url("**/accounts/domeinen/")
     found = walk(
         page,
         koepel.url,
