@@ -27,6 +27,7 @@ from koepel.meetings.tests.factories import MeetingFactory
 from koepel.mywork import views
 from koepel.mywork.panels import PANEL_SIZE
 from koepel.registry.models import Body, Municipality, Network
+from koepel.registry.services import role_end
 from koepel.registry.tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -34,7 +35,6 @@ from koepel.registry.tests.factories import (
     PersonFactory,
     RoleFactory,
 )
-from koepel.registry.services import role_end
 from koepel.reports.models import AnnualReport, SectionText
 
 pytestmark = pytest.mark.django_db
