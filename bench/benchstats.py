@@ -112,6 +112,7 @@ class OpenLoopResult:
     latencies: dict[str, list[float]] = field(default_factory=dict)  # ms per label
     failures: dict[str, int] = field(default_factory=dict)  # connection errors and 5xx
     client_errors: dict[str, int] = field(default_factory=dict)  # 4xx: refused, not broken
+    reasons: dict[str, int] = field(default_factory=dict)  # what the failures were
     late: int = 0  # requests sent more than 10 ms after their time: the load generator lagged
     seconds: float = 0.0
 
@@ -153,13 +154,14 @@ def open_loop(
             if wait > 0:
                 time.sleep(wait)
             late = time.perf_counter() - due > 0.010
-            status = 0
+            status, reason = 0, ""
             try:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 status = response.status
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as error:
+                reason = type(error).__name__
                 connection.close()
                 connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
             elapsed = (time.perf_counter() - due) * 1000
@@ -168,6 +170,8 @@ def open_loop(
                 result.late += late
                 if status == 0 or status >= 500:
                     result.failures[label] = result.failures.get(label, 0) + 1
+                    reason = reason or f"HTTP {status}"
+                    result.reasons[reason] = result.reasons.get(reason, 0) + 1
                 elif status >= 400:
                     result.client_errors[label] = result.client_errors.get(label, 0) + 1
         connection.close()
@@ -212,5 +216,7 @@ def print_open_loop(result: OpenLoopResult, rate: float, duration: float) -> int
         f"{s.p50:>8.1f} {s.p95:>8.1f} {s.maximum:>8.1f}  {s.note}"
     )
     sent_rate = s.n / duration if duration else math.nan
+    if result.reasons:
+        print("failures: " + ", ".join(f"{n} {why}" for why, n in sorted(result.reasons.items())))
     print(f"sent {sent_rate:.1f}/s; {result.late} requests left more than 10 ms after their time")
     return failures
