@@ -87,6 +87,10 @@ def network(body_count: int) -> tuple[list[str], list[str], list[str]]:
     from koepel.registry.municipalities import Finder, national_list
 
     call_command("migrate", verbosity=0, interactive=False)
+    # The network's terms (kinds of body, functions) a new installation starts with.
+    from koepel.registry.vocabulary import install_default_vocabulary
+
+    install_default_vocabulary()
     if Body.objects.filter(slug__startswith=PREFIX).exists():
         raise SystemExit("The database already holds a benchmark run: give an empty one.")
     finder = Finder()
@@ -101,7 +105,7 @@ def network(body_count: int) -> tuple[list[str], list[str], list[str]]:
         organisations.append(services.organisation_save(organisation=organisation).slug)
     bodies = []
     for n in range(body_count):
-        body = Body(slug=f"{PREFIX}gremium-{n}", name=f"Themagroep {n}", kind="theme_group")
+        body = Body(slug=f"{PREFIX}gremium-{n}", name=f"Themagroep {n}", kind="werkgroep")
         bodies.append(services.body_save(body=body).slug)
     return bodies, cities, organisations
 
