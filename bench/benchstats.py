@@ -99,7 +99,8 @@ def arrivals(rate: float, duration: float, seed: int) -> list[float]:
     if rate <= 0:
         raise ValueError("The rate must be above zero.")
     rng = random.Random(seed)  # noqa: S311 - arrival times, not secrets
-    times, now = [], 0.0
+    times: list[float] = []
+    now = 0.0
     while True:
         now += rng.expovariate(rate)
         if now >= duration:
@@ -139,6 +140,7 @@ def open_loop(
     or more is a failure; the connection is then opened anew for the next request.
     """
     parts = urllib.parse.urlsplit(base)
+    host = parts.hostname or "127.0.0.1"
     schedule = arrivals(rate, duration, seed)
     rng = random.Random(seed + 1)  # noqa: S311 - which page, not secrets
     work: queue.Queue[tuple[float, Request] | None] = queue.Queue()
@@ -147,7 +149,7 @@ def open_loop(
     start = time.perf_counter() + 0.2  # time for the threads to start
 
     def worker() -> None:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
         while (item := work.get()) is not None:
             due, (label, path, headers) = item
             wait = due - time.perf_counter()
@@ -163,7 +165,7 @@ def open_loop(
             except (OSError, http.client.HTTPException) as error:
                 reason = type(error).__name__
                 connection.close()
-                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+                connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
             elapsed = (time.perf_counter() - due) * 1000
             with lock:
                 result.latencies.setdefault(label, []).append(elapsed)
