@@ -17,7 +17,8 @@ year). Then, round by round and interleaved (the order turns each round), it tim
 
 After each import the imported people and roles are removed again, so every round starts from
 the same registry. Each person's search entry names the people who share a body with them, so
-the cost of indexing grows with the size of the bodies (``--bodies``). It prints the median, fastest and slowest run of each, the queries each
+the cost of indexing grows with the size of the bodies (``--bodies``). It prints the load
+average at the start and the end, the median, fastest and slowest run of each, the queries each
 run made, and whether the targets are met: the import under 60 seconds and its dry run under
 30, on SQLite and on PostgreSQL.
 """
@@ -86,6 +87,10 @@ def network(body_count: int) -> tuple[list[str], list[str], list[str]]:
     from koepel.registry.municipalities import Finder, national_list
 
     call_command("migrate", verbosity=0, interactive=False)
+    # The network's terms (kinds of body, functions) a new installation starts with.
+    from koepel.registry.vocabulary import install_default_vocabulary
+
+    install_default_vocabulary()
     if Body.objects.filter(slug__startswith=PREFIX).exists():
         raise SystemExit("The database already holds a benchmark run: give an empty one.")
     finder = Finder()
@@ -100,7 +105,7 @@ def network(body_count: int) -> tuple[list[str], list[str], list[str]]:
         organisations.append(services.organisation_save(organisation=organisation).slug)
     bodies = []
     for n in range(body_count):
-        body = Body(slug=f"{PREFIX}gremium-{n}", name=f"Themagroep {n}", kind="theme_group")
+        body = Body(slug=f"{PREFIX}gremium-{n}", name=f"Themagroep {n}", kind="werkgroep")
         bodies.append(services.body_save(body=body).slug)
     return bodies, cities, organisations
 
@@ -179,11 +184,15 @@ def median(values: list[float]) -> float:
 
 def main() -> None:
     args = parse_args()
+    one, five, fifteen = os.getloadavg()
+    print(f"start: load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores")
     folder = tempfile.mkdtemp(prefix="koepel-bench-import-")
     try:
         start_django(folder, args.database_url)
         run(args)
     finally:
+        one, five, fifteen = os.getloadavg()
+        print(f"end: load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores")
         from django.db import connections
 
         connections.close_all()

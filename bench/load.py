@@ -2,18 +2,31 @@
 """Pages (and, once there, the API) under load, beside a bare Django view on the same server.
 
     python bench/load.py --data-dir /tmp/koepel-s1 [--database-url postgres://…]
-                         [--concurrency 20] [--duration 10] [--rounds 3]
+                         [--concurrency 20] [--duration 10] [--rounds 3] [--port 8123]
+    python bench/load.py --data-dir /tmp/koepel-s1 --open --rate 25 [--seed 1] …
 
 Start from a database filled by ``koepel generate-data --scale N`` (its data folder for
 SQLite; with --database-url, a PostgreSQL database and a data folder for the static files).
-The script collects the static files, starts gunicorn (2 workers, as ``koepel serve``) on a
-free loopback port with Koepel's settings plus one bare view (``bench/loadsite``), signs in as
+The script collects the static files, starts gunicorn (2 workers and the keep-alive of
+``koepel serve``) on a free loopback port (or ``--port``) with Koepel's settings plus one bare
+view (``bench/loadsite``), signs in as
 the generated member ``lid`` by making a session (and, without ``--api-token``, an API key of
 lid's for the API lists), and then, in interleaved rounds, loads each
 target for ``--duration`` seconds with ``--concurrency`` clients. Per target it prints the
-medians over the rounds of p50 and p95 latency and requests per second, the ratio of its
-median throughput to the bare view's, the errors, and the queries the page sends (counted
-in-process once). At the end: peak RSS of each gunicorn worker.
+medians over the rounds of p50 and p95 latency and requests per second, its throughput over
+the bare view's taken per round (median and range of those ratios), the errors, and the
+queries the page sends (counted in-process once). A p95 from fewer than 40 answers, or equal
+to the slowest, is flagged. At the end: peak RSS of each gunicorn worker; the load average at
+the start, after each round and at the end.
+
+Closed loop (the default) measures throughput: each client sends its next request as soon as
+the last one is answered, so a slow server is sent less and its latency says little. With
+``--open`` the load is open instead, as people are: requests arrive at Poisson times at
+``--rate`` per second (exponential gaps from a generator seeded with ``--seed``), whatever the
+server is doing, and each is timed from the moment it was due, so time spent queueing counts
+(no coordinated omission). A connection error, a time-out or an answer of 500 or more is a
+failure. Per target and round it prints p50/p95 and failures; the ratio to the bare view is
+then of p95 latency, per round.
 
 The load generator is wrk when it is installed (Debian/Ubuntu: ``apt-get install wrk``;
 macOS: ``brew install wrk``), else a small one in Python (``--loader python``), which itself
@@ -28,6 +41,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import shutil
 import socket
@@ -47,6 +61,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(__file__).resolve().parent / "loadsite"
 BARE = "kaal"
+# The gunicorn settings ``koepel serve`` passes (its keep-alive among them).
+GUNICORN_CONFIG = "python:koepel.core.gunicorn_config"
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchstats  # noqa: E402 - the shared percentiles, paired ratios and open loop
 
 
 @dataclass(frozen=True)
@@ -76,9 +95,10 @@ WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    '{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "errors": %d}\\n',
+    '{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "max": %f, "errors": %d}\\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
-    latency:percentile(95) / 1e3, e.connect + e.read + e.write + e.timeout + e.status))
+    latency:percentile(95) / 1e3, latency.max / 1e3,
+    e.connect + e.read + e.write + e.timeout + e.status))
 end
 """
 
@@ -88,6 +108,7 @@ class Figures:
     p50: list[float] = field(default_factory=list)  # ms, one per round
     p95: list[float] = field(default_factory=list)
     rps: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # per round: why its p95 says little
     errors: int = 0
     queries: int | None = None
     cpu_ms: float | None = None
@@ -110,6 +131,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", action="append", default=[], help="run only these targets")
     parser.add_argument("--api-token", default=os.environ.get("KOEPEL_API_TOKEN", ""))
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument(
+        "--open",
+        action="store_true",
+        help="open loop: Poisson arrivals at --rate per second, latency from the scheduled send",
+    )
+    parser.add_argument("--rate", type=float, default=25.0, help="--open: requests per second")
+    parser.add_argument("--seed", type=int, default=1, help="--open: seed of the arrival times")
     return parser.parse_args()
 
 
@@ -228,6 +257,8 @@ def start_server(
         "-m",
         "gunicorn",
         "koepel.wsgi:application",
+        "--config",
+        GUNICORN_CONFIG,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -328,13 +359,40 @@ def run_python(
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    figures = benchstats.summary(latencies)
     return {
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
-        "p50": cuts[49],
-        "p95": cuts[94],
+        "p50": figures.p50,
+        "p95": figures.p95,
+        "max": figures.maximum,
         "errors": errors[0],
+    }
+
+
+def run_open(
+    url: str, headers: dict[str, str], args: argparse.Namespace, seconds: float
+) -> dict[str, Any]:
+    """Open loop: Poisson arrivals at ``--rate``, latency from the scheduled send time."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    base = f"{parts.scheme}://{parts.netloc}"
+    result = benchstats.open_loop(
+        base,
+        lambda _rng: ("target", path, headers),
+        rate=args.rate,
+        duration=seconds,
+        seed=args.seed,
+    )
+    latencies = result.latencies.get("target", [])
+    figures = benchstats.summary(latencies)
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / result.seconds if result.seconds else 0.0,
+        "p50": figures.p50,
+        "p95": figures.p95,
+        "max": figures.maximum,
+        "errors": sum(result.failures.values()) + sum(result.client_errors.values()),
     }
 
 
@@ -388,6 +446,9 @@ def main() -> None:
     if loader == "auto":
         loader = "wrk" if shutil.which("wrk") else "python"
     run = run_wrk if loader == "wrk" else run_python
+    if args.open:
+        loader = "open loop (Python)"
+        run = run_open
     subprocess.run(
         [sys.executable, "-m", "koepel.cli", "collectstatic", "--noinput", "-v0"],
         env=env,
@@ -398,13 +459,18 @@ def main() -> None:
     chosen = [
         t for t in TARGETS if not args.only or t.name.split()[0] in args.only or t.name == BARE
     ]
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     print(f"Machine: {machine()}")
     print(f"Data: {data_summary()}")
+    clients = (
+        f"Poisson arrivals at {args.rate:g}/s (seed {args.seed})"
+        if args.open
+        else f"{args.concurrency} clients"
+    )
     print(
-        f"Server: gunicorn {args.workers} workers ({args.worker_class}, {args.threads} threads); "
-        f"load: {loader}, {args.concurrency} clients, {args.duration:g} s per target, "
+        f"Server: gunicorn {args.workers} workers ({args.worker_class}, {args.threads} threads) "
+        f"on port {port}; load: {loader}, {clients}, {args.duration:g} s per target, "
         f"{args.rounds} interleaved rounds"
     )
     server = start_server(args, env, port)
@@ -439,14 +505,20 @@ def main() -> None:
                 entry.p50.append(result["p50"])
                 entry.p95.append(result["p95"])
                 entry.rps.append(result["rps"])
+                note = benchstats.Summary(
+                    result["requests"], result["p50"], result["p95"], result.get("max", math.inf)
+                ).note
+                entry.notes.append(note)
                 # A run in which not one answer came back is a failure, not a quiet page.
                 entry.errors += result["errors"] or (result["requests"] == 0)
                 print(
                     f"    {target.name:<22} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms"
                     f"  {result['rps']:7.1f} req/s  {result['errors']} errors"
+                    + (f"  ({note})" if note else "")
                 )
             print(f"  round {round_ + 1} of {args.rounds} done ({machine()})")
         report(figures, peak_rss_mb(server), args)
+        print(f"Machine at the end: {machine()}")
     finally:
         server.terminate()
         try:
@@ -457,33 +529,52 @@ def main() -> None:
 
 
 def report(figures: dict[str, Figures], peaks: list[float], args: argparse.Namespace) -> None:
-    bare = statistics.median(figures[BARE].rps) if figures[BARE].rps else 0.0
+    bare = figures[BARE]
+    # Closed loop: throughput over the bare view's; open loop (fixed rate): p95 over the bare
+    # view's p95. Either way per round, both measured in the same round.
+    ratio_label = "p95 × bare" if args.open else "req/s × bare"
     print()
     print(
-        f"{'target':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'× bare':>7} {'errors':>7} "
-        f"{'queries':>8} {'CPU ms':>7}"
+        f"{'target':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {ratio_label + ' (range)':>24} "
+        f"{'errors':>7} {'queries':>8} {'CPU ms':>7}  note"
     )
     rows = {}
     for name, entry in figures.items():
         if not entry.rps:  # --rounds 0: queries and CPU time only
-            print(f"{name:<22} {'':>44} {entry.queries!s:>8} {entry.cpu_ms or 0:>7.1f}")
+            print(f"{name:<22} {'':>66} {entry.queries!s:>8} {entry.cpu_ms or 0:>7.1f}")
             continue
         rps = statistics.median(entry.rps)
+        if args.open:
+            ratios = benchstats.paired(entry.p95, bare.p95)
+        else:
+            ratios = benchstats.paired(entry.rps, bare.rps)
+        few = [int(note.split()[1]) for note in entry.notes if note.startswith("only ")]
+        at_max = sum(note == "p95 is the maximum" for note in entry.notes)
+        notes = [f"p95 from as few as {min(few)} samples (< {benchstats.MIN_SAMPLES})"] * bool(
+            few
+        ) + [f"p95 = max in {at_max} of {len(entry.notes)} rounds"] * bool(at_max)
         row = {
             "p50_ms": statistics.median(entry.p50),
             "p95_ms": statistics.median(entry.p95),
             "rps": rps,
-            "ratio_to_bare": rps / bare if bare else float("nan"),
+            "ratio_to_bare": ratios.median,
+            "ratio_to_bare_range": [ratios.low, ratios.high],
+            "ratio_of": "p95" if args.open else "rps",
             "errors": entry.errors,
             "queries": entry.queries,
             "cpu_ms": entry.cpu_ms,
+            "notes": notes,
         }
         rows[name] = row
         print(
             f"{name:<22} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {rps:>8.1f} "
-            f"{row['ratio_to_bare']:>7.2f} {entry.errors:>7} {entry.queries!s:>8} "
-            f"{entry.cpu_ms or 0:>7.1f}"
+            f"{ratios!s:>24} {entry.errors:>7} {entry.queries!s:>8} "
+            f"{entry.cpu_ms or 0:>7.1f}  {'; '.join(notes)}"
         )
+    print(
+        "p50 and p95 are medians over the rounds of each round's percentiles; the ratio is "
+        "taken per round (median, lowest-highest)."
+    )
     print(f"Peak RSS per worker: {', '.join(f'{p:.0f} MB' for p in peaks) or 'unknown'}")
     if args.json:
         args.json.write_text(json.dumps({"targets": rows, "peak_rss_mb": peaks}, indent=2))

@@ -2,12 +2,14 @@
 """A realistic mix of reading and writing by many people at once, with Locust.
 
     python bench/mixed.py --data-dir /tmp/koepel-s1 [--database-url postgres://…]
-                          [--users 50] [--duration 600] [--spawn-rate 5]
+                          [--users 50] [--duration 600] [--spawn-rate 5] [--port 8123]
+    python bench/mixed.py --data-dir /tmp/koepel-s1 --open --rate 25 --duration 600 [--seed 1]
 
-Needs Locust: ``pip install -c requirements/constraints.txt -e '.[bench]'``.
+Needs Locust (not for ``--open``): ``pip install -c requirements/constraints.txt -e '.[bench]'``.
 
 Start from a network made by ``koepel generate-data --scale N``. The script starts gunicorn as
-``bench/load.py`` does (2 workers, as ``koepel serve``), prepares the sign-ins of the generated
+``bench/load.py`` does (2 workers and the keep-alive of ``koepel serve``; on a free port, or
+``--port``), prepares the sign-ins of the generated
 accounts (a session for the member ``lid``; for ``secretaris`` a confirmed authenticator and a
 session that has passed the second step, as after a real sign-in; an API key for ``lid``), and
 runs ``bench/mixed_locustfile.py`` headless for ``--duration`` seconds with ``--users``
@@ -21,8 +23,19 @@ typing does:
 - the public (1 in 10) reads the home page, a public body and a search, signed out;
 - the members' scripts also read the API lists with an API key.
 
-It prints per kind of request the number sent, failures, p50 and p95, and the whole mix's,
-against the targets (zero failures; p95 under 200 ms), and the workers' peak RSS. A failure is
+It prints per kind of request the number sent, failures, p50 and p95 (flagged when fewer than
+40 answers or when p95 is the slowest), and the whole mix's, against the targets (zero
+failures; p95 under 200 ms), the workers' peak RSS and the load average before and after.
+
+Locust's people are a closed loop: each waits for its answer before thinking and clicking
+again, so a slow server is sent fewer requests. ``--open`` runs an open loop instead, without
+Locust: requests arrive at Poisson times at ``--rate`` per second (exponential gaps from a
+generator seeded with ``--seed``) for ``--duration`` seconds, whatever the server is doing,
+drawn from the same mix's reading (members 6, secretaries reading their own meetings 3, the
+public 1, with the Locust tasks' weights); each is timed from the moment it was due, so time
+spent queueing counts (no coordinated omission). A connection error, a time-out or an answer
+of 500 or more is a failure; 4xx answers are counted apart. The open loop only reads: the
+writes need a form read first and are left to the Locust run. A failure is
 an answer of 400 or more, a connection error or a time-out; an edit that meets someone else's
 newer version is answered with the form and a message, and is counted apart as a conflict. A
 write counts as done only when it is answered with the redirect back to the meeting.
@@ -46,6 +59,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import benchstats  # noqa: E402 - percentiles and the open loop
 import load  # noqa: E402 - the server and data helpers of the load benchmark
 
 P95_TARGET_MS = 200.0
@@ -62,6 +76,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument(
+        "--open",
+        action="store_true",
+        help="open loop without Locust: Poisson arrivals at --rate per second of the mix's "
+        "reads, latency from the scheduled send time",
+    )
+    parser.add_argument("--rate", type=float, default=25.0, help="--open: requests per second")
+    parser.add_argument("--seed", type=int, default=1, help="--open: seed of arrivals and pages")
     return parser.parse_args()
 
 
@@ -147,6 +170,68 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# The mix's reads with the weights of mixed_locustfile.py: (people's weight, their reads with
+# each read's weight). A read is (weight, label, path template, who).
+MEMBER_READS = [
+    (3, "/", "/"),
+    (3, "/zoeken/?q=…", "/zoeken/?q={query}"),
+    (2, "/gemeenten/", "/gemeenten/"),
+    (3, "/gremia/[slug]/", "/gremia/{body}/"),
+    (2, "/bijeenkomsten/?jaar=…", "/bijeenkomsten/?jaar={year}"),
+    (3, "/bijeenkomsten/[id]/", "/bijeenkomsten/{meeting}/"),
+    (2, "/lobby/", "/lobby/"),
+    (2, "/lobby/dossiers/[slug]/", "/lobby/dossiers/{dossier}/"),
+    (2, "/kennisbank/[slug]/", "/kennisbank/{document}/"),
+    (2, "/api/v1/…", "/api/v1/{api}"),
+]
+SECRETARY_READS = [(1, "/bijeenkomsten/[id]/ (eigen)", "/bijeenkomsten/{own_meeting}/")]
+PUBLIC_READS = [
+    (3, "/ (publiek)", "/"),
+    (2, "/gremia/[slug]/ (publiek)", "/gremia/{public_body}/"),
+    (2, "/zoeken/?q=… (publiek)", "/zoeken/?q={query}"),
+]
+
+
+def open_loop_chooser(plan: dict[str, Any]) -> Any:
+    """A function that draws one read of the mix, as (label, path, headers)."""
+    member = {"Cookie": plan["member"]}
+    people = [
+        (6, MEMBER_READS, member),
+        (3, SECRETARY_READS, {"Cookie": plan["secretary"]}),
+        (1, PUBLIC_READS, {}),
+    ]
+    pools = {
+        "query": plan["queries"],
+        "body": plan["bodies"],
+        "meeting": plan["meetings"],
+        "dossier": plan["dossiers"],
+        "document": plan["documents"],
+        "own_meeting": plan["own_meetings"],
+        "public_body": plan["public_bodies"],
+        "api": ["gemeenten", "gremia", "bijeenkomsten", "lobbydossiers"],
+    }
+
+    def usable(path: str) -> bool:  # a read of records the data has none of is left out
+        return all(pools[key] for key in pools if "{" + key + "}" in path)
+
+    people = [
+        (weight, [read for read in reads if usable(read[2])], headers)
+        for weight, reads, headers in people
+    ]
+    people = [entry for entry in people if entry[1]]
+
+    def choose(rng: Any) -> tuple[str, str, dict[str, str]]:
+        _, reads, headers = rng.choices(people, weights=[p[0] for p in people])[0]
+        _, label, template = rng.choices(reads, weights=[r[0] for r in reads])[0]
+        values = {key: rng.choice(pool) for key, pool in pools.items() if pool}
+        path = template.format(year=plan["year"], **values)
+        if label.startswith("/api/"):
+            return label, path, {"Authorization": f"Token {plan['api_key']}"}
+        return label, path, headers
+
+    return choose
+
+
 def run_locust(args: argparse.Namespace, host: str, plan_file: Path, out: Path) -> None:
     command = [
         sys.executable,
@@ -198,14 +283,14 @@ def report(rows: list[dict[str, str]], conflicts: int, peaks: list[float], args:
         print(
             f"{row['Type'] + ' ' + row['Name']:<34} {row['Request Count']:>7} "
             f"{row['Failure Count']:>5} {row['50%']:>7} {row['95%']:>7} "
-            f"{float(row['Max Response Time']):>7.0f}"
+            f"{float(row['Max Response Time']):>7.0f}  {_note(row)}"
         )
     failures = int(total.get("Failure Count", "0"))
     p95 = float(total.get("95%", "nan"))
     print(
         f"{'all':<34} {total.get('Request Count', '0'):>7} {failures:>5} "
         f"{total.get('50%', ''):>7} {total.get('95%', ''):>7} "
-        f"{float(total.get('Max Response Time', 'nan')):>7.0f}"
+        f"{float(total.get('Max Response Time', 'nan')):>7.0f}  {_note(total) if total else ''}"
     )
     print(f"Edit conflicts (answered with the form and a message): {conflicts}")
     print(f"Peak RSS per worker: {', '.join(f'{p:.0f} MB' for p in peaks) or 'unknown'}")
@@ -219,9 +304,52 @@ def report(rows: list[dict[str, str]], conflicts: int, peaks: list[float], args:
         )
 
 
+def _note(row: dict[str, str]) -> str:
+    """Why a row's p95 says little (Locust's percentiles are rounded to two digits)."""
+    try:
+        count, p95 = int(row["Request Count"]), float(row["95%"])
+        return benchstats.Summary(count, 0.0, p95, float(row["Max Response Time"])).note
+    except (KeyError, ValueError):
+        return ""
+
+
+def run_open(args: argparse.Namespace, host: str, plan_data: dict[str, Any]) -> int:
+    result = benchstats.open_loop(
+        host,
+        open_loop_chooser(plan_data),
+        rate=args.rate,
+        duration=args.duration,
+        seed=args.seed,
+    )
+    failures = benchstats.print_open_loop(result, args.rate, args.duration)
+    every = [value for values in result.latencies.values() for value in values]
+    p95 = benchstats.summary(every).p95
+    print(
+        f"Targets: zero failures: {'met' if failures == 0 else 'MISSED'}; "
+        f"p95 under {P95_TARGET_MS:.0f} ms: {'met' if p95 < P95_TARGET_MS else 'MISSED'}"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "rate": args.rate,
+                    "duration": args.duration,
+                    "latencies_ms": result.latencies,
+                    "failures": result.failures,
+                    "client_errors": result.client_errors,
+                },
+                indent=2,
+            )
+        )
+    return failures
+
+
 def main() -> None:
     args = parse_args()
-    if shutil.which("locust") is None and not (Path(sys.executable).parent / "locust").exists():
+    locust_missing = (
+        shutil.which("locust") is None and not (Path(sys.executable).parent / "locust").exists()
+    )
+    if not args.open and locust_missing:
         raise SystemExit(
             "Locust is not installed: pip install -c requirements/constraints.txt -e '.[bench]'"
         )
@@ -233,20 +361,29 @@ def main() -> None:
     )
     work = Path(tempfile.mkdtemp(prefix="koepel-mixed-"))
     plan_file = work / "plan.json"
-    plan_file.write_text(json.dumps(plan(args)))
+    plan_data = plan(args)
+    plan_file.write_text(json.dumps(plan_data))
     from django.db import connections
 
     connections.close_all()  # the server and Locust are the only ones talking from here on
-    port = load.free_port()
+    port = args.port or load.free_port()
     print(f"Machine: {load.machine()}")
     print(f"Data: {load.data_summary()}")
+    mode = (
+        f"open loop, Poisson arrivals at {args.rate:g}/s (seed {args.seed})"
+        if args.open
+        else f"Locust, {args.users} users (1 to 5 s between steps)"
+    )
     print(
-        f"Server: gunicorn {args.workers} workers ({args.worker_class}, {args.threads} threads); "
-        f"load: Locust, {args.users} users (1 to 5 s between steps), {args.duration} s"
+        f"Server: gunicorn {args.workers} workers ({args.worker_class}, {args.threads} threads) "
+        f"on port {port}; load: {mode}, {args.duration} s"
     )
     server = load.start_server(args, env, port)
     try:
-        run_locust(args, f"http://127.0.0.1:{port}", plan_file, work / "mixed")
+        if args.open:
+            run_open(args, f"http://127.0.0.1:{port}", plan_data)
+        else:
+            run_locust(args, f"http://127.0.0.1:{port}", plan_file, work / "mixed")
         peaks = load.peak_rss_mb(server)
     finally:
         server.terminate()
@@ -256,7 +393,10 @@ def main() -> None:
             server.kill()
             server.wait()
     print(f"Machine after the run: {load.machine()}")
-    report(read_stats(work / "mixed"), read_conflicts(plan_file), peaks, args)
+    if args.open:
+        print(f"Peak RSS per worker: {', '.join(f'{p:.0f} MB' for p in peaks) or 'unknown'}")
+    else:
+        report(read_stats(work / "mixed"), read_conflicts(plan_file), peaks, args)
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -10,9 +10,19 @@ and drops on the server named by --server), fills it with synthetic Dutch sectio
 1. the indexing rate: sections per second through ``index.bulk_put`` (folding, stemming, rows,
    bodies, people and the engine's index), committed, end to end;
 2. for a fixed set of queries, run by a signed-in member with visibility filtering on, the p50
-   and p95 of Koepel's ``search()`` (ranked top 20 with snippets, the viewer read afresh as in
-   a request) beside the same SQL statements that ``search()`` sends, run directly on the
-   database connection, interleaved round by round, and the ratio of the two.
+   and p95 of three things, interleaved round by round in a rotating order:
+   - Koepel's ``search()`` (counts per kind, the ranked top 20 with snippets, the viewer read
+     afresh as in a request);
+   - the *bare engine*: the engine's own top-20 query written by hand on the database
+     connection's cursor, on the same index, without visibility or counts: on SQLite FTS5
+     ``MATCH`` ordered by ``bm25()`` with the same column weights, with ``snippet()``; on
+     PostgreSQL ``@@ to_tsquery('dutch', …)`` ordered by ``ts_rank`` (same normalisation),
+     with ``ts_headline()`` for the 20;
+   - *replay*: the very statements ``search()`` sent, captured once and run again on the cursor
+     (what is left is the Python around them);
+   and per query the ratios ``search()`` / bare engine and ``search()`` / replay, taken per
+   round (median and range), not as a ratio of medians. A p95 from fewer than 40 rounds, or one
+   that is the slowest round, is flagged.
 
 With ``--data-dir`` (and ``--database-url`` for PostgreSQL) it builds nothing: it measures
 (2) on a network made by ``koepel generate-data --scale N``, as its member ``lid``, over
@@ -23,6 +33,8 @@ the G40 annual report 2021 when you have a copy (``--source``, else ``KOEPEL_REP
 docs/operations.md), else from a built-in list; section length log-normal with a median of 150
 words. One section in a hundred carries the phrase "Een thuis voor iedereen". Visibility: 70%
 public, 15% network, 10% body, 5% restricted.
+
+The load average is printed at the start and at the end.
 """
 
 from __future__ import annotations
@@ -46,6 +58,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchstats  # noqa: E402 - percentiles and paired ratios shared by the benchmarks
+
 PHRASE = "Een thuis voor iedereen"
 
 # The committed query set: (what it stands for, the query as typed).
@@ -85,7 +100,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sections", type=int, default=100_000)
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rounds", type=int, default=25, help="measured rounds per query")
+    parser.add_argument(
+        "--rounds", type=int, default=40, help="measured rounds per query (40 or more for a p95)"
+    )
     parser.add_argument("--warmup", type=int, default=3, help="rounds run before measuring")
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--source", type=Path, help="the published report as text")
@@ -224,12 +241,12 @@ def make_network(rng: random.Random) -> tuple[list[int], list[int], Any]:
     import datetime as dt
 
     from koepel.accounts.models import User
-    from koepel.registry.models import Body, BodyKind, Function, Person, Role
+    from koepel.registry.models import Body, Person, Role
 
     bodies = []
     for pillar_number in range(4):
         pillar = Body.objects.create(
-            name=f"Pijler {pillar_number}", slug=f"pijler-{pillar_number}", kind=BodyKind.PILLAR
+            name=f"Pijler {pillar_number}", slug=f"pijler-{pillar_number}", kind="pillar"
         )
         bodies.append(pillar)
         for group_number in range(9):
@@ -237,7 +254,7 @@ def make_network(rng: random.Random) -> tuple[list[int], list[int], Any]:
                 Body.objects.create(
                     name=f"Themagroep {pillar_number}.{group_number}",
                     slug=f"themagroep-{pillar_number}-{group_number}",
-                    kind=BodyKind.THEME_GROUP,
+                    kind="theme_group",
                     parent=pillar,
                 )
             )
@@ -249,16 +266,14 @@ def make_network(rng: random.Random) -> tuple[list[int], list[int], Any]:
         Role(
             person=person,
             body=rng.choice(bodies),
-            function=Function.MEMBER,
+            function="lid",
             start=dt.date(2020, 1, 1),
         )
         for person in people
     )
     member = people[0]
     for body in bodies[1:3]:
-        Role.objects.create(
-            person=member, body=body, function=Function.MEMBER, start=dt.date(2020, 1, 1)
-        )
+        Role.objects.create(person=member, body=body, function="lid", start=dt.date(2020, 1, 1))
     user = User.objects.create(username="lid", person=member)
     return [body.pk for body in bodies], [person.pk for person in people], user
 
@@ -305,8 +320,52 @@ def entries(
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
+    return benchstats.percentile(values, round(fraction * 100))
+
+
+def bare_engine_runner(q: str) -> Callable[[], None]:
+    """The engine's own top-20 query with snippets, written by hand on the cursor: what a
+    search costs the database without Koepel's visibility, counts and page rows."""
+    from django.db import connection
+
+    from koepel.search import engines
+    from koepel.search.models import SearchEntry
+    from koepel.search.parse import parse
+
+    engine = engines.current()
+    expression = engine.expression(parse(q))
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "sqlite":
+        fts = engines.FTS_TABLE
+        sql = (
+            f"SELECT rowid, snippet({fts}, 1, '<mark>', '</mark>', '…', 30) "  # noqa: S608
+            f"FROM {fts} WHERE {fts} MATCH ? "
+            f"ORDER BY bm25({fts}, {engines.TITLE_WEIGHT}, 1.0) LIMIT 20"
+        )
+
+        def run_sqlite() -> None:
+            cursor = raw.cursor()
+            cursor.execute(sql, (expression,))
+            cursor.fetchall()
+            cursor.close()
+
+        return run_sqlite
+    table, vector = SearchEntry._meta.db_table, engines.VECTOR_COLUMN
+    sql = (
+        "SELECT best.id, ts_headline('dutch'::regconfig, entry.text, best.query) "  # noqa: S608
+        f"FROM (SELECT e.id, q.query, ts_rank(e.{vector}, q.query, 1) AS rank "
+        f"FROM {table} AS e, to_tsquery('dutch'::regconfig, %s) AS q(query) "
+        f"WHERE e.{vector} @@ q.query ORDER BY rank DESC LIMIT 20) AS best "
+        f"JOIN {table} AS entry ON entry.id = best.id ORDER BY best.rank DESC"
+    )
+
+    def run_postgres() -> None:
+        with raw.cursor() as cursor:
+            cursor.execute(sql, (expression,))
+            cursor.fetchall()
+
+    return run_postgres
 
 
 def captured_statements(run: Callable[[], Any]) -> list[tuple[str, Any]]:
@@ -370,25 +429,25 @@ def measure(args: argparse.Namespace, user_pk: int, sections: int) -> list[dict[
         matching = SearchEntry.objects.filter(engines.current().matching(parse(q))).count()
         statements = captured_statements(partial(search, fresh_user(), q))
         direct = direct_runner(statements)
-        koepel_times: list[float] = []
-        direct_times: list[float] = []
+        bare = bare_engine_runner(q)
+        times: dict[str, list[float]] = {"koepel": [], "bare": [], "direct": []}
         results = None
         for number in range(args.warmup + args.rounds):
             user = fresh_user()
             steps: list[tuple[str, Callable[[], Any]]] = [
                 ("koepel", partial(search, user, q)),
+                ("bare", bare),
                 ("direct", direct),
             ]
-            if number % 2:
-                steps.reverse()  # neither side always runs second, on a warmer cache
-            for side, step in steps:
+            shift = number % len(steps)  # no side always runs first, or on a warmer cache
+            for side, step in steps[shift:] + steps[:shift]:
                 started = time.perf_counter()
                 outcome = step()
                 elapsed = (time.perf_counter() - started) * 1000
                 if side == "koepel":
                     results = outcome
                 if number >= args.warmup:
-                    (koepel_times if side == "koepel" else direct_times).append(elapsed)
+                    times[side].append(elapsed)
         if results is None:
             raise RuntimeError(f"No result for {q!r}.")
         rows.append(
@@ -399,8 +458,11 @@ def measure(args: argparse.Namespace, user_pk: int, sections: int) -> list[dict[
                 "share": matching / sections,
                 "visible": results.total,
                 "statements": len(statements),
-                "koepel": (percentile(koepel_times, 0.5), percentile(koepel_times, 0.95)),
-                "direct": (percentile(direct_times, 0.5), percentile(direct_times, 0.95)),
+                "koepel": benchstats.summary(times["koepel"]),
+                "bare": benchstats.summary(times["bare"]),
+                "direct": benchstats.summary(times["direct"]),
+                "over_bare": benchstats.paired(times["koepel"], times["bare"]),
+                "over_direct": benchstats.paired(times["koepel"], times["direct"]),
             }
         )
         if args.profile:
@@ -436,6 +498,14 @@ def database_size() -> str:
 
 def main() -> None:
     args = parse_args()
+    print(f"start: {benchstats.loadavg()}")
+    try:
+        run(args)
+    finally:
+        print(f"end: {benchstats.loadavg()}")
+
+
+def run(args: argparse.Namespace) -> None:
     if args.data_dir:
         generated_network(args)
         return
@@ -515,18 +585,28 @@ def queries_and_table(args: argparse.Namespace, user_pk: int, written: int) -> N
     print()
     header = (
         f"{'query':<28} {'kind':<22} {'matches':>14} {'visible':>8} "
-        f"{'search() p50/p95 ms':>20} {'direct SQL p50/p95':>19} {'ratio p50/p95':>14}"
+        f"{'search() p50/p95 ms':>20} {'bare engine p50/p95':>20} {'replay p50/p95':>16} "
+        f"{'search()/bare per round':>26} {'search()/replay':>26}"
     )
     print(header)
     print("-" * len(header))
+    notes = set()
     for row in rows:
-        koepel, direct = row["koepel"], row["direct"]
+        koepel, bare, direct = row["koepel"], row["bare"], row["direct"]
         print(
             f"{row['query']:<28} {row['label']:<22} "
             f"{row['matching']:>7} ({row['share']:>4.0%}) {row['visible']:>8} "
-            f"{koepel[0]:>9.1f} / {koepel[1]:>6.1f} {direct[0]:>9.1f} / {direct[1]:>6.1f} "
-            f"{koepel[0] / direct[0]:>6.2f} / {koepel[1] / direct[1]:>5.2f}"
+            f"{koepel.p50:>10.1f} / {koepel.p95:>6.1f} {bare.p50:>10.1f} / {bare.p95:>6.1f} "
+            f"{direct.p50:>7.1f} / {direct.p95:>6.1f} "
+            f"{row['over_bare']!s:>26} {row['over_direct']!s:>26}"
         )
+        notes |= {s.note for s in (koepel, bare, direct) if s.note}
+    print(
+        "ratios: median of the per-round ratios (lowest-highest); the bare engine has no "
+        "visibility check and no counts per kind."
+    )
+    for note in sorted(notes):
+        print(f"note: {note}")
 
 
 if __name__ == "__main__":

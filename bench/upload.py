@@ -18,8 +18,10 @@ Koepel reads it (from just before the upload until its reading is done), and onc
 without an upload. Every write is timed from its start to its commit: the time it waits for
 the database plus the write itself.
 
-It prints per kind of run the number of writes and errors, the median, p95 and longest write,
-and how long each upload took to be read. The target: the longest write under a second, and
+It prints per kind of run the number of writes and errors, the median, p95 (by
+``statistics.quantiles``, flagged when it rests on fewer than 40 writes or is the longest) and
+longest write, and how long each upload took to be read, and the load average at the start and
+the end. The target: the longest write under a second, and
 no errors.
 """
 
@@ -46,6 +48,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchstats  # noqa: E402 - the percentiles shared by the benchmarks
+
 TARGET_SECONDS = 1.0
 WORDS = [
     *("gemeente", "woningen", "wijk", "zorg", "jeugd", "werk", "inkomen", "onderwijs"),
@@ -304,17 +309,27 @@ def until_read(title: str, timeout: float = 600) -> tuple[str, int]:
 
 def figures(waits: list[float], errors: list[str]) -> dict[str, Any]:
     ordered = sorted(waits)
+    summary = benchstats.summary(ordered)
     return {
         "writes": len(ordered),
         "errors": len(errors),
         "median_s": statistics.median(ordered) if ordered else None,
-        "p95_s": ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
+        "p95_s": summary.p95 if ordered else None,
         "longest_s": ordered[-1] if ordered else None,
+        "note": summary.note,
     }
 
 
 def main() -> None:
     args = parse_args()
+    print(f"start: {benchstats.loadavg()}")
+    try:
+        measure(args)
+    finally:
+        print(f"end: {benchstats.loadavg()}")
+
+
+def measure(args: argparse.Namespace) -> None:
     low, high = (float(value) for value in args.pause.split(","))
     pause = (low, high)
     env = configure(args)
@@ -384,6 +399,7 @@ def main() -> None:
         print(
             f"{mode:<14} {summary['writes']:>7} {summary['errors']:>7} "
             f"{summary['median_s']:>9.3f} {summary['p95_s']:>7.3f} {summary['longest_s']:>10.3f}"
+            f"  {summary['note']}"
         )
     readings = results["met upload"]["reading_s"]
     print(f"Reading each upload took {', '.join(f'{s:.1f} s' for s in readings)}.")

@@ -62,6 +62,8 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "koepel.wsgi:application",
+            "--config",
+            GUNICORN_CONFIG,
             "--bind",
             options["bind"],
             "--workers",
@@ -105,6 +107,8 @@ class Command(BaseCommand):
             child.wait(timeout=STOP_SECONDS)
 
 
+# gunicorn's settings that the command line does not give (keep-alive): see the module.
+GUNICORN_CONFIG = "python:koepel.core.gunicorn_config"
 # A child that ran this long before it stopped is started again at once; one that stops sooner
 # waits BACKOFF seconds, twice as long after each further quick stop, at most MAX_BACKOFF.
 STEADY_SECONDS = 60.0
