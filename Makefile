@@ -17,7 +17,15 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+# The browser libraries Koepel serves itself (no CDN), as package-lock.json pins them; no
+# package's install scripts run. Django's staticfiles finds them in node_modules (settings.py).
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --omit=dev --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-* && touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: install
 	$(KOEPEL) migrate --no-input
@@ -65,4 +73,4 @@ messages: install
 	cd src/koepel && KOEPEL_DATA_DIR=$(CURDIR)/var ../../$(KOEPEL) compilemessages
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -9,8 +9,24 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         from koepel import search
-        from koepel.library import search_index
+        from koepel.core import pickers
+        from koepel.library import search_index, selectors
         from koepel.library.models import Document, Section
+
+        # Documents chosen by typing their title in a form, among those the user may see; the
+        # year tells two documents of one title apart.
+        pickers.register(
+            pickers.PickerKind(
+                name="documents",
+                path="documenten",
+                model=Document,
+                records=selectors.visible_documents,
+                noun=_("document"),
+                name_field="title",
+                order=("title", "-date", "pk"),
+                detail=lambda document: str(document.date.year) if document.date else "",
+            )
+        )
 
         search.register(
             search.SearchKind(

@@ -251,6 +251,19 @@ def visible_people(user: Any) -> QuerySet[Person]:
     return visible(Person.objects.all(), user)
 
 
+def person_picker_detail(person: Person) -> str:
+    """What tells a person apart from another of the same name in a picker: their function
+    title and city or organisation (read with ``select_related``)."""
+    affiliation = person.affiliation
+    return ", ".join(part for part in (person.title, affiliation and affiliation.name) if part)
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations are open to everyone (accounts.paths), asked through the check all the
+    same, as every way out is."""
+    return visible(Organisation.objects.all(), user)
+
+
 def visible_roles(user: Any) -> QuerySet[Role]:
     """Roles in the bodies the user may see."""
     return visible(Role.objects.all(), user)
