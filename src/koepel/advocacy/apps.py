@@ -9,6 +9,7 @@ class AdvocacyConfig(AppConfig):
 
     def ready(self) -> None:
         from koepel import search
+        from koepel.accounts import access
         from koepel.advocacy import search_index, selectors
         from koepel.advocacy.models import Dossier, LobbyAction, Milestone
         from koepel.core import pickers
@@ -20,6 +21,7 @@ class AdvocacyConfig(AppConfig):
                 path="dossiers",
                 model=Dossier,
                 records=selectors.visible_dossiers,
+                viewer=access.viewer_for,
                 noun=_("dossier"),
                 name_field="title",
                 order=("title", "pk"),

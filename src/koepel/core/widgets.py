@@ -136,7 +136,7 @@ class PickerInput(forms.Widget):
         user = pickers.current_user()
         attrs = {**self.attrs, **(attrs or {})}
         attrs.pop("required", None)
-        keep, candidates, texts = _state(kind, user, value, multiple=self.multiple)
+        keep, candidates, texts, unseen = _state(kind, user, value, multiple=self.multiple)
         box = {
             "type": "text",
             "autocomplete": "off",
@@ -154,7 +154,7 @@ class PickerInput(forms.Widget):
                     format_html('<input type="hidden" name="{}-id" value="{}">', name, record.pk)
                 )
             if candidates:
-                parts.append(_choices(kind, f"{name}-id", attrs.get("id", name), candidates))
+                parts.append(_choices(kind, f"{name}-id", attrs.get("id", name), candidates[0][1]))
             return format_html("<div{}>{}</div>", flatatt(wrapper), _joined(parts))
         id_ = attrs.get("id", name)
         items = [
@@ -172,16 +172,16 @@ class PickerInput(forms.Widget):
             for record in keep
         ]
         parts = [format_html('<ul class="picker__chosen">{}</ul>', _joined(items))]
-        if isinstance(value, Picked) and value.unseen:
+        if unseen:
             parts.append(
                 format_html(
                     '<p class="help">{}</p>',
                     ngettext(
                         "Also named: %(count)d you may not see; it stays.",
                         "Also named: %(count)d you may not see; they stay.",
-                        len(value.unseen),
+                        unseen,
                     )
-                    % {"count": len(value.unseen)},
+                    % {"count": unseen},
                 )
             )
         for text, found in candidates:
@@ -223,18 +223,25 @@ def _joined(parts: list[Any]) -> SafeString:
 
 def _state(
     kind: Any, user: Any, value: Any, *, multiple: bool
-) -> tuple[list[Any], list[tuple[str, list[Any]]], list[str]]:
+) -> tuple[list[Any], list[tuple[str, list[Any]]], list[str], int]:
     """What to show: the records chosen, the names that meant several records (with those
-    records), and the names still to resolve (typed, and meaning one record or none)."""
-    from koepel.core import pickers
-
+    records), the names still to resolve (typed, and meaning one record or none), and how
+    many records already named the user may not see."""
     if not isinstance(value, Picked):
         # The initial value: a record, a key, or a list of either.
         values = (
             value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
         )
         keys = [v.pk if isinstance(v, models.Model) else v for v in values]
-        return pickers.chosen(kind, user, keys), [], []
+        seen = pickers.chosen(kind, user, keys)
+        return seen, [], [], len(set(keys)) - len(seen) if multiple else 0
+    keep, candidates, texts = _resolved(kind, user, value, multiple=multiple)
+    return keep, candidates, texts, len(value.unseen)
+
+
+def _resolved(
+    kind: Any, user: Any, value: Picked, *, multiple: bool
+) -> tuple[list[Any], list[tuple[str, list[Any]]], list[str]]:
     keep = pickers.chosen(kind, user, value.keys)
     candidates: list[tuple[str, list[Any]]] = []
     texts: list[str] = []

@@ -9,6 +9,7 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         from koepel import search
+        from koepel.accounts import access
         from koepel.core import pickers
         from koepel.library import search_index, selectors
         from koepel.library.models import Document, Section
@@ -21,10 +22,12 @@ class LibraryConfig(AppConfig):
                 path="documenten",
                 model=Document,
                 records=selectors.visible_documents,
+                viewer=access.viewer_for,
                 noun=_("document"),
                 name_field="title",
                 order=("title", "-date", "pk"),
-                detail=lambda document: str(document.date.year) if document.date else "",
+                detail_columns=("date",),
+                detail=lambda date: str(date)[:4] if date else "",
             )
         )
 

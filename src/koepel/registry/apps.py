@@ -58,9 +58,10 @@ class RegistryConfig(AppConfig):
                 path="personen",
                 model=Person,
                 records=selectors.visible_people,
+                viewer=access.viewer_for,
                 noun=_("person"),
                 order=("sort_name", "name", "pk"),
-                related=("municipality", "organisation"),
+                detail_columns=("title", "municipality__name", "organisation__name"),
                 detail=selectors.person_picker_detail,
             )
         )
@@ -70,6 +71,7 @@ class RegistryConfig(AppConfig):
                 path="organisaties",
                 model=Organisation,
                 records=selectors.visible_organisations,
+                viewer=access.viewer_for,
                 noun=_("organisation"),
             )
         )
@@ -79,6 +81,7 @@ class RegistryConfig(AppConfig):
                 path="gremia",
                 model=Body,
                 records=access.visible_bodies,
+                viewer=access.viewer_for,
                 noun=_("body"),
             )
         )

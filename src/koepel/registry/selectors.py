@@ -251,11 +251,10 @@ def visible_people(user: Any) -> QuerySet[Person]:
     return visible(Person.objects.all(), user)
 
 
-def person_picker_detail(person: Person) -> str:
+def person_picker_detail(title: str, city: str | None, organisation: str | None) -> str:
     """What tells a person apart from another of the same name in a picker: their function
-    title and city or organisation (read with ``select_related``)."""
-    affiliation = person.affiliation
-    return ", ".join(part for part in (person.title, affiliation and affiliation.name) if part)
+    title and their city, else their organisation."""
+    return ", ".join(part for part in (title, city or organisation) if part)
 
 
 def visible_organisations(user: Any) -> QuerySet[Organisation]:
