@@ -24,25 +24,13 @@ from koepel.core.forms import (
     slug_filter,
 )
 from koepel.core.visibility import Visibility
-from koepel.core.widgets import CompactSelect, CompactSelectMultiple
+from koepel.core.widgets import CompactSelect
 from koepel.registry.models import (
     Body,
     Municipality,
     Organisation,
-    Ownership,
     SilenceRule,
 )
-
-
-def _multi(
-    label: Any, queryset: Any, required: bool = False
-) -> forms.ModelMultipleChoiceField[Any]:
-    return forms.ModelMultipleChoiceField(
-        label=label,
-        queryset=queryset,
-        required=required,
-        widget=CompactSelectMultiple(attrs={"size": 6}),
-    )
 
 
 class DossierForm(forms.Form):
@@ -54,9 +42,11 @@ class DossierForm(forms.Form):
         label=_("Bodies"), queryset=Body.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     people = PickerField("people", multiple=True, label=_("People working on it"), required=False)
-    external_bodies = _multi(
-        _("Outside bodies where the network speaks for it"),
-        Body.objects.exclude(ownership=Ownership.OWN),
+    external_bodies = PickerField(
+        "outside_bodies",
+        multiple=True,
+        label=_("Outside bodies where the network speaks for it"),
+        required=False,
     )
     visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -25,7 +25,7 @@ class LibraryConfig(AppConfig):
                 viewer=access.viewer_for,
                 noun=_("document"),
                 name_field="title",
-                order=("title", "-date", "pk"),
+                order=("title", "pk"),
                 detail_columns=("date",),
                 detail=lambda date: str(date)[:4] if date else "",
             )

@@ -85,6 +85,16 @@ class RegistryConfig(AppConfig):
                 noun=_("body"),
             )
         )
+        pickers.register(
+            pickers.PickerKind(
+                name="outside_bodies",
+                path="gremia-buiten-het-netwerk",
+                model=Body,
+                records=selectors.visible_outside_bodies,
+                viewer=access.viewer_for,
+                noun=_("body"),
+            )
+        )
         # The search page filters by body, a body's records including those of the bodies
         # within it.
         bodies.use(

@@ -263,6 +263,11 @@ def visible_organisations(user: Any) -> QuerySet[Organisation]:
     return visible(Organisation.objects.all(), user)
 
 
+def visible_outside_bodies(user: Any) -> QuerySet[Body]:
+    """Bodies of others (a VNG taskforce, a ministry's steering group) the user may see."""
+    return visible_bodies(user).exclude(ownership=Ownership.OWN)
+
+
 def visible_roles(user: Any) -> QuerySet[Role]:
     """Roles in the bodies the user may see."""
     return visible(Role.objects.all(), user)
