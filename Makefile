@@ -17,7 +17,15 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+# The browser libraries Koepel serves itself (no CDN), as package-lock.json pins them; no
+# package's install scripts run. Django's staticfiles finds them in node_modules (settings.py).
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --omit=dev --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-* && touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: install
 	$(KOEPEL) migrate --no-input
@@ -43,11 +51,12 @@ lint: install
 # says. The two passes share nothing but the checkout, so they run side by side, one per core;
 # the PostgreSQL pass's report follows the SQLite one's. The data folder's secret key is made
 # first, so that the two passes do not both make it.
-# The test suite's JavaScript parts (package.json's devDependencies: the OpenID provider the
-# tests of signing in through one start on the loopback), as the lock file pins them; no
-# install scripts run.
+# The test suite's JavaScript parts as well (package.json's devDependencies: the OpenID provider
+# the tests of signing in through one start on the loopback), as the lock file pins them; no
+# install scripts run. Everything install needs is among them, so its stamp stays true.
 test: lint
-	npm ci --ignore-scripts --no-audit --no-fund
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 	$(BIN)/python -c "import koepel.settings"
 	@if [ -z "$$DATABASE_URL" ]; then \
 		$(BIN)/pytest -q -p no:cacheprovider; \

@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A picker field resolves typed names as the request's user may see them (core/pickers.py).
+    "koepel.core.pickers.PickerUserMiddleware",
     # Nothing shown to a signed-in user is kept in any cache (koepel.core.caching).
     "koepel.core.caching.PrivateWhenSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -214,6 +216,15 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The browser libraries Koepel serves itself rather than from a CDN, installed by `make install`
+# (`npm ci`, pinned in package-lock.json) into node_modules beside src/; collected and served
+# with Koepel's own files under vendor/.
+NODE_MODULES = Path(
+    os.environ.get("KOEPEL_NODE_MODULES") or PACKAGE_DIR.parents[1] / "node_modules"
+)
+STATICFILES_DIRS = [
+    ("vendor/accessible-autocomplete", NODE_MODULES / "accessible-autocomplete" / "dist"),
+]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
 MEDIA_URL = "/media/"
 # Uploaded documents: outside MEDIA_ROOT and never served by URL, only through the

@@ -9,8 +9,24 @@ class AdvocacyConfig(AppConfig):
 
     def ready(self) -> None:
         from koepel import search
-        from koepel.advocacy import search_index
+        from koepel.accounts import access
+        from koepel.advocacy import search_index, selectors
         from koepel.advocacy.models import Dossier, LobbyAction, Milestone
+        from koepel.core import pickers
+
+        # Dossiers chosen by typing their title in a form, among those the user may see.
+        pickers.register(
+            pickers.PickerKind(
+                name="dossiers",
+                path="dossiers",
+                model=Dossier,
+                records=selectors.visible_dossiers,
+                viewer=access.viewer_for,
+                noun=_("dossier"),
+                name_field="title",
+                order=("title", "pk"),
+            )
+        )
 
         search.register(
             search.SearchKind(

@@ -19,31 +19,19 @@ from koepel.advocacy.models import (
 from koepel.core.forms import (
     MarkdownField,
     PartialDateField,
+    PickerField,
     SingleLineField,
     partial_date_text,
     slug_filter,
 )
 from koepel.core.visibility import Visibility
-from koepel.core.widgets import CompactSelect, CompactSelectMultiple
+from koepel.core.widgets import CompactSelect
 from koepel.registry.models import (
     Body,
     Municipality,
     Organisation,
-    Ownership,
-    Person,
     SilenceRule,
 )
-
-
-def _multi(
-    label: Any, queryset: Any, required: bool = False
-) -> forms.ModelMultipleChoiceField[Any]:
-    return forms.ModelMultipleChoiceField(
-        label=label,
-        queryset=queryset,
-        required=required,
-        widget=CompactSelectMultiple(attrs={"size": 6}),
-    )
 
 
 class DossierForm(forms.Form):
@@ -54,10 +42,12 @@ class DossierForm(forms.Form):
     bodies = forms.ModelMultipleChoiceField(
         label=_("Bodies"), queryset=Body.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    people = _multi(_("People working on it"), Person.objects.all())
-    external_bodies = _multi(
-        _("Outside bodies where the network speaks for it"),
-        Body.objects.exclude(ownership=Ownership.OWN),
+    people = PickerField("people", multiple=True, label=_("People working on it"), required=False)
+    external_bodies = PickerField(
+        "outside_bodies",
+        multiple=True,
+        label=_("Outside bodies where the network speaks for it"),
+        required=False,
     )
     visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -125,17 +115,23 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("The text itself, to read on the page; the member cities read the draft here."),
     )
-    dossiers = _multi(_("Dossiers"), Dossier.objects.none())
-    addressees = _multi(_("Addressed to"), Organisation.objects.all())
-    addressee_people = _multi(_("Addressed to (people)"), Person.objects.all())
+    dossiers = PickerField("dossiers", multiple=True, label=_("Dossiers"), required=False)
+    addressees = PickerField(
+        "organisations", multiple=True, label=_("Addressed to"), required=False
+    )
+    addressee_people = PickerField(
+        "people", multiple=True, label=_("Addressed to (people)"), required=False
+    )
     addressee_note = SingleLineField(
         label=_("Addressed to (other)"), max_length=200, required=False
     )
-    cosigners = _multi(_("Together with"), Organisation.objects.all())
+    cosigners = PickerField(
+        "organisations", multiple=True, label=_("Together with"), required=False
+    )
     bodies = forms.ModelMultipleChoiceField(
         label=_("Bodies"), queryset=Body.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    people = _multi(_("People behind it"), Person.objects.all())
+    people = PickerField("people", multiple=True, label=_("People behind it"), required=False)
     document = forms.FileField(
         label=_("Document sent (PDF, Word, OpenDocument, text)"), required=False
     )
@@ -150,10 +146,9 @@ class ActionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, bodies: Any, dossiers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["bodies"].queryset = bodies  # type: ignore[attr-defined]
-        self.fields["dossiers"].queryset = dossiers  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(action: LobbyAction) -> dict[str, Any]:

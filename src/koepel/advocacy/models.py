@@ -87,6 +87,8 @@ class Dossier(models.Model):
         verbose_name = _("lobby dossier")
         verbose_name_plural = _("lobby dossiers")
         ordering: ClassVar = ["title"]
+        # A picker's answer reads dossiers in this order, walking the index (core/pickers.py).
+        indexes: ClassVar = [models.Index(fields=["title", "id"], name="dossier_picker_order")]
 
     def __str__(self) -> str:
         return self.title

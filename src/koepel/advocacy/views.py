@@ -288,17 +288,10 @@ def action_create(request: HttpRequest) -> HttpResponse:
     bodies = _action_bodies(request, None)
     if not bodies.exists():
         raise PermissionDenied
-    dossiers = selectors.visible_dossiers(request.user)
     initial = {}
     if slug := request.GET.get("dossier"):
-        initial["dossiers"] = list(dossiers.filter(slug=slug))
-    form = ActionForm(
-        request.POST or None,
-        request.FILES or None,
-        bodies=bodies,
-        dossiers=dossiers,
-        initial=initial,
-    )
+        initial["dossiers"] = list(selectors.visible_dossiers(request.user).filter(slug=slug))
+    form = ActionForm(request.POST or None, request.FILES or None, bodies=bodies, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_create(actor=request.user, **form.action_fields())
@@ -322,12 +315,10 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, action):
         raise PermissionDenied
     bodies = _action_bodies(request, action)
-    dossiers = selectors.visible_dossiers(request.user)
     form = ActionForm(
         request.POST or None,
         request.FILES or None,
         bodies=bodies,
-        dossiers=dossiers,
         initial=ActionForm.initial_for(action),
     )
     if request.method == "POST" and form.is_valid():
@@ -340,7 +331,9 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             form = ActionForm(
-                with_version(request, conflict.current_version), bodies=bodies, dossiers=dossiers
+                with_version(request, conflict.current_version),
+                bodies=bodies,
+                initial=ActionForm.initial_for(action),
             )
             form.is_valid()
             form.add_error(None, conflict.message)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.boundfield import BoundField
 from django.http import HttpRequest, QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from koepel.core import pickers
 from koepel.core.dates import parse_partial_date
 from koepel.core.validators import no_line_breaks
-from koepel.core.widgets import CompactSelect
+from koepel.core.widgets import CompactSelect, Picked, PickerInput
 
 T = TypeVar("T")
 
@@ -133,3 +136,127 @@ def slug_filter(label: Any, queryset: Any) -> NamedModelChoiceField:
     return NamedModelChoiceField(
         label=label, queryset=queryset, required=False, to_field_name="slug", widget=CompactSelect
     )
+
+
+class PickerField(forms.Field):
+    """A record (or with ``multiple=True``, records) of a kind chosen by typing its name:
+    ``presenter = PickerField("people", label=_("Presenter"), required=False)``.
+
+    The kinds are "people", "organisations", "bodies", "dossiers" and "documents"
+    (``koepel.core.pickers``; an app registers its own). Cleans to the record, or None, or a
+    list of records, all among those the request's user may see. A typed name is resolved when
+    the form is sent: one match is taken; several come back as a short choice; none is an
+    error in words. The page does not grow with the number of records.
+    """
+
+    widget = PickerInput
+
+    def __init__(self, kind: str, *, multiple: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # By name: a form may be defined before the apps have registered their kinds.
+        self.kind_name = kind
+        self.multiple = multiple
+        self.widget.kind_name = kind
+        self.widget.multiple = multiple
+
+    @property
+    def kind(self) -> pickers.PickerKind:
+        return pickers.kind_named(self.kind_name)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value
+
+    def get_bound_field(self, form: forms.BaseForm, field_name: str) -> BoundField:
+        return _PickerBoundField(form, self, field_name)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return True
+
+    def clean(self, value: Any) -> Any:
+        picked = value if isinstance(value, Picked) else Picked()
+        user = pickers.current_user()
+        records = self._multiple(picked, user) if self.multiple else self._single(picked, user)
+        if self.required and not records:
+            raise ValidationError(self.error_messages["required"], code="required")
+        self.run_validators(records)
+        return records
+
+    def _single(self, picked: Picked, user: Any) -> Any:
+        text = picked.texts[0] if picked.texts else ""
+        if not text:
+            return None
+        for record in pickers.chosen(self.kind, user, picked.keys):
+            if pickers.fits(self.kind, record, text):
+                return record
+        return self._one(text, user)
+
+    def _multiple(self, picked: Picked, user: Any) -> list[Any]:
+        records = pickers.chosen(self.kind, user, picked.keys)
+        errors: list[ValidationError] = []
+        if len(records) < len(set(picked.keys)):
+            # Only a crafted request sends a key the page did not offer.
+            errors.append(
+                ValidationError(
+                    _("A chosen %(noun)s does not exist, or not for you. Choose again."),
+                    code="invalid_choice",
+                    params={"noun": self.kind.noun},
+                )
+            )
+        records += pickers.unseen(self.kind, user, picked.unseen)
+        for text in picked.texts:
+            try:
+                record = self._one(text, user)
+            except ValidationError as error:
+                errors.append(error)
+                continue
+            if record.pk not in {r.pk for r in records}:
+                records.append(record)
+        if errors:
+            raise ValidationError(errors)
+        return records
+
+    def _one(self, text: str, user: Any) -> Any:
+        found = pickers.resolve(self.kind, user, text)
+        if len(found) == 1:
+            return found[0]
+        params = {"text": text, "noun": self.kind.noun}
+        if not found:
+            raise ValidationError(
+                _(
+                    "No %(noun)s found named “%(text)s”. Check the spelling, or type part of the name."
+                ),
+                code="none",
+                params=params,
+            )
+        if len(found) > pickers.CHOICE_LIMIT:
+            raise ValidationError(
+                _("Many names hold “%(text)s”. Type more of the name."),
+                code="many",
+                params=params,
+            )
+        raise ValidationError(
+            _("More than one %(noun)s fits “%(text)s”. Choose the one you mean."),
+            code="several",
+            params=params,
+        )
+
+
+class _PickerBoundField(BoundField):
+    """A picker's data with the records already on the record being edited that the user may
+    not see: they were not shown, so they were not sent, and they stay (nothing is lost by an
+    edit of someone who sees less)."""
+
+    @property
+    def data(self) -> Any:
+        picked = super().data
+        field = cast(PickerField, self.field)
+        if not field.multiple or not isinstance(picked, Picked):
+            return picked
+        initial = self.initial if isinstance(self.initial, list | tuple) else []
+        keys = [record.pk if isinstance(record, models.Model) else record for record in initial]
+        if not keys:
+            return picked
+        user = pickers.current_user()
+        seen = {record.pk for record in pickers.chosen(field.kind, user, keys)}
+        hidden = tuple(int(key) for key in keys if int(key) not in seen)
+        return Picked(picked.keys, picked.texts, hidden)

@@ -7,11 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.forms import MarkdownField, PartialDateField, partial_date_text, slug_filter
+from koepel.core.forms import (
+    MarkdownField,
+    PartialDateField,
+    PickerField,
+    partial_date_text,
+    slug_filter,
+)
 from koepel.core.visibility import Visibility
-from koepel.core.widgets import CompactSelectMultiple
 from koepel.library.models import Document, DocumentKind, Extraction, Language, WooCategory
-from koepel.registry.models import Body, Organisation, Person
+from koepel.registry.models import Body
 
 
 class DocumentForm(forms.Form):
@@ -21,21 +26,13 @@ class DocumentForm(forms.Form):
     summary = MarkdownField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    author_people = forms.ModelMultipleChoiceField(
-        label=_("Authors (people)"),
-        queryset=Person.objects.all(),
-        required=False,
-        widget=CompactSelectMultiple(attrs={"size": 5}),
+    author_people = PickerField(
+        "people", multiple=True, label=_("Authors (people)"), required=False
     )
-    author_organisations = forms.ModelMultipleChoiceField(
-        label=_("Authors (organisations)"),
-        queryset=Organisation.objects.all(),
-        required=False,
-        widget=CompactSelectMultiple(attrs={"size": 5}),
+    author_organisations = PickerField(
+        "organisations", multiple=True, label=_("Authors (organisations)"), required=False
     )
-    publisher = forms.ModelChoiceField(
-        label=_("Publisher"), queryset=Organisation.objects.all(), required=False
-    )
+    publisher = PickerField("organisations", label=_("Publisher"), required=False)
     bodies = forms.ModelMultipleChoiceField(
         label=_("Bodies"),
         queryset=Body.objects.none(),

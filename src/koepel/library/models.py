@@ -99,7 +99,9 @@ class Document(models.Model):
         # The lists (pages and API) read the newest first: with this index the database walks
         # the documents in that order and stops after a page, instead of sorting them all.
         indexes: ClassVar = [
-            models.Index(fields=["-date", "title", "id"], name="document_newest_first_id")
+            models.Index(fields=["-date", "title", "id"], name="document_newest_first_id"),
+            # A picker's answer reads documents by title, walking this index (core/pickers.py).
+            models.Index(fields=["title", "id"], name="document_picker_order"),
         ]
 
     def __str__(self) -> str:

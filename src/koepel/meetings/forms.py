@@ -15,6 +15,7 @@ from koepel.core.dates import Precision
 from koepel.core.forms import (
     MarkdownField,
     PartialDateField,
+    PickerField,
     SingleLineField,
     slug_filter,
 )
@@ -22,7 +23,7 @@ from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelect
 from koepel.meetings.models import ActionStatus, Answer, Format, Level, MailLanguage, Meeting
 from koepel.meetings.services import OutsideGuest
-from koepel.registry.models import Body, Organisation, Person, Vocabulary, term_choices
+from koepel.registry.models import Body, Person, Vocabulary, term_choices
 
 
 class MeetingForm(forms.Form):
@@ -246,9 +247,7 @@ class MinutesForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     title = SingleLineField(label=_("Title"), max_length=300)
-    presenter = forms.ModelChoiceField(
-        label=_("Presenter"), queryset=Person.objects.all(), required=False
-    )
+    presenter = PickerField("people", label=_("Presenter"), required=False)
     duration = forms.IntegerField(
         label=_("Duration in minutes"), min_value=1, max_value=600, required=False
     )
@@ -281,12 +280,8 @@ class AgendaItemEditForm(AgendaItemForm):
 
 
 class GuestForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.all(), required=False
-    )
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.all(), required=False
-    )
+    person = PickerField("people", label=_("Person"), required=False)
+    organisation = PickerField("organisations", label=_("Organisation"), required=False)
     topic = SingleLineField(label=_("What they spoke about"), max_length=300, required=False)
 
     def clean(self) -> dict[str, Any]:

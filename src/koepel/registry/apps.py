@@ -9,7 +9,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from koepel import search
-        from koepel.registry import search_index
+        from koepel.accounts import access
+        from koepel.core import pickers
+        from koepel.registry import search_index, selectors
         from koepel.registry.models import Body, Municipality, Organisation, Person
         from koepel.search import bodies
 
@@ -46,6 +48,51 @@ class RegistryConfig(AppConfig):
                 label=_("Bodies"),
                 to_entry=search_index.body_entry,
                 queryset=search_index.bodies,
+            )
+        )
+        # The pickers of forms: people, organisations and bodies chosen by typing a name, each
+        # among those the user may see.
+        pickers.register(
+            pickers.PickerKind(
+                name="people",
+                path="personen",
+                model=Person,
+                records=selectors.visible_people,
+                viewer=access.viewer_for,
+                noun=_("person"),
+                order=("sort_name", "name", "pk"),
+                detail_columns=("title", "municipality__name", "organisation__name"),
+                detail=selectors.person_picker_detail,
+            )
+        )
+        pickers.register(
+            pickers.PickerKind(
+                name="organisations",
+                path="organisaties",
+                model=Organisation,
+                records=selectors.visible_organisations,
+                viewer=access.viewer_for,
+                noun=_("organisation"),
+            )
+        )
+        pickers.register(
+            pickers.PickerKind(
+                name="bodies",
+                path="gremia",
+                model=Body,
+                records=access.visible_bodies,
+                viewer=access.viewer_for,
+                noun=_("body"),
+            )
+        )
+        pickers.register(
+            pickers.PickerKind(
+                name="outside_bodies",
+                path="gremia-buiten-het-netwerk",
+                model=Body,
+                records=selectors.visible_outside_bodies,
+                viewer=access.viewer_for,
+                noun=_("body"),
             )
         )
         # The search page filters by body, a body's records including those of the bodies

@@ -615,6 +615,12 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering: ClassVar = ["sort_name", "name"]
+        # A picker's answer (core/pickers.py) reads people in this order: the database walks
+        # the index and stops at the twentieth match instead of sorting every match (a typed
+        # "de" holds a third of 20,000 people).
+        indexes: ClassVar = [
+            models.Index(fields=["sort_name", "name", "id"], name="person_picker_order")
+        ]
 
     def __str__(self) -> str:
         return self.name

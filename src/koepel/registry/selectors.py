@@ -253,6 +253,23 @@ def visible_people(user: Any) -> QuerySet[Person]:
     return visible(Person.objects.all(), user)
 
 
+def person_picker_detail(title: str, city: str | None, organisation: str | None) -> str:
+    """What tells a person apart from another of the same name in a picker: their function
+    title and their city, else their organisation."""
+    return ", ".join(part for part in (title, city or organisation) if part)
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations are open to everyone (accounts.paths), asked through the check all the
+    same, as every way out is."""
+    return visible(Organisation.objects.all(), user)
+
+
+def visible_outside_bodies(user: Any) -> QuerySet[Body]:
+    """Bodies of others (a VNG taskforce, a ministry's steering group) the user may see."""
+    return visible_bodies(user).exclude(ownership=Ownership.OWN)
+
+
 def visible_roles(user: Any) -> QuerySet[Role]:
     """Roles in the bodies the user may see."""
     return visible(Role.objects.all(), user)

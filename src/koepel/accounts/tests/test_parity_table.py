@@ -5,10 +5,10 @@ at each visibility level, and every identity — nobody signed in, a member of t
 member of body A, a member of body B, the secretary of A and the office, each through the pages
 (signed in) and through the API (with a personal token) — each way out that shows that kind of
 record is asked for it by a word only that record carries: the page of the record, its list
-page, the API's record and list, search on the page and in the API, the iCalendar feeds, the
-annual report (public and internal), the file download, a person's feed of a body, what a
-notice or digest tells its reader, and a person's own start page ("Mijn werk"). Each must
-answer as the rule below, written here on its own, says.
+page, the API's record and list, search on the page and in the API, a form's picker, the
+iCalendar feeds, the annual report (public and internal), the file download, a person's feed
+of a body, what a notice or digest tells its reader, and a person's own start page ("Mijn
+werk"). Each must answer as the rule below, written here on its own, says.
 
 The table is built from the declarations: a kind declared there and missing here fails the test,
 so a new kind of record cannot be skipped silently. Every way out listed for a kind must show
@@ -544,6 +544,7 @@ OPEN_KINDS = {
     "registry.population": "/api/v1/gemeenten",
     "registry.membership": "/api/v1/gemeenten",
     "registry.organisation": "/api/v1/organisaties",
+    # (Its picker, /kiezer/organisaties/, answers everyone too: core/tests/test_pickers.py.)
     "reports.annualreport": "/api/v1/jaarverslagen",
     # The vocabulary is read by all through the records that use it (a body's kind).
     "registry.term": "/api/v1/gremia",
@@ -643,6 +644,15 @@ def vacant_seats(faces: Faces, who: str, made: Made) -> bool | None:
     if user is not None:
         user.__dict__.pop("_koepel_viewer", None)
     return any(seat.function_detail == made.word for seat in registry_selectors.vacant_seats(user))
+
+
+def picker(path: str) -> FaceCheck:
+    """A form's picker, asked as the user types the record's word (core/pickers.py)."""
+
+    def check(faces: Faces, who: str, made: Made) -> bool:
+        return faces.shows("page", who, f"/kiezer/{path}/?q={made.word}", made.word)
+
+    return check
 
 
 def body_feed(faces: Faces, who: str, made: Made) -> bool:
@@ -829,7 +839,10 @@ def _part_faces() -> dict[str, Face]:
 
 
 TABLE: dict[str, dict[str, Face]] = {
-    "registry.body": _faces_of_own("/gremia/", "/api/v1/gremia"),
+    "registry.body": {
+        **_faces_of_own("/gremia/", "/api/v1/gremia"),
+        "picker": Face(picker("gremia")),
+    },
     "registry.role": {
         "page detail": Face(page_detail),
         "api detail": Face(api_detail),
@@ -840,7 +853,10 @@ TABLE: dict[str, dict[str, Face]] = {
         "api detail": Face(api_detail),
         "api list": Face(listed(api_url="/api/v1/deelnames")[1]),
     },
-    "registry.person": _faces_of_own("/personen/", "/api/v1/personen"),
+    "registry.person": {
+        **_faces_of_own("/personen/", "/api/v1/personen"),
+        "picker": Face(picker("personen")),
+    },
     "meetings.meeting": {
         **_faces_of_own(f"/bijeenkomsten/?jaar={YEAR}&wanneer=past", "/api/v1/bijeenkomsten"),
         "calendar month": Face(listed(f"/bijeenkomsten/kalender/{YEAR}/3/")[0]),
@@ -857,7 +873,11 @@ TABLE: dict[str, dict[str, Face]] = {
     "meetings.decision": _part_faces(),
     "meetings.actionitem": {**_part_faces(), "my work: my open actions": Face(my_actions)},
     "meetings.invitation": _part_faces(),
-    "advocacy.dossier": {**_faces_of_own("/lobby/", "/api/v1/lobbydossiers"), **_report_faces()},
+    "advocacy.dossier": {
+        **_faces_of_own("/lobby/", "/api/v1/lobbydossiers"),
+        "picker": Face(picker("dossiers")),
+        **_report_faces(),
+    },
     "advocacy.outcomechange": _part_faces(),
     "advocacy.lobbyaction": {
         **_faces_of_own(f"/lobby/tijdlijn/{YEAR}/", "/api/v1/lobbyacties"),
@@ -880,6 +900,7 @@ TABLE: dict[str, dict[str, Face]] = {
         "download page": Face(download_page),
         "download api": Face(download_api),
         "notice or digest": Face(digest(NoticeKind.DOCUMENTS)),
+        "picker": Face(picker("documenten")),
         **_report_faces(),
     },
     "library.documentfile": _part_faces(),

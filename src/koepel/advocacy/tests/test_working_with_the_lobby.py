@@ -249,7 +249,7 @@ def test_a_wrong_date_and_an_unknown_addressee_get_clear_messages_and_store_noth
     )
     text = response.content.decode()
     assert "is geen datum" in text
-    assert "99999 is geen beschikbare" in text  # Django's own Dutch for an unknown choice
+    assert "bestaat niet, of niet voor u" in text
     assert not LobbyAction.objects.exists()
 
 

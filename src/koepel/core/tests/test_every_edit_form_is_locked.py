@@ -120,6 +120,7 @@ NOT_OPENED: dict[str, str] = {
     "reports:published_file": "a file",
     "reports:section_review": "post-only; the office's verdict, in reports/tests/test_writing_workflow",
     "library:reading-status": "JSON for the waiting page's script",
+    "core:picker": "JSON for the pickers' script, asked as the user types; core/tests/test_pickers.py",
     "notices:feed": "a calendar feed",
     "notices:feed-make": "post-only; its form on the notifications page is checked there",
     "notices:feed-revoke": "post-only; its button on the notifications page is checked there",

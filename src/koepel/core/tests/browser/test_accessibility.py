@@ -69,6 +69,7 @@ NOT_PAGES = {
     "notices:feed-revoke": "POST only: switches a personal feed address off",
     "reports:file-status": "JSON for the waiting page's script, not a page",
     "library:reading-status": "JSON for the waiting page's script, not a page",
+    "core:picker": "JSON for the pickers' script, not a page (core/tests/browser/test_pickers)",
     "meetings:person-feed": "iCalendar feed, not HTML",
     "meetings:attachment": "file download",
     "library:download": "file download",
