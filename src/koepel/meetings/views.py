@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -27,12 +27,13 @@ from koepel.accounts.access import (
     visible,
     visible_bodies,
 )
+from koepel.core import exports
 from koepel.core.caching import keep_private
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.pagination import paginate
-from koepel.meetings import answer_links, selectors, services
+from koepel.meetings import answer_links, charts, selectors, services, tables
 from koepel.meetings.forms import (
     ActionForm,
     ActionStatusForm,
@@ -65,7 +66,7 @@ def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: HttpRequest) -> HttpResponseBase:
     bodies = visible_bodies(request.user).order_by("name")
     form = FilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
@@ -78,7 +79,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "format": data["vorm"],
             "year": data["jaar"],
         }
-    pages = paginate(request, selectors.meeting_list(request.user, **filters))
+    meetings = selectors.meeting_list(request.user, **filters)
+    if exports.requested(request):
+        return exports.download(request, tables.MEETINGS, exports.rows(meetings))
+    pages = paginate(request, meetings)
     return TemplateResponse(
         request,
         "meetings/meeting_list.html",
@@ -665,10 +669,30 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def participation(request: HttpRequest, year: int) -> HttpResponse:
+def participation(request: HttpRequest, year: int) -> HttpResponseBase:
     if not viewer_for(request.user).is_office:
         raise PermissionDenied
     if not 1900 <= year <= 2200:
         raise Http404
     rows = selectors.participation_by_city(request.user, year)
-    return TemplateResponse(request, "meetings/participation.html", {"year": year, "rows": rows})
+    if exports.requested(request):
+        return exports.download(request, tables.PARTICIPATION, rows)
+    return TemplateResponse(
+        request,
+        "meetings/participation.html",
+        {"year": year, "rows": rows, "chart": charts.participation(rows, year)},
+    )
+
+
+def figures(request: HttpRequest, year: int) -> HttpResponseBase:
+    """The year in numbers: how many meetings each body the viewer may see held."""
+    if not 1900 <= year <= 2200:
+        raise Http404
+    rows = selectors.meetings_per_body(request.user, year)
+    if exports.requested(request):
+        return exports.download(request, tables.MEETINGS_PER_BODY, rows)
+    return TemplateResponse(
+        request,
+        "meetings/figures.html",
+        {"year": year, "rows": rows, "chart": charts.meetings_per_body(rows, year)},
+    )
