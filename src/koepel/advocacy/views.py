@@ -38,7 +38,7 @@ from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.pagination import PAGE_PARAMETER, PAGE_SIZE, paginate
-from koepel.registry.models import Body, Municipality
+from koepel.registry.models import Body, Municipality, remembered_terms
 from koepel.registry.selectors import member_municipalities
 
 
@@ -58,7 +58,9 @@ def dossier_list(request: HttpRequest) -> HttpResponseBase:
         }
     dossiers = selectors.dossier_list(request.user, status=status, **filters)
     if exports.requested(request):
-        return exports.download(request, tables.DOSSIERS, exports.rows(dossiers))
+        return exports.download(
+            request, tables.DOSSIERS, exports.rows(dossiers, within=remembered_terms)
+        )
     counts = selectors.dossier_status_counts(request.user, **filters)
     pages = paginate(
         request,

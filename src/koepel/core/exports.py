@@ -13,7 +13,8 @@ The file format itself (headers, CSV with ``;`` and a byte-order mark, dates in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponseBase
@@ -39,9 +40,20 @@ def download(request: HttpRequest, table: tables.Table, records: Iterable[Any]) 
     return response
 
 
-def rows(queryset: Any, chunk_size: int = 500) -> Iterable[Any]:
-    """A queryset read in chunks as the file is written, prefetches included, never whole."""
-    read: Iterable[Any] = (
-        queryset.iterator(chunk_size=chunk_size) if hasattr(queryset, "iterator") else queryset
-    )
-    return read
+def rows(
+    queryset: Any,
+    within: Callable[[], AbstractContextManager[Any]] | None = None,
+    chunk_size: int = 500,
+) -> Iterator[Any]:
+    """A queryset read in chunks as the file is written, prefetches included, never whole.
+
+    A CSV file is written after the view has returned, outside what the request set up around
+    it; ``within`` is set up again around the reading (``remembered_terms``, so that the labels
+    of a vocabulary are read once for the file and not once per row).
+    """
+    read = queryset.iterator(chunk_size=chunk_size) if hasattr(queryset, "iterator") else queryset
+    if within is None:
+        yield from read
+        return
+    with within():
+        yield from read

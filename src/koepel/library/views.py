@@ -30,7 +30,7 @@ from koepel.core.pagination import paginate
 from koepel.library import selectors, services, tables
 from koepel.library.forms import DocumentForm, FilterForm, VersionForm
 from koepel.library.models import Document, Extraction
-from koepel.registry.models import Body
+from koepel.registry.models import Body, remembered_terms
 
 
 def document_list(request: HttpRequest) -> HttpResponseBase:
@@ -47,7 +47,9 @@ def document_list(request: HttpRequest) -> HttpResponseBase:
         }
     documents = selectors.document_list(request.user, **filters)
     if exports.requested(request):
-        return exports.download(request, tables.DOCUMENTS, exports.rows(documents))
+        return exports.download(
+            request, tables.DOCUMENTS, exports.rows(documents, within=remembered_terms)
+        )
     pages = paginate(request, documents)
     return TemplateResponse(
         request,

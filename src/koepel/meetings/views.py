@@ -49,7 +49,7 @@ from koepel.meetings.forms import (
 )
 from koepel.meetings.ical import calendar_for
 from koepel.meetings.models import ActionItem, CalendarToken, Invitation, Meeting, Status
-from koepel.registry.models import Body, Person, Role
+from koepel.registry.models import Body, Person, Role, remembered_terms
 
 
 def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
@@ -81,7 +81,9 @@ def meeting_list(request: HttpRequest) -> HttpResponseBase:
         }
     meetings = selectors.meeting_list(request.user, **filters)
     if exports.requested(request):
-        return exports.download(request, tables.MEETINGS, exports.rows(meetings))
+        return exports.download(
+            request, tables.MEETINGS, exports.rows(meetings, within=remembered_terms)
+        )
     pages = paginate(request, meetings)
     return TemplateResponse(
         request,

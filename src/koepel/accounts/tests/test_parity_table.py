@@ -8,8 +8,7 @@ record is asked for it by a word only that record carries: the page of the recor
 page, the list exported as CSV and as Excel, the API's record and list, search on the page and
 in the API, the iCalendar feeds, the annual report (public and internal), the file download, a
 person's feed of a body and what a notice or digest tells its reader. Each must answer as the
-rule below,
-written here on its own, says.
+rule below, written here on its own, says.
 
 The table is built from the declarations: a kind declared there and missing here fails the test,
 so a new kind of record cannot be skipped silently. Every way out listed for a kind must show

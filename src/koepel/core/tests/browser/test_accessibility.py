@@ -90,6 +90,7 @@ SIGN_IN_STEPS = {
 EXTRA_ADDRESSES = [
     "/zoeken/?q=wonen",
     "/bijeenkomsten/deelname/2021/",
+    "/bijeenkomsten/cijfers/2021/",
     "/personen/",
     "/inloggen/",
     "/inloggen/blokkades/",
@@ -178,6 +179,8 @@ def walk(page: Page, site: str, start: Iterable[str]) -> Walk:
         route = route_of(url)
         if url in opened or route is None or (skipped(route) and url not in forced):
             continue
+        if "formaat=" in urlsplit(url).query:
+            continue  # a list exported as a file (core/exports.py): a download, not a page
         if route in result.pages and url not in forced:
             continue
         opened.add(url)
