@@ -295,6 +295,8 @@ def test_pages_fit_a_phone_320_pixels_wide(browser: Browser, koepel: LiveKoepel)
         "/bijeenkomsten/",
         "/zoeken/?q=wonen",
         "/jaarverslag/2021/",
+        "/bijeenkomsten/cijfers/2021/",
+        "/lobby/resultaten/2021/",
     ]:
         page.goto(address)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -302,6 +304,32 @@ def test_pages_fit_a_phone_320_pixels_wide(browser: Browser, koepel: LiveKoepel)
             too_wide.append(f"{address}: {width} px wide")
     context.close()
     assert too_wide == []
+
+
+CHART_PAGES = [
+    "/bijeenkomsten/deelname/2021/",
+    "/bijeenkomsten/cijfers/2021/",
+    "/lobby/resultaten/2021/",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_charts_have_no_axe_violations_at_desktop_and_phone_width(
+    office_context: BrowserContext, width: int
+) -> None:
+    """Each chart page, with its SVG drawn, at a desktop's and a phone's width."""
+    page = with_axe(office_context.new_page())
+    page.set_viewport_size({"width": width, "height": 800})
+    problems: list[str] = []
+    for address in CHART_PAGES:
+        page.goto(address)
+        svg = page.locator("figure.chart svg[role=img]")
+        assert svg.count() == 1, address
+        box = svg.bounding_box()
+        assert box is not None and box["width"] <= width, address
+        problems += page_problems(page, f"{address} at {width} px")
+    page.close()
+    assert problems == []
 
 
 def test_the_check_finds_what_it_is_meant_to_find(office_page: Page) -> None:
