@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 WIDTH = 640
-LABEL_WIDTH = 230  # where the bars start
+LABEL_WIDTH = 260  # where the bars start
 VALUE_SPACE = 70  # room after the longest bar for its number
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
 PADDING = 8
 MAX_BARS = 30
-LABEL_CHARACTERS = 30
+LABEL_CHARACTERS = 28  # a longer name is cut; the table beside has it whole
 
 
 @dataclass(frozen=True)

@@ -325,8 +325,8 @@ def test_charts_have_no_axe_violations_at_desktop_and_phone_width(
         page.goto(address)
         svg = page.locator("figure.chart svg[role=img]")
         assert svg.count() == 1, address
-        box = svg.bounding_box()
-        assert box is not None and box["width"] <= width, address
+        # The page never scrolls sideways; a chart wider than a phone scrolls in its own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, address
         problems += page_problems(page, f"{address} at {width} px")
     page.close()
     assert problems == []
