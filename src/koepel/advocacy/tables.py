@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from koepel.core.tables import Column, Table, names, partial_date
 
 DOSSIERS = Table(
@@ -25,5 +27,34 @@ RESULTS = Table(
     (
         Column("uitkomst", "uitkomst", lambda r: r.label),
         Column("dossiers", "dossiers", lambda r: r.count),
+    ),
+)
+
+
+# What each kind of entry on a year's timeline is called in the file.
+_ENTRY_KIND = {"action": "lobbyactie", "milestone": "mijlpaal", "outcome": "uitkomst"}
+
+
+def _entry_title(entry: Any) -> str:
+    record = entry.record
+    return str(record.dossier.title if entry.kind == "outcome" else record.title)
+
+
+def _entry_detail(entry: Any) -> str:
+    record = entry.record
+    if entry.kind == "action":
+        return f"{record.get_kind_display()}, {record.get_stage_display()}"
+    if entry.kind == "outcome":
+        return f"{record.get_status_display()}: {record.evidence}".rstrip(": ")
+    return ""
+
+
+TIMELINE = Table(
+    "lobby-tijdlijn",
+    (
+        Column("datum", "datum", lambda e: partial_date(e.record.date, e.record.date_precision)),
+        Column("soort", "soort", lambda e: _ENTRY_KIND.get(e.kind, e.kind)),
+        Column("titel", "titel", _entry_title),
+        Column("toelichting", "toelichting", _entry_detail),
     ),
 )

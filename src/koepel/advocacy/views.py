@@ -512,11 +512,10 @@ def year_results(request: HttpRequest, year: int) -> HttpResponseBase:
     )
 
 
-def year_timeline(request: HttpRequest, year: int) -> HttpResponse:
+def year_timeline(request: HttpRequest, year: int) -> HttpResponseBase:
     if not 1900 <= year <= 2200:
         raise Http404
-    return TemplateResponse(
-        request,
-        "advocacy/timeline.html",
-        {"timeline": selectors.year_timeline(request.user, year), "year": year},
-    )
+    timeline = selectors.year_timeline(request.user, year)
+    if exports.requested(request):
+        return exports.download(request, tables.TIMELINE, timeline)
+    return TemplateResponse(request, "advocacy/timeline.html", {"timeline": timeline, "year": year})

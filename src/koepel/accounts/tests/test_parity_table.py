@@ -861,6 +861,7 @@ TABLE: dict[str, dict[str, Face]] = {
     "advocacy.outcomechange": _part_faces(),
     "advocacy.lobbyaction": {
         **_faces_of_own(f"/lobby/tijdlijn/{YEAR}/", "/api/v1/lobbyacties"),
+        **_export_faces(f"/lobby/tijdlijn/{YEAR}/?formaat={{fmt}}"),
         **_report_faces(),
     },
     "advocacy.consultationresponse": _part_faces(),
@@ -873,6 +874,7 @@ TABLE: dict[str, dict[str, Face]] = {
     },
     "advocacy.milestone": {
         **_faces_of_own(f"/lobby/tijdlijn/{YEAR}/", "/api/v1/mijlpalen"),
+        **_export_faces(f"/lobby/tijdlijn/{YEAR}/?formaat={{fmt}}"),
         **_report_faces(),
     },
     "library.document": {

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from post_office.models import STATUS, Email
 
 from koepel.accounts.tests.factories import UserFactory
-from koepel.advocacy.models import Dossier
+from koepel.advocacy.models import Dossier, LobbyAction
 from koepel.core.tables import read
 from koepel.core.visibility import Visibility
 from koepel.library.models import Document
@@ -74,11 +74,22 @@ def _documents(body: Body, level: str, n: int = 1) -> list[str]:
     return titles
 
 
+def _lobby_actions(body: Body, level: str, n: int = 1) -> list[str]:
+    titles = [f"Brief {level} {i}" for i in range(n)]
+    for title in titles:
+        action = LobbyAction.objects.create(
+            title=title, kind="brief", date=dt.date(2021, 4, 1), stage="verzonden", visibility=level
+        )
+        action.bodies.set([body])
+    return titles
+
+
 # The list pages, each with how to make its records and the header of its title column.
 LISTS: dict[str, tuple[str, Callable[..., list[str]], str]] = {
     "meetings": ("/bijeenkomsten/?jaar=2021", _meetings, "titel"),
     "dossiers": ("/lobby/", _dossiers, "titel"),
     "documents": ("/kennisbank/", _documents, "titel"),
+    "lobby timeline": ("/lobby/tijdlijn/2021/", _lobby_actions, "titel"),
 }
 
 
@@ -223,6 +234,7 @@ def test_an_export_costs_the_same_for_many_rows(
     Meeting.objects.all().delete()
     Dossier.objects.all().delete()
     Document.objects.all().delete()
+    LobbyAction.objects.all().delete()
     make(body, Visibility.NETWORK, n=60)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(_export(client, url, file_format)) == 60
