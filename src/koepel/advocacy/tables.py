@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from koepel.core.tables import Column, Table, names, partial_date
+from koepel.core.tables import Column, Table, label, names, partial_date
 
 DOSSIERS = Table(
     "lobbydossiers",
     (
         Column("sleutel", "sleutel", lambda d: d.slug),
         Column("titel", "titel", lambda d: d.title),
-        Column("status", "status", lambda d: d.get_status_display()),
+        Column("status", "status", lambda d: label(d, "status")),
         Column(
             "status_sinds",
             "status sinds",
@@ -43,9 +43,9 @@ def _entry_title(entry: Any) -> str:
 def _entry_detail(entry: Any) -> str:
     record = entry.record
     if entry.kind == "action":
-        return f"{record.get_kind_display()}, {record.get_stage_display()}"
+        return f"{label(record, 'kind')}, {label(record, 'stage')}"
     if entry.kind == "outcome":
-        return f"{record.get_status_display()}: {record.evidence}".rstrip(": ")
+        return f"{label(record, 'status')}: {record.evidence}".rstrip(": ")
     return ""
 
 

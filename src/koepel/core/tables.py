@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import tempfile
 import zipfile
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from koepel.core.dates import Precision
@@ -125,6 +126,20 @@ def partial_date(value: dt.date | None, precision: str) -> dt.date | str | None:
     if precision == Precision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return f"{value.year:04d}"
+
+
+def label(record: Any, field_name: str) -> str:
+    """The label of a field's choice in the current language, as ``get_<field>_display`` gives
+    it, from a table read once per field and language: Django's own reads every choice's
+    translation again for each record, which a file of ten thousand rows feels."""
+    field = record._meta.get_field(field_name)
+    value = getattr(record, field.attname)
+    return _labels(field, translation.get_language()).get(value, "" if value is None else value)
+
+
+@functools.lru_cache(maxsize=128)
+def _labels(field: Any, language: str | None) -> dict[Any, str]:
+    return {code: str(text) for code, text in field.flatchoices}
 
 
 def names(records: Iterable[Any], attribute: str = "name") -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from koepel.core.tables import Column, Table, names, partial_date
+from koepel.core.tables import Column, Table, label, names, partial_date
 
 DOCUMENTS = Table(
     "documenten",
@@ -10,7 +10,7 @@ DOCUMENTS = Table(
         Column("sleutel", "sleutel", lambda d: d.slug),
         Column("datum", "datum", lambda d: partial_date(d.date, d.date_precision)),
         Column("titel", "titel", lambda d: d.title),
-        Column("soort", "soort", lambda d: d.get_kind_display()),
+        Column("soort", "soort", lambda d: label(d, "kind")),
         Column("gremia", "gremia", lambda d: names(d.bodies.all())),
         Column("uitgever", "uitgever", lambda d: d.publisher.name if d.publisher else ""),
     ),

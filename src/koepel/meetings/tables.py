@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from koepel.core.tables import Column, Table, names, partial_date
+from koepel.core.tables import Column, Table, label, names, partial_date
 
 MEETINGS = Table(
     "bijeenkomsten",
@@ -20,10 +20,10 @@ MEETINGS = Table(
         Column("titel", "titel", lambda m: m.title),
         Column("gremia", "georganiseerd door", lambda m: names(m.bodies.all())),
         Column("soort", "soort", lambda m: m.get_kind_display()),
-        Column("niveau", "niveau", lambda m: m.get_level_display()),
-        Column("vorm", "vorm", lambda m: m.get_format_display()),
+        Column("niveau", "niveau", lambda m: label(m, "level")),
+        Column("vorm", "vorm", lambda m: label(m, "format")),
         Column("locatie", "locatie", lambda m: m.location),
-        Column("status", "status", lambda m: m.get_status_display()),
+        Column("status", "status", lambda m: label(m, "status")),
     ),
 )
 
