@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "koepel.library",
     "koepel.reports",
     "koepel.notices",
+    "koepel.mywork",
     "koepel.audit",
     "auditlog",
     "koepel.generate",
@@ -188,7 +189,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:home"
+# A person signs in to their own start page; the home page stays the network's front page.
+LOGIN_REDIRECT_URL = "mywork:my-work"
 LOGOUT_REDIRECT_URL = "registry:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("koepel.library.urls")),
     path("", include("koepel.reports.urls")),
     path("", include("koepel.notices.urls")),
+    path("", include("koepel.mywork.urls")),
     path("", include("koepel.registry.urls")),
     path("", include("koepel.accounts.urls")),
     path("", include("koepel.search.urls")),

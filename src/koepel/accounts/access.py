@@ -392,6 +392,14 @@ def can_manage_registry(user: Any) -> bool:
     return viewer_for(user).is_office
 
 
+def can_add_people_and_organisations(user: Any) -> bool:
+    """Whether the user may add a person or an organisation to the register: the office, and
+    the secretaries of bodies, who invite outside guests and write to addressees the register
+    does not know yet. Changing existing records, and cities and bodies, stays the office's."""
+    viewer = viewer_for(user)
+    return viewer.is_office or bool(viewer.secretary_body_ids)
+
+
 def needs_second_factor(user: Any) -> bool:
     """Whether signing in takes a second factor for this user whatever they choose: the office,
     and the secretaries of bodies — everyone who may change records beyond their own."""

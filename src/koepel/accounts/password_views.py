@@ -139,7 +139,7 @@ def _after_use(request: HttpRequest, user: Any, purpose: str) -> HttpResponse:
         messages.success(request, _("Your password is set. Now set up two-step sign-in to finish."))
         return redirect("accounts:second-factor-enrol")
     messages.success(request, _("Welcome! Your password is set and you are signed in."))
-    return redirect("registry:home")
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @sensitive_post_parameters()

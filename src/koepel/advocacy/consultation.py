@@ -312,12 +312,17 @@ def adoption_blocked(action: LobbyAction, today: dt.date | None = None) -> Valid
     return ValidationError(reason, code="consultation_open")
 
 
-def without_contact(action: LobbyAction) -> list[Municipality]:
-    """The consulted cities no request can be mailed to: none of their people with a current
-    seat has an e-mail address. Their answers are recorded on their behalf."""
-    reachable = (
+def reachable() -> QuerySet[Person, Any]:
+    """The ids of the cities (as ``municipality_id``) a request can be mailed to: one of their
+    people with a current seat has an e-mail address. A city without one has no contact."""
+    return (
         Person.objects.filter(roles__in=Role.objects.current(), municipality__isnull=False)
         .exclude(email="")
         .values("municipality_id")
     )
-    return list(consulted(action).exclude(pk__in=reachable).order_by("sort_name"))
+
+
+def without_contact(action: LobbyAction) -> list[Municipality]:
+    """The consulted cities no request can be mailed to: none of their people with a current
+    seat has an e-mail address. Their answers are recorded on their behalf."""
+    return list(consulted(action).exclude(pk__in=reachable()).order_by("sort_name"))

@@ -11,6 +11,8 @@ are not signed in show only what is public and keep whatever caching their view 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
@@ -41,3 +43,16 @@ class PrivateWhenSignedInMiddleware:
         if user is not None and user.is_authenticated:
             keep_private(response)
         return response
+
+
+def personal(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view whose answer is made for the one person asking ("Mijn werk"): it is kept
+    private and never stored, whoever asks, and ``view.personal`` tells a cache put in front of
+    the views later that this answer is never shared between users, whatever its address."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return keep_private(view(request, *args, **kwargs))
+
+    wrapped.personal = True  # type: ignore[attr-defined]
+    return wrapped

@@ -70,10 +70,12 @@ def make_meetings(run: Run, year: int) -> None:
                     if rng.random() < 0.5
                     else "",
                     uid=run.uid(),
+                    organiser_id=b.pk,
                 )
             )
             organisers.append(b.pk)
-    # Joint sessions: one in twenty has a second organiser.
+    # Joint sessions: one in twenty has a second body, which takes part in the meeting the
+    # first organised.
     created = run.create(Meeting, meetings)
     pairs = [(m.pk, organiser) for m, organiser in zip(created, organisers, strict=True)]
     pairs += [(m.pk, rng.choice(run.own_bodies).pk) for m in created if rng.random() < 0.05]

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from koepel.core.admin import (
     VersionedAdmin,
@@ -50,8 +51,36 @@ class ActionItemInline(VersionedInlineMixin, admin.TabularInline):  # type: igno
     autocomplete_fields = ("owner", "body")
 
 
+class MeetingAdminForm(ModelForm):  # type: ignore[type-arg]
+    """The organiser must be one of the meeting's bodies; the bodies are saved after the
+    meeting itself, so the check is made here, on the form that holds both."""
+
+    class Meta:
+        model = Meeting
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field of a meeting
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organiser = data.get("organiser")
+        bodies = list(data.get("bodies") or [])
+        if organiser is not None and bodies and organiser not in bodies:
+            self.add_error(
+                "organiser",
+                _(
+                    "%(body)s is not one of the bodies of this meeting. Choose the "
+                    "organiser among them, or add it to them."
+                )
+                % {"body": organiser},
+            )
+        elif organiser is None and len(bodies) == 1:
+            data["organiser"] = bodies[0]
+            self.instance.organiser = bodies[0]
+        return data
+
+
 @admin.register(Meeting)
 class MeetingAdmin(VersionedAdmin):
+    form = MeetingAdminForm
     list_display = ("title", "date", "kind", "level", "format", "status", "visibility")
     list_filter = ("kind", "level", "format", "status", "visibility", "bodies")
     search_fields = ("title", "description")

@@ -43,6 +43,7 @@ def load() -> dict[str, int]:
         meeting = services.meeting_plan(
             actor=SYSTEM,
             bodies=[_lookup(Body, slug) for slug in entry["bodies"]],
+            organiser=_lookup(Body, entry.get("organiser")),
             title=entry["title"],
             kind=entry["kind"],
             level=entry["level"],

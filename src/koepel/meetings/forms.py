@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from koepel.core.dates import Precision
 from koepel.core.forms import (
     PartialDateField,
     SingleLineField,
-    partial_date_text,
     slug_filter,
 )
 from koepel.core.visibility import Visibility
@@ -30,13 +30,40 @@ class MeetingForm(forms.Form):
         queryset=Body.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    organiser = forms.ModelChoiceField(
+        label=_("Organiser"),
+        queryset=Body.objects.none(),
+        required=False,
+        help_text=_(
+            "Of a joint meeting: which of the bodies above organised it. The annual report "
+            "tells the meeting under that body."
+        ),
+    )
     title = SingleLineField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=functools.partial(term_choices, Vocabulary.MEETING_KIND)
     )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
-    date = PartialDateField(label=_("Date"))
+    # A date input, as a browser offers one; a meeting known only to the month or the year is
+    # given a day in it and the precision beside it (the text "2021-09" is still understood).
+    date = PartialDateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "When only the month or the year is known, choose a day in it and say so below."
+        ),
+    )
+    date_known = forms.ChoiceField(
+        label=_("The date is known"),
+        choices=[
+            (Precision.DAY, _("to the day")),
+            (Precision.MONTH, _("only to the month")),
+            (Precision.YEAR, _("only to the year")),
+        ],
+        initial=Precision.DAY,
+        required=False,
+    )
     start_time = forms.TimeField(
         label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -53,13 +80,23 @@ class MeetingForm(forms.Form):
     description = forms.CharField(
         label=_("Topics"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"),
+        choices=Visibility.choices,
+        # The narrowest level at which the members of its bodies still see it.
+        initial=Visibility.BODY,
+        help_text=_(
+            "A new meeting is for the members of its bodies; choose network or public to "
+            "show it to more people."
+        ),
+    )
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["bodies"].queryset = bodies  # type: ignore[attr-defined]
+        self.fields["organiser"].queryset = bodies  # type: ignore[attr-defined]
         if not self.is_bound and not self.initial.get("submission"):
             self.initial["submission"] = uuid.uuid4()
 
@@ -82,13 +119,49 @@ class MeetingForm(forms.Form):
                 "version",
             )
         }
-        values["date"] = partial_date_text(meeting.date, meeting.date_precision)
+        values["date"] = meeting.date.isoformat()
+        values["date_known"] = meeting.date_precision
         values["bodies"] = list(meeting.bodies.all())
+        values["organiser"] = meeting.organiser_id
         return values
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        bodies = list(data.get("bodies") or [])
+        organiser = data.get("organiser")
+        if organiser is not None and bodies and organiser not in bodies:
+            self.add_error(
+                "organiser",
+                ValidationError(
+                    _(
+                        "%(body)s is not one of the bodies of this meeting. Choose the "
+                        "organiser among them, or add it to them."
+                    )
+                    % {"body": organiser},
+                    code="organiser",
+                ),
+            )
+        elif (
+            organiser is None
+            and len(bodies) > 1
+            and self.initial.get("organiser") not in {body.pk for body in bodies}
+        ):
+            # Which of several bodies organised a meeting is a fact only its secretary knows.
+            self.add_error(
+                "organiser",
+                ValidationError(
+                    _("Choose which of the bodies organised this joint meeting."),
+                    code="organiser",
+                ),
+            )
+        return data
 
     def meeting_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         date, precision = data.pop("date")
+        known = data.pop("date_known", "")
+        if precision == Precision.DAY and known in {Precision.MONTH, Precision.YEAR}:
+            precision = known
         data.pop("submission", None)
         data.pop("version", None)
         data.pop("bodies")
@@ -186,6 +259,26 @@ class AgendaItemForm(forms.Form):
     )
 
 
+class AgendaItemEditForm(AgendaItemForm):
+    """An agenda item changed: its place on the agenda too, and its attachment kept, replaced
+    or taken away."""
+
+    position = forms.IntegerField(label=_("Number on the agenda"), min_value=0, max_value=999)
+    remove_attachment = forms.BooleanField(
+        label=_("Remove the attachment"),
+        required=False,
+        help_text=_("The file is deleted; a new attachment above replaces it anyway."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    field_order = ["position", "title", "presenter", "duration", "session", "attachment"]
+
+    def __init__(self, *args: Any, has_attachment: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].label = _("New attachment (PDF, Word, OpenDocument, text)")
+        if not has_attachment:
+            del self.fields["remove_attachment"]
+
+
 class GuestForm(forms.Form):
     person = forms.ModelChoiceField(
         label=_("Person"), queryset=Person.objects.all(), required=False
@@ -202,8 +295,22 @@ class GuestForm(forms.Form):
         return data
 
 
+class GuestEditForm(GuestForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionEditForm(DecisionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RemoveForm(forms.Form):
+    """The confirmation of a removal: the version the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ActionForm(forms.Form):
@@ -219,6 +326,10 @@ class ActionForm(forms.Form):
         # The owner is someone of the meeting (selectors.meeting_people), not anyone at all.
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+
+
+class ActionEditForm(ActionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ActionStatusForm(forms.Form):

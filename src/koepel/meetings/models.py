@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from koepel.core.dates import (
     precision_field,
 )
 from koepel.core.storage import private_storage
-from koepel.core.visibility import visibility_field
+from koepel.core.visibility import Visibility, visibility_field
 from koepel.registry.models import Body, Organisation, Person, TermField, Vocabulary
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -54,6 +55,27 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def not_cancelled(self) -> MeetingQuerySet:
         return self.exclude(status=Status.CANCELLED)
 
+    def coming(self, today: dt.date) -> MeetingQuerySet:
+        """Meetings not yet over on ``today``, soonest first: whose day, last day, or month
+        or year (for a date known only so far) is today or later."""
+        return self.filter(coming_filter(today)).order_by("date", "start_time", "pk")
+
+    def past(self, today: dt.date) -> MeetingQuerySet:
+        """Meetings over before ``today``, the most recent first."""
+        return self.exclude(coming_filter(today)).order_by(
+            F("date").desc(), F("start_time").desc(nulls_last=True), "-pk"
+        )
+
+
+def coming_filter(today: dt.date) -> models.Q:
+    """The meetings not yet over on ``today`` (see ``MeetingQuerySet.coming``)."""
+    return (
+        models.Q(date__gte=today)
+        | models.Q(end_date__gte=today)
+        | models.Q(date_precision=Precision.MONTH, date__gte=today.replace(day=1))
+        | models.Q(date_precision=Precision.YEAR, date__year__gte=today.year)
+    )
+
 
 class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
@@ -74,6 +96,18 @@ class Meeting(models.Model):
     location = models.CharField(_("location"), max_length=200, blank=True)
     description = models.TextField(_("topics"), blank=True)
     bodies = models.ManyToManyField(Body, related_name="meetings", verbose_name=_("organised by"))
+    # Of a joint meeting, the body that organised it: the annual report tells the meeting in
+    # full under it and refers to it from the others. One of ``bodies`` (the services see to
+    # that); empty for a joint meeting recorded before it was asked, or whose organiser left.
+    organiser = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organised_meetings",
+        verbose_name=_("organiser"),
+        help_text=_("Of a joint meeting: which of its bodies organised it."),
+    )
     prepares = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -95,7 +129,9 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
-    visibility = visibility_field()
+    # A new meeting is for the members of its bodies until its secretary opens it up: the
+    # narrowest level at which those members still see it (docs/design.md, "Visibility").
+    visibility = visibility_field(default=Visibility.BODY)
     minutes = models.TextField(_("minutes"), blank=True)
     # Optimistic locking: a save names the version it started from (see services).
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -1,4 +1,4 @@
-"""E-mails about meetings — invitation, change, cancellation — each in the language of the
+"""E-mails about meetings — invitation, change, cancellation, reinstatement — each in the language of the
 person it goes to, as text and HTML, with the meeting attached as an iTIP message (.ics) and a
 link to answer without signing in. Queued in the transaction of the change itself; the task
 worker sends them once it commits (koepel.core.mail)."""
@@ -66,6 +66,7 @@ def send_meeting_mail(
         "invitation": lambda title: _("Invitation: %(title)s") % {"title": title},
         "change": lambda title: _("Changed: %(title)s") % {"title": title},
         "cancellation": lambda title: _("Cancelled: %(title)s") % {"title": title},
+        "reinstatement": lambda title: _("Goes ahead after all: %(title)s") % {"title": title},
     }
     organizer = organizer_of(meeting)
     network = Network.objects.only("name").first()

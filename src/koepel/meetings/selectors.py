@@ -12,15 +12,18 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from koepel.accounts.access import bodies_seen, viewer_for_person, visible, visible_bodies
+from koepel.core.dates import Precision
 from koepel.meetings.models import (
     ActionItem,
     ActionStatus,
     AgendaItem,
+    Answer,
     Decision,
     Guest,
     Invitation,
     Meeting,
     Status,
+    coming_filter,
 )
 from koepel.registry.models import Body, Participation, Person, Role
 from koepel.registry.selectors import member_municipalities, visible_people
@@ -39,7 +42,11 @@ def meeting_list(
     format: str = "",
     year: int | None = None,
     month: int | None = None,
+    when: str = "",
+    today: dt.date | None = None,
 ) -> QuerySet[Meeting]:
+    """The meetings the user may see, filtered. ``when`` is "coming" (not yet over on
+    ``today``, soonest first) or "past" (the most recent first); else all, in date order."""
     meetings = visible_meetings(user)
     if body is not None:
         meetings = meetings.filter(bodies=body)
@@ -53,7 +60,66 @@ def meeting_list(
         meetings = meetings.filter(date__year=year)
     if month:
         meetings = meetings.filter(date__month=month)
-    return meetings.prefetch_related(bodies_seen(user)).order_by("date", "start_time", "pk")
+    meetings = meetings.prefetch_related(bodies_seen(user))
+    today = today or timezone.localdate()
+    if when == "coming":
+        return meetings.filter(coming_filter(today)).order_by("date", "start_time", "pk")
+    if when == "past":
+        return meetings.exclude(coming_filter(today)).order_by(
+            F("date").desc(), F("start_time").desc(nulls_last=True), "-pk"
+        )
+    return meetings.order_by("date", "start_time", "pk")
+
+
+def next_meeting_month(user: Any, today: dt.date) -> dt.date | None:
+    """The first day of the month of the next meeting the user may see that is not cancelled
+    and whose month is known (today's included), or None when none is coming."""
+    found = (
+        visible_meetings(user)
+        .filter(coming_filter(today))
+        .exclude(status=Status.CANCELLED)
+        .exclude(date_precision=Precision.YEAR)
+        .order_by("date", "start_time", "pk")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return max(found, today).replace(day=1) if found else None
+
+
+def my_coming(person: Any, today: dt.date, *, limit: int = 10) -> list[Meeting]:
+    """A person's next meetings (invited to, or of bodies they sit in), soonest first, with
+    their own invitation as ``own_invitation`` (None when not invited)."""
+    meetings: list[Meeting] = list(
+        person_meetings(person)
+        .filter(coming_filter(today))
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.filter(person=person),
+                to_attr="own_invitations",
+            ),
+        )[:limit]
+    )
+    for meeting in meetings:
+        own = meeting.own_invitations  # type: ignore[attr-defined]
+        meeting.own_invitation = own[0] if own else None  # type: ignore[attr-defined]
+    return meetings
+
+
+def open_invitations(person: Any, today: dt.date) -> list[Invitation]:
+    """A person's invitations not yet answered, to planned meetings still to come that they
+    may see, soonest first."""
+    return list(
+        Invitation.objects.filter(
+            person=person,
+            answer=Answer.INVITED,
+            meeting__in=person_meetings(person)
+            .filter(status=Status.PLANNED)
+            .filter(coming_filter(today)),
+        )
+        .select_related("meeting")
+        .order_by("meeting__date", "meeting__start_time", "pk")
+    )
 
 
 def meeting_detail(user: Any, pk: int) -> Meeting | None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from koepel.accounts.access import can_edit, can_edit_body, viewer_for
-from koepel.core.locking import save_versioned
+from koepel.core.locking import claim_version, save_versioned
 from koepel.core.uploads import check_upload
 from koepel.meetings.models import (
     ActionItem,
@@ -80,6 +80,7 @@ MEETING_FIELDS = (
     "visibility",
     "prepares",
     "part_of",
+    "organiser",
 )
 NOTIFY_ON = {"date", "date_precision", "start_time", "end_date", "end_time", "location", "format"}
 
@@ -132,7 +133,8 @@ class Invited:
 def meeting_plan(
     *, actor: Any, bodies: Iterable[Body], submission: uuid.UUID | None = None, **fields: Any
 ) -> Meeting:
-    """Plan a meeting for one or more bodies the actor may plan for."""
+    """Plan a meeting for one or more bodies the actor may plan for. ``organiser`` (one of the
+    bodies) is the body that organised a joint meeting; without it, the first body given."""
     bodies = list(bodies)
     if not bodies:
         raise ValidationError({"bodies": _("Choose at least one body.")})
@@ -143,7 +145,9 @@ def meeting_plan(
         existing = Meeting.objects.filter(submission=submission).first()
         if existing is not None:
             raise DuplicateSubmission(existing)
+    organiser = _organiser(bodies, fields.pop("organiser", None), None)
     meeting = Meeting(submission=submission, **{k: v for k, v in fields.items() if v is not None})
+    meeting.organiser = organiser
     meeting.full_clean(exclude=["bodies"])
     try:
         with transaction.atomic():
@@ -160,9 +164,17 @@ def meeting_plan(
 
 @transaction.atomic
 def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any) -> Meeting:
-    """Change a meeting's details. ``version`` is the version the edit started from."""
+    """Change a meeting's details. ``version`` is the version the edit started from. A change
+    of ``bodies`` keeps the organiser while it is one of them, else takes the first."""
     _require_edit(actor, meeting)
     bodies = fields.pop("bodies", None)
+    if bodies is not None or "organiser" in fields:
+        bodies = list(meeting.bodies.all()) if bodies is None else list(bodies)
+        if not bodies:
+            raise ValidationError({"bodies": _("Choose at least one body.")})
+        fields["organiser"] = _organiser(
+            bodies, fields.get("organiser"), meeting.organiser if meeting.pk else None
+        )
     changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
     for name, value in fields.items():
         if name not in MEETING_FIELDS:
@@ -185,14 +197,77 @@ def meeting_update(*, actor: Any, meeting: Meeting, version: int, **fields: Any)
     return meeting
 
 
+def _organiser(bodies: list[Body], chosen: Body | None, current: Body | None) -> Body:
+    """The body that organised a meeting of these bodies: the one chosen, which must be one of
+    them; without a choice the one it had, while that is still one of them; else the first."""
+    if chosen is not None:
+        if chosen not in bodies:
+            raise ValidationError(
+                {
+                    "organiser": _(
+                        "%(body)s is not one of the bodies of this meeting. Choose the "
+                        "organiser among them, or add it to them."
+                    )
+                    % {"body": chosen}
+                },
+                code="organiser",
+            )
+        return chosen
+    if current is not None and current in bodies:
+        return current
+    return bodies[0]
+
+
 def _next_sequence(meeting: Meeting) -> None:
     """A change the invitees are mailed about: the calendar entry's SEQUENCE moves on."""
     Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     meeting.sequence = Meeting.objects.values_list("sequence", flat=True).get(pk=meeting.pk)
 
 
+@dataclass(frozen=True)
+class MailPlan:
+    """Who a mail about a meeting would reach, told before the step that sends it."""
+
+    mailed: list[Invitation]
+    not_mailed: list[Invitation]
+
+    @property
+    def count(self) -> int:
+        return len(self.mailed)
+
+
+def mail_plan(meeting: Meeting) -> MailPlan:
+    """Who of the invited would get a mail about the meeting now (all with an address), and
+    who would not (nobody's address known). The confirmation pages show it; the services
+    mail exactly these."""
+    invitations = _invitations(meeting)
+    return MailPlan(
+        mailed=[i for i in invitations if i.address],
+        not_mailed=[i for i in invitations if not i.address],
+    )
+
+
+def change_mail_plan(meeting: Meeting, fields: dict[str, Any]) -> MailPlan | None:
+    """Who ``meeting_update`` with these fields would mail that the meeting changed, or None
+    when it would mail nobody (nothing the invitees are told of changes, the meeting is not
+    planned, or nobody invited has an address). The change page asks first when it would."""
+    changed = {name for name, value in fields.items() if getattr(meeting, name, value) != value}
+    if not changed & NOTIFY_ON or meeting.status != Status.PLANNED:
+        return None
+    plan = mail_plan(meeting)
+    return plan if plan.mailed else None
+
+
+def reinstating_mails(meeting: Meeting) -> bool:
+    """Whether reinstating this meeting mails its invitees: only while it is still to come,
+    since a mail about a meeting that is over helps nobody."""
+    return meeting.days[1] >= timezone.localdate()
+
+
 @transaction.atomic
 def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
+    """Call a planned meeting off and mail everyone invited a cancellation (iTIP CANCEL).
+    It can be undone: ``meeting_reinstate``."""
     _require_edit(actor, meeting)
     if meeting.status != Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
@@ -201,6 +276,26 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
     index.update(meeting)
     _next_sequence(meeting)
     send_meeting_mail("cancellation", meeting, _invitations(meeting))
+    return meeting
+
+
+@transaction.atomic
+def meeting_reinstate(*, actor: Any, meeting: Meeting, version: int) -> Meeting:
+    """Undo a cancellation: the meeting is planned again and, while it is still to come,
+    everyone invited is mailed that it goes ahead after all, with the calendar entry as a new
+    iTIP REQUEST whose SEQUENCE is above that of the cancellation. Answers given before the
+    cancellation stay as they were."""
+    _require_edit(actor, meeting)
+    if meeting.status != Status.CANCELLED:
+        raise ValidationError(
+            _("Only a cancelled meeting can be reinstated."), code="not_cancelled"
+        )
+    meeting.status = Status.PLANNED
+    save_versioned(meeting, expected_version=version, update_fields=["status", "updated_at"])
+    index.update(meeting)
+    _next_sequence(meeting)
+    if reinstating_mails(meeting):
+        send_meeting_mail("reinstatement", meeting, _invitations(meeting))
     return meeting
 
 
@@ -533,15 +628,95 @@ def meeting_part_save(
     return record
 
 
+# What the change of each part of a meeting may set; the meeting it belongs to is fixed.
+PART_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    AgendaItem: ("title", "presenter", "duration", "session", "position"),
+    Guest: ("person", "organisation", "topic"),
+    Decision: ("text", "position"),
+    ActionItem: ("description", "body", "owner", "due"),
+}
+_STRIPPED = {"title", "session", "topic", "text", "description"}
+
+
+@transaction.atomic
+def meeting_part_update(
+    *,
+    actor: Any,
+    record: Guest | AgendaItem | Decision | ActionItem,
+    expected_version: int | None,
+    attachment: UploadedFile[Any] | None = None,
+    remove_attachment: bool = False,
+    **fields: Any,
+) -> Any:
+    """Change a guest, agenda item, decision or action of a meeting with the checks its
+    adding has: who may change the meeting, the record's own validation, an action's body one
+    of the meeting's, an attachment's type read from its bytes. ``expected_version`` is the
+    version the edit started from (None: no check); a stale one raises EditConflict.
+
+    An agenda item's ``attachment`` replaces its file, ``remove_attachment`` takes it away; the
+    file no longer used is deleted from storage once the change is committed."""
+    meeting = record.meeting
+    _require_edit(actor, meeting)
+    allowed = PART_FIELDS[type(record)]
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"Not a field of {type(record).__name__}: {name}")
+        if name in _STRIPPED and isinstance(value, str):
+            value = value.strip()
+        setattr(record, name, value)
+    if isinstance(record, ActionItem) and record.body_id not in {
+        body.pk for body in meeting.bodies.all()
+    }:
+        raise ValidationError({"body": _("Choose one of the bodies of this meeting.")})
+    old_file, storage = "", None
+    if isinstance(record, AgendaItem):
+        storage = record.attachment.storage
+        if attachment is not None:
+            try:
+                check_upload(attachment)
+            except ValidationError as error:
+                raise ValidationError({"attachment": error.messages}) from error
+        if (attachment is not None or remove_attachment) and record.attachment:
+            old_file = record.attachment.name or ""
+        record.full_clean(exclude=["attachment"])
+        if attachment is not None:
+            record.attachment.save(attachment.name or "bijlage", attachment, save=False)
+        elif remove_attachment:
+            record.attachment = None
+    else:
+        record.full_clean()
+    save_versioned(record, expected_version=expected_version)
+    if old_file and storage is not None:
+        _delete_after_commit(storage, old_file)
+    index.update(meeting)
+    return record
+
+
+def _delete_after_commit(storage: Any, name: str) -> None:
+    """Delete a stored file once the transaction that stopped using it has committed; a
+    rolled-back change keeps its file."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 @transaction.atomic
 def meeting_part_delete(
-    *, actor: Any, record: Guest | AgendaItem | Decision | ActionItem | Invitation
+    *,
+    actor: Any,
+    record: Guest | AgendaItem | Decision | ActionItem | Invitation,
+    expected_version: int | None = None,
 ) -> None:
     """Remove a part of a meeting; the meeting's search entry follows (an agenda item's
-    title is found through its meeting)."""
+    title is found through its meeting). An agenda item's attachment goes with it: its file is
+    deleted from storage once the removal is committed. ``expected_version`` is the version
+    the person removing saw (None: no check); a record changed since is not removed."""
     _require_edit(actor, record.meeting)
     meeting = record.meeting
+    claim_version(record, expected_version)
+    attached = record.attachment.name if isinstance(record, AgendaItem) else ""
+    storage = record.attachment.storage if isinstance(record, AgendaItem) else None
     record.delete()
+    if attached and storage is not None:
+        _delete_after_commit(storage, attached)
     index.update(meeting)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +15,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from koepel.accounts.access import (
@@ -35,17 +38,22 @@ from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.pagination import paginate
 from koepel.meetings import answer_links, charts, selectors, services, tables
 from koepel.meetings.forms import (
+    ActionEditForm,
     ActionForm,
     ActionStatusForm,
     AddressForm,
+    AgendaItemEditForm,
     AgendaItemForm,
     AnswerForm,
+    DecisionEditForm,
     DecisionForm,
     FilterForm,
+    GuestEditForm,
     GuestForm,
     InviteForm,
     MeetingForm,
     MinutesForm,
+    RemoveForm,
 )
 from koepel.meetings.ical import calendar_for
 from koepel.meetings.models import ActionItem, CalendarToken, Invitation, Meeting, Status
@@ -66,6 +74,9 @@ def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
+WHEN = {"coming": gettext_lazy("Coming"), "past": gettext_lazy("Past")}
+
+
 def meeting_list(request: HttpRequest) -> HttpResponseBase:
     bodies = visible_bodies(request.user).order_by("name")
     form = FilterForm(request.GET or None, bodies=bodies)
@@ -79,19 +90,39 @@ def meeting_list(request: HttpRequest) -> HttpResponseBase:
             "format": data["vorm"],
             "year": data["jaar"],
         }
-    meetings = selectors.meeting_list(request.user, **filters)
+    # Coming meetings first, soonest first; the past ones, the most recent first, on their
+    # own tab. Without a choice the page opens on what is coming, unless nothing is.
+    today = timezone.localdate()
+    counts = {
+        when: selectors.meeting_list(request.user, when=when, today=today, **filters).count()
+        for when in WHEN
+    }
+    when = request.GET.get("wanneer", "")
+    if when not in WHEN:
+        when = "past" if not counts["coming"] and counts["past"] else "coming"
+    rows = selectors.meeting_list(request.user, when=when, today=today, **filters)
     if exports.requested(request):
         return exports.download(
-            request, tables.MEETINGS, exports.rows(meetings, within=remembered_terms)
+            request, tables.MEETINGS, exports.rows(rows, within=remembered_terms)
         )
-    pages = paginate(request, meetings)
+    pages = paginate(request, rows, count=counts[when])
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    tabs = []
+    for tab in WHEN:
+        query["wanneer"] = tab
+        tabs.append((tab, WHEN[tab], counts[tab], query.urlencode()))
     return TemplateResponse(
         request,
         "meetings/meeting_list.html",
         {
             "form": form,
+            "when": when,
+            "tabs": tabs,
             "page": pages.page,
             "pages": pages,
+            "is_office": viewer_for(request.user).is_office,
+            "this_year": today.year,
             "can_plan": editable_bodies(request.user).exists()
             if request.user.is_authenticated
             else False,
@@ -126,13 +157,17 @@ def calendar_page(request: HttpRequest, year: int, month: int | None = None) -> 
                 unknown_day.append(meeting)
             else:
                 days.setdefault(meeting.date.day, []).append(meeting)
+        first_weekday, length = monthrange(year, month)
+        cells: list[tuple[dt.date, int] | None] = [None] * first_weekday
+        cells += [(dt.date(year, month, d), len(days.get(d, []))) for d in range(1, length + 1)]
+        cells += [None] * (-len(cells) % 7)
         context.update(
             {
                 "first": dt.date(year, month, 1),
-                "days": [
-                    (dt.date(year, month, d), days.get(d, []))
-                    for d in range(1, monthrange(year, month)[1] + 1)
-                ],
+                "today": timezone.localdate(),
+                "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)],
+                "weekdays": [dt.date(2024, 1, d) for d in range(1, 8)],  # Monday to Sunday
+                "days": [(dt.date(year, month, d), days.get(d, [])) for d in range(1, length + 1)],
                 "unknown_day": unknown_day,
                 "previous": dt.date(year, month, 1) - dt.timedelta(days=1),
                 "next": dt.date(year, month, 28) + dt.timedelta(days=4),
@@ -142,8 +177,11 @@ def calendar_page(request: HttpRequest, year: int, month: int | None = None) -> 
 
 
 def calendar_now(request: HttpRequest) -> HttpResponse:
+    """The calendar opens on the month of the next meeting the viewer may see, not on an
+    empty month; on this month when none is coming."""
     today = timezone.localdate()
-    return redirect("meetings:calendar-month", year=today.year, month=today.month)
+    month = selectors.next_meeting_month(request.user, today) or today
+    return redirect("meetings:calendar-month", year=month.year, month=month.month)
 
 
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -218,7 +256,15 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(
         request.POST or None, bodies=bodies.distinct(), initial=MeetingForm.initial_for(meeting)
     )
+    mail_plan = None
     if request.method == "POST" and form.is_valid():
+        # A change of when or where mails everyone invited: the page says so and asks first.
+        mail_plan = services.change_mail_plan(meeting, form.meeting_fields())
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (mail_plan is None or request.POST.get("mail_confirmed") == "1")
+    ):
         try:
             services.meeting_update(
                 actor=request.user,
@@ -233,33 +279,95 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             form.is_valid()
             form.add_error(None, conflict.message)
+            mail_plan = None  # first the other's change; saving again asks again
         except ValidationError as error:
             add_errors(form, error)
+            mail_plan = None
         else:
             messages.success(request, _("The meeting has been changed."))
             _warn_not_mailed(request, meeting)
             return redirect(meeting)
     return TemplateResponse(
-        request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "meeting": meeting, "mail_plan": mail_plan},
     )
 
 
 @login_required
-@require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancelling asks first: the page says who gets a cancellation mail and who cannot be
+    reached; only the POST from it cancels."""
     meeting = _editable_meeting(request, pk)
-    try:
-        services.meeting_cancel(
-            actor=request.user, meeting=meeting, version=int(request.POST.get("version", "0"))
+    return _status_step(
+        request,
+        meeting,
+        step="cancel",
+        allowed=meeting.status == Status.PLANNED,
+        run=services.meeting_cancel,
+        done=_("The meeting has been cancelled; the invitees are told."),
+    )
+
+
+@login_required
+def meeting_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a cancellation, after a page that says who is mailed that it goes ahead."""
+    meeting = _editable_meeting(request, pk)
+    mails = services.reinstating_mails(meeting)
+    return _status_step(
+        request,
+        meeting,
+        step="reinstate",
+        allowed=meeting.status == Status.CANCELLED,
+        run=services.meeting_reinstate,
+        done=_("The meeting goes ahead after all; the invitees are told.")
+        if mails
+        else _("The meeting goes ahead after all."),
+        mails=mails,
+    )
+
+
+def _status_step(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    step: str,
+    allowed: bool,
+    run: Any,
+    done: str,
+    mails: bool = True,
+) -> HttpResponse:
+    form = RemoveForm(request.POST or None, initial={"version": meeting.version})
+    if not allowed:
+        messages.error(
+            request,
+            _("Only a planned meeting can be cancelled.")
+            if step == "cancel"
+            else _("Only a cancelled meeting can be reinstated."),
         )
-    except EditConflict as conflict:
-        messages.error(request, str(conflict.message))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The meeting has been cancelled; the invitees are told."))
-        _warn_not_mailed(request, meeting)
-    return redirect(meeting)
+        return redirect(meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(actor=request.user, meeting=meeting, version=form.cleaned_data["version"])
+        except EditConflict as conflict:
+            messages.error(request, str(conflict.message))
+            return redirect(request.path)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+            _warn_not_mailed(request, meeting)
+        return redirect(meeting)
+    return TemplateResponse(
+        request,
+        "meetings/status_confirm.html",
+        {
+            "meeting": meeting,
+            "step": step,
+            "form": form,
+            "plan": services.mail_plan(meeting) if mails else None,
+        },
+    )
 
 
 def _not_mailed(meeting: Meeting) -> list[Invitation]:
@@ -304,7 +412,12 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     address_form = AddressForm(
         request.POST if request.method == "POST" and action == "address" else None
     )
-    if request.method == "POST" and action == "invite" and form.is_valid():
+    preview: dict[str, Any] | None = None
+    sending = request.method == "POST" and action == "invite" and form.is_valid()
+    # Invitations to a planned meeting are mailed at once: the page first says to whom.
+    if sending and meeting.status == Status.PLANNED and request.POST.get("confirmed") != "1":
+        preview = _invite_preview(meeting, form, members, invited)
+    if sending and preview is None:
         try:
             made = services.meeting_invite(
                 actor=request.user,
@@ -364,8 +477,32 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
             "invited": invited,
             "guests": [i for i in meeting.invitations.all() if i.is_guest],
             "not_mailed": not_mailed,
+            "preview": preview,
+            "chosen": {p.pk for p in form.cleaned_data.get("people", [])}
+            if form.is_bound and form.is_valid()
+            else set(),
         },
     )
+
+
+def _invite_preview(
+    meeting: Meeting, form: InviteForm, members: dict[int, Person], invited: set[int | None]
+) -> dict[str, Any] | None:
+    """Who inviting as the form asks would mail now and who it could not reach; None when
+    there is nothing to ask (nobody new, or someone the service will refuse in words)."""
+    people = [p for p in form.cleaned_data["people"] if p.pk not in invited]
+    if any(p.pk not in members for p in people):
+        return None
+    known = {i.email.lower() for i in meeting.invitations.all() if i.is_guest}
+    guests = [g for g in form.guests() if g.email.strip().lower() not in known]
+    mailed = [p.name for p in people if p.email] + [g.name for g in guests]
+    if not mailed and not people:
+        return None
+    return {
+        "count": len(people) + len(guests),
+        "mailed": mailed,
+        "not_mailed": [p.name for p in people if not p.email],
+    }
 
 
 @login_required
@@ -490,6 +627,153 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": _("Add an agenda item"),
             "multipart": True,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One kind of a meeting's parts, as its change and remove pages need it."""
+
+    related: str  # the meeting's relation that holds them
+    form: type[forms.Form]
+    change_title: StrOrPromise
+    remove_title: StrOrPromise
+    changed: StrOrPromise
+    removed: StrOrPromise
+
+
+StrOrPromise = str | Promise
+
+_PARTS = {
+    "agenda": _Part(
+        "agenda_items",
+        AgendaItemEditForm,
+        gettext_lazy("Change agenda item"),
+        gettext_lazy("Remove agenda item"),
+        gettext_lazy("The agenda item has been changed."),
+        gettext_lazy("The agenda item has been removed."),
+    ),
+    "guest": _Part(
+        "guests",
+        GuestEditForm,
+        gettext_lazy("Change guest"),
+        gettext_lazy("Remove guest"),
+        gettext_lazy("The guest has been changed."),
+        gettext_lazy("The guest has been removed."),
+    ),
+    "decision": _Part(
+        "decisions",
+        DecisionEditForm,
+        gettext_lazy("Change decision"),
+        gettext_lazy("Remove decision"),
+        gettext_lazy("The decision has been changed."),
+        gettext_lazy("The decision has been removed."),
+    ),
+    "action": _Part(
+        "action_items",
+        ActionEditForm,
+        gettext_lazy("Change action"),
+        gettext_lazy("Remove action"),
+        gettext_lazy("The action has been changed."),
+        gettext_lazy("The action has been removed."),
+    ),
+}
+
+
+def _part_or_404(request: HttpRequest, pk: int, kind: str, part: int) -> tuple[Meeting, Any]:
+    """The meeting the user may change, and its part as the user may see it."""
+    meeting = _editable_meeting(request, pk)
+    found = next((p for p in getattr(meeting, _PARTS[kind].related).all() if p.pk == part), None)
+    if found is None:
+        raise Http404
+    return meeting, found
+
+
+def _part_form(
+    request: HttpRequest, kind: str, meeting: Meeting, record: Any, data: Any = None
+) -> forms.Form:
+    form_class = _PARTS[kind].form
+    kwargs: dict[str, Any] = {}
+    if kind == "action":
+        kwargs["people"] = selectors.meeting_people(request.user, meeting)
+    if kind == "agenda":
+        kwargs["has_attachment"] = bool(record.attachment)
+    initial = {name: getattr(record, name) for name in services.PART_FIELDS[type(record)]}
+    initial["version"] = record.version
+    files = request.FILES or None if data is not None else None
+    return form_class(data, files, initial=initial, **kwargs)
+
+
+@login_required
+def part_edit(request: HttpRequest, pk: int, kind: str, part: int) -> HttpResponse:
+    """Change an agenda item, guest, decision or action of a meeting."""
+    meeting, record = _part_or_404(request, pk, kind, part)
+    form = _part_form(
+        request, kind, meeting, record, request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        version = fields.pop("version")
+        try:
+            services.meeting_part_update(
+                actor=request.user, record=record, expected_version=version, **fields
+            )
+        except EditConflict as conflict:
+            form = _part_form(
+                request, kind, meeting, record, with_version(request, conflict.current_version)
+            )
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, str(_PARTS[kind].changed))
+            return redirect(meeting)
+    return TemplateResponse(
+        request,
+        "meetings/simple_form.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "title": _PARTS[kind].change_title,
+            "multipart": kind == "agenda",
+        },
+    )
+
+
+@login_required
+def part_remove(request: HttpRequest, pk: int, kind: str, part: int) -> HttpResponse:
+    """Remove an agenda item, guest, decision or action, after a page that says what goes."""
+    meeting, record = _part_or_404(request, pk, kind, part)
+    form = RemoveForm(request.POST or None, initial={"version": record.version})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_part_delete(
+                actor=request.user, record=record, expected_version=form.cleaned_data["version"]
+            )
+        except EditConflict as conflict:
+            # Someone changed it since the page was opened: show it as it is now.
+            record.refresh_from_db()
+            form = RemoveForm(initial={"version": conflict.current_version})
+            error = _("Someone else has just changed this. Look at it again before you remove it.")
+        else:
+            messages.success(request, str(_PARTS[kind].removed))
+            return redirect(meeting)
+    return TemplateResponse(
+        request,
+        "meetings/part_remove.html",
+        {
+            "meeting": meeting,
+            "record": record,
+            "kind": kind,
+            "form": form,
+            "error": error,
+            "title": _PARTS[kind].remove_title,
+            "attachment_name": (record.attachment.name or "").rsplit("/", 1)[-1]
+            if kind == "agenda" and record.attachment
+            else "",
         },
     )
 
@@ -667,7 +951,16 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
             )
         return redirect("meetings:my-calendar")
     token = CalendarToken.objects.filter(person=person, revoked_at__isnull=True).first()
-    return TemplateResponse(request, "meetings/my_calendar.html", {"token": token})
+    today = timezone.localdate()
+    return TemplateResponse(
+        request,
+        "meetings/my_calendar.html",
+        {
+            "token": token,
+            "coming": selectors.my_coming(person, today),
+            "open_invitations": selectors.open_invitations(person, today),
+        },
+    )
 
 
 @login_required

@@ -37,7 +37,8 @@ class TermForm(forms.Form):
         help_text=_(
             "What Koepel must know of the term: which kind of body is the network's board, "
             "which function chairs a body or keeps its records (a secretary may change "
-            "everything of the body). Most terms have none."
+            "everything of the body), which kind of meeting is an event or a trip of its own. "
+            "Most terms have none."
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

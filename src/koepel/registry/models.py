@@ -127,12 +127,14 @@ class Meaning(models.TextChoices):
     LEAD = "lead", _("leads the body")
     SECRETARY = "secretary", _("secretary (edits the body's records)")
     MEMBER = "member", _("member")
+    EVENT = "event", _("event (told by its name, not counted)")
+    TRIP = "trip", _("trip (told with who went along)")
 
 
 # Which meanings a term of each vocabulary may carry.
 MEANINGS: dict[str, frozenset[str]] = {
     Vocabulary.BODY_KIND: frozenset({Meaning.BOARD}),
-    Vocabulary.MEETING_KIND: frozenset(),
+    Vocabulary.MEETING_KIND: frozenset({Meaning.EVENT, Meaning.TRIP}),
     Vocabulary.FUNCTION: frozenset(
         {
             Meaning.CHAIR,

@@ -19,15 +19,18 @@ this list: their membership names an organisation (``Membership.organisation``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from koepel.registry.models import Municipality, Province
+from koepel.registry.models import Membership, Municipality, Province
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "nl-gemeenten.csv"
 PROVINCES_BY_NAME = {label.lower(): value for value, label in Province.choices}
@@ -135,6 +138,48 @@ class Finder:
         municipality = Municipality(cbs_code=code, name=known.name, province=known.province)
         municipality.full_clean(exclude=["version"], validate_unique=False)
         return municipality
+
+
+@transaction.atomic
+def add_from_list(
+    *,
+    cbs_code: str,
+    province: str = "",
+    member_since: tuple[dt.date, str] | None = None,
+) -> Municipality:
+    """Add a municipality of the national list to the registry, by its CBS code: its name is the one CBS gives, never typed. With
+    ``member_since`` (a date and its precision) it is a member of the network from then on.
+    A code not on the list, or a municipality already in the registry, is refused."""
+    from koepel.registry.services import membership_save, municipality_save
+
+    known = next((k for k in national_list() if k.cbs_code == cbs_code), None)
+    if known is None:
+        raise ValidationError(
+            {"municipality": _("Choose a municipality from the list.")}, code="unknown_code"
+        )
+    stored = Municipality.objects.filter(cbs_code=cbs_code).first()
+    if stored is not None:
+        raise ValidationError(
+            {
+                "municipality": _(
+                    "%(name)s is already in the registry. Open its page to change it or to "
+                    "start a period of membership."
+                )
+                % {"name": stored.name}
+            },
+            code="duplicate_municipality",
+        )
+    municipality = municipality_save(
+        municipality=Municipality(
+            cbs_code=known.cbs_code, name=known.name, province=province or known.province
+        )
+    )
+    if member_since is not None:
+        start, precision = member_since
+        membership_save(
+            membership=Membership(municipality=municipality, start=start, start_precision=precision)
+        )
+    return municipality
 
 
 def load_all() -> int:

@@ -8,15 +8,18 @@ imports that do not edit a version they were shown."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from koepel.core.dates import Precision
 from koepel.core.errors import StillReferenced
 from koepel.core.locking import claim_version, save_versioned
 from koepel.registry.models import (
@@ -35,6 +38,17 @@ from koepel.registry.models import (
 from koepel.search import index
 
 M = TypeVar("M", bound=models.Model)
+
+
+def free_slug(model: type[models.Model], text: str, fallback: str) -> str:
+    """A slug for a new record of ``model`` made from its name, with -2, -3, … when taken."""
+    base = slugify(text)[:72].strip("-") or fallback
+    slug, n = base, 1
+    # "nieuw" is the address of the page that adds one.
+    while slug == "nieuw" or model._default_manager.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def _validated_save(instance: M, expected_version: int | None = None) -> M:
@@ -117,6 +131,25 @@ def membership_save(*, membership: Membership, expected_version: int | None = No
 def organisation_save(
     *, organisation: Organisation, expected_version: int | None = None
 ) -> Organisation:
+    """Save an organisation. A new one gets a slug from its abbreviation or name; a second
+    organisation of the same name is refused, naming the one there is."""
+    if not organisation.slug:
+        organisation.slug = free_slug(
+            Organisation, organisation.abbreviation or organisation.name, "organisatie"
+        )
+    name = organisation.name.strip()
+    same = Organisation.objects.filter(name__iexact=name).exclude(pk=organisation.pk).first()
+    if name and same is not None:
+        raise ValidationError(
+            {
+                "name": _(
+                    "There already is an organisation called “%(name)s”. Choose that one "
+                    "instead of adding it again, or give this one a name that tells them apart."
+                )
+                % {"name": same.name}
+            },
+            code="duplicate_name",
+        )
     organisation = _validated_save(organisation, expected_version)
     index.update(organisation)
     return organisation
@@ -124,6 +157,25 @@ def organisation_save(
 
 @transaction.atomic
 def person_save(*, person: Person, expected_version: int | None = None) -> Person:
+    """Save a person. A new one gets a slug from their name. An e-mail address belongs to one
+    person: a second person with the address of another is refused, naming the other (mail,
+    invitations and accounts find a person by it)."""
+    if not person.slug:
+        person.slug = free_slug(Person, person.name, "persoon")
+    person.email = person.email.strip()
+    if person.email:
+        other = Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "email": _(
+                        "%(name)s already has the e-mail address %(email)s. An address belongs "
+                        "to one person: change that person, or give another address."
+                    )
+                    % {"name": other.name, "email": person.email}
+                },
+                code="duplicate_email",
+            )
     person = _validated_save(person, expected_version)
     index.update(person)
     return person
@@ -140,16 +192,19 @@ def person_language_set(*, person: Person, language: str) -> Person:
 
 
 @transaction.atomic
-def person_anonymise(*, person: Person) -> Person:
-    """Remove a person's contact details once their data has passed its retention. The name
-    stays: it belongs to the minutes, attendance lists and other records that name them."""
+def person_anonymise(*, person: Person, expected_version: int | None = None) -> Person:
+    """Remove a person's contact details once their data has passed its retention, or when the
+    office is asked to. The name stays: it belongs to the minutes, attendance lists and other
+    records that name them."""
     person.email = ""
     person.phone = ""
-    return person_save(person=person)
+    return person_save(person=person, expected_version=expected_version)
 
 
 @transaction.atomic
 def body_save(*, body: Body, expected_version: int | None = None) -> Body:
+    if not body.slug:
+        body.slug = free_slug(Body, body.name, "gremium")
     before = (
         Body.objects.filter(pk=body.pk).values("name", "visibility").first() if body.pk else None
     )
@@ -162,6 +217,82 @@ def body_save(*, body: Body, expected_version: int | None = None) -> Body:
         # Who may find the people in it follows the bodies they sit in.
         for person in Person.objects.filter(roles__body=body).distinct():
             index.update(person)
+    return body
+
+
+def ending_with(body: Body, last: dt.date) -> tuple[list[Role], list[Participation]]:
+    """The roles and participations of a body that still run after ``last``: what ends with the
+    body when it is dissolved on that day."""
+    running = Q(end__isnull=True) | Q(end__gt=last)
+    roles = list(
+        body.roles.filter(running).select_related("person", "body").order_by("start", "pk")
+    )
+    participations = list(
+        body.participations.filter(running)
+        .select_related("municipality", "organisation", "body")
+        .order_by("start", "pk")
+    )
+    return roles, participations
+
+
+@transaction.atomic
+def body_end(
+    *,
+    body: Body,
+    end: dt.date,
+    end_precision: str = Precision.DAY,
+    expected_version: int | None = None,
+) -> Body:
+    """Dissolve a body on a day (or in a month or year): it gets that end, and the roles and
+    participations in it that still run after it end with it, so that nobody keeps a seat (and
+    the rights a seat gives) in a body that is gone. Nothing is deleted: the body, its roles
+    and its meetings stay as history.
+
+    Refused, with nothing changed, while a body that is part of it runs on after that day, or
+    while a role or participation in it only starts after it."""
+    body.end, body.end_precision = end, end_precision
+    body.full_clean()
+    last: dt.date = body.end or end  # the last day, once full_clean read its precision
+    parts = list(
+        body.children.filter(Q(end__isnull=True) | Q(end__gt=last)).values_list("name", flat=True)
+    )
+    if parts:
+        raise ValidationError(
+            {
+                "end": _(
+                    "These bodies are part of it and run on after that day: %(names)s. "
+                    "End them first, or move them to another body."
+                )
+                % {"names": ", ".join(parts)}
+            },
+            code="parts_running",
+        )
+    later = (
+        body.roles.filter(start__gt=last).count()
+        + body.participations.filter(start__gt=last).count()
+    )
+    if later:
+        raise ValidationError(
+            {
+                "end": ngettext(
+                    "%(count)d role or participation in it starts after that day. Change it "
+                    "first, or choose a later day.",
+                    "%(count)d roles or participations in it start after that day. Change them "
+                    "first, or choose a later day.",
+                    later,
+                )
+                % {"count": later}
+            },
+            code="starts_later",
+        )
+    roles, participations = ending_with(body, last)
+    body = body_save(body=body, expected_version=expected_version)
+    for role in roles:
+        role.end, role.end_precision = last, end_precision
+        role_save(role=role)
+    for participation in participations:
+        participation.end, participation.end_precision = last, end_precision
+        participation_save(participation=participation)
     return body
 
 

@@ -1,18 +1,52 @@
 from django.urls import path
 
-from koepel.registry import views
+from koepel.registry import edit_views, views
 
 app_name = "registry"
 urlpatterns = [
     path("", views.home, name="home"),
     path("gemeenten/", views.municipality_list, name="municipalities"),
+    path("gemeenten/nieuw/", edit_views.municipality_add, name="municipality-add"),
     path("gemeenten/<str:cbs_code>/", views.municipality_page, name="municipality"),
+    path(
+        "gemeenten/<str:cbs_code>/wijzigen/",
+        edit_views.municipality_edit,
+        name="municipality-edit",
+    ),
+    path(
+        "gemeenten/<str:cbs_code>/lidmaatschap/nieuw/",
+        edit_views.municipality_membership_add,
+        name="municipality-membership-add",
+    ),
+    path("lidmaatschappen/<int:pk>/wijzigen/", edit_views.membership_edit, name="membership-edit"),
+    path("lidmaatschappen/<int:pk>/beeindigen/", edit_views.membership_end, name="membership-end"),
     path("gremia/", views.body_list, name="bodies"),
+    path("gremia/nieuw/", edit_views.body_add, name="body-add"),
     path("gremia/<slug:slug>/", views.body_page, name="body"),
+    path("gremia/<slug:slug>/wijzigen/", edit_views.body_edit, name="body-edit"),
+    path("gremia/<slug:slug>/opheffen/", edit_views.body_end, name="body-end"),
     path("personen/", views.person_list, name="people"),
+    path("personen/nieuw/", edit_views.person_add, name="person-add"),
     path("personen/<slug:slug>/", views.person_page, name="person"),
+    path("personen/<slug:slug>/wijzigen/", edit_views.person_edit, name="person-edit"),
+    path(
+        "personen/<slug:slug>/contactgegevens-wissen/",
+        edit_views.person_anonymise,
+        name="person-anonymise",
+    ),
     path("organisaties/", views.organisation_list, name="organisations"),
+    path("organisaties/nieuw/", edit_views.organisation_add, name="organisation-add"),
     path("organisaties/<slug:slug>/", views.organisation_page, name="organisation"),
+    path(
+        "organisaties/<slug:slug>/wijzigen/",
+        edit_views.organisation_edit,
+        name="organisation-edit",
+    ),
+    path(
+        "organisaties/<slug:slug>/lidmaatschap/nieuw/",
+        edit_views.organisation_membership_add,
+        name="organisation-membership-add",
+    ),
     path("vertegenwoordiging/", views.representation, name="representation"),
     path("register/export/<str:kind>.<str:file_format>", views.export, name="export"),
     path("register/importeren/<str:kind>/", views.import_page, name="import"),

@@ -27,8 +27,8 @@ DEFAULT_VOCABULARY: dict[str, list[tuple[str, str, str, str, str]]] = {
         ("ledenvergadering", "ledenvergadering", "members' meeting", "", ""),
         ("bestuursvergadering", "bestuursvergadering", "board meeting", "", ""),
         ("werkgroepoverleg", "werkgroepoverleg", "working group meeting", "", ""),
-        ("werkbezoek", "werkbezoek", "working visit", "", ""),
-        ("congres", "congres", "congress", "", ""),
+        ("werkbezoek", "werkbezoek", "working visit", Meaning.TRIP, ""),
+        ("congres", "congres", "congress", Meaning.EVENT, ""),
         ("overig", "overig", "other", "", ""),
     ],
     Vocabulary.FUNCTION: [

@@ -179,6 +179,17 @@ HEAD_NOUNS: dict[str, str] = {
             "klankbordgroep",
             "opgavetafel",
             "tafel",
+            # kinds of meeting
+            "avond",
+            "conferentie",
+            "dag",
+            "excursie",
+            "lezing",
+            "masterclass",
+            "ontmoeting",
+            "reis",
+            "training",
+            "workshop",
         ),
         "de",
     ),
@@ -210,6 +221,15 @@ HEAD_NOUNS: dict[str, str] = {
             "team",
             "traject",
             "directeurenoverleg",
+            # kinds of meeting
+            "bezoek",
+            "congres",
+            "debat",
+            "evenement",
+            "festival",
+            "seminar",
+            "symposium",
+            "webinar",
         ),
         "het",
     ),
@@ -234,6 +254,26 @@ def article_of(name: str, default: str = "") -> str:
             if len(word) > len(noun) + 2 and word.endswith(noun) and " " not in noun:
                 return HEAD_NOUNS[noun]
     return default
+
+
+# Meetings one speaks "op" rather than "in": a day, a congress, a gathering ("op een van de
+# netwerkdagen", "op een ledenvergadering"); one speaks "in" a session or an "overleg".
+ON_MEETINGS = (
+    "dag",
+    "avond",
+    "bijeenkomst",
+    "congres",
+    "conferentie",
+    "symposium",
+    "vergadering",
+    "festival",
+)
+
+
+def preposition_of_meeting(noun: str) -> str:
+    """ "op" or "in" before a kind of meeting: "op een netwerkdag", "in een themasessie"."""
+    last = noun.strip().lower().split(" ")[-1]
+    return "op" if any(last.endswith(word) for word in ON_MEETINGS) else "in"
 
 
 def with_article(name: str, article: str) -> str:

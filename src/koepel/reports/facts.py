@@ -7,8 +7,11 @@ about the network. A section is a few paragraphs; each sentence (a ``Fact``) kee
 key, so a secretary's edit or removal sticks, and links to the records it came from.
 
 A record of several bodies is told once in full, in the section of the body that sits highest
-in the network's tree (the first in the report among equals), and a joint meeting is referred
-to from the sections of its other bodies. A count of meetings says "ten minste" until the
+in the network's tree (the first in the report among equals). A joint meeting is told in full
+under the body that organised it (``Meeting.organiser``; without one, as any other record) and
+referred to from the sections of its other bodies. What the report must know of a kind of
+meeting — whether it is an event or a trip of its own, its noun — comes from the network's
+vocabulary, never from its codes. A count of meetings says "ten minste" until the
 body's secretary has marked the year as completely recorded.
 
 All records of the year are read at once, through the one visibility check, and grouped in
@@ -96,30 +99,6 @@ PLURALS = {
     "wethouder": "wethouders",
     "burgemeester": "burgemeesters",
     "gedeputeerde": "gedeputeerden",
-}
-# Meetings that are events of their own: told with their name ("organiseerde de pijler de
-# studiereis naar Groningen"); the noun and its article.
-EVENTS: dict[str, tuple[str, str]] = {
-    "congres": ("het", "congres"),
-    "studiereis": ("de", "studiereis"),
-    "ontwerpsessie": ("de", "ontwerpsessie"),
-    "werkbezoek": ("het", "werkbezoek"),
-    "rondetafelgesprek": ("het", "rondetafelgesprek"),
-}
-TRIPS = {"studiereis", "werkbezoek"}
-# Where a meeting with guests took place, when its kind says more than "bijeenkomst".
-SETTINGS = {
-    "netwerkdag": "op een van de bestuurlijke netwerkdagen",
-    "ontbijtsessie": "in een ontbijtsessie",
-    "themasessie": "in een themasessie",
-    "pijleroverleg": "in het pijleroverleg",
-}
-MEETING_NOUNS = {
-    "netwerkdag": "bestuurlijke netwerkdag",
-    "themasessie": "themasessie",
-    "pijleroverleg": "bijeenkomst",
-    "ambtelijk_overleg": "bijeenkomst",
-    "ontbijtsessie": "ontbijtsessie",
 }
 # Words that open a sentence after the first one dated only to the year, so that a paragraph
 # does not begin every sentence with "In 2021".
@@ -324,12 +303,46 @@ def bodies_ref(bodies: Sequence[Body]) -> str:
     return dutch.join(parts + others)
 
 
+def meeting_noun(kind: str) -> tuple[str, str] | None:
+    """The article and the Dutch noun of a kind of meeting, from the network's vocabulary:
+    ("de", "themasessie"), ("het", "congres"); None where the label is no noun the report
+    knows the article of (such as "overig")."""
+    term = term_of(Vocabulary.MEETING_KIND, kind)
+    noun = term.label_nl.strip().lower() if term is not None else ""
+    article = dutch.article_of(noun) if noun else ""
+    return (article, noun) if article else None
+
+
+def events() -> frozenset[str]:
+    """The kinds of meeting told as events of their own, by their name, and not counted as
+    meetings: a congress, a design session, a trip (by the meaning the vocabulary gives)."""
+    return codes_meaning(Vocabulary.MEETING_KIND, Meaning.EVENT, Meaning.TRIP)
+
+
+def setting(kind: str) -> str:
+    """Where a meeting with guests took place, when its kind says more than "bijeenkomst":
+    "in een themasessie"; "op een van de bestuurlijke netwerkdagen" for a kind the vocabulary
+    gives a plural, one of several of its kind; "in het pijleroverleg" for a body's own
+    standing "overleg"."""
+    found = meeting_noun(kind)
+    if found is None or found[1] == "bijeenkomst":
+        return ""
+    noun = found[1]
+    term = term_of(Vocabulary.MEETING_KIND, kind)
+    at = dutch.preposition_of_meeting(noun)
+    if noun.endswith("overleg"):
+        return f"{at} het {noun}"
+    if term is not None and term.plural_nl:
+        return f"{at} een van de {term.plural_nl.strip()}"
+    return f"{at} een {noun}"
+
+
 def _meeting_name(meeting: Meeting) -> str:
     """A meeting by its title: "de bijeenkomst over ‘Een thuis voor iedereen’"."""
-    noun = MEETING_NOUNS.get(meeting.kind, "bijeenkomst")
+    own = meeting_noun(meeting.kind)
     return _title_of(
         meeting.title,
-        [("de", "bijeenkomst"), ("de", "sessie"), ("de", noun), ("het", "overleg")],
+        [("de", "bijeenkomst"), ("de", "sessie"), *([own] if own else []), ("het", "overleg")],
     )
 
 
@@ -487,6 +500,13 @@ class Placement:
         """The section body that tells a record of these bodies in full."""
         return self.home_of(body.pk for body in bodies)
 
+    def meeting_home(self, meeting: Meeting) -> int | None:
+        """The section that tells a meeting in full: its organiser's, when the report tells
+        the organiser; else that of the body highest in the tree."""
+        if meeting.organiser_id in self.section_of:
+            return self.section_of[meeting.organiser_id]
+        return self.home(meeting.bodies.all())
+
     def home_of(self, pks: Iterable[int]) -> int | None:
         sections = {self.section_of[pk] for pk in pks if pk in self.section_of}
         if not sections:
@@ -617,24 +637,44 @@ class SectionWriter:
         for meeting in meetings:
             bodies = list(meeting.bodies.all())
             others = [b for b in bodies if b.pk != body.pk]
-            home = self.placement.home(bodies)
-            mine = home == self.body.pk
-            if others and not mine:
+            home = self.placement.meeting_home(meeting)
+            if others and home != self.body.pk:
                 if home is not None:
                     facts.append(self._reference(meeting, body, name_of(body), home))
                 continue
+            if others and body.pk != self._teller(meeting, bodies):
+                continue  # told in this section from the side of the body that organised it
             fact = _meeting_fact(self.records, meeting, who, others, index)
             if fact is not None:
                 facts.append(fact)
                 index += 1
         return facts
 
+    def _teller(self, meeting: Meeting, bodies: list[Body]) -> int | None:
+        """Which of this section's bodies tells a joint meeting: its organiser, else the first
+        of them."""
+        own = [b.pk for b in self.bodies if b in bodies]
+        return meeting.organiser_id if meeting.organiser_id in own else next(iter(own), None)
+
     def _reference(self, meeting: Meeting, body: Body, who: str, home: int) -> Fact:
-        host = self.placement.names[home]
-        text = (
-            f"{_when(meeting.date, meeting.date_precision)} nam {who} deel aan "
-            f"{_meeting_name(meeting)}, beschreven bij {name_of(host)}."
+        """A joint meeting told in full in another section: named briefly, with the body that
+        organised it when the report tells that body, else with the section that tells it."""
+        when = _when(meeting.date, meeting.date_precision)
+        thing = _meeting_name(meeting)
+        organiser = next(
+            (
+                b
+                for b in meeting.bodies.all()
+                if b.pk == meeting.organiser_id and b.pk in self.placement.section_of
+            ),
+            None,
         )
+        if organiser is not None:
+            which = "dat" if thing.startswith("het ") else "die"
+            text = f"{when} nam {who} deel aan {thing}, {which} {name_of(organiser)} organiseerde."
+        else:
+            host = self.placement.names[home]
+            text = f"{when} nam {who} deel aan {thing}, beschreven bij {name_of(host)}."
         return Fact(
             f"joint-ref:{body.pk}:{meeting.pk}",
             text,
@@ -915,8 +955,9 @@ def _meeting_counts(
     year = records.year
     complete = body.pk in records.complete
     by_level: dict[str, list[Meeting]] = defaultdict(list)
+    told = events()
     for meeting in meetings:
-        if meeting.kind not in EVENTS:  # a congress or a trip is told, not counted as a meeting
+        if meeting.kind not in told:  # a congress or a trip is told, not counted as a meeting
             by_level[meeting.level].append(meeting)
     named = any(word in body.name.lower() for word in ("ambtelijk", "bestuurlijk"))
     facts = []
@@ -1002,16 +1043,15 @@ def _meeting_fact(
         if guests:
             text += f" {'Te gast waren' if len(guests) > 1 else 'Te gast was'} {_guests(guests)}."
         return Fact(f"joint:{meeting.pk}", text, link, meeting.date, MEETINGS)
-    if meeting.kind in EVENTS:
-        article, noun = EVENTS[meeting.kind]
-        thing = _title_of(meeting.title, [(article, noun)])
+    if meeting.kind in events():
+        thing = _title_of(meeting.title, [meeting_noun(meeting.kind) or ("de", "bijeenkomst")])
         where = ""
         if meeting.location and meeting.location.lower() not in meeting.title.lower():
             where = f" in {meeting.location}"
         hubs = f", met {meeting.hubs}" if meeting.hubs else ""
         how = f" ({FORMAT_WORDS[meeting.format]}{hubs})"
         text = f"{when} organiseerde {who} {thing}{where}{how}."
-        if guests and meeting.kind in TRIPS:
+        if guests and meeting.kind in codes_meaning(Vocabulary.MEETING_KIND, Meaning.TRIP):
             companions = _guests([g for g in guests], topics=False)
             text += (
                 f" {dutch.capitalise(companions)} {'reisden' if len(guests) > 1 else 'reisde'} mee."
@@ -1021,12 +1061,12 @@ def _meeting_fact(
         return Fact(f"event:{meeting.pk}", text, link, meeting.date, MEETINGS)
     if not guests:
         return None
-    setting = SETTINGS.get(meeting.kind, "")
+    where = setting(meeting.kind)
     if meeting.date_precision == "year" and index:
         lead = f"{CONNECTIVES[index % len(CONNECTIVES)]} sprak {who}"
     else:
         lead = f"{when} sprak {who}"
-    text = f"{lead}{' ' + setting if setting else ''} met {_guests(guests)}."
+    text = f"{lead}{' ' + where if where else ''} met {_guests(guests)}."
     return Fact(f"guests:{meeting.pk}", text, link, meeting.date, MEETINGS)
 
 

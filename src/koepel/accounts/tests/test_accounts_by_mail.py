@@ -145,7 +145,7 @@ def test_an_invited_member_is_signed_in_at_once(
         link_in(mail.outbox[0], "uitnodiging"),
         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
-    assert chosen["Location"] == "/"
+    assert chosen["Location"] == "/mijn-werk/"  # signed in, on their own start page
     assert client.get("/account/").status_code == 200
 
 

@@ -7,8 +7,8 @@ member of body A, a member of body B, the secretary of A and the office, each th
 record is asked for it by a word only that record carries: the page of the record, its list
 page, the list exported as CSV and as Excel, the API's record and list, search on the page and
 in the API, the iCalendar feeds, the annual report (public and internal), the file download, a
-person's feed of a body and what a notice or digest tells its reader. Each must answer as the
-rule below, written here on its own, says.
+person's feed of a body, what a notice or digest tells its reader, and a person's own start page
+("Mijn werk"). Each must answer as the rule below, written here on its own, says.
 
 The table is built from the declarations: a kind declared there and missing here fails the test,
 so a new kind of record cannot be skipped silently. Every way out listed for a kind must show
@@ -32,7 +32,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from koepel.accounts.access import needs_second_factor
+from koepel.accounts.access import needs_second_factor, viewer_for
 from koepel.accounts.models import User
 from koepel.accounts.paths import PATHS, Internal
 from koepel.accounts.tests.factories import UserFactory
@@ -733,6 +733,31 @@ def person_feed(faces: Faces, who: str, made: Made) -> bool | None:
     return faces.shows("page", "anonymous", f"/agenda/{token}.ics", made.word)
 
 
+def my_actions(faces: Faces, who: str, made: Made) -> bool | None:
+    """Mijn werk: an action given to the identity's person is on their list of open actions
+    exactly when they may see it (None for an identity without a person: no such list)."""
+    person = faces.world.people[who]
+    if person is None:
+        return None
+    item = ActionItem.objects.get(description=made.word)
+    before = item.owner_id
+    ActionItem.objects.filter(pk=item.pk).update(owner=person)
+    try:
+        text = faces.pages[who].get(reverse("mywork:panel", args=["acties"])).content.decode()
+    finally:
+        ActionItem.objects.filter(pk=item.pk).update(owner_id=before)  # as the world was
+    return bool(re.search(rf"\b{made.word}\b", text))
+
+
+def minutes_to_write(faces: Faces, who: str, made: Made) -> bool | None:
+    """Mijn werk of a secretary: the meetings of their bodies held without minutes (None for
+    an identity that is no secretary: it has no such panel)."""
+    user = faces.world.users[who]
+    if user is None or not viewer_for(user).secretary_body_ids:
+        return None
+    return faces.shows("page", who, reverse("mywork:panel", args=["verslagen"]), made.word)
+
+
 def report_public(faces: Faces, who: str, made: Made) -> bool:
     return faces.shows("page", who, f"/jaarverslag/{YEAR}/", made.word)
 
@@ -839,19 +864,21 @@ TABLE: dict[str, dict[str, Face]] = {
         **_export_faces("/register/export/personen.{fmt}"),
     },
     "meetings.meeting": {
-        **_faces_of_own(f"/bijeenkomsten/?jaar={YEAR}", "/api/v1/bijeenkomsten"),
-        **_export_faces(f"/bijeenkomsten/?jaar={YEAR}&formaat={{fmt}}"),
+        **_faces_of_own(f"/bijeenkomsten/?jaar={YEAR}&wanneer=past", "/api/v1/bijeenkomsten"),
+        "calendar month": Face(listed(f"/bijeenkomsten/kalender/{YEAR}/3/")[0]),
+        **_export_faces(f"/bijeenkomsten/?jaar={YEAR}&wanneer=past&formaat={{fmt}}"),
         "calendar feed of a body": Face(body_feed, _public_only),
         "personal feed of a body": Face(personal_body_feed),
         "calendar feed of a person": Face(person_feed, _in_person_feed),
         "notice or digest": Face(digest(NoticeKind.MEETINGS)),
         "answer link of an invitation": Face(answer_link, _invited),
+        "my work: meetings without minutes": Face(minutes_to_write),
         **_report_faces(),
     },
     "meetings.agendaitem": {**_part_faces(), "search page": Face(search_page)},
     "meetings.guest": _part_faces(),
     "meetings.decision": _part_faces(),
-    "meetings.actionitem": _part_faces(),
+    "meetings.actionitem": {**_part_faces(), "my work: my open actions": Face(my_actions)},
     "meetings.invitation": _part_faces(),
     "advocacy.dossier": {
         **_faces_of_own("/lobby/", "/api/v1/lobbydossiers"),

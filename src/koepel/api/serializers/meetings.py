@@ -62,6 +62,14 @@ class MeetingRefField(serializers.Field):  # type: ignore[type-arg]
         return meeting
 
 
+class OrganiserField(VisibleSlugField):
+    """The body that organised a meeting, by slug; shown only when the reader may see it (it
+    is read from the meeting's bodies as the reader sees them, so it costs no query)."""
+
+    def get_attribute(self, instance: Meeting) -> Any:
+        return next((b for b in instance.bodies.all() if b.pk == instance.organiser_id), None)
+
+
 class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.HyperlinkedIdentityField(view_name="api:bijeenkomst-detail")
     id = serializers.IntegerField(read_only=True)
@@ -83,15 +91,33 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         many=True,
         help_text="De gremia die de bijeenkomst houden (een gezamenlijke sessie: meer dan één).",
     )
+    organisator = OrganiserField(
+        visible_bodies,
+        source="organiser",
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Het gremium dat een gezamenlijke bijeenkomst organiseerde: een van de gremia. "
+            "Zonder keuze bij het plannen het eerste gremium, bij een wijziging het huidige "
+            "zolang dat een van de gremia blijft. Het jaarverslag vertelt de bijeenkomst bij "
+            "dit gremium."
+        ),
+    )
     bereidtVoor = MeetingRefField(source="prepares")
     onderdeelVan = MeetingRefField(source="part_of")
     status = serializers.ChoiceField(
         choices=Status.choices,
         required=False,
-        help_text="Zet op geannuleerd om de bijeenkomst af te zeggen; genodigden krijgen bericht.",
+        help_text=(
+            "Zet op geannuleerd om de bijeenkomst af te zeggen, en een geannuleerde bijeenkomst "
+            "terug op gepland om haar toch te laten doorgaan; genodigden krijgen bericht."
+        ),
     )
     zichtbaarheid = serializers.ChoiceField(
-        source="visibility", choices=Visibility.choices, required=False
+        source="visibility",
+        choices=Visibility.choices,
+        required=False,
+        help_text="Zonder zichtbaarheid is een nieuwe bijeenkomst voor de leden van haar gremia.",
     )
     notulen = serializers.CharField(
         source="minutes",
@@ -120,6 +146,7 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "locatie",
             "onderwerpen",
             "gremia",
+            "organisator",
             "bereidtVoor",
             "onderdeelVan",
             "status",

@@ -218,3 +218,52 @@ def test_a_meeting_time_is_the_clock_in_the_netherlands_without_an_offset(
             "Geef de tijd zoals de klok in Nederland hem aangeeft: 14:30 of 14:30:00."
         )
     assert Meeting.objects.get().start_time == dt.time(9, 30)
+
+
+def test_the_organiser_of_a_joint_meeting_is_stored_by_name_or_refused(
+    api_as: MakeClient, group: dict[str, Any]
+) -> None:
+    partner = BodyFactory(name="Themagroep Armoede en Schulden", slug="armoede")
+    api = api_as(UserFactory(office=True))
+    joint = {**NEW_MEETING, "gremia": ["sterke-keten", "armoede"], "organisator": "armoede"}
+    planned = api.post("/api/v1/bijeenkomsten", joint)
+    assert planned.status_code == 201, planned.json()
+    assert planned.json()["organisator"] == "armoede"
+    assert Meeting.objects.get().organiser == partner
+
+    # Not one of the meeting's bodies: refused by name, nothing changed.
+    url = planned["Location"]
+    refused = api.change("patch", url, {"organisator": "andere-groep"})
+    assert refused.status_code == 400
+    (param,) = refused.json()["invalidParams"]
+    assert param["name"] == "organisator"
+    assert "is niet een van de gremia van deze bijeenkomst" in param["reason"]
+    unknown = api.change("patch", url, {"organisator": "bestaat-niet"})
+    assert unknown.status_code == 400
+    assert Meeting.objects.get().organiser == partner
+
+    changed = api.change("patch", url, {"organisator": "sterke-keten"})
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["organisator"] == "sterke-keten"
+    # Without a choice, a meeting keeps its organiser while that stays one of its bodies…
+    kept = api.change("patch", url, {"gremia": ["armoede", "sterke-keten"]})
+    assert kept.json()["organisator"] == "sterke-keten"
+    # …and one of a single body is organised by that body.
+    alone = api.change("patch", url, {"gremia": ["armoede"]})
+    assert alone.json()["organisator"] == "armoede"
+    single = api.post("/api/v1/bijeenkomsten", {**NEW_MEETING, "titel": "Alleen"})
+    assert single.json()["organisator"] == "sterke-keten"
+
+
+def test_the_organiser_is_shown_only_to_who_may_see_that_body(
+    api_as: MakeClient, group: dict[str, Any]
+) -> None:
+    hidden = BodyFactory(name="Werkgroep Vertrouwelijk", slug="vertrouwelijk", visibility="body")
+    meeting = MeetingFactory(
+        bodies=[hidden, group["body"]], organiser=hidden, visibility="public", title="Open sessie"
+    )
+    url = f"/api/v1/bijeenkomsten/{meeting.pk}"
+    outsider = api_as(None).get(url).json()
+    assert outsider["gremia"] == ["sterke-keten"]
+    assert outsider["organisator"] is None
+    assert api_as(UserFactory(office=True)).get(url).json()["organisator"] == "vertrouwelijk"

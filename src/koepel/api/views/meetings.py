@@ -52,7 +52,8 @@ class MeetingFilter(django_filters.FilterSet):
     update=extend_schema(summary="Een bijeenkomst wijzigen"),
     partial_update=extend_schema(
         summary="Een bijeenkomst deels wijzigen",
-        description="Ook de notulen, en afzeggen met status geannuleerd.",
+        description="Ook de notulen; afzeggen met status geannuleerd, en een afgezegde "
+        "bijeenkomst toch laten doorgaan met status gepland.",
     ),
     destroy=extend_schema(summary="Een bijeenkomst verwijderen"),
 )
@@ -114,10 +115,12 @@ class MeetingViewSet(Writable):
         return instance
 
     def _set_status(self, meeting: Meeting, status: str) -> Meeting:
-        """Call off or close a meeting through the services the pages use."""
+        """Call off, reinstate or close a meeting through the services the pages use."""
         actor = self.request.user
         if status == Status.CANCELLED:
             return services.meeting_cancel(actor=actor, meeting=meeting, version=meeting.version)
+        if status == Status.PLANNED and meeting.status == Status.CANCELLED:
+            return services.meeting_reinstate(actor=actor, meeting=meeting, version=meeting.version)
         if status == Status.HELD:
             present = meeting.invitations.filter(present=True)
             return services.meeting_close(
@@ -177,9 +180,11 @@ class MeetingPart(Writable):
         return can_edit(self.request.user, instance.meeting)
 
     def update_record(self, instance: Any, data: dict[str, Any]) -> Model:
-        for name, value in data.items():
-            setattr(instance, name, value)
-        saved: Model = services.meeting_part_save(actor=self.request.user, record=instance)
+        # The service the change pages use; the If-Match header has already held the record
+        # to the version the client saw, under a lock.
+        saved: Model = services.meeting_part_update(
+            actor=self.request.user, record=instance, expected_version=None, **data
+        )
         return saved
 
     def delete_record(self, instance: Any) -> None:
@@ -330,5 +335,7 @@ class InvitationViewSet(MeetingPart):
         if data:
             if not can_edit(actor, instance.meeting):
                 raise exceptions.PermissionDenied()
-            instance = super().update_record(instance, data)
+            for name, value in data.items():
+                setattr(instance, name, value)
+            instance = services.meeting_part_save(actor=actor, record=instance)
         return instance  # type: ignore[no-any-return]

@@ -437,8 +437,6 @@ def test_every_api_write_names_the_person_and_the_token() -> None:
 
 # Kinds of record the API writes that the walk of the pages below does not reach, and why.
 PAGES_DO_NOT_REACH = {
-    "registry.membership": "a membership is a row inline in the municipality's form of the "
-    "back office, and the walk sends the rows of a form as they are",
     "meetings.invitation": "the meeting the walk opens has invited every member already",
     "advocacy.consultationresponse": "a city answers a consultation on the action's page, "
     "and only while one runs; the walk meets none",

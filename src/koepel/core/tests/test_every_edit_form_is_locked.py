@@ -27,6 +27,7 @@ from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
 from koepel.registry.models import (
     Body,
+    Membership,
     Municipality,
     Organisation,
     Participation,
@@ -76,6 +77,12 @@ NO_VERSION: dict[str, str] = {
     "notices:feed-make": "makes a new secret feed address for a body; nothing to merge",
     "notices:feed-revoke": "one-button step: switches a feed address off",
     "set_language": "chooses the language of the interface",
+    "registry:person-add": "adds a new person; nothing to overwrite",
+    "registry:organisation-add": "adds a new organisation; nothing to overwrite",
+    "registry:municipality-add": "adds a municipality from the national list; refused when stored",
+    "registry:municipality-membership-add": "adds a new period; one overlapping another is refused",
+    "registry:organisation-membership-add": "adds a new period; one overlapping another is refused",
+    "registry:body-add": "adds a new body; nothing to overwrite",
     "registry:import": "checks a file, then adds and changes records as its rows say; a row "
     "carries no version, and a row equal to the stored record changes nothing",
 }
@@ -84,7 +91,6 @@ NO_VERSION: dict[str, str] = {
 NOT_OPENED: dict[str, str] = {
     "accounts:setup": "the first-run page, there only while no network exists; its wrong codes "
     "and bad forms are sent by accounts/tests/test_new_network.py",
-    "meetings:cancel": "post-only; its button on the meeting page is checked there",
     "meetings:answer": "post-only; its form on the meeting page is checked there",
     "meetings:decision": "post-only; its form on the meeting page is checked there",
     "meetings:action": "post-only; its form on the meeting page is checked there",
@@ -155,8 +161,26 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
     document = Document.objects.first()
     body = Body.objects.filter(meetings__isnull=False).first()
     person = Person.objects.first()
-    assert dossier and action and document and body and person
-    ActionItem.objects.get_or_create(meeting=meeting, body=meeting.bodies.first(), description="x")
+    membership = Membership.objects.filter(municipality__isnull=False).first()
+    assert dossier and action and document and body and person and membership
+    assert membership.municipality is not None
+    action_item, _ = ActionItem.objects.get_or_create(
+        meeting=meeting, body=meeting.bodies.first(), description="x"
+    )
+    # One of each part of a meeting, for their change and remove pages.
+    agenda_item = AgendaItem.objects.create(meeting=meeting, title="Opening", position=1)
+    guest = Guest.objects.create(meeting=meeting, organisation=Organisation.objects.first())
+    decision = Decision.objects.create(meeting=meeting, text="Besloten", position=1)
+    # A cancelled meeting, for the page that lets it go ahead after all.
+    cancelled = Meeting.objects.create(
+        title="Afgelast",
+        kind=meeting.kind,
+        level=meeting.level,
+        format=meeting.format,
+        date=meeting.date,
+        status="geannuleerd",
+    )
+    cancelled.bodies.set(meeting.bodies.all())
     # An account for the office's account pages, and a person with an address to invite.
     account = UserFactory(username="lid-voor-de-accountpagina")
     invitee = Person.objects.filter(account__isnull=True).exclude(pk=person.pk).last()
@@ -192,6 +216,18 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "meetings:agenda-item": url("meetings:agenda-item", meeting.pk),
         "meetings:guest": url("meetings:guest", meeting.pk),
         "meetings:close": url("meetings:close", meeting.pk),
+        "meetings:cancel": url("meetings:cancel", meeting.pk),
+        "meetings:reinstate": url("meetings:reinstate", cancelled.pk),
+        "meetings:agenda-item-edit": url("meetings:agenda-item-edit", meeting.pk, agenda_item.pk),
+        "meetings:agenda-item-remove": url(
+            "meetings:agenda-item-remove", meeting.pk, agenda_item.pk
+        ),
+        "meetings:guest-edit": url("meetings:guest-edit", meeting.pk, guest.pk),
+        "meetings:guest-remove": url("meetings:guest-remove", meeting.pk, guest.pk),
+        "meetings:decision-edit": url("meetings:decision-edit", meeting.pk, decision.pk),
+        "meetings:decision-remove": url("meetings:decision-remove", meeting.pk, decision.pk),
+        "meetings:action-edit": url("meetings:action-edit", meeting.pk, action_item.pk),
+        "meetings:action-remove": url("meetings:action-remove", meeting.pk, action_item.pk),
         "meetings:my-calendar": url("meetings:my-calendar"),
         "accounts:outbox": url("accounts:outbox"),
         "notices:preferences": url("notices:preferences"),
@@ -218,6 +254,8 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "reports:publish": url("reports:publish", 2021),
         "reports:style": url("reports:style"),
         "registry:home": url("registry:home"),
+        "mywork:my-work": url("mywork:my-work"),
+        "mywork:panel": url("mywork:panel", "gemeenten-zonder-contact"),
         "registry:municipalities": url("registry:municipalities"),
         "registry:municipality": url(
             "registry:municipality",
@@ -233,6 +271,30 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
             Organisation.objects.first().slug,  # type: ignore[union-attr]
         ),
         "registry:representation": url("registry:representation"),
+        "registry:person-add": url("registry:person-add"),
+        "registry:person-edit": url("registry:person-edit", person.slug),
+        "registry:person-anonymise": url("registry:person-anonymise", person.slug),
+        "registry:organisation-add": url("registry:organisation-add"),
+        "registry:organisation-edit": url(
+            "registry:organisation-edit",
+            Organisation.objects.first().slug,  # type: ignore[union-attr]
+        ),
+        "registry:organisation-membership-add": url(
+            "registry:organisation-membership-add",
+            Organisation.objects.first().slug,  # type: ignore[union-attr]
+        ),
+        "registry:municipality-add": url("registry:municipality-add"),
+        "registry:municipality-edit": url(
+            "registry:municipality-edit", membership.municipality.cbs_code
+        ),
+        "registry:municipality-membership-add": url(
+            "registry:municipality-membership-add", membership.municipality.cbs_code
+        ),
+        "registry:membership-edit": url("registry:membership-edit", membership.pk),
+        "registry:membership-end": url("registry:membership-end", membership.pk),
+        "registry:body-add": url("registry:body-add"),
+        "registry:body-edit": url("registry:body-edit", body.slug),
+        "registry:body-end": url("registry:body-end", body.slug),
         "registry:import": url("registry:import", "personen"),
         "registry:terms": url("registry:terms"),
         "registry:term-add": url("registry:term-add", "body_kind"),

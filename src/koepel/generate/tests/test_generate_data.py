@@ -131,3 +131,14 @@ def test_outsiders_cannot_see_or_find_generated_restricted_records(client: Any) 
     assert client.get(meeting.get_absolute_url()).status_code == 200
     found = client.get("/zoeken/", {"q": f'"{document.title}"'}).content.decode()
     assert document.get_absolute_url() in found
+
+
+@pytest.mark.django_db
+def test_every_generated_meeting_is_organised_by_one_of_its_bodies() -> None:
+    generate(scale=0.1, seed=3)  # large enough to hold joint meetings
+    meetings = list(Meeting.objects.prefetch_related("bodies"))
+    assert meetings
+    for meeting in meetings:
+        assert meeting.organiser_id in {body.pk for body in meeting.bodies.all()}, meeting
+    # The joint sessions among them have one organiser each, and other bodies beside it.
+    assert any(len(meeting.bodies.all()) > 1 for meeting in meetings)

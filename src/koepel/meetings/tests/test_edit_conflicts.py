@@ -71,3 +71,18 @@ def test_an_old_status_form_of_an_action_does_not_undo_a_newer_one() -> None:
     assert "Iemand anders heeft dit net gewijzigd" in response.content.decode()
     action.refresh_from_db()
     assert action.status == "afgerond"
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_an_organiser_that_is_not_one_of_the_meeting_s_bodies() -> None:
+    own, other = BodyFactory(name="Themagroep Eigen"), BodyFactory(name="Themagroep Ander")
+    meeting = MeetingFactory(bodies=[own])
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    client = _office()
+    data = form_data(client.get(url).content)
+    response = client.post(url, {**data, "organiser": str(other.pk)})
+    assert response.status_code == 200
+    assert "Themagroep Ander is niet een van de gremia van deze bijeenkomst." in (
+        response.content.decode()
+    )
+    assert Meeting.objects.get(pk=meeting.pk).organiser == own

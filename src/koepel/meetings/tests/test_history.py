@@ -55,7 +55,8 @@ def test_a_chair_who_left_in_june_can_be_invited_to_and_recorded_at_a_march_meet
     assert "Nico Nieuw" not in page  # not yet in the board in March
 
     response = client.post(
-        reverse("meetings:invite", args=[meeting.pk]), {"people": [board["former"].pk]}
+        reverse("meetings:invite", args=[meeting.pk]),
+        {"people": [board["former"].pk], "confirmed": "1"},
     )
     assert response.status_code == 302
     client.post(
@@ -74,7 +75,8 @@ def test_someone_who_joined_after_the_meeting_is_refused_with_the_date_named(
     client.force_login(board["secretary"])
     meeting = board["march"]
     response = client.post(
-        reverse("meetings:invite", args=[meeting.pk]), {"people": [board["successor"].pk]}
+        reverse("meetings:invite", args=[meeting.pk]),
+        {"people": [board["successor"].pk], "confirmed": "1"},
     )
     assert response.status_code == 200
     assert "Nico Nieuw zat op de datum van deze bijeenkomst niet in de gremia ervan" in (
@@ -97,7 +99,8 @@ def test_a_meeting_known_only_to_the_month_counts_the_seats_of_that_whole_month(
     june.bodies.set([board["body"]])
     client.force_login(board["secretary"])
     response = client.post(
-        reverse("meetings:invite", args=[june.pk]), {"people": [board["former"].pk]}
+        reverse("meetings:invite", args=[june.pk]),
+        {"people": [board["former"].pk], "confirmed": "1"},
     )
     assert response.status_code == 302
     assert Invitation.objects.filter(meeting=june, person=board["former"]).exists()

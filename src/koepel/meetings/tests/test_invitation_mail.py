@@ -76,7 +76,10 @@ def test_an_invitation_is_queued_by_the_request_and_delivered_by_the_worker(
             client.force_login(secretary)
             response = client.post(
                 reverse("meetings:invite", args=[meeting.pk]),
-                {"people": [Person.objects.get(slug=slug).pk for slug in people]},
+                {
+                    "people": [Person.objects.get(slug=slug).pk for slug in people],
+                    "confirmed": "1",
+                },
             )
             assert response.status_code == 302
         else:

@@ -70,7 +70,7 @@ def _invite(client: Client, meeting: Meeting, slugs: list[str], **guest: str) ->
     people = [Person.objects.get(slug=slug).pk for slug in slugs]
     return client.post(
         reverse("meetings:invite", args=[meeting.pk]),
-        {"people": people, "action": "invite", **guest},
+        {"people": people, "action": "invite", "confirmed": "1", **guest},
     )
 
 

@@ -45,7 +45,9 @@ def _invite(secretary: Any, meeting: Meeting, slugs: list[str]) -> Any:
     client = Client()
     client.force_login(secretary)
     people = [Person.objects.get(slug=slug).pk for slug in slugs]
-    return client.post(reverse("meetings:invite", args=[meeting.pk]), {"people": people})
+    return client.post(
+        reverse("meetings:invite", args=[meeting.pk]), {"people": people, "confirmed": "1"}
+    )
 
 
 def _errors(response: Any) -> str:

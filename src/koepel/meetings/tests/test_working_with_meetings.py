@@ -70,11 +70,24 @@ def test_a_secretary_plans_invites_records_and_closes_and_a_member_answers(
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings:invite", args=[meeting.pk])
 
+    invite = reverse("meetings:invite", args=[meeting.pk])
+    # The page first says who gets the invitation by mail, and mails nobody yet.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("meetings:invite", args=[meeting.pk]),
-            {"people": [group["member_person"].pk]},
-        )
+        asked = client.post(invite, {"people": [group["member_person"].pk]})
+    assert asked.status_code == 200
+    preview = BeautifulSoup(asked.content, "html.parser").find(id="invite-confirm")
+    assert " ".join(preview.get_text().split()) == (
+        "U nodigt 1 persoon uit. 1 krijgt de uitnodiging nu per e-mail, met de bijeenkomst "
+        "voor de agenda: Willem Wethouder."
+    )
+    assert mail.outbox == [] and not Invitation.objects.exists()
+    # What was ticked stays ticked, and the second button sends.
+    ticked = BeautifulSoup(asked.content, "html.parser").find(
+        id=f"person-{group['member_person'].pk}"
+    )
+    assert ticked.has_attr("checked")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invite, {"people": [group["member_person"].pk], "confirmed": "1"})
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["willem@example.nl"]]
     invitation_mail = mail.outbox[0]
@@ -185,7 +198,7 @@ def test_inviting_someone_outside_the_body_is_refused_and_nobody_is_invited(
     meeting = Meeting.objects.get()
     response = client.post(
         reverse("meetings:invite", args=[meeting.pk]),
-        {"people": [group["member_person"].pk, group["outsider"].pk]},
+        {"people": [group["member_person"].pk, group["outsider"].pk], "confirmed": "1"},
     )
     assert response.status_code == 200
     assert "Olga Buitenstaander zat op de datum van deze bijeenkomst niet in de gremia ervan" in (
@@ -285,7 +298,8 @@ def test_cancelling_tells_the_invitees_with_a_cancelled_calendar_entry(
     meeting = Meeting.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("meetings:invite", args=[meeting.pk]), {"people": [group["member_person"].pk]}
+            reverse("meetings:invite", args=[meeting.pk]),
+            {"people": [group["member_person"].pk], "confirmed": "1"},
         )
     assert [m.subject for m in mail.outbox] == ["Uitnodiging: Bestuurlijk overleg Sterke Keten"]
     mail.outbox.clear()
@@ -305,26 +319,36 @@ def test_a_changed_time_is_mailed_to_the_invitees(
     meeting = Meeting.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("meetings:invite", args=[meeting.pk]), {"people": [group["member_person"].pk]}
+            reverse("meetings:invite", args=[meeting.pk]),
+            {"people": [group["member_person"].pk], "confirmed": "1"},
         )
     assert [m.subject for m in mail.outbox] == ["Uitnodiging: Bestuurlijk overleg Sterke Keten"]
     mail.outbox.clear()
+    change = {
+        "bodies": [group["body"].pk],
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "level": meeting.level,
+        "format": meeting.format,
+        "date": "2021-09-15",
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "visibility": "network",
+        "version": "1",
+    }
+    url = reverse("meetings:edit", args=[meeting.pk])
+    # The page first says who will be mailed, and saves and mails nothing yet.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("meetings:edit", args=[meeting.pk]),
-            {
-                "bodies": [group["body"].pk],
-                "title": meeting.title,
-                "kind": meeting.kind,
-                "level": meeting.level,
-                "format": meeting.format,
-                "date": "2021-09-15",
-                "start_time": "10:00",
-                "end_time": "12:00",
-                "visibility": "network",
-                "version": "1",
-            },
-        )
+        asked = client.post(url, change)
+    assert asked.status_code == 200
+    text = " ".join(BeautifulSoup(asked.content, "html.parser").get_text().split())
+    assert "Als u deze wijziging opslaat, krijgt 1 genodigde er een e-mail over" in text
+    assert mail.outbox == []
+    meeting.refresh_from_db()
+    assert meeting.date == dt.date(2021, 9, 14)
+    # Saved from that page, the change is mailed.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**change, "mail_confirmed": "1"})
     assert [m.subject for m in mail.outbox] == ["Gewijzigd: Bestuurlijk overleg Sterke Keten"]
     meeting.refresh_from_db()
     assert meeting.date == dt.date(2021, 9, 15)

@@ -221,7 +221,8 @@ def sign_in(page: Page, koepel: LiveKoepel, check: Check | None = None) -> None:
             check(page, "accounts:second-factor-verify")
         page.get_by_label("Code").fill(koepel.recovery_codes.pop())
         page.get_by_role("main").get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{koepel.url}/")
+    # Signing in lands on the person's own start page.
+    page.wait_for_url(f"{koepel.url}/mijn-werk/")
 
 
 def new_context(

@@ -43,7 +43,6 @@ NOT_PAGES = {
     "accounts:invitation": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "accounts:reset-confirm": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "set_language": "POST only: switches the language and goes back",
-    "meetings:cancel": "POST only: cancels a meeting",
     "meetings:answer": "POST only: saves an invitee's answer",
     "meetings:decision": "POST only: records a decision on the meeting page",
     "meetings:action": "POST only: adds an action on the meeting page",
@@ -100,6 +99,10 @@ EXTRA_ADDRESSES = [
     "/jaarverslag/2021/download/pdf/",
     # The notifications page is linked from a person's own account page; the office has none.
     "/account/meldingen/",
+    # The office's start page, and the full list of one of its panels (the demo's people have
+    # no e-mail address, so every member city is without a contact).
+    "/mijn-werk/",
+    "/mijn-werk/gemeenten-zonder-contact/",
 ]
 
 # What the accessibility statement promises beyond axe's rules, checked on every page.
@@ -218,11 +221,38 @@ def invite_someone(page: Page, koepel: LiveKoepel) -> str:
     return page.url
 
 
+def add_parts(page: Page, meeting: str) -> None:
+    """An agenda item, a guest, a decision and an action on a meeting, through its pages."""
+    page.goto(meeting)
+    page.get_by_role("main").get_by_role("link", name="Agendapunt toevoegen").click()
+    page.get_by_label("Titel").fill("Opening")
+    page.get_by_role("main").get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(meeting)
+    page.get_by_role("main").get_by_role("link", name="Gast toevoegen").click()
+    page.get_by_label("Organisatie").select_option(index=1)
+    page.get_by_role("main").get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(meeting)
+    page.get_by_label("Besluit", exact=True).fill("De agenda is vastgesteld.")
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    page.wait_for_url(meeting)
+    page.get_by_label("Actie", exact=True).fill("Het verslag rondsturen")
+    page.get_by_role("button", name="Actie toevoegen").click()
+    page.wait_for_url(meeting)
+
+
 @pytest.fixture(scope="package")
 def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     page = with_axe(office_context.new_page())
     # A meeting still to come, so the pages that only a planned meeting has are reached too.
     planned = plan_meeting(page, "Netwerkdag toegankelijkheid")
+    # Its parts, added as a secretary adds them, so their change and remove pages are walked.
+    add_parts(page, planned)
+    # A second meeting, cancelled through its confirmation page, for the page that undoes it.
+    cancelled = plan_meeting(page, "Netwerkdag afgelast")
+    main = page.get_by_role("main")
+    main.get_by_role("link", name="Bijeenkomst annuleren").click()
+    page.get_by_role("main").get_by_role("button", name="Ja, bijeenkomst annuleren").click()
+    page.wait_for_url(cancelled)
     # A PDF of the report is made only on request (a POST, never by opening a link): ask for
     # one, so the page that follows the file being made is walked too.
     page.goto(urljoin(koepel.url, "/jaarverslag/2021/download/pdf/"))
@@ -235,7 +265,7 @@ def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     found = walk(
         page,
         koepel.url,
-        ["/", planned, made, invited, f"{invited}uitschakelen/", *EXTRA_ADDRESSES],
+        ["/", planned, cancelled, made, invited, f"{invited}uitschakelen/", *EXTRA_ADDRESSES],
     )
     page.close()
     return found
@@ -276,7 +306,15 @@ def test_signed_out_pages_have_no_axe_violations(
 def test_forms_with_errors_have_no_axe_violations(office_page: Page) -> None:
     with_axe(office_page)
     problems: list[str] = []
-    for address in ["/bijeenkomsten/nieuw/", "/kennisbank/nieuw/", "/lobby/dossiers/nieuw/"]:
+    for address in [
+        "/bijeenkomsten/nieuw/",
+        "/kennisbank/nieuw/",
+        "/lobby/dossiers/nieuw/",
+        "/personen/nieuw/",
+        "/organisaties/nieuw/",
+        "/gemeenten/nieuw/",
+        "/gremia/nieuw/",
+    ]:
         office_page.goto(address)
         office_page.get_by_role("main").get_by_role("button", name="Opslaan").click()
         assert office_page.locator(".field-error").count() > 0, address
@@ -329,6 +367,34 @@ def test_charts_have_no_axe_violations_at_desktop_and_phone_width(
         assert page.evaluate("document.documentElement.scrollWidth") <= width, address
         problems += page_problems(page, f"{address} at {width} px")
     page.close()
+    assert problems == []
+
+
+# Pages signed in as the office, checked at 320 px: no sideways scrolling and no axe violations
+# there (their desktop width is in the walk). One list, one browser page for all of them.
+OFFICE_PAGES_ON_A_PHONE = [
+    "/mijn-werk/",
+    "/mijn-werk/gemeenten-zonder-contact/",
+    # The registry's forms hold long choices (every Dutch municipality, every body).
+    "/personen/nieuw/",
+    "/gemeenten/nieuw/",
+    "/gremia/nieuw/",
+]
+
+
+def test_the_offices_pages_fit_a_phone_and_pass_axe_there(office_page: Page) -> None:
+    """Each of OFFICE_PAGES_ON_A_PHONE at 320 px: nothing wider than the screen, nothing axe finds."""
+    page = with_axe(office_page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide: list[str] = []
+    problems: list[str] = []
+    for address in OFFICE_PAGES_ON_A_PHONE:
+        page.goto(address)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide.append(f"{address}: {width} px wide")
+        problems += page_problems(page, f"{address} (320 px)")
+    assert too_wide == []
     assert problems == []
 
 

@@ -103,7 +103,7 @@ def test_keyboard_user_signs_in_opens_a_meeting_and_searches(
     page.keyboard.press("Space")
     # The code page has a sign-out button too: wait for the page the code leads to, or the
     # next step may read the focus of a page that is going away.
-    page.wait_for_url(f"{koepel.url}/")
+    page.wait_for_url(f"{koepel.url}/mijn-werk/")
     page.wait_for_load_state()
     expect(page.get_by_role("banner").get_by_role("button", name="Uitloggen")).to_be_visible()
 
