@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 from post_office.models import STATUS, Email
 
@@ -254,3 +255,17 @@ def test_the_outbox_exports_for_the_office_alone(clients: dict[str, Client]) -> 
     ]
     assert clients["member"].get("/uitgaande-e-mail/?formaat=csv").status_code == 403
     assert clients["visitor"].get("/uitgaande-e-mail/?formaat=csv").status_code == 302
+
+
+def test_the_meeting_export_follows_the_tab_the_page_shows(clients: dict[str, Client]) -> None:
+    body = Body.objects.get()
+    next_year = timezone.localdate().year + 1
+    MeetingFactory(title="Komt nog", bodies=[body], date=dt.date(next_year, 3, 1))
+    MeetingFactory(title="Geweest", bodies=[body], date=dt.date(2021, 3, 1))
+    office = clients["office"]
+    assert [r["titel"] for r in _export(office, "/bijeenkomsten/?wanneer=coming", "csv")] == [
+        "Komt nog"
+    ]
+    assert [r["titel"] for r in _export(office, "/bijeenkomsten/?wanneer=past", "csv")] == [
+        "Geweest"
+    ]
