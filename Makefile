@@ -43,7 +43,11 @@ lint: install
 # says. The two passes share nothing but the checkout, so they run side by side, one per core;
 # the PostgreSQL pass's report follows the SQLite one's. The data folder's secret key is made
 # first, so that the two passes do not both make it.
+# The test suite's JavaScript parts (package.json's devDependencies: the OpenID provider the
+# tests of signing in through one start on the loopback), as the lock file pins them; no
+# install scripts run.
 test: lint
+	npm ci --ignore-scripts --no-audit --no-fund
 	$(BIN)/python -c "import koepel.settings"
 	@if [ -z "$$DATABASE_URL" ]; then \
 		$(BIN)/pytest -q -p no:cacheprovider; \
@@ -65,4 +69,4 @@ messages: install
 	cd src/koepel && KOEPEL_DATA_DIR=$(CURDIR)/var ../../$(KOEPEL) compilemessages
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

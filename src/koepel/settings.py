@@ -348,6 +348,37 @@ PASSWORD_RESET_TIMEOUT = env_int("KOEPEL_PASSWORD_RESET_MINUTES", 120) * 60
 KOEPEL_RESET_LIMIT_PER_ADDRESS = env_int("KOEPEL_RESET_LIMIT_PER_ADDRESS", 3)
 KOEPEL_RESET_LIMIT_PER_CLIENT = env_int("KOEPEL_RESET_LIMIT_PER_CLIENT", 10)
 
+# Signing in through the network's own identity provider (OpenID Connect; docs/security.md and
+# docs/deployment.md). Off until KOEPEL_OIDC_ISSUER is set: then the client id, its secret and
+# the provider's name (on the button "Inloggen via ...") are needed too. The endpoints come from
+# the issuer's discovery document. Office and secretaries skip Koepel's own second step only
+# when the provider says it asked for a second factor: an `amr` value in KOEPEL_OIDC_MFA_AMR
+# (RFC 8176) or an `acr` value in KOEPEL_OIDC_MFA_ACR.
+KOEPEL_OIDC_ISSUER = os.environ.get("KOEPEL_OIDC_ISSUER", "").strip().rstrip("/")
+KOEPEL_OIDC_CLIENT_ID = os.environ.get("KOEPEL_OIDC_CLIENT_ID", "")
+KOEPEL_OIDC_CLIENT_SECRET = os.environ.get("KOEPEL_OIDC_CLIENT_SECRET", "")
+KOEPEL_OIDC_PROVIDER_NAME = os.environ.get("KOEPEL_OIDC_PROVIDER_NAME", "")
+KOEPEL_OIDC_MFA_AMR = env_list(
+    "KOEPEL_OIDC_MFA_AMR", ["mfa", "mca", "otp", "hwk", "swk", "sc", "sms", "tel"]
+)
+KOEPEL_OIDC_MFA_ACR = env_list("KOEPEL_OIDC_MFA_ACR", [])
+if KOEPEL_OIDC_ISSUER and not (
+    KOEPEL_OIDC_CLIENT_ID and KOEPEL_OIDC_CLIENT_SECRET and KOEPEL_OIDC_PROVIDER_NAME
+):
+    raise ImproperlyConfigured(
+        "KOEPEL_OIDC_ISSUER needs KOEPEL_OIDC_CLIENT_ID, KOEPEL_OIDC_CLIENT_SECRET and "
+        "KOEPEL_OIDC_PROVIDER_NAME as well."
+    )
+# What mozilla-django-oidc reads: the code flow with PKCE, ID tokens signed with the provider's
+# keys (RS256, from its JWKS), and a provider that answers within ten seconds.
+OIDC_RP_CLIENT_ID = KOEPEL_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = KOEPEL_OIDC_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = os.environ.get("KOEPEL_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("KOEPEL_OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+
 KOEPEL_MAX_UPLOAD_BYTES = env_int("KOEPEL_MAX_UPLOAD_MB", 25) * 1024 * 1024
 # How long personal data is kept after a person's last role ended; `koepel anonymise-expired`
 # removes contact details and the account after that (docs/security.md). Two years by default.
@@ -381,6 +412,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "koepel@localhost")
 KOEPEL_REPLY_TO = env_list("KOEPEL_REPLY_TO", [])
 # How long the link in an invitation mail answers the invitation without signing in.
 KOEPEL_ANSWER_LINK_DAYS = env_int("KOEPEL_ANSWER_LINK_DAYS", 90)
+# The address the accessibility statement gives for problems (/toegankelijkheid/); without
+# it the statement points to the network's website.
+KOEPEL_ACCESSIBILITY_CONTACT = os.environ.get("KOEPEL_ACCESSIBILITY_CONTACT", "")
 POST_OFFICE = {
     "BACKENDS": {
         "default": (

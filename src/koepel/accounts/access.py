@@ -388,8 +388,15 @@ def can_see_attendance(user: Any) -> bool:
 
 def can_manage_registry(user: Any) -> bool:
     """Whether the user may change the register itself — municipalities, organisations,
-    people, bodies, roles and participations: the network office alone."""
+    people, bodies, roles and participations: the network office alone. (Within one body its
+    secretary may manage the seats: ``can_manage_seats``.)"""
     return viewer_for(user).is_office
+
+
+def can_manage_seats(user: Any, body: Body) -> bool:
+    """Whether the user may add, change and end the roles and participations of this body:
+    the office, and the secretary of the body or of a body above it."""
+    return can_edit_body(user, body)
 
 
 def can_add_people_and_organisations(user: Any) -> bool:

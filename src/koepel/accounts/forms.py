@@ -54,6 +54,14 @@ class InviteForm(forms.Form):
     )
 
 
+class DomainForm(forms.Form):
+    domain = forms.CharField(
+        label=_("Domain"),
+        max_length=253,
+        help_text=_("The part of the address after the @, such as utrecht.nl."),
+    )
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

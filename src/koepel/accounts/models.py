@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -13,13 +13,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from koepel.registry.models import Person
 
 SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp is untyped
     person = models.OneToOneField(
         Person,
         on_delete=models.SET_NULL,
@@ -138,3 +139,47 @@ class ResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class AllowedDomain(models.Model):
+    """An e-mail domain whose addresses may sign in through the network's own identity
+    provider (OpenID Connect, docs/security.md). The office keeps the list; a person is matched
+    by the verified address the provider gives only when its domain is on it."""
+
+    domain = models.CharField(
+        _("domain"),
+        max_length=253,
+        unique=True,
+        help_text=_("The part of the address after the @, such as utrecht.nl."),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    class Meta:
+        verbose_name = _("allowed domain")
+        verbose_name_plural = _("allowed domains")
+        ordering: ClassVar = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class ProviderDevice(Device):
+    """The second step as the identity provider asserted it at sign-in (``amr``/``acr``). It
+    takes no code: a session is marked with it only by signing in through the provider with a
+    second factor, as a session is marked with the app that gave the right code. Removing it
+    (a reset of the second step) ends that mark in every session at once."""
+
+    class Meta:
+        verbose_name = _("second step at the identity provider")
+        verbose_name_plural = _("second steps at the identity provider")
+
+    def verify_token(self, token: Any) -> bool:
+        return False

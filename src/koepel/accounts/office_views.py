@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from koepel.accounts import services
+from koepel.accounts import oidc, services
 from koepel.accounts.access import viewer_for
-from koepel.accounts.forms import InviteForm, VersionForm
+from koepel.accounts.forms import DomainForm, InviteForm, VersionForm
 from koepel.accounts.lockouts import Lockout, lockouts_current
-from koepel.accounts.models import AccountLink, User
+from koepel.accounts.models import AccountLink, AllowedDomain, User
 from koepel.core.errors import EditConflict
 from koepel.core.forms import run_and_tell
 from koepel.core.pagination import paginate
@@ -298,3 +298,48 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
             "account": getattr(person, "account", None),
         },
     )
+
+
+@login_required
+def allowed_domains(request: HttpRequest) -> HttpResponse:
+    """The domains whose addresses may sign in through the identity provider; adding one."""
+    _office_only(request)
+    form = DomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allowed = services.allowed_domain_add(
+                domain=form.cleaned_data["domain"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error("domain", error)
+        else:
+            messages.success(
+                request,
+                _("Addresses ending in @%(domain)s may now sign in through the identity provider.")
+                % {"domain": allowed.domain},
+            )
+            return redirect("accounts:allowed-domains")
+    return TemplateResponse(
+        request,
+        "accounts/office/allowed_domains.html",
+        {
+            "form": form,
+            "domains": AllowedDomain.objects.select_related("added_by", "added_by__person"),
+            "enabled": oidc.enabled(),
+            "provider": oidc.provider_name(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def allowed_domain_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_only(request)
+    allowed = get_object_or_404(AllowedDomain, pk=pk)
+    run_and_tell(
+        request,
+        lambda: services.allowed_domain_remove(allowed=allowed, actor=request.user),
+        _("Addresses ending in @%(domain)s no longer sign in through the identity provider.")
+        % {"domain": allowed.domain},
+    )
+    return redirect("accounts:allowed-domains")

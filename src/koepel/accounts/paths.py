@@ -140,6 +140,8 @@ PATHS: dict[str, Path] = {
     "accounts.user": Internal("sign-in accounts, managed by the office"),
     "accounts.accountlink": Internal("links mailed to choose a password, kept as hashes"),
     "accounts.resetrequest": Internal("a count of reset requests, kept an hour for the limit"),
+    "accounts.alloweddomain": Internal("the office's list of domains for the identity provider"),
+    "accounts.providerdevice": Internal("marks sessions whose second step the provider gave"),
     "api.apitoken": Internal("stored as hashes, shown once to their owner"),
 }
 

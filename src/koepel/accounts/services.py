@@ -4,6 +4,7 @@ password resets by e-mail, switching accounts off and on, and signing out everyw
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from base64 import b32encode
 from typing import Any
@@ -26,7 +27,15 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from koepel.accounts import access, credentials
-from koepel.accounts.models import AccountLink, ResetRequest, User, link_key_hash, new_link_key
+from koepel.accounts.models import (
+    AccountLink,
+    AllowedDomain,
+    ProviderDevice,
+    ResetRequest,
+    User,
+    link_key_hash,
+    new_link_key,
+)
 from koepel.core.locking import save_versioned
 from koepel.core.validators import one_line
 from koepel.registry.models import Person
@@ -193,6 +202,23 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 def _remove_devices(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    ProviderDevice.objects.filter(user=user).delete()
+
+
+PROVIDER_DEVICE_NAME = "identiteitsprovider"
+
+
+@transaction.atomic
+def provider_device(*, user: User) -> ProviderDevice:
+    """The mark of a session whose second step the identity provider gave (koepel.accounts.oidc);
+    one per account, made at its first such sign-in. It is not a second factor of Koepel's own:
+    ``has_second_factor`` does not count it, so the API's rule for tokens stays as it was."""
+    device: ProviderDevice | None = ProviderDevice.objects.filter(user=user).first()
+    if device is None:
+        device = ProviderDevice(user=user, name=PROVIDER_DEVICE_NAME, confirmed=True)
+        device.full_clean()
+        device.save()
+    return device
 
 
 @transaction.atomic
@@ -578,3 +604,38 @@ def sign_out_everywhere(*, user: User) -> int:
     locked.save(update_fields=["sign_out_count"])
     user.sign_out_count = locked.sign_out_count
     return credentials.withdraw_all(user=user)
+
+
+# ---------------------------------------------------------------------------------------------
+# The domains whose addresses may sign in through the identity provider (koepel.accounts.oidc).
+
+DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+@transaction.atomic
+def allowed_domain_add(*, domain: str, actor: Any) -> AllowedDomain:
+    """The office allows the addresses of a domain (``utrecht.nl``) to sign in through the
+    identity provider, matched to the person with that address."""
+    _require_office(actor)
+    name = domain.strip().lstrip("@").rstrip(".").lower()
+    if not DOMAIN_PATTERN.match(name):
+        raise ValidationError(
+            _("Type a domain such as utrecht.nl: the part of an address after the @."),
+            code="invalid",
+        )
+    if AllowedDomain.objects.filter(domain=name).exists():
+        raise ValidationError(
+            _("%(domain)s is already on the list."), code="exists", params={"domain": name}
+        )
+    allowed = AllowedDomain(domain=name, added_by=actor)
+    allowed.full_clean()
+    allowed.save()
+    return allowed
+
+
+@transaction.atomic
+def allowed_domain_remove(*, allowed: AllowedDomain, actor: Any) -> None:
+    """The office takes a domain off the list: its addresses no longer sign in through the
+    identity provider (sessions already signed in stay; switch an account off to end them)."""
+    _require_office(actor)
+    allowed.delete()

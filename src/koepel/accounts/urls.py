@@ -4,6 +4,7 @@ from django.urls import path
 from koepel.accounts import (
     lockout_views,
     office_views,
+    oidc,
     outbox_views,
     password_views,
     setup_views,
@@ -14,9 +15,12 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "inloggen/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        views.SignInView.as_view(template_name="accounts/login.html"),
         name="login",
     ),
+    # Through the network's own identity provider, when it has one (answer 404 otherwise).
+    path("inloggen/oidc/", oidc.ProviderSignInView.as_view(), name="oidc-sign-in"),
+    path("inloggen/oidc/terug/", oidc.provider_callback, name="oidc-callback"),
     path("inloggen/code/", views.second_factor_verify, name="second-factor-verify"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -67,6 +71,12 @@ urlpatterns = [
     path("accounts/", office_views.accounts, name="accounts"),
     path("accounts/uitnodigen/", office_views.invite_search, name="invite-search"),
     path("accounts/uitnodigen/<slug:slug>/", office_views.invite, name="invite"),
+    path("accounts/domeinen/", office_views.allowed_domains, name="allowed-domains"),
+    path(
+        "accounts/domeinen/<int:pk>/verwijderen/",
+        office_views.allowed_domain_remove,
+        name="allowed-domain-remove",
+    ),
     path("accounts/<int:pk>/", office_views.account_detail, name="account-detail"),
     path(
         "accounts/<int:pk>/uitschakelen/",

@@ -11,6 +11,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -23,12 +24,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from koepel.accounts import access, services
+from koepel.accounts import access, oidc, services
 from koepel.accounts.forms import CodeForm
 from koepel.core.forms import add_errors, run_and_tell
 
 # The recovery codes of a new second factor wait here for the one page that shows them.
 CODES_SESSION_KEY = "koepel_recovery_codes"
+
+
+class SignInView(LoginView):
+    """Django's sign-in page, with "Inloggen via ..." beside it when the installation signs in
+    through an identity provider (koepel.accounts.oidc)."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["provider_name"] = oidc.provider_name() if oidc.enabled() else ""
+        return context
 
 
 def _next(request: HttpRequest) -> str:

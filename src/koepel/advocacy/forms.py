@@ -17,6 +17,7 @@ from koepel.advocacy.models import (
     LobbyAction,
 )
 from koepel.core.forms import (
+    MarkdownField,
     PartialDateField,
     SingleLineField,
     partial_date_text,
@@ -47,7 +48,7 @@ def _multi(
 
 class DossierForm(forms.Form):
     title = SingleLineField(label=_("Title"), max_length=200)
-    goal = forms.CharField(
+    goal = MarkdownField(
         label=_("What the network wants"), widget=forms.Textarea(attrs={"rows": 4})
     )
     bodies = forms.ModelMultipleChoiceField(
@@ -81,7 +82,7 @@ class DossierForm(forms.Form):
 class OutcomeForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=DossierStatus.choices)
     date = PartialDateField(label=_("Since"))
-    evidence = forms.CharField(
+    evidence = MarkdownField(
         label=_("Evidence"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -99,7 +100,7 @@ class OutcomeForm(forms.Form):
         required=False,
     )
     funding_years = SingleLineField(label=_("For which years"), max_length=40, required=False)
-    follow_up = forms.CharField(
+    follow_up = MarkdownField(
         label=_("Follow-up still needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -115,10 +116,10 @@ class ActionForm(forms.Form):
     title = SingleLineField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices)
     date = PartialDateField(label=_("Date"))
-    summary = forms.CharField(
+    summary = MarkdownField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    text = forms.CharField(
+    text = MarkdownField(
         label=_("Text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -220,7 +221,7 @@ class RecordAnswerForm(ConsultationAnswerForm):
 class ConsultationOpenForm(forms.Form):
     """Putting a draft to the member cities: which, until when, what silence means."""
 
-    text = forms.CharField(
+    text = MarkdownField(
         label=_("Text of the draft"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("The cities read it on this page."),

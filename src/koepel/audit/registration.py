@@ -33,6 +33,8 @@ NOISE_FIELDS = (
 # label -> fields left out of this model's trail besides the ones above.
 AUDITED: dict[str, tuple[str, ...]] = {
     "accounts.user": (),
+    # Who allowed which domain to sign in through the identity provider, and who took it away.
+    "accounts.alloweddomain": (),
     "registry.network": (),
     "registry.municipality": (),
     "registry.population": (),
@@ -90,6 +92,7 @@ NOT_AUDITED: dict[str, str] = {
     # the mail queue; using one changes the password, which the trail never holds.
     "accounts.accountlink": "a mailed link to choose a password; its account page lists them",
     "accounts.resetrequest": "a count of reset requests for the limit, deleted after an hour",
+    "accounts.providerdevice": "a mark that the identity provider gave the second step; no data",
     "search.searchentry": "a copy of other records for search, rebuilt from them by reindex",
     "library.section": "the document's text split into parts, rebuilt from each new file",
     "search.textindexrow": "a row of the search engine's own text index, kept by the engine",

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import parse_partial_date
@@ -33,6 +34,24 @@ class PartialDateField(forms.CharField):
         if not text:
             return None
         return parse_partial_date(text)
+
+
+class MarkdownField(forms.CharField):
+    """Text written in Markdown (minutes, decisions, descriptions, report texts): a text box
+    with the same short help everywhere. Shown through ``|markdown`` (core/markup.py)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 8}))
+        own = kwargs.get("help_text")
+        kwargs["help_text"] = format_lazy("{} {}", own, MARKDOWN_HELP) if own else MARKDOWN_HELP
+        super().__init__(**kwargs)
+
+
+MARKDOWN_HELP = _(
+    "In Markdown: an empty line between paragraphs, **bold**, *italic*, a line starting with "
+    "- for a list, ## for a heading, [text](https://…) for a link. “Preview” shows the result "
+    "without saving."
+)
 
 
 class SingleLineField(forms.CharField):

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from koepel.core.accessibility import STATEMENT
+
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid security token (an old tab, cookies switched off), in the
@@ -12,4 +14,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (toegankelijkheidsverklaring) Dutch public sites publish."""
-    return TemplateResponse(request, "core/accessibility.html")
+    return TemplateResponse(request, "core/accessibility.html", {"statement": STATEMENT})

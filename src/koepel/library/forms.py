@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.forms import PartialDateField, partial_date_text, slug_filter
+from koepel.core.forms import MarkdownField, PartialDateField, partial_date_text, slug_filter
 from koepel.core.visibility import Visibility
 from koepel.core.widgets import CompactSelectMultiple
 from koepel.library.models import Document, DocumentKind, Extraction, Language, WooCategory
@@ -18,7 +18,7 @@ class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     date = PartialDateField(label=_("Date"), required=False)
-    summary = forms.CharField(
+    summary = MarkdownField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     author_people = forms.ModelMultipleChoiceField(

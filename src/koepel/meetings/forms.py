@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import Precision
 from koepel.core.forms import (
+    MarkdownField,
     PartialDateField,
     SingleLineField,
     slug_filter,
@@ -77,7 +78,7 @@ class MeetingForm(forms.Form):
     )
     location = SingleLineField(label=_("Location"), max_length=200, required=False)
     hubs = SingleLineField(label=_("Regional hubs"), max_length=300, required=False)
-    description = forms.CharField(
+    description = MarkdownField(
         label=_("Topics"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     visibility = forms.ChoiceField(
@@ -237,7 +238,7 @@ class AnswerForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(
+    minutes = MarkdownField(
         label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 14})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -300,7 +301,7 @@ class GuestEditForm(GuestForm):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = MarkdownField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DecisionEditForm(DecisionForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from koepel.core.markup import render_markdown
 from koepel.meetings.models import AgendaItem, Invitation, Meeting
 from koepel.registry.models import Body
 from koepel.registry.trails import bodies_trail
@@ -20,7 +21,7 @@ def meeting_entry(meeting: Meeting) -> index.Entry:
         meeting.hubs,
         meeting.description,
         *(item.title for item in index.prefetched(meeting, "agenda_items")),
-        html_to_text(meeting.minutes),
+        html_to_text(render_markdown(meeting.minutes)),
     ]
     return index.Entry(
         title=meeting.title,

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -41,29 +40,6 @@ from koepel.meetings.notifications import NotMailed, send_meeting_mail
 from koepel.registry.models import Body, Organisation, Person, Role
 from koepel.search import index
 
-MINUTES_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "u",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "a",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-}
 MEETING_FIELDS = (
     "title",
     "kind",
@@ -91,16 +67,6 @@ class DuplicateSubmission(Exception):
     def __init__(self, meeting: Meeting) -> None:
         super().__init__(_("This meeting has already been saved."))
         self.meeting = meeting
-
-
-def sanitise(html: str) -> str:
-    """Minutes are rich text; only harmless markup stays."""
-    return nh3.clean(
-        html,
-        tags=MINUTES_TAGS,
-        attributes={"a": {"href"}, "th": {"scope"}},
-        url_schemes={"http", "https", "mailto"},
-    )
 
 
 def _require_edit(actor: Any, meeting: Meeting) -> None:
@@ -425,8 +391,10 @@ def invitation_answer_by_link(*, invitation: Invitation, answer: str, note: str)
 
 @transaction.atomic
 def minutes_save(*, actor: Any, meeting: Meeting, minutes: str, version: int) -> Meeting:
+    """Store the minutes as the Markdown they were written in; they are sanitised when shown
+    (``koepel.core.markup``), so what was typed can be changed as it was typed."""
     _require_edit(actor, meeting)
-    meeting.minutes = sanitise(minutes)
+    meeting.minutes = minutes.strip()
     save_versioned(
         meeting,
         expected_version=version,

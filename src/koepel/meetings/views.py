@@ -35,6 +35,7 @@ from koepel.core.caching import keep_private
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
+from koepel.core.markup import preview_of
 from koepel.core.pagination import paginate
 from koepel.meetings import answer_links, charts, selectors, services, tables
 from koepel.meetings.forms import (
@@ -584,7 +585,8 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"minutes": meeting.minutes, "version": meeting.minutes_version},
     )
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    preview = preview_of(request, "minutes")
+    if request.method == "POST" and preview is None and form.is_valid():
         try:
             services.minutes_save(
                 actor=request.user,
@@ -603,7 +605,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(
         request,
         "meetings/minutes_form.html",
-        {"meeting": meeting, "form": form, "conflict": conflict},
+        {"meeting": meeting, "form": form, "conflict": conflict, "preview": preview},
     )
 
 

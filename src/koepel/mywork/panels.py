@@ -31,7 +31,7 @@ from koepel.advocacy.models import Consultation, LobbyAction, Stage
 from koepel.core.dates import Precision
 from koepel.meetings.models import ActionItem, ActionStatus, Answer, Invitation, Meeting, Status
 from koepel.registry.models import Role
-from koepel.registry.selectors import current_network, member_municipalities
+from koepel.registry.selectors import current_network, member_municipalities, vacant_seats
 from koepel.reports.models import (
     AnnualReport,
     Publication,
@@ -357,6 +357,22 @@ def cities_without_contact(work: Work) -> Panel | None:
     )
 
 
+def seats_vacant(work: Work) -> Panel | None:
+    """Seats left vacant (after a council-term change, or a role ended without successor) until
+    someone is named to them, the longest vacant first (``registry.selectors.vacant_seats``)."""
+    if not work.viewer.is_office:
+        return None
+    rows = sorted(vacant_seats(work.user), key=lambda role: (role.start or dt.date.min, role.pk))
+    return Panel(
+        key="vacante-zetels",
+        title=_("Vacant seats"),
+        empty=_("No vacant seats"),
+        rows=rows,
+        item_template="mywork/items/seat.html",
+        links=[(reverse("registry:term-change"), _("Council-term change"))],
+    )
+
+
 def report_year(today: dt.date) -> int:
     """The year whose report the network is writing: the newest report with words in it that
     has not been published, else last year's (or this year's, for a network that began now)."""
@@ -420,6 +436,7 @@ PANELS: list[Builder] = [
     minutes_missing,
     overdue_actions,
     cities_without_contact,
+    seats_vacant,
     sections_not_final,
     failed_mails,
 ]

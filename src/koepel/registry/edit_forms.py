@@ -11,7 +11,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from koepel.core.dates import Precision
-from koepel.core.forms import NamedModelChoiceField, PartialDateField, partial_date_text
+from koepel.core.forms import (
+    MarkdownField,
+    NamedModelChoiceField,
+    PartialDateField,
+    partial_date_text,
+)
 from koepel.core.validators import no_line_breaks
 from koepel.registry.models import (
     Body,
@@ -223,6 +228,7 @@ class BodyForm(_PeriodForm):
             "headcount_from_network",
             "visibility",
         )
+        field_classes = {"description": MarkdownField}  # shown through |markdown
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

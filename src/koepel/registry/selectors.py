@@ -214,6 +214,8 @@ def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
         "former_roles": former[:FORMER_ROLES],
         "more_former_roles": len(former) > FORMER_ROLES,
         "future_roles": [role for role in roles if role.start and role.start > today],
+        # Seats left open until someone is named (a council-term change leaves them).
+        "vacant_seats": [role for role in roles if role.person_id is None and role.end is None],
         "participations": list(
             Participation.objects.filter(body=body).select_related("municipality", "organisation")
         ),
@@ -370,3 +372,50 @@ def vocabularies() -> list[tuple[Vocabulary, list[Term]]]:
     for term in Term.objects.order_by("position", "label_nl", "pk"):
         by_vocabulary.setdefault(term.vocabulary, []).append(term)
     return [(Vocabulary(value), by_vocabulary[value]) for value in Vocabulary.values]
+
+
+def vacant_seats(user: Any) -> list[Role]:
+    """The seats left vacant until a successor is named — a role without a person and without
+    an end, now or from a coming day — in the bodies the user may see, by body and function.
+    One query, whatever the number of seats."""
+    return list(
+        visible(_roles_with_people().filter(person__isnull=True, end__isnull=True), user)
+        .select_related("body__parent")
+        .order_by("body__name", "function", "start", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TermChangeGroup:
+    """The roles held on behalf of one member city on a day, for a council-term change."""
+
+    municipality: Municipality
+    roles: list[Role]
+
+
+def roles_for_term_change(on: dt.date) -> list[TermChangeGroup]:
+    """Every role held on ``on`` on behalf of a city that is a member that day, by city, that
+    has no end yet or ends after that day: the seats a council-term change may end. For the
+    office, which sees every body. One query."""
+    roles = (
+        _roles_with_people()
+        .current(on)
+        .filter(
+            person__isnull=False,
+            on_behalf_of_municipality__in=member_municipalities(on),
+        )
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .order_by(
+            "on_behalf_of_municipality__sort_name",
+            "on_behalf_of_municipality__pk",
+            "body__name",
+            "function",
+            "person__sort_name",
+        )
+    )
+    groups: dict[int, TermChangeGroup] = {}
+    for role in roles:
+        city = role.on_behalf_of_municipality
+        if city is not None:  # always: the query asks for it
+            groups.setdefault(city.pk, TermChangeGroup(city, [])).roles.append(role)
+    return list(groups.values())

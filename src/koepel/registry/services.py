@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from koepel.core.dates import Precision
+from koepel.core.dates import Precision, format_partial_date
 from koepel.core.errors import StillReferenced
 from koepel.core.locking import claim_version, save_versioned
 from koepel.registry.models import (
@@ -220,6 +220,45 @@ def body_save(*, body: Body, expected_version: int | None = None) -> Body:
     return body
 
 
+def _period_text(record: Role | Participation) -> str:
+    return f"{record.start_display or '…'} – {record.end_display or '…'}"
+
+
+def _overlapping(records: models.QuerySet[M], record: Role | Participation) -> models.QuerySet[M]:
+    """Of ``records``, those whose period shares a day with ``record``'s (itself left out)."""
+    others = records.exclude(pk=record.pk)
+    if record.end is not None:
+        others = others.filter(Q(start__isnull=True) | Q(start__lte=record.end))
+    if record.start is not None:
+        others = others.filter(Q(end__isnull=True) | Q(end__gte=record.start))
+    return others
+
+
+def _refuse_overlapping_role(role: Role) -> None:
+    """A person holds one function in one body once at a time: a second chair of the same
+    person beside the first is a mistake of dates (a hand-over typed twice, a wrong end)."""
+    if role.person_id is None:
+        return  # a vacancy: a body may have several seats of one function open at once
+    # The person locked: two roles of one person saved at the same moment wait for each other,
+    # so they cannot both pass the check below.
+    list(Person.objects.select_for_update().filter(pk=role.person_id))
+    same = Role.objects.filter(
+        person_id=role.person_id, body_id=role.body_id, function=role.function
+    )
+    other = _overlapping(same, role).order_by("start").first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "start": _(
+                    "%(person)s already holds this function in %(body)s in a period that "
+                    "overlaps this one (%(period)s). End that role first, or choose other dates."
+                )
+                % {"person": role.person, "body": role.body, "period": _period_text(other)}
+            },
+            code="role_overlap",
+        )
+
+
 def ending_with(body: Body, last: dt.date) -> tuple[list[Role], list[Participation]]:
     """The roles and participations of a body that still run after ``last``: what ends with the
     body when it is dissolved on that day."""
@@ -298,8 +337,12 @@ def body_end(
 
 @transaction.atomic
 def role_save(*, role: Role, expected_version: int | None = None) -> Role:
+    """Save a role. The same person in the same function of the same body in two periods that
+    overlap is refused, naming the other period."""
     before = Role.objects.filter(pk=role.pk).values_list("person_id", flat=True).first()
-    role = _validated_save(role, expected_version)
+    role.full_clean()
+    _refuse_overlapping_role(role)
+    save_versioned(role, expected_version=expected_version)
     index.update(role.body)  # the people named on the body
     # Who may find a person follows the bodies they sit in.
     seated = {pk for pk in (before, role.person_id) if pk is not None}
@@ -312,7 +355,151 @@ def role_save(*, role: Role, expected_version: int | None = None) -> Role:
 def participation_save(
     *, participation: Participation, expected_version: int | None = None
 ) -> Participation:
-    return _validated_save(participation, expected_version)
+    """Save a participation. A city or organisation takes part in a body once at a time: a
+    period that overlaps another of the same participant in the same body is refused."""
+    participation.full_clean()
+    # The body locked: two participations saved at once wait for each other.
+    list(Body.objects.select_for_update().filter(pk=participation.body_id))
+    same = Participation.objects.filter(body_id=participation.body_id)
+    if participation.municipality_id is not None:
+        same = same.filter(municipality_id=participation.municipality_id)
+    else:
+        same = same.filter(organisation_id=participation.organisation_id or 0)
+    other = _overlapping(same, participation).order_by("start").first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "start": _(
+                    "%(participant)s already takes part in %(body)s in a period that overlaps "
+                    "this one (%(period)s). End that participation first, or choose other dates."
+                )
+                % {
+                    "participant": participation.participant,
+                    "body": participation.body,
+                    "period": _period_text(other),
+                }
+            },
+            code="participation_overlap",
+        )
+    save_versioned(participation, expected_version=expected_version)
+    return participation
+
+
+def _end_on(record: Role | Participation, last_day: dt.date) -> None:
+    record.end = last_day
+    record.end_precision = Precision.DAY
+
+
+@transaction.atomic
+def role_end(
+    *, role: Role, last_day: dt.date, expected_version: int | None, leave_vacant: bool = False
+) -> Role | None:
+    """End a role on its last day. With ``leave_vacant`` the seat stays, empty, from the next
+    day until a successor is named (see ``role_hand_over``): the vacancy is returned."""
+    if role.person_id is None:
+        raise ValidationError(
+            _("This seat is vacant: name a successor to fill it instead of ending it."),
+            code="vacancy_end",
+        )
+    _end_on(role, last_day)
+    role_save(role=role, expected_version=expected_version)
+    if not leave_vacant:
+        return None
+    return role_save(role=_seat_after(role, person=None))
+
+
+def _seat_after(role: Role, *, person: Person | None) -> Role:
+    """A role in the same seat as ``role`` (body, function, level, on whose behalf), held by
+    ``person`` (None: vacant) from the day after ``role`` ends (which it does)."""
+    start = role.end + dt.timedelta(days=1) if role.end is not None else None
+    return Role(
+        person=person,
+        body=role.body,
+        function=role.function,
+        function_detail=role.function_detail,
+        level=role.level,
+        on_behalf_of_municipality=role.on_behalf_of_municipality,
+        on_behalf_of_organisation=role.on_behalf_of_organisation,
+        start=start,
+        start_precision=Precision.DAY,
+    )
+
+
+@transaction.atomic
+def role_hand_over(
+    *, role: Role, successor: Person, first_day: dt.date, expected_version: int | None
+) -> Role:
+    """ "X succeeds Y as chair from 1 September": ``role`` (Y's) ends the day before
+    ``first_day`` and ``successor`` holds the same seat — body, function, level, on whose
+    behalf — from ``first_day`` on, with no end. Both or neither: a refusal of the new role
+    leaves the old one as it was. A vacant seat is filled the same way; filled on the day it
+    fell vacant, the vacancy simply becomes the successor's role."""
+    if successor.pk == role.person_id:
+        raise ValidationError(
+            {
+                "successor": _(
+                    "The successor is the person who holds the role now. Choose someone else."
+                )
+            },
+            code="same_person",
+        )
+    if role.end is not None and role.end < first_day:
+        raise ValidationError(
+            {
+                "first_day": _(
+                    "This role already ended on %(end)s: there is nothing to hand over on "
+                    "%(day)s. Add a new role instead."
+                )
+                % {"end": role.end_display, "day": format_partial_date(first_day)}
+            },
+            code="already_ended",
+        )
+    if role.person_id is None and role.start is not None and first_day == role.start:
+        role.person = successor
+        return role_save(role=role, expected_version=expected_version)
+    if role.start is not None and first_day <= role.start:
+        raise ValidationError(
+            {
+                "first_day": _("The role started on %(start)s; a successor starts after that day.")
+                % {"start": role.start_display}
+            },
+            code="hand_over_before_start",
+        )
+    planned_end = role.end
+    _end_on(role, first_day - dt.timedelta(days=1))
+    role_save(role=role, expected_version=expected_version)
+    new = _seat_after(role, person=successor)
+    if planned_end is not None:
+        # The seat was to end (a term of office): the successor's role ends when it would have.
+        new.end, new.end_precision = planned_end, Precision.DAY
+    return role_save(role=new)
+
+
+@transaction.atomic
+def roles_end_for_term(
+    *, roles: Sequence[tuple[Role, int | None]], last_day: dt.date
+) -> list[Role]:
+    """After municipal elections: end each of these roles on ``last_day`` (each with the
+    version its page showed) and leave each seat vacant from the next day until a successor is
+    named. All or nothing: one role changed since, or refused, and none is ended. The
+    vacancies are returned."""
+    vacancies: list[Role] = []
+    for role, version in roles:
+        vacancy = role_end(
+            role=role, last_day=last_day, expected_version=version, leave_vacant=True
+        )
+        if vacancy is not None:  # always: leave_vacant
+            vacancies.append(vacancy)
+    return vacancies
+
+
+@transaction.atomic
+def participation_end(
+    *, participation: Participation, last_day: dt.date, expected_version: int | None
+) -> Participation:
+    """End a participation on its last day."""
+    _end_on(participation, last_day)
+    return participation_save(participation=participation, expected_version=expected_version)
 
 
 # Ids read or indexed at a time by an import (well below the databases' limits on parameters).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from koepel.registry import edit_views, views
+from koepel.registry import edit_views, role_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -25,6 +25,18 @@ urlpatterns = [
     path("gremia/<slug:slug>/", views.body_page, name="body"),
     path("gremia/<slug:slug>/wijzigen/", edit_views.body_edit, name="body-edit"),
     path("gremia/<slug:slug>/opheffen/", edit_views.body_end, name="body-end"),
+    path("gremia/<slug:slug>/rollen/nieuw/", role_views.role_add, name="role-add"),
+    path(
+        "gremia/<slug:slug>/deelnames/nieuw/",
+        role_views.participation_add,
+        name="participation-add",
+    ),
+    path("rollen/<int:pk>/wijzigen/", role_views.role_edit, name="role-edit"),
+    path("rollen/<int:pk>/beeindigen/", role_views.role_end, name="role-end"),
+    path("rollen/<int:pk>/opvolging/", role_views.role_hand_over, name="role-hand-over"),
+    path("deelnames/<int:pk>/wijzigen/", role_views.participation_edit, name="participation-edit"),
+    path("deelnames/<int:pk>/beeindigen/", role_views.participation_end, name="participation-end"),
+    path("raadsperiode/", role_views.term_change, name="term-change"),
     path("personen/", views.person_list, name="people"),
     path("personen/nieuw/", edit_views.person_add, name="person-add"),
     path("personen/<slug:slug>/", views.person_page, name="person"),

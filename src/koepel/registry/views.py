@@ -16,12 +16,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_manage_registry, can_see_contact_details, viewer_for
+from koepel.accounts.access import (
+    can_manage_registry,
+    can_manage_seats,
+    can_see_contact_details,
+    viewer_for,
+)
 from koepel.core import tables
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, with_version
 from koepel.core.pagination import paginate
-from koepel.registry import exchange, selectors, services
+from koepel.registry import exchange, role_views, selectors, services
 from koepel.registry.forms import TermForm, vocabulary_of
 from koepel.registry.models import Ownership, Term, Vocabulary
 
@@ -82,6 +87,10 @@ def body_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = selectors.body_detail(request.user, slug)
     if context is None:
         raise Http404
+    # The links to add, change, end and hand over its roles and participations.
+    context["manage_seats"] = can_manage_seats(request.user, context["body"])
+    seats = [*context["current_roles"], *context["former_roles"], *context["future_roles"]]
+    role_views.mark_manageable(request.user, seats)
     return TemplateResponse(request, "registry/body_detail.html", context)
 
 
@@ -98,6 +107,8 @@ def person_page(request: HttpRequest, slug: str) -> HttpResponse:
     if context is None:
         raise Http404
     context["show_contact"] = can_see_contact_details(request.user)
+    # The links to change, end and hand over the roles the viewer may manage.
+    context["manage_roles"] = role_views.mark_manageable(request.user, context["roles"])
     return TemplateResponse(request, "registry/person_detail.html", context)
 
 

@@ -8,17 +8,15 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-import markdown
-import nh3
 from django.conf import settings
 from django.utils.translation import gettext
 
 from koepel.accounts.access import ANONYMOUS, NETWORK_READER, Viewer, viewer_for
+from koepel.core.markup import REPORT_TAGS
+from koepel.core.markup import render_markdown as render_text
 from koepel.reports.facts import ABOUT, PARAGRAPHS
 from koepel.reports.models import Audience, SectionStatus, SectionText
 from koepel.reports.structure import ReportSection, build
-
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "h3", "h4"}
 
 
 def audience_viewer(audience: str) -> Viewer:
@@ -36,10 +34,9 @@ def audience_for(user: Any, *, internal: bool) -> str:
 
 
 def render_markdown(text: str) -> str:
-    html = markdown.markdown(text, extensions=[], output_format="html")
-    return nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}
-    )
+    """A report text as HTML: the one Markdown renderer, held to the tags the report's Word
+    file can write."""
+    return str(render_text(text, tags=REPORT_TAGS))
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from koepel.core.forms import MarkdownField
 from koepel.reports.assemble import ShownSection
 from koepel.reports.models import SectionStatus
 
 
 class SectionForm(forms.Form):
-    narrative = forms.CharField(
-        label=_("Your text"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Markdown: an empty line between paragraphs, **bold**, lists with -."),
+    narrative = MarkdownField(
+        label=_("Your text"), required=False, widget=forms.Textarea(attrs={"rows": 12})
     )
     status = forms.ChoiceField(label=_("Status"), choices=SectionStatus.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)

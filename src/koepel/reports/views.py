@@ -27,6 +27,7 @@ from koepel.accounts.access import viewer_for
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import with_version
+from koepel.core.markup import REPORT_TAGS, preview_of
 from koepel.reports import publishing, selectors, services
 from koepel.reports.assemble import assemble, audience_for
 from koepel.reports.forms import AssignForm, ReviewForm, SectionForm, StyleForm
@@ -233,7 +234,8 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
         "version": text.version if text else 1,
     }
     form = SectionForm(request.POST or None, section=section, office=office, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    preview = preview_of(request, "narrative", tags=REPORT_TAGS)
+    if request.method == "POST" and preview is None and form.is_valid():
         kept, edited, generated = form.choices()
         try:
             services.section_save(
@@ -271,6 +273,7 @@ def section_edit(request: HttpRequest, year: int, key: str) -> HttpResponse:
             "year": year,
             "text": text,
             "office": office,
+            "preview": preview,
             "assign_form": _assign_form(text) if office else None,
             "review_form": ReviewForm(initial={"version": text.version})
             if office and text is not None and text.status == SectionStatus.REVIEW

@@ -56,6 +56,7 @@ from koepel.notices.models import Event
 from koepel.notices.models import Kind as NoticeKind
 from koepel.notices.sending import item_for
 from koepel.notices.services import feed_token_make
+from koepel.registry import selectors as registry_selectors
 from koepel.registry.demo import load_vocabulary
 from koepel.registry.models import (
     Body,
@@ -180,6 +181,14 @@ def _roles(world: World) -> Iterator[Made]:
             _expected(level, names_member_b=True),
             page=f"/gremia/{body.slug}/",
             api=f"/api/v1/rollen/{role.pk}",
+        )
+        # A seat left vacant until a successor is named: a role without a person.
+        seat = RoleFactory(body=body, person=None, function_detail=_word("rol", level, "vacant"))
+        yield Made(
+            _word("rol", level, "vacant"),
+            _expected(level, names_member_b=True),
+            page=f"/gremia/{body.slug}/",
+            api=f"/api/v1/rollen/{seat.pk}",
         )
 
 
@@ -660,6 +669,17 @@ def search_api(faces: Faces, who: str, made: Made) -> bool:
     return faces.shows("api", who, f"/api/v1/zoeken?q={made.word}", made.word)
 
 
+def vacant_seats(faces: Faces, who: str, made: Made) -> bool | None:
+    """The list of vacant seats the office's start page shows (``selectors.vacant_seats``),
+    for each identity (None for a role that is no vacancy: the list never holds it)."""
+    if "vacant" not in made.word:
+        return None
+    user = faces.world.users[who]
+    if user is not None:
+        user.__dict__.pop("_koepel_viewer", None)
+    return any(seat.function_detail == made.word for seat in registry_selectors.vacant_seats(user))
+
+
 def body_feed(faces: Faces, who: str, made: Made) -> bool:
     return faces.shows("page", who, "/gremia/groep-a/agenda.ics", made.word)
 
@@ -853,6 +873,7 @@ TABLE: dict[str, dict[str, Face]] = {
         "api detail": Face(api_detail),
         "api list": Face(listed(api_url="/api/v1/rollen")[1]),
         **_export_faces("/register/export/rollen.{fmt}"),
+        "vacant seats": Face(vacant_seats),
     },
     "registry.participation": {
         "api detail": Face(api_detail),

@@ -73,7 +73,9 @@ class DossierSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     )
     slug = serializers.SlugField(max_length=80)
     titel = SingleLineField(source="title", max_length=200)
-    doel = serializers.CharField(source="goal", help_text="Wat het netwerk wil bereiken.")
+    doel = serializers.CharField(
+        source="goal", help_text="Wat het netwerk wil bereiken. In Markdown."
+    )
     gremia = VisibleSlugField(
         visible_bodies, source="bodies", many=True, help_text="De gremia van het dossier."
     )
@@ -151,7 +153,8 @@ class OutcomeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     status = serializers.ChoiceField(choices=DossierStatus.choices)
     datum = PartialDateField(source="date", required=True, allow_null=False)
     bewijs = serializers.CharField(
-        source="evidence", help_text="Wat de uitkomst laat zien: een besluit, een brief, …"
+        source="evidence",
+        help_text="Wat de uitkomst laat zien: een besluit, een brief, … In Markdown.",
     )
     bewijsUrl = serializers.URLField(
         source="evidence_url", max_length=500, required=False, allow_blank=True
@@ -205,12 +208,14 @@ class ActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     titel = SingleLineField(source="title", max_length=300)
     soort = serializers.ChoiceField(source="kind", choices=ActionKind.choices)
     datum = PartialDateField(source="date", required=True, allow_null=False)
-    samenvatting = serializers.CharField(source="summary", required=False, allow_blank=True)
+    samenvatting = serializers.CharField(
+        source="summary", required=False, allow_blank=True, help_text="In Markdown."
+    )
     tekst = serializers.CharField(
         source="text",
         required=False,
         allow_blank=True,
-        help_text="De tekst zelf, om te lezen; de lidsteden lezen het concept hier.",
+        help_text="De tekst zelf, om te lezen; de lidsteden lezen het concept hier. In Markdown.",
     )
     dossiers = VisibleSlugField(_visible_dossiers, many=True, required=False)
     geadresseerden = VisibleSlugField(

@@ -46,7 +46,9 @@ class DocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     titel = SingleLineField(source="title", max_length=300)
     soort = serializers.ChoiceField(source="kind", choices=DocumentKind.choices)
     datum = PartialDateField(source="date")
-    samenvatting = serializers.CharField(source="summary", required=False, allow_blank=True)
+    samenvatting = serializers.CharField(
+        source="summary", required=False, allow_blank=True, help_text="In Markdown."
+    )
     auteurs = VisibleSlugField(visible_people, source="author_people", many=True, required=False)
     auteurOrganisaties = VisibleSlugField(
         all_organisations, source="author_organisations", many=True, required=False

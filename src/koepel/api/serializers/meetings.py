@@ -84,7 +84,9 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     einddatum = serializers.DateField(source="end_date", required=False, allow_null=True)
     eindtijd = LocalTimeField(source="end_time", required=False, allow_null=True)
     locatie = SingleLineField(source="location", max_length=200, required=False, allow_blank=True)
-    onderwerpen = serializers.CharField(source="description", required=False, allow_blank=True)
+    onderwerpen = serializers.CharField(
+        source="description", required=False, allow_blank=True, help_text="In Markdown."
+    )
     gremia = VisibleSlugField(
         visible_bodies,
         source="bodies",
@@ -123,7 +125,10 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         source="minutes",
         required=False,
         allow_blank=True,
-        help_text="HTML; alleen eenvoudige opmaak blijft bewaard.",
+        help_text=(
+            "In Markdown, bewaard zoals geschreven; getoond als opgeschoonde HTML. HTML in de "
+            "tekst wordt als tekst getoond."
+        ),
     )
     agendapunten = serializers.SerializerMethodField()
     uitnodigingen = serializers.SerializerMethodField()
@@ -227,7 +232,7 @@ class GuestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(read_only=True)
     positie = serializers.IntegerField(source="position", read_only=True)
-    tekst = serializers.CharField(source="text")
+    tekst = serializers.CharField(source="text", help_text="In Markdown.")
 
     class Meta:
         model = Decision

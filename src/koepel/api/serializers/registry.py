@@ -206,7 +206,9 @@ class BodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         source="ownership", choices=Ownership.choices, required=False
     )
     eigenaar = VisibleSlugField(all_organisations, source="owner", required=False, allow_null=True)
-    omschrijving = serializers.CharField(source="description", required=False, allow_blank=True)
+    omschrijving = serializers.CharField(
+        source="description", required=False, allow_blank=True, help_text="In Markdown."
+    )
     positie = serializers.IntegerField(
         source="position", required=False, min_value=0, max_value=32767
     )
@@ -356,7 +358,9 @@ class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 class NetworkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     naam = SingleLineField(source="name", max_length=200)
     korteNaam = SingleLineField(source="short_name", max_length=40)
-    omschrijving = serializers.CharField(source="description", required=False, allow_blank=True)
+    omschrijving = serializers.CharField(
+        source="description", required=False, allow_blank=True, help_text="In Markdown."
+    )
     website = serializers.URLField(required=False, allow_blank=True)
     partners = VisibleSlugField(
         all_organisations,

@@ -137,7 +137,9 @@ class ReportSectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ReportSectionInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    tekst = serializers.CharField(source="narrative", allow_blank=True, trim_whitespace=False)
+    tekst = serializers.CharField(
+        source="narrative", allow_blank=True, trim_whitespace=False, help_text="In Markdown."
+    )
     status = serializers.ChoiceField(choices=SectionStatus.choices)
     feiten = FactInputSerializer(
         source="facts",

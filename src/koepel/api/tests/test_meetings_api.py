@@ -75,9 +75,9 @@ def test_a_secretary_plans_invites_records_and_closes_a_meeting(
     assert action.status_code == 201, action.json()
     assert action.json()["gremium"] == "sterke-keten"
 
-    minutes = api.change("patch", url, {"notulen": "<p>Goed gesprek.</p><script>x()</script>"})
+    minutes = api.change("patch", url, {"notulen": "Goed **gesprek**.\n\n- een punt\n"})
     assert minutes.status_code == 200, minutes.json()
-    assert minutes.json()["notulen"] == "<p>Goed gesprek.</p>"
+    assert minutes.json()["notulen"] == "Goed **gesprek**.\n\n- een punt"  # Markdown, as sent
 
     invitation = f"{url}/uitnodigingen/{invited.json()['id']}"
     assert api.change("patch", invitation, {"aanwezig": True}).status_code == 200

@@ -440,8 +440,6 @@ PAGES_DO_NOT_REACH = {
     "meetings.invitation": "the meeting the walk opens has invited every member already",
     "advocacy.consultationresponse": "a city answers a consultation on the action's page, "
     "and only while one runs; the walk meets none",
-    "registry.participation": "names a city or an organisation, never both, and a form filled "
-    "in without knowing that chooses both",
 }
 
 

@@ -1,4 +1,4 @@
-"""Template filters for how Koepel shows dates and numbers."""
+"""Template filters for how Koepel shows dates, numbers and written text."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 from django import template
 from django.utils import formats
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from koepel.core.dates import format_partial_date
+from koepel.core.markup import render_markdown
 
 register = template.Library()
 
@@ -40,3 +42,10 @@ def thousands(value: int | None) -> str:
     if value is None:
         return ""
     return formats.number_format(value, force_grouping=True)
+
+
+@register.filter(is_safe=True)
+def markdown(value: str | None) -> SafeString:
+    """``{{ meeting.minutes|markdown }}``: text people wrote, as sanitised HTML. The one way
+    Koepel shows minutes, decisions, descriptions and report texts."""
+    return render_markdown(str(value or ""))

@@ -25,6 +25,7 @@ from koepel.advocacy.models import Dossier, LobbyAction, Stage
 from koepel.core.admin import VersionedAdmin
 from koepel.library.models import Document
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
+from koepel.registry import selectors
 from koepel.registry.models import (
     Body,
     Membership,
@@ -71,6 +72,8 @@ NO_VERSION: dict[str, str] = {
     "accounts:sign-out-everywhere": "one-button step: ends one's other sessions",
     "accounts:invite": "makes a new account; refused when the person has one",
     "accounts:invitation-resend": "one-button step: a new link replaces the old one",
+    "accounts:allowed-domains": "adds a domain to a list; refused when it is on it already",
+    "accounts:allowed-domain-remove": "one-button step: takes a domain off the list",
     "api-pages:tokens": "makes a new API token",
     "api-pages:revoke": "one-button step: revokes a token",
     "meetings:my-calendar": "makes a new secret feed address or revokes it; nothing to merge",
@@ -85,6 +88,10 @@ NO_VERSION: dict[str, str] = {
     "registry:body-add": "adds a new body; nothing to overwrite",
     "registry:import": "checks a file, then adds and changes records as its rows say; a row "
     "carries no version, and a row equal to the stored record changes nothing",
+    "registry:role-add": "adds a new role; the service refuses one that overlaps another",
+    "registry:participation-add": "adds a new participation; an overlapping one is refused",
+    "registry:term-change": "carries the version of each role ticked (versie-<pk>): one role "
+    "changed since and none is ended",
 }
 
 # Addresses that are not opened as pages, with the reason.
@@ -127,6 +134,9 @@ NOT_OPENED: dict[str, str] = {
     "accounts:reset-confirm": "a link from a mail; its form in accounts/tests/test_accounts_by_mail",
     "accounts:switch-on": "post-only; its button in accounts/tests/test_account_pages",
     "accounts:invitation-resend": "post-only; its button in accounts/tests/test_accounts_by_mail",
+    "accounts:allowed-domain-remove": "post-only; its button in test_sign_in_through_provider",
+    "accounts:oidc-sign-in": "leads to the identity provider; 404 where there is none (the demo)",
+    "accounts:oidc-callback": "the identity provider's answer; test_sign_in_through_provider",
     "api-pages:revoke": "post-only; its buttons on the tokens page are checked there",
     "registry:export": "a file",
     "registry:term-delete": "post-only; its buttons on the vocabulary page are checked there",
@@ -161,6 +171,11 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
     document = Document.objects.first()
     body = Body.objects.filter(meetings__isnull=False).first()
     person = Person.objects.first()
+    role = Role.objects.filter(person__isnull=False, end__isnull=True).first()
+    participation = Participation.objects.first()
+    # A role held on behalf of a member city at the end of 2021: the council-term change's.
+    leaving = selectors.roles_for_term_change(dt.date(2021, 12, 31))[0].roles[0]
+    assert role and participation
     membership = Membership.objects.filter(municipality__isnull=False).first()
     assert dossier and action and document and body and person and membership
     assert membership.municipality is not None
@@ -299,6 +314,18 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "registry:terms": url("registry:terms"),
         "registry:term-add": url("registry:term-add", "body_kind"),
         "registry:term": url("registry:term", Term.objects.order_by("pk").first().pk),  # type: ignore[union-attr]
+        "registry:role-add": url("registry:role-add", body.slug),
+        "registry:role-edit": url("registry:role-edit", role.pk),
+        "registry:role-end": url("registry:role-end", role.pk),
+        "registry:role-hand-over": url("registry:role-hand-over", role.pk),
+        "registry:participation-add": url("registry:participation-add", body.slug),
+        "registry:participation-edit": url("registry:participation-edit", participation.pk),
+        "registry:participation-end": url("registry:participation-end", participation.pk),
+        # The confirmation step, with a role ticked: its form ends the roles.
+        "registry:term-change": lambda: (
+            reverse("registry:term-change")
+            + f"?datum=2021-12-31&stap=bevestigen&rol={leaving.pk}&versie-{leaving.pk}={leaving.version}"
+        ),
         "accounts:login": url("accounts:login"),
         "accounts:account": url("accounts:account"),
         "accounts:second-factor-enrol": url("accounts:second-factor-enrol"),
@@ -308,6 +335,7 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "accounts:password-change": url("accounts:password-change"),
         "accounts:sign-out-everywhere": url("accounts:sign-out-everywhere"),
         "accounts:accounts": url("accounts:accounts"),
+        "accounts:allowed-domains": url("accounts:allowed-domains"),
         "accounts:invite-search": lambda: reverse("accounts:invite-search") + "?q=e",
         "accounts:invite": url("accounts:invite", invitee.slug),
         "accounts:account-detail": url("accounts:account-detail", account.pk),

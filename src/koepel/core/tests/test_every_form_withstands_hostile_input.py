@@ -126,7 +126,12 @@ def _forms(page: str, html: str) -> list[PostForm]:
             continue
         action = urlsplit(form.get("action") or page).path or urlsplit(page).path
         fields: dict[str, Field] = {}
+        pressed = False  # the form is sent with its first button, as Enter sends it
         for tag in form.find_all(["input", "select", "textarea", "button"]):
+            if _is_button(tag):
+                if pressed:
+                    continue  # another choice ("Voorbeeld"), not what the form is sent with
+                pressed = True
             name = tag.get("name")
             if not name or tag.has_attr("disabled"):
                 continue
@@ -143,6 +148,12 @@ def _forms(page: str, html: str) -> list[PostForm]:
                     field.kind = "multiple"
         found.append(PostForm(page, action, resolve(action).view_name, list(fields.values())))
     return found
+
+
+def _is_button(tag: Tag) -> bool:
+    if tag.name == "button":
+        return (tag.get("type") or "submit").lower() == "submit"
+    return tag.name == "input" and (tag.get("type") or "").lower() in {"submit", "image"}
 
 
 def _read(tag: Tag) -> tuple[str, list[str], list[str]]:
@@ -233,6 +244,10 @@ class Walk:
         matching = [f for f in self.page_forms(form.page) if f.action == form.action]
         return matching[0] if matching else None
 
+    def gone(self, form: PostForm) -> bool:
+        """Whether the form's page no longer exists: a removal page whose record was removed."""
+        return self.client.get(form.page).status_code == 404
+
     def fuzz(self, form: PostForm, examples: int) -> None:
         self.fuzzed.add(form.target)
         state: dict[str, Any] = {"form": form, "saved": False}
@@ -249,6 +264,8 @@ class Walk:
         )
         @given(data=st.data())
         def hostile(data: st.DataObject) -> None:
+            if state["saved"] and self.gone(state["form"]):  # removed: nothing left to send
+                return
             if state["saved"]:  # a save gave the record a new version: take the page's
                 state["form"] = self.fresh(state["form"]) or state["form"]
             current = state["form"]

@@ -34,6 +34,7 @@ from koepel.registry.tests.factories import (
     PersonFactory,
     RoleFactory,
 )
+from koepel.registry.services import role_end
 from koepel.reports.models import AnnualReport, SectionText
 
 pytestmark = pytest.mark.django_db
@@ -300,7 +301,13 @@ def test_the_office_sees_what_needs_attention_across_the_network(
     page = _page(client, world.users["office"])
     panels = _panels(page)
 
-    assert list(panels) == ["gemeenten-zonder-contact", "secties", "mislukte-mails"]
+    assert list(panels) == [
+        "gemeenten-zonder-contact",
+        "vacante-zetels",
+        "secties",
+        "mislukte-mails",
+    ]
+    assert "Geen vacante zetels." in panels["vacante-zetels"]
     # Amersfoort has Olga, seated and with an address; Zwolle has no one to mail.
     assert "Zwolle" in panels["gemeenten-zonder-contact"]
     assert "Amersfoort" not in panels["gemeenten-zonder-contact"]
@@ -311,6 +318,33 @@ def test_the_office_sees_what_needs_attention_across_the_network(
     assert "Uitnodiging: niet afgeleverd" in panels["mislukte-mails"]
     assert page.find("a", href=reverse("accounts:outbox") + "?status=mislukt")
     assert page.find("a", href=reverse("reports:progress", args=[TODAY.year - 1]))
+
+
+def test_the_office_sees_the_seats_left_vacant_until_they_are_filled(
+    world: World, client: Client
+) -> None:
+    """A seat a council-term change left vacant shows on the office's page, with a link to
+    name the successor; members never get the panel."""
+    leaving = RoleFactory(
+        person=PersonFactory(name="Vera Vertrokken"),
+        body=world.body_b,
+        on_behalf_of_municipality=world.silent_city,
+        start=TODAY - dt.timedelta(days=400),
+    )
+    vacancy = role_end(
+        role=leaving,
+        last_day=TODAY - dt.timedelta(days=10),
+        expected_version=leaving.version,
+        leave_vacant=True,
+    )
+    assert vacancy is not None
+
+    panels = _panels(_page(client, world.users["office"]))
+    seats = panels["vacante-zetels"]
+    assert "Themagroep Zorg" in seats and "namens Zwolle" in seats and "Vera" not in seats
+    page = _page(client, world.users["office"])
+    assert page.find("a", href=reverse("registry:role-hand-over", args=[vacancy.pk]))
+    assert "vacante-zetels" not in _panels(_page(client, world.users["member_b"]))
 
 
 def test_a_member_of_another_body_sees_only_their_own(world: World, client: Client) -> None:

@@ -34,7 +34,7 @@ def test_minutes_are_found_without_their_markup(network: dict[str, Any], client:
     meetings.minutes_save(
         actor=SYSTEM,
         meeting=meeting,
-        minutes="<p>Besluit over <strong>deelauto</strong>&#39;s</p><ul><li>parkeer&amp;normen</li></ul>",
+        minutes="Besluit over **deelauto**'s\n\n- parkeer&normen",
         version=meeting.minutes_version,
     )
 

@@ -40,6 +40,15 @@ NOT_PAGES = {
     ),
     "accounts:switch-on": "POST only: switches an account on again",
     "accounts:invitation-resend": "POST only: sends an invitation again",
+    "accounts:allowed-domain-remove": "POST only: takes a domain off the identity provider's list",
+    "accounts:oidc-sign-in": (
+        "leads to the identity provider, which the demo has none of (404); the whole way there "
+        "and back in accounts/tests/test_sign_in_through_provider"
+    ),
+    "accounts:oidc-callback": (
+        "the identity provider's answer, not a page: it signs in and leads on, or back to the "
+        "sign-in page with a message; accounts/tests/test_sign_in_through_provider"
+    ),
     "accounts:invitation": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "accounts:reset-confirm": "a link with a secret key from a mail; accounts/tests/test_accounts_by_mail",
     "set_language": "POST only: switches the language and goes back",
@@ -103,6 +112,9 @@ EXTRA_ADDRESSES = [
     # no e-mail address, so every member city is without a contact).
     "/mijn-werk/",
     "/mijn-werk/gemeenten-zonder-contact/",
+    # A body with both roles and participants, so that the links to change and end each are
+    # walked whichever body page the walk happens to open first.
+    "/gremia/taskforce-economisch-herstel/",
 ]
 
 # What the accessibility statement promises beyond axe's rules, checked on every page.
@@ -262,6 +274,11 @@ def office_walk(office_context: BrowserContext, koepel: LiveKoepel) -> Walk:
     # An account besides the office's own, invited through the pages, so that the pages of
     # another account (switching it off asks first) are walked too.
     invited = invite_someone(page, koepel)
+    # A domain on the identity provider's list, so that the list and its buttons are walked.
+    page.goto(urljoin(koepel.url, "/accounts/domeinen/"))
+    page.get_by_label("Domein").fill("utrecht.nl")
+    page.get_by_role("main").get_by_role("button", name="Toestaan").click()
+    page.wait_for_url("**/accounts/domeinen/")
     found = walk(
         page,
         koepel.url,
@@ -314,6 +331,8 @@ def test_forms_with_errors_have_no_axe_violations(office_page: Page) -> None:
         "/organisaties/nieuw/",
         "/gemeenten/nieuw/",
         "/gremia/nieuw/",
+        "/gremia/taskforce-economisch-herstel/rollen/nieuw/",
+        "/gremia/taskforce-economisch-herstel/deelnames/nieuw/",
     ]:
         office_page.goto(address)
         office_page.get_by_role("main").get_by_role("button", name="Opslaan").click()

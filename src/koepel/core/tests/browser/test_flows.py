@@ -46,13 +46,21 @@ def test_office_plans_a_meeting_and_records_its_minutes(office_page: Page) -> No
 
     page.get_by_role("link", name="Verslag schrijven").click()
     page.get_by_label(re.compile(r"^Verslag")).fill(
-        "<p>De themagroep besprak de nieuwe ronde van het Europees Fonds voor Regionale "
-        "Ontwikkeling.</p>"
+        "De themagroep besprak de nieuwe ronde van het **Europees Fonds voor Regionale "
+        "Ontwikkeling**.\n\n- subsidies\n- cofinanciering"
     )
+    # The preview shows the Markdown as it will be read, and saves nothing yet.
+    page.get_by_role("button", name="Voorbeeld").click()
+    preview = page.get_by_role("region", name="Voorbeeld")
+    expect(preview.locator("strong")).to_have_text("Europees Fonds voor Regionale Ontwikkeling")
+    expect(preview.get_by_role("listitem")).to_have_count(2)
+    expect(page.get_by_label(re.compile(r"^Verslag"))).to_have_value(re.compile(r"\*\*Europees"))
     page.get_by_role("button", name="Opslaan").click()
 
     assert page.url == meeting_url
-    expect(page.get_by_role("main")).to_contain_text("Europees Fonds voor Regionale Ontwikkeling")
+    expect(page.locator(".minutes strong")).to_have_text(
+        "Europees Fonds voor Regionale Ontwikkeling"
+    )
 
 
 def test_office_uploads_a_document_and_finds_it_by_a_word_inside(
@@ -135,3 +143,39 @@ def test_office_edits_a_report_section_and_downloads_the_report(
         body = docx.read("word/document.xml").decode()
     assert "Themagroep Europa" in body
     assert "inbreng van de steden voor de Urban Agenda" in body
+
+
+def test_office_hands_over_a_seat_and_changes_the_council_term(office_page: Page) -> None:
+    """The office's seats without the back office: a hand-over in one form, then a council-term
+    change that asks first and leaves a vacant seat, filled by naming the successor; axe on
+    the steps no link leads to."""
+    from koepel.core.tests.browser.test_accessibility import page_problems, with_axe
+
+    page = with_axe(office_page)
+    page.goto("/gremia/taskforce-economisch-herstel/")
+    page.get_by_role("link", name=re.compile(r"^Opvolger\W+Boaz Adank")).click()
+    page.get_by_label("Opvolger").select_option(label="Harriët Tiemens")
+    page.get_by_label("Van", exact=True).fill("2022-09-01")
+    page.get_by_role("main").get_by_role("button", name="Overdragen").click()
+    expect(page.get_by_role("main")).to_contain_text("Harriët Tiemens volgt op als")
+    expect(page.get_by_role("main")).to_contain_text("Boaz Adank")  # among the former roles
+
+    page.goto("/raadsperiode/?datum=2021-12-31")
+    page.get_by_role("main").get_by_role("checkbox").first.check()
+    page.get_by_role("main").get_by_role("button", name="Verder").click()
+    expect(page.get_by_role("main")).to_contain_text("1 rol eindigt op 31 december 2021")
+    problems = page_problems(page, "the confirmation of a council-term change")
+    page.get_by_role("main").get_by_role("button", name="1 rol beëindigen").click()
+    expect(page.get_by_role("main")).to_contain_text("1 rol beëindigd op 31 december 2021")
+    vacant = page.get_by_role("main").get_by_role("link", name=re.compile(r"^Opvolger kiezen"))
+    expect(vacant).to_have_count(1)
+    problems += page_problems(page, "the council-term change with a vacant seat")
+
+    vacant.click()
+    page.get_by_label("Opvolger").select_option(label="Paul Depla")
+    page.get_by_label("Van", exact=True).fill("2022-01-15")
+    page.get_by_role("main").get_by_role("button", name="Zetel vervullen").click()
+    expect(page.get_by_role("main")).to_contain_text("Paul Depla vervult de vacante zetel")
+    page.goto("/raadsperiode/")
+    expect(page.get_by_role("main")).to_contain_text("Er is geen zetel vacant.")
+    assert problems == []
