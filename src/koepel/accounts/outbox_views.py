@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 from post_office.models import STATUS, Email, Log
 
 from koepel.accounts.access import viewer_for
+from koepel.core import exports
 from koepel.core.mail import WAITING, requeue
 from koepel.core.pagination import paginate
+from koepel.core.tables import Column, Table
 
 STATES: dict[str, tuple[Any, tuple[int, ...]]] = {
     "wachtend": (gettext_lazy("waiting"), WAITING),
@@ -41,8 +43,32 @@ def _office_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _row(email: Email) -> dict[str, Any]:
+    last = email.attempts[0] if email.attempts else None
+    return {
+        "email": email,
+        "state": _state_of(email),
+        "state_label": STATES[_state_of(email)][0],
+        "error": last.message if last is not None and last.status == STATUS.failed else "",
+        "attempts": len(email.attempts),
+    }
+
+
+OUTBOX = Table(
+    "uitgaande-e-mail",
+    (
+        Column("onderwerp", "onderwerp", lambda r: r["email"].subject),
+        Column("aan", "aan", lambda r: ", ".join(r["email"].to)),
+        Column("in_wachtrij", "in de wachtrij", lambda r: r["email"].created),
+        Column("status", "status", lambda r: r["state_label"]),
+        Column("pogingen", "pogingen", lambda r: r["attempts"]),
+        Column("fout", "fout", lambda r: r["error"]),
+    ),
+)
+
+
 @login_required
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: HttpRequest) -> HttpResponseBase:
     _office_only(request)
     chosen = request.GET.get("status", "")
     emails = Email.objects.order_by("-created", "-pk").prefetch_related(
@@ -50,19 +76,10 @@ def outbox(request: HttpRequest) -> HttpResponse:
     )
     if chosen in STATES:
         emails = emails.filter(status__in=STATES[chosen][1])
+    if exports.requested(request):
+        return exports.download(request, OUTBOX, (_row(email) for email in exports.rows(emails)))
     pages = paginate(request, emails)
-    rows = []
-    for email in pages.page:
-        last = email.attempts[0] if email.attempts else None
-        rows.append(
-            {
-                "email": email,
-                "state": _state_of(email),
-                "state_label": STATES[_state_of(email)][0],
-                "error": last.message if last is not None and last.status == STATUS.failed else "",
-                "attempts": len(email.attempts),
-            }
-        )
+    rows = [_row(email) for email in pages.page]
     return TemplateResponse(
         request,
         "accounts/outbox.html",

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from koepel.accounts.access import can_edit, can_view, editable_bodies, visible_bodies
-from koepel.advocacy import consultation, selectors, services
+from koepel.advocacy import charts, consultation, selectors, services, tables
 from koepel.advocacy.forms import (
     ActionForm,
     AdoptForm,
@@ -33,15 +33,16 @@ from koepel.advocacy.forms import (
     SendForm,
 )
 from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
+from koepel.core import exports
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.pagination import PAGE_PARAMETER, PAGE_SIZE, paginate
-from koepel.registry.models import Body, Municipality
+from koepel.registry.models import Body, Municipality, remembered_terms
 from koepel.registry.selectors import member_municipalities
 
 
-def dossier_list(request: HttpRequest) -> HttpResponse:
+def dossier_list(request: HttpRequest) -> HttpResponseBase:
     bodies = visible_bodies(request.user).order_by("name")
     form = DossierFilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
@@ -55,10 +56,15 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "cosigner": data["medeondertekenaar"],
             "year": data["jaar"],
         }
+    dossiers = selectors.dossier_list(request.user, status=status, **filters)
+    if exports.requested(request):
+        return exports.download(
+            request, tables.DOSSIERS, exports.rows(dossiers, within=remembered_terms)
+        )
     counts = selectors.dossier_status_counts(request.user, **filters)
     pages = paginate(
         request,
-        selectors.dossier_list(request.user, status=status, **filters),
+        dossiers,
         count=counts.get(status, 0) if status else sum(counts.values()),
     )
     actions, actions_count = None, 0
@@ -479,25 +485,30 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
     return attachment_response(action.document, (action.document.name or "").rsplit("/", 1)[-1])
 
 
-def year_results(request: HttpRequest, year: int) -> HttpResponse:
+def year_results(request: HttpRequest, year: int) -> HttpResponseBase:
     if not 1900 <= year <= 2200:
         raise Http404
+    results = selectors.results(request.user, year)
+    counts = charts.status_counts(results)
+    if exports.requested(request):
+        return exports.download(request, tables.RESULTS, counts)
     return TemplateResponse(
         request,
         "advocacy/results.html",
         {
-            "results": selectors.results(request.user, year),
+            "results": results,
             "year": year,
             "statuses": DossierStatus.choices,
+            "counts": counts,
+            "chart": charts.results(counts, year),
         },
     )
 
 
-def year_timeline(request: HttpRequest, year: int) -> HttpResponse:
+def year_timeline(request: HttpRequest, year: int) -> HttpResponseBase:
     if not 1900 <= year <= 2200:
         raise Http404
-    return TemplateResponse(
-        request,
-        "advocacy/timeline.html",
-        {"timeline": selectors.year_timeline(request.user, year), "year": year},
-    )
+    timeline = selectors.year_timeline(request.user, year)
+    if exports.requested(request):
+        return exports.download(request, tables.TIMELINE, timeline)
+    return TemplateResponse(request, "advocacy/timeline.html", {"timeline": timeline, "year": year})

@@ -8,24 +8,32 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koepel.accounts.access import can_edit, editable_bodies, viewer_for, visible_bodies
+from koepel.core import exports
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, with_version
 from koepel.core.pagination import paginate
-from koepel.library import selectors, services
+from koepel.library import selectors, services, tables
 from koepel.library.forms import DocumentForm, FilterForm, VersionForm
 from koepel.library.models import Document, Extraction
-from koepel.registry.models import Body
+from koepel.registry.models import Body, remembered_terms
 
 
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: HttpRequest) -> HttpResponseBase:
     bodies = visible_bodies(request.user).order_by("name")
     viewer = viewer_for(request.user)
     form = FilterForm(request.GET or None, bodies=bodies, office=viewer.is_office)
@@ -37,7 +45,12 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "year": form.cleaned_data["jaar"],
             "reading": form.cleaned_data.get("leesstatus", ""),
         }
-    pages = paginate(request, selectors.document_list(request.user, **filters))
+    documents = selectors.document_list(request.user, **filters)
+    if exports.requested(request):
+        return exports.download(
+            request, tables.DOCUMENTS, exports.rows(documents, within=remembered_terms)
+        )
+    pages = paginate(request, documents)
     return TemplateResponse(
         request,
         "library/document_list.html",

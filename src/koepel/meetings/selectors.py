@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from koepel.accounts.access import bodies_seen, viewer_for_person, visible
+from koepel.accounts.access import bodies_seen, viewer_for_person, visible, visible_bodies
 from koepel.core.dates import Precision
 from koepel.meetings.models import (
     ActionItem,
@@ -264,6 +264,28 @@ def body_year(user: Any, body: Body, year: int) -> BodyYear:
         if len(meeting.bodies.all()) > 1:  # prefetched: the filter above joins one body only
             result.joint.append(meeting)
     return result
+
+
+@dataclass(frozen=True)
+class BodyCount:
+    body: Body
+    count: int
+
+
+def meetings_per_body(user: Any, year: int) -> list[BodyCount]:
+    """How many meetings each body held in a year (cancelled ones not counted), most first:
+    the meetings and the bodies the user may see, in two queries."""
+    meetings = visible_meetings(user).filter(date__year=year).exclude(status=Status.CANCELLED)
+    counts = Counter(
+        Meeting.bodies.through.objects.filter(meeting__in=meetings).values_list(
+            "body_id", flat=True
+        )
+    )
+    bodies = visible_bodies(user).filter(pk__in=list(counts)).only("pk", "name", "slug")
+    return sorted(
+        (BodyCount(body, counts[body.pk]) for body in bodies),
+        key=lambda row: (-row.count, row.body.name),
+    )
 
 
 @dataclass

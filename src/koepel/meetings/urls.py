@@ -14,6 +14,7 @@ urlpatterns = [
         name="calendar-month",
     ),
     path("bijeenkomsten/deelname/<int:year>/", views.participation, name="participation"),
+    path("bijeenkomsten/cijfers/<int:year>/", views.figures, name="figures"),
     path("bijeenkomsten/<int:pk>/", views.meeting_page, name="meeting"),
     path("bijeenkomsten/<int:pk>/wijzigen/", views.meeting_edit, name="edit"),
     path("bijeenkomsten/<int:pk>/annuleren/", views.meeting_cancel, name="cancel"),

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -30,13 +30,14 @@ from koepel.accounts.access import (
     visible,
     visible_bodies,
 )
+from koepel.core import exports
 from koepel.core.caching import keep_private
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.markup import preview_of
 from koepel.core.pagination import paginate
-from koepel.meetings import answer_links, selectors, services
+from koepel.meetings import answer_links, charts, selectors, services, tables
 from koepel.meetings.forms import (
     ActionEditForm,
     ActionForm,
@@ -57,7 +58,7 @@ from koepel.meetings.forms import (
 )
 from koepel.meetings.ical import calendar_for
 from koepel.meetings.models import ActionItem, CalendarToken, Invitation, Meeting, Status
-from koepel.registry.models import Body, Person, Role
+from koepel.registry.models import Body, Person, Role, remembered_terms
 
 
 def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
@@ -77,7 +78,7 @@ def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
 WHEN = {"coming": gettext_lazy("Coming"), "past": gettext_lazy("Past")}
 
 
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: HttpRequest) -> HttpResponseBase:
     bodies = visible_bodies(request.user).order_by("name")
     form = FilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
@@ -101,6 +102,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     if when not in WHEN:
         when = "past" if not counts["coming"] and counts["past"] else "coming"
     rows = selectors.meeting_list(request.user, when=when, today=today, **filters)
+    if exports.requested(request):
+        return exports.download(
+            request, tables.MEETINGS, exports.rows(rows, within=remembered_terms)
+        )
     pages = paginate(request, rows, count=counts[when])
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -961,10 +966,30 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def participation(request: HttpRequest, year: int) -> HttpResponse:
+def participation(request: HttpRequest, year: int) -> HttpResponseBase:
     if not viewer_for(request.user).is_office:
         raise PermissionDenied
     if not 1900 <= year <= 2200:
         raise Http404
     rows = selectors.participation_by_city(request.user, year)
-    return TemplateResponse(request, "meetings/participation.html", {"year": year, "rows": rows})
+    if exports.requested(request):
+        return exports.download(request, tables.PARTICIPATION, rows)
+    return TemplateResponse(
+        request,
+        "meetings/participation.html",
+        {"year": year, "rows": rows, "chart": charts.participation(rows, year)},
+    )
+
+
+def figures(request: HttpRequest, year: int) -> HttpResponseBase:
+    """The year in numbers: how many meetings each body the viewer may see held."""
+    if not 1900 <= year <= 2200:
+        raise Http404
+    rows = selectors.meetings_per_body(request.user, year)
+    if exports.requested(request):
+        return exports.download(request, tables.MEETINGS_PER_BODY, rows)
+    return TemplateResponse(
+        request,
+        "meetings/figures.html",
+        {"year": year, "rows": rows, "chart": charts.meetings_per_body(rows, year)},
+    )

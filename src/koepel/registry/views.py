@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -143,7 +143,7 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 _PENDING = "registry-import"
 
 
-def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
+def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponseBase:
     """A list as CSV or Excel: the records of that kind the viewer may see."""
     if kind not in exchange.KINDS or file_format not in tables.FORMATS:
         raise Http404

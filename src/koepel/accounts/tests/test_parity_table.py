@@ -5,10 +5,11 @@ at each visibility level, and every identity — nobody signed in, a member of t
 member of body A, a member of body B, the secretary of A and the office, each through the pages
 (signed in) and through the API (with a personal token) — each way out that shows that kind of
 record is asked for it by a word only that record carries: the page of the record, its list
-page, the API's record and list, search on the page and in the API, a form's picker, the
-iCalendar feeds, the annual report (public and internal), the file download, a person's feed
-of a body, what a notice or digest tells its reader, and a person's own start page ("Mijn
-werk"). Each must answer as the rule below, written here on its own, says.
+page, the list exported as CSV and as Excel, the API's record and list, search on the page and
+in the API, a form's picker, the iCalendar feeds, the annual report (public and internal), the
+file download, a person's feed of a body, what a notice or digest tells its reader, and a
+person's own start page ("Mijn werk"). Each must answer as the rule below, written here on its
+own, says.
 
 The table is built from the declarations: a kind declared there and missing here fails the test,
 so a new kind of record cannot be skipped silently. Every way out listed for a kind must show
@@ -18,6 +19,7 @@ its public record to everyone, so a way out that shows nothing cannot pass by ac
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from koepel.accounts.access import needs_second_factor, viewer_for
 from koepel.accounts.models import User
@@ -579,7 +582,8 @@ class Faces:
         key = (client, who, url)
         if key not in self._read:
             response = (self.pages if client == "page" else self.api)[who].get(url)
-            self._read[key] = response.content.decode() if response.status_code == 200 else ""
+            # b"".join reads a streamed answer (an exported list) as well as a page.
+            self._read[key] = b"".join(response).decode() if response.status_code == 200 else ""
         return self._read[key]
 
     def shows(self, client: str, who: str, url: str, word: str, *, after: str = "") -> bool:
@@ -588,6 +592,21 @@ class Faces:
             # Only what follows the marker: a search page repeats the question it was asked.
             text = text.partition(after)[2]
         return bool(re.search(rf"\b{word}\b", text, re.IGNORECASE))
+
+    def in_workbook(self, who: str, url: str, word: str) -> bool:
+        """Whether an exported workbook holds the word in one of its cells."""
+        key = ("xlsx", who, url)
+        if key not in self._read:
+            response = self.pages[who].get(url)
+            text = ""
+            if response.status_code == 200:
+                sheet = load_workbook(io.BytesIO(b"".join(response)), read_only=True).active
+                text = "\n".join(
+                    " ".join(str(v) for v in row if v is not None)
+                    for row in sheet.iter_rows(values_only=True)
+                )
+            self._read[key] = text
+        return bool(re.search(rf"\b{word}\b", self._read[key], re.IGNORECASE))
 
     def answers(self, client: str, who: str, url: str) -> bool:
         response = (self.pages if client == "page" else self.api)[who].get(url)
@@ -624,6 +643,23 @@ def listed(page_url: str = "", api_url: str = "") -> tuple[FaceCheck, FaceCheck]
         return faces.shows("api", who, f"{url}?paginaGrootte=100", made.key or made.word)
 
     return on_page, in_api
+
+
+def exported(url: str) -> tuple[FaceCheck, FaceCheck]:
+    """A list exported as CSV and as Excel (``url`` ends in the format's place holder)."""
+
+    def as_csv(faces: Faces, who: str, made: Made) -> bool:
+        return faces.shows("page", who, url.format(fmt="csv"), made.key or made.word)
+
+    def as_xlsx(faces: Faces, who: str, made: Made) -> bool:
+        return faces.in_workbook(who, url.format(fmt="xlsx"), made.key or made.word)
+
+    return as_csv, as_xlsx
+
+
+def _export_faces(url: str) -> dict[str, Face]:
+    as_csv, as_xlsx = exported(url)
+    return {"export csv": Face(as_csv), "export xlsx": Face(as_xlsx)}
 
 
 def search_page(faces: Faces, who: str, made: Made) -> bool:
@@ -842,24 +878,29 @@ TABLE: dict[str, dict[str, Face]] = {
     "registry.body": {
         **_faces_of_own("/gremia/", "/api/v1/gremia"),
         "picker": Face(picker("gremia")),
+        **_export_faces("/register/export/gremia.{fmt}"),
     },
     "registry.role": {
         "page detail": Face(page_detail),
         "api detail": Face(api_detail),
         "api list": Face(listed(api_url="/api/v1/rollen")[1]),
+        **_export_faces("/register/export/rollen.{fmt}"),
         "vacant seats": Face(vacant_seats),
     },
     "registry.participation": {
         "api detail": Face(api_detail),
         "api list": Face(listed(api_url="/api/v1/deelnames")[1]),
+        **_export_faces("/register/export/deelnames.{fmt}"),
     },
     "registry.person": {
         **_faces_of_own("/personen/", "/api/v1/personen"),
+        **_export_faces("/register/export/personen.{fmt}"),
         "picker": Face(picker("personen")),
     },
     "meetings.meeting": {
         **_faces_of_own(f"/bijeenkomsten/?jaar={YEAR}&wanneer=past", "/api/v1/bijeenkomsten"),
         "calendar month": Face(listed(f"/bijeenkomsten/kalender/{YEAR}/3/")[0]),
+        **_export_faces(f"/bijeenkomsten/?jaar={YEAR}&wanneer=past&formaat={{fmt}}"),
         "calendar feed of a body": Face(body_feed, _public_only),
         "personal feed of a body": Face(personal_body_feed),
         "calendar feed of a person": Face(person_feed, _in_person_feed),
@@ -876,11 +917,13 @@ TABLE: dict[str, dict[str, Face]] = {
     "advocacy.dossier": {
         **_faces_of_own("/lobby/", "/api/v1/lobbydossiers"),
         "picker": Face(picker("dossiers")),
+        **_export_faces("/lobby/?formaat={fmt}"),
         **_report_faces(),
     },
     "advocacy.outcomechange": _part_faces(),
     "advocacy.lobbyaction": {
         **_faces_of_own(f"/lobby/tijdlijn/{YEAR}/", "/api/v1/lobbyacties"),
+        **_export_faces(f"/lobby/tijdlijn/{YEAR}/?formaat={{fmt}}"),
         **_report_faces(),
     },
     "advocacy.consultationresponse": _part_faces(),
@@ -893,10 +936,12 @@ TABLE: dict[str, dict[str, Face]] = {
     },
     "advocacy.milestone": {
         **_faces_of_own(f"/lobby/tijdlijn/{YEAR}/", "/api/v1/mijlpalen"),
+        **_export_faces(f"/lobby/tijdlijn/{YEAR}/?formaat={{fmt}}"),
         **_report_faces(),
     },
     "library.document": {
         **_faces_of_own("/kennisbank/", "/api/v1/documenten"),
+        **_export_faces("/kennisbank/?formaat={fmt}"),
         "download page": Face(download_page),
         "download api": Face(download_api),
         "notice or digest": Face(digest(NoticeKind.DOCUMENTS)),

@@ -224,6 +224,7 @@ def _pages(office: Any) -> dict[str, Callable[[], str]]:
         "meetings:calendar-year": url("meetings:calendar-year", 2021),
         "meetings:calendar-month": url("meetings:calendar-month", 2021, 9),
         "meetings:participation": url("meetings:participation", 2021),
+        "meetings:figures": url("meetings:figures", 2021),
         "meetings:meeting": url("meetings:meeting", meeting.pk),
         "meetings:edit": url("meetings:edit", meeting.pk),
         "meetings:invite": url("meetings:invite", meeting.pk),

@@ -476,7 +476,7 @@ def test_a_changed_row_changes_its_record_and_only_that(db: None, tmp_path: Path
 
 
 def _rows(response: Any) -> list[list[str]]:
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response).decode("utf-8-sig")
     return [line.split(";") for line in text.strip().splitlines()]
 
 

@@ -99,6 +99,7 @@ SIGN_IN_STEPS = {
 EXTRA_ADDRESSES = [
     "/zoeken/?q=wonen",
     "/bijeenkomsten/deelname/2021/",
+    "/bijeenkomsten/cijfers/2021/",
     "/personen/",
     "/inloggen/",
     "/inloggen/blokkades/",
@@ -194,6 +195,8 @@ def walk(page: Page, site: str, start: Iterable[str]) -> Walk:
         route = route_of(url)
         if url in opened or route is None or (skipped(route) and url not in forced):
             continue
+        if "formaat=" in urlsplit(url).query:
+            continue  # a list exported as a file (core/exports.py): a download, not a page
         if route in result.pages and url not in forced:
             continue
         opened.add(url)
@@ -350,6 +353,8 @@ def test_pages_fit_a_phone_320_pixels_wide(browser: Browser, koepel: LiveKoepel)
         "/bijeenkomsten/",
         "/zoeken/?q=wonen",
         "/jaarverslag/2021/",
+        "/bijeenkomsten/cijfers/2021/",
+        "/lobby/resultaten/2021/",
     ]:
         page.goto(address)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -357,6 +362,32 @@ def test_pages_fit_a_phone_320_pixels_wide(browser: Browser, koepel: LiveKoepel)
             too_wide.append(f"{address}: {width} px wide")
     context.close()
     assert too_wide == []
+
+
+CHART_PAGES = [
+    "/bijeenkomsten/deelname/2021/",
+    "/bijeenkomsten/cijfers/2021/",
+    "/lobby/resultaten/2021/",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_charts_have_no_axe_violations_at_desktop_and_phone_width(
+    office_context: BrowserContext, width: int
+) -> None:
+    """Each chart page, with its SVG drawn, at a desktop's and a phone's width."""
+    page = with_axe(office_context.new_page())
+    page.set_viewport_size({"width": width, "height": 800})
+    problems: list[str] = []
+    for address in CHART_PAGES:
+        page.goto(address)
+        svg = page.locator("figure.chart svg[role=img]")
+        assert svg.count() == 1, address
+        # The page never scrolls sideways; a chart wider than a phone scrolls in its own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, address
+        problems += page_problems(page, f"{address} at {width} px")
+    page.close()
+    assert problems == []
 
 
 # Pages signed in as the office, checked at 320 px: no sideways scrolling and no axe violations
