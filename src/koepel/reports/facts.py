@@ -387,11 +387,14 @@ def collect(
     records = YearRecords(
         year=year, network_name=f"de {network_name}", complete=frozenset(complete)
     )
+    # A record's bodies as far as the audience may see them: a joint meeting of a public body
+    # and a closed one is told without naming the closed one.
+    seen_bodies = Prefetch("bodies", queryset=Body.objects.filter(pk__in=allowed))
     meetings = (
         visible(Meeting.objects.filter(date__year=year).exclude(status=Status.CANCELLED), viewer)
         .select_related("part_of")
         .prefetch_related(
-            "bodies",
+            seen_bodies,
             Prefetch(
                 "guests",
                 queryset=Guest.objects.select_related(
@@ -407,7 +410,7 @@ def collect(
     actions = (
         visible(LobbyAction.objects.filter(date__year=year, stage=Stage.SENT), viewer)
         .prefetch_related(
-            "bodies",
+            seen_bodies,
             "addressees",
             Prefetch("addressee_people", queryset=_people()),
             "cosigners",
@@ -420,7 +423,7 @@ def collect(
             records.actions[body.pk].append(action)
     dossiers = (
         visible(Dossier.objects.filter(status_date__year=year), viewer)
-        .prefetch_related("bodies")
+        .prefetch_related(seen_bodies)
         .order_by("status_date", "title")
     )
     for dossier in dossiers:
@@ -428,7 +431,7 @@ def collect(
             records.dossiers[body.pk].append(dossier)
     documents = (
         visible(Document.objects.filter(date__year=year).exclude(kind="jaarverslag"), viewer)
-        .prefetch_related("bodies")
+        .prefetch_related(seen_bodies)
         .order_by("date", "title")
     )
     for document in documents:
@@ -437,7 +440,7 @@ def collect(
     milestones = (
         visible(Milestone.objects.filter(date__year__in=[year, year + 1]), viewer)
         .prefetch_related(
-            "bodies", Prefetch("dossiers", queryset=visible(Dossier.objects.all(), viewer))
+            seen_bodies, Prefetch("dossiers", queryset=visible(Dossier.objects.all(), viewer))
         )
         .order_by("date", "pk")
     )

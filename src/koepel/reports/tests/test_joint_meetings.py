@@ -151,3 +151,26 @@ def test_the_edit_page_keeps_the_organiser_and_changes_it_on_request(
     assert meeting.organiser == network["dijken"]
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Themagroep Dijken</a> (organisator)" in page
+
+
+def test_the_public_report_does_not_name_a_closed_body_a_joint_meeting_was_held_with(
+    network: dict[str, Any], client: Client
+) -> None:
+    """A public meeting of an open body and a closed one: the public report tells it under the
+    open body and never names the closed one, as organiser nor as partner."""
+    closed = BodyFactory(
+        name="Themagroep Geheim",
+        slug="geheim",
+        parent=network["water"],
+        position=3,
+        visibility="restricted",
+    )
+    client.force_login(network["office"])
+    assert _plan(client, [network["dijken"], closed], closed).status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.organiser == closed
+    client.logout()
+
+    page = client.get(reverse("reports:report", args=[YEAR])).content.decode()
+    assert "zandsuppletie" in page  # the meeting is public and told
+    assert "Geheim" not in page
