@@ -318,6 +318,26 @@ def test_a_seat_filled_on_the_day_it_fell_vacant_leaves_no_empty_period(
     assert Role.objects.filter(body=body).count() == 1
 
 
+def test_the_roles_that_end_scroll_in_a_box_the_keyboard_reaches(
+    office: Client, body: Body
+) -> None:
+    """On a phone the confirmation's table is wider than the screen and scrolls in its box:
+    the box takes the focus and is named by the table's caption (WCAG 2.1.1)."""
+    city = MembershipFactory(start=dt.date(2010, 1, 1)).municipality
+    role = RoleFactory(body=body, on_behalf_of_municipality=city)
+    page = office.get(
+        reverse("registry:term-change"),
+        {"datum": "2026-03-31", "stap": "bevestigen", "rol": role.pk, f"versie-{role.pk}": 1},
+    )
+    soup = BeautifulSoup(page.content, "html.parser")
+    box = soup.select_one(".table-wrapper")
+    assert box is not None and box.find("table") is not None
+    assert box.get("tabindex") == "0" and box.get("role") == "region"
+    caption = soup.find(id=box.get("aria-labelledby"))
+    assert caption is not None and caption.name == "caption"
+    assert caption.get_text(strip=True) == "De rollen die eindigen"
+
+
 def test_a_council_term_change_with_one_stale_role_ends_none(office: Client, body: Body) -> None:
     city = MembershipFactory(start=dt.date(2010, 1, 1)).municipality
     first = RoleFactory(body=body, on_behalf_of_municipality=city)

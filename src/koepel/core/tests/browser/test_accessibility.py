@@ -7,6 +7,7 @@ that no link leads to, or that nobody added to the walk, fails here instead of g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -242,7 +243,10 @@ def add_parts(page: Page, meeting: str) -> None:
     page.get_by_role("main").get_by_role("button", name="Opslaan").click()
     page.wait_for_url(meeting)
     page.get_by_role("main").get_by_role("link", name="Gast toevoegen").click()
-    page.get_by_label("Organisatie").select_option(index=1)
+    # The organisation is a picker: typed, and chosen from the script's suggestions.
+    organisation = page.get_by_role("combobox", name=re.compile(r"^Organisatie\b"))
+    organisation.press_sequentially("Platform31", delay=20)
+    page.get_by_role("option", name=re.compile(r"^Platform31")).first.click()
     page.get_by_role("main").get_by_role("button", name="Opslaan").click()
     page.wait_for_url(meeting)
     page.get_by_label("Besluit", exact=True).fill("De agenda is vastgesteld.")
