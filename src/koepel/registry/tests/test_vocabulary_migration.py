@@ -3,6 +3,8 @@ network's terms, with the labels the interface showed; an empty database gets no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -15,6 +17,15 @@ AFTER = [
     ("registry", "0010_terms_of_an_existing_network"),
     ("meetings", "0005_meeting_kind_is_a_term"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema() -> Iterator[None]:
+    """Leave the test database as the other tests expect it: every migration applied."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
