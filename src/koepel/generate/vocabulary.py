@@ -394,5 +394,5 @@ TERMS: dict[str, list[tuple[str, str, str, str, str]]] = {
         ),
         ("lid", "lid", "member", "member", "leden"),
     ],
-    "participation_function": [("deelnemer", "deelnemer", "participant", "", "")],
+    "participation_function": [("deelnemer", "deelnemer", "participant", "member", "deelnemers")],
 }

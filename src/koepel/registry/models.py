@@ -145,7 +145,7 @@ MEANINGS: dict[str, frozenset[str]] = {
             Meaning.MEMBER,
         }
     ),
-    Vocabulary.PARTICIPATION_FUNCTION: frozenset(),
+    Vocabulary.PARTICIPATION_FUNCTION: frozenset({Meaning.MEMBER, Meaning.CHAIR, Meaning.LEAD}),
 }
 # The functions that lead a body, in the order the product names them.
 LEADING = (Meaning.CHAIR, Meaning.CO_CHAIR, Meaning.VICE_CHAIR, Meaning.LEAD, Meaning.SECRETARY)

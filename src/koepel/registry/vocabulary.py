@@ -40,8 +40,8 @@ DEFAULT_VOCABULARY: dict[str, list[tuple[str, str, str, str, str]]] = {
         ("adviseur", "adviseur", "adviser", "", "adviseurs"),
     ],
     Vocabulary.PARTICIPATION_FUNCTION: [
-        ("deelnemer", "deelnemer", "participant", "", ""),
-        ("trekker", "trekker", "lead", "", ""),
+        ("deelnemer", "deelnemer", "participant", Meaning.MEMBER, "deelnemers"),
+        ("trekker", "trekker", "lead", Meaning.LEAD, "trekkers"),
         ("partner", "partner", "partner", "", ""),
     ],
 }

@@ -804,30 +804,34 @@ def _participation_facts(records: YearRecords, body: Body, who: str) -> list[Fac
     participations = records.participations.get(body.pk, [])
     if not participations:
         return []
-    taking_part = [
-        p
-        for p in participations
-        if p.municipality and p.function in {"deelnemer", "voorzitter", "koploper"}
-    ]
+    # What each function means comes from the network's vocabulary: the cities that lead the
+    # body's work are told as such and not again among those taking part; a plain participant
+    # is told only among those taking part; every other function is told by its own name.
+    functions = terms(Vocabulary.PARTICIPATION_FUNCTION)
+    leading = {t.code for t in functions if t.meaning == Meaning.LEAD}
+    taking_part = [p for p in participations if p.municipality and p.function not in leading]
     sentences = []
     if taking_part:
-        cities = [p.municipality.name for p in taking_part if p.municipality]
+        cities = list(dict.fromkeys(p.municipality.name for p in taking_part if p.municipality))
         sentences.append(
             f"In {who} werkten {dutch.number(len(cities))} gemeenten samen: {dutch.join(cities)}."
             if len(cities) > 1
             else f"In {who} werkte {cities[0]} mee."
         )
-    for function, label in (
-        ("voorzitter", "voorzitter"),
-        ("trekker", "trekker"),
-        ("koploper", "koploper"),
-    ):
+    order = {Meaning.CHAIR: 0, Meaning.LEAD: 1}
+    told = sorted(
+        (t for t in functions if t.meaning != Meaning.MEMBER),
+        key=lambda t: order.get(t.meaning, 2),  # a stable sort keeps the vocabulary's order
+    )
+    for term in told:
         cities = [
-            p.municipality.name for p in participations if p.municipality and p.function == function
+            p.municipality.name
+            for p in participations
+            if p.municipality and p.function == term.code
         ]
         if cities:
             verb = "was" if len(cities) == 1 else "waren"
-            noun = label if len(cities) == 1 else f"{label}s"
+            noun = term.label_nl if len(cities) == 1 else (term.plural_nl or f"{term.label_nl}s")
             sentences.append(f"{dutch.join(cities)} {verb} {noun} in {who}.")
     partners = [p.organisation for p in participations if p.organisation is not None]
     if partners:

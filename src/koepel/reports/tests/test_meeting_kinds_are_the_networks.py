@@ -15,8 +15,15 @@ from django.urls import reverse
 
 from koepel.meetings.models import Guest
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Meaning, Network, Organisation, Term, Vocabulary
-from koepel.registry.tests.factories import BodyFactory, PersonFactory
+from koepel.registry.models import (
+    Meaning,
+    Network,
+    Organisation,
+    Participation,
+    Term,
+    Vocabulary,
+)
+from koepel.registry.tests.factories import BodyFactory, MunicipalityFactory, PersonFactory
 from koepel.registry.vocabulary import install_default_vocabulary, install_vocabulary
 from koepel.reports.tests.spelling import misspelt, registry_names
 
@@ -98,3 +105,38 @@ def test_a_network_s_own_kinds_of_meeting_are_told_as_its_vocabulary_says(
     assert not any(word in text for word in ("themasessie", "netwerkdag", "pijleroverleg"))
     names = registry_names()
     assert {word for word in misspelt(text, names)} == set()
+
+
+def test_a_network_s_own_functions_in_a_participation_are_told_as_its_vocabulary_says(
+    rivers: dict[str, Any], client: Client
+) -> None:
+    """Functions with codes of the network's own: the plain participants are told among the
+    cities taking part, the lead on its own, any other function by its own name and plural."""
+    install_vocabulary(
+        {
+            Vocabulary.PARTICIPATION_FUNCTION: [
+                ("gewoon", "lid", "member", Meaning.MEMBER, "leden"),
+                ("aanjager", "aanjager", "driver", Meaning.LEAD, "aanjagers"),
+                ("kijker", "waarnemer", "observer", "", "waarnemers"),
+            ]
+        }
+    )
+    cities = {name: MunicipalityFactory(name=name) for name in ("Assen", "Emmen", "Oss", "Venlo")}
+    for name, function in (
+        ("Assen", "gewoon"),
+        ("Emmen", "gewoon"),
+        ("Oss", "aanjager"),
+        ("Venlo", "kijker"),
+    ):
+        Participation.objects.create(
+            body=rivers["board"],
+            municipality=cities[name],
+            function=function,
+            start=dt.date(2020, 1, 1),
+        )
+
+    text = _report_text(client)
+    assert "werkten drie gemeenten samen: Assen, Emmen en Venlo." in text
+    assert "Oss was aanjager in het bestuur." in text
+    assert "Venlo was waarnemer in het bestuur." in text
+    assert "Assen was" not in text and "Oss, " not in text
