@@ -184,7 +184,10 @@ class PickerField(forms.Field):
     def _single(self, picked: Picked, user: Any) -> Any:
         text = picked.texts[0] if picked.texts else ""
         if not text:
-            return None
+            # A record already named that the user may not see was never shown, so the empty
+            # box does not take it away.
+            kept = pickers.unseen(self.kind, user, picked.unseen)
+            return kept[0] if kept else None
         for record in pickers.chosen(self.kind, user, picked.keys):
             if pickers.fits(self.kind, record, text):
                 return record
@@ -250,8 +253,17 @@ class _PickerBoundField(BoundField):
     def data(self) -> Any:
         picked = super().data
         field = cast(PickerField, self.field)
-        if not field.multiple or not isinstance(picked, Picked):
+        if not isinstance(picked, Picked):
             return picked
+        if not field.multiple:
+            # One record: the one already named stays when the user could not see it and
+            # typed no other name.
+            if picked.texts or self.initial in (None, ""):
+                return picked
+            key = self.initial.pk if isinstance(self.initial, models.Model) else self.initial
+            if pickers.chosen(field.kind, pickers.current_user(), [key]):
+                return picked
+            return Picked(picked.keys, picked.texts, (int(key),))
         initial = self.initial if isinstance(self.initial, list | tuple) else []
         keys = [record.pk if isinstance(record, models.Model) else record for record in initial]
         if not keys:

@@ -149,6 +149,8 @@ class PickerInput(forms.Widget):
             record = keep[0] if keep else None
             text = texts[0] if texts else (kind.label(record) if record is not None else "")
             parts = [format_html("<input{}>", flatatt({**box, "name": name, "value": text}))]
+            if unseen and not text:
+                parts.append(format_html('<p class="help">{}</p>', _unseen_text(unseen)))
             if record is not None and not candidates:
                 parts.append(
                     format_html('<input type="hidden" name="{}-id" value="{}">', name, record.pk)
@@ -173,17 +175,7 @@ class PickerInput(forms.Widget):
         ]
         parts = [format_html('<ul class="picker__chosen">{}</ul>', _joined(items))]
         if unseen:
-            parts.append(
-                format_html(
-                    '<p class="help">{}</p>',
-                    ngettext(
-                        "Also named: %(count)d you may not see; it stays.",
-                        "Also named: %(count)d you may not see; they stay.",
-                        unseen,
-                    )
-                    % {"count": unseen},
-                )
-            )
+            parts.append(format_html('<p class="help">{}</p>', _unseen_text(unseen)))
         for text, found in candidates:
             parts.append(_candidates(kind, name, id_, text, found))
         hint_id = f"{id_}_hint"
@@ -207,6 +199,14 @@ class PickerInput(forms.Widget):
             )
         )
         return format_html("<div{}>{}</div>", flatatt(wrapper), _joined(parts))
+
+
+def _unseen_text(count: int) -> str:
+    return ngettext(
+        "Also named: %(count)d you may not see; it stays.",
+        "Also named: %(count)d you may not see; they stay.",
+        count,
+    ) % {"count": count}
 
 
 def _listed(value: Any) -> tuple[str, ...]:
@@ -234,7 +234,7 @@ def _state(
         )
         keys = [v.pk if isinstance(v, models.Model) else v for v in values]
         seen = pickers.chosen(kind, user, keys)
-        return seen, [], [], len(set(keys)) - len(seen) if multiple else 0
+        return seen, [], [], len(set(keys)) - len(seen)
     keep, candidates, texts = _resolved(kind, user, value, multiple=multiple)
     return keep, candidates, texts, len(value.unseen)
 

@@ -120,7 +120,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
     return _add(
         request,
         PersonForm(request.POST or None),
-        lambda person: services.person_save(person=person),
+        lambda person: services.person_save(person=person, actor=request.user),
         _("The person has been added."),
         title=_("Add a person"),
         cancel=reverse("registry:people"),
@@ -135,7 +135,9 @@ def person_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         PersonForm,
         person,
-        lambda record, version: services.person_save(person=record, expected_version=version),
+        lambda record, version: services.person_save(
+            person=record, expected_version=version, actor=request.user
+        ),
         _("The person has been changed."),
         title=_("Change %(name)s") % {"name": person.name},
         cancel=person.get_absolute_url(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -156,26 +156,33 @@ def organisation_save(
 
 
 @transaction.atomic
-def person_save(*, person: Person, expected_version: int | None = None) -> Person:
+def person_save(
+    *, person: Person, expected_version: int | None = None, actor: Any = None
+) -> Person:
     """Save a person. A new one gets a slug from their name. An e-mail address belongs to one
     person: a second person with the address of another is refused, naming the other (mail,
-    invitations and accounts find a person by it)."""
+    invitations and accounts find a person by it) when ``actor`` may see that person (None:
+    Koepel itself or the office's back office, which sees everyone); a person the actor may
+    not see is not named."""
     if not person.slug:
         person.slug = free_slug(Person, person.name, "persoon")
     person.email = person.email.strip()
     if person.email:
         other = Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).first()
         if other is not None:
-            raise ValidationError(
-                {
-                    "email": _(
-                        "%(name)s already has the e-mail address %(email)s. An address belongs "
-                        "to one person: change that person, or give another address."
-                    )
-                    % {"name": other.name, "email": person.email}
-                },
-                code="duplicate_email",
-            )
+            from koepel.accounts.access import can_view
+
+            if actor is None or can_view(actor, other):
+                message = _(
+                    "%(name)s already has the e-mail address %(email)s. An address belongs "
+                    "to one person: change that person, or give another address."
+                ) % {"name": other.name, "email": person.email}
+            else:
+                message = _(
+                    "Someone else already has the e-mail address %(email)s. An address "
+                    "belongs to one person: give another address, or ask the network office."
+                ) % {"email": person.email}
+            raise ValidationError({"email": message}, code="duplicate_email")
     person = _validated_save(person, expected_version)
     index.update(person)
     return person

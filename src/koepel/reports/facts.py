@@ -414,7 +414,9 @@ def collect(
             "addressees",
             Prefetch("addressee_people", queryset=_people()),
             "cosigners",
-            "dossiers",
+            # The board's section names the goal of an action's dossiers: only those the
+            # audience may see (a public letter may serve a restricted dossier).
+            Prefetch("dossiers", queryset=visible(Dossier.objects.all(), viewer)),
         )
         .order_by("date", "pk")
     )

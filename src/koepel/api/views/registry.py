@@ -159,7 +159,7 @@ class PersonViewSet(RegistryResource):
         )
 
     def save_service(self, instance: Person) -> Person:
-        return services.person_save(person=instance)
+        return services.person_save(person=instance, actor=self.request.user)
 
 
 class BodyFilter(django_filters.FilterSet):

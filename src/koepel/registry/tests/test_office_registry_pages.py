@@ -487,3 +487,23 @@ def test_the_forms_read_a_bounded_number_of_queries(
         MunicipalityFactory()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert office.get(reverse(name)).status_code == 200
+
+
+def test_a_secretary_adding_a_person_is_not_told_the_name_of_someone_they_may_not_see(
+    secretary: Client,
+) -> None:
+    # Someone known only through a closed body the secretary has no seat in: unseen to them.
+    closed = BodyFactory(name="Gesloten werkgroep", visibility="body")
+    hidden = PersonFactory(name="Verborgen Persoon", email="verborgen@zwolle.example")
+    RoleFactory(person=hidden, body=closed, function="lid")
+    assert secretary.get(hidden.get_absolute_url()).status_code == 404
+
+    response = secretary.post(
+        reverse("registry:person-add"),
+        {"name": "Nieuwe gast", "email": "verborgen@zwolle.example", "language": "nl"},
+    )
+    assert response.status_code == 200
+    errors = _errors(response)
+    assert "Iemand anders heeft het e-mailadres verborgen@zwolle.example al" in errors
+    assert "Verborgen Persoon" not in errors
+    assert Person.objects.filter(email__iexact="verborgen@zwolle.example").count() == 1
