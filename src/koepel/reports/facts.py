@@ -820,7 +820,7 @@ def _participation_facts(records: YearRecords, body: Body, who: str) -> list[Fac
             if len(cities) > 1
             else f"In {who} werkte {cities[0]} mee."
         )
-    order = {Meaning.CHAIR: 0, Meaning.LEAD: 1}
+    order: dict[str, int] = {Meaning.CHAIR: 0, Meaning.LEAD: 1}
     told = sorted(
         (t for t in functions if t.meaning != Meaning.MEMBER),
         key=lambda t: order.get(t.meaning, 2),  # a stable sort keeps the vocabulary's order
