@@ -133,7 +133,10 @@ class PickerUserMiddleware:
 
 
 def words_of(text: str) -> list[str]:
-    return text[:MAX_TEXT].split()[:MAX_WORDS]
+    """The words typed, without control characters: no name holds one, and PostgreSQL refuses
+    a NUL in a query's text."""
+    typed = "".join(c for c in text[:MAX_TEXT] if c.isprintable() or c.isspace())
+    return typed.split()[:MAX_WORDS]
 
 
 def matching(kind: PickerKind, user: Any, text: str) -> models.QuerySet[Any]:

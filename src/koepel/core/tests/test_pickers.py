@@ -111,6 +111,8 @@ def test_the_answer_is_bounded_holds_every_word_and_needs_two_letters(
     assert _names(_answer(client, "organisaties", "bzk")) == {"Ministerie van BZK"}
     assert _names(_answer(client, "gremia", "wonen")) == {"Themagroep Wonen"}
     assert client.get("/kiezer/onbekend/", {"q": "wonen"}).status_code == 404
+    # Control characters are no part of a name (and PostgreSQL refuses a NUL in a query).
+    assert _names(_answer(client, "gremia", "wo\x00nen\x1b")) == {"Themagroep Wonen"}
 
 
 def test_the_answer_asks_as_many_queries_for_many_records_as_for_few(
