@@ -14,6 +14,7 @@ Only the standard library: every script stays runnable on its own.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import math
 import os
@@ -25,6 +26,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 # With fewer samples than this, p95 by any method is one of the two slowest: say so.
 MIN_SAMPLES = 40
@@ -222,3 +224,52 @@ def print_open_loop(result: OpenLoopResult, rate: float, duration: float) -> int
         print("failures: " + ", ".join(f"{n} {why}" for why, n in sorted(result.reasons.items())))
     print(f"sent {sent_rate:.1f}/s; {result.late} requests left more than 10 ms after their time")
     return failures
+
+
+# -- replaying a Django statement on the bare database cursor ----------------------------------
+
+
+def captured_statements(run: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The SQL statements and parameters ``run`` sends to the database."""
+    from django.db import connection
+
+    statements: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        run()
+    return statements
+
+
+def direct_runner(statements: list[tuple[str, Any]]) -> Callable[[], None]:
+    """The statements on the database connection's own cursor, without Django in between."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "sqlite":
+        # Django writes %s; the sqlite3 module wants ? (and %% stands for a literal %).
+        statements = [
+            (sql.replace("%s", "?").replace("%%", "%"), tuple(params or ()))
+            for sql, params in statements
+        ]
+
+    # search() sets up its search statement in a transaction on PostgreSQL (the engine's
+    # search_settings), so the statements run in one here too.
+    in_transaction = (
+        raw.transaction if connection.vendor == "postgresql" else contextlib.nullcontext
+    )
+
+    def run() -> None:
+        with in_transaction():
+            cursor = raw.cursor()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            cursor.close()
+
+    return run

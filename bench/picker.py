@@ -31,7 +31,6 @@ import argparse
 import contextlib
 import functools
 import json
-import math
 import os
 import random
 import re
@@ -46,6 +45,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchstats  # noqa: E402 - percentiles and the bare-cursor replay shared by the benchmarks
 
 # The names typed (what they stand for, the text); "{first}", "{surname}" are filled in from
 # a person of the generated registry, so they match as typed names would.
@@ -189,45 +190,11 @@ def counts() -> dict[str, int]:
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
+    return benchstats.percentile(values, round(fraction * 100))
 
 
-def captured_statements(run: Callable[[], Any]) -> list[tuple[str, Any]]:
-    from django.db import connection
-
-    statements: list[tuple[str, Any]] = []
-
-    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        run()
-    return statements
-
-
-def direct_runner(statements: list[tuple[str, Any]]) -> Callable[[], None]:
-    """The statements on the database connection's own cursor, without Django in between."""
-    from django.db import connection
-
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "sqlite":
-        statements = [
-            (sql.replace("%s", "?").replace("%%", "%"), tuple(params or ()))
-            for sql, params in statements
-        ]
-
-    def run() -> None:
-        cursor = raw.cursor()
-        for sql, params in statements:
-            cursor.execute(sql, params)
-            if cursor.description is not None:
-                cursor.fetchall()
-        cursor.close()
-
-    return run
+captured_statements = benchstats.captured_statements
+direct_runner = benchstats.direct_runner
 
 
 def typed_texts(rng: random.Random) -> list[tuple[str, str]]:

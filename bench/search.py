@@ -368,50 +368,8 @@ def bare_engine_runner(q: str) -> Callable[[], None]:
     return run_postgres
 
 
-def captured_statements(run: Callable[[], Any]) -> list[tuple[str, Any]]:
-    """The SQL statements and parameters ``run`` sends to the database."""
-    from django.db import connection
-
-    statements: list[tuple[str, Any]] = []
-
-    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        run()
-    return statements
-
-
-def direct_runner(statements: list[tuple[str, Any]]) -> Callable[[], None]:
-    """The statements on the database connection's own cursor, without Django in between."""
-    from django.db import connection
-
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "sqlite":
-        # Django writes %s; the sqlite3 module wants ? (and %% stands for a literal %).
-        statements = [
-            (sql.replace("%s", "?").replace("%%", "%"), tuple(params or ()))
-            for sql, params in statements
-        ]
-
-    # search() sets up its search statement in a transaction on PostgreSQL (the engine's
-    # search_settings), so the statements run in one here too.
-    in_transaction = (
-        raw.transaction if connection.vendor == "postgresql" else contextlib.nullcontext
-    )
-
-    def run() -> None:
-        with in_transaction():
-            cursor = raw.cursor()
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                if cursor.description is not None:
-                    cursor.fetchall()
-            cursor.close()
-
-    return run
+captured_statements = benchstats.captured_statements
+direct_runner = benchstats.direct_runner
 
 
 def measure(args: argparse.Namespace, user_pk: int, sections: int) -> list[dict[str, Any]]:

@@ -275,11 +275,15 @@ def _shown(kind: Any, record: Any) -> str:
     return f"{kind.label(record)} ({detail})" if detail else kind.label(record)
 
 
-def _choices(kind: Any, name: str, id_: str, found: list[Any]) -> SafeString:
+def _choice_list(
+    kind: Any, name: str, id_: str, found: list[Any], input_type: str, legend: Any
+) -> SafeString:
+    """The records a typed name matched, as radio buttons (one to choose) or check boxes."""
     rows = [
         format_html(
-            '<div class="choice"><input type="radio" name="{}" value="{}" id="{}_keuze_{}">'
+            '<div class="choice"><input type="{}" name="{}" value="{}" id="{}_keuze_{}">'
             ' <label for="{}_keuze_{}">{}</label></div>',
+            input_type,
             name,
             record.pk,
             id_,
@@ -292,31 +296,18 @@ def _choices(kind: Any, name: str, id_: str, found: list[Any]) -> SafeString:
     ]
     return format_html(
         '<fieldset class="picker__choices"><legend>{}</legend>{}</fieldset>',
-        _("Which one do you mean?"),
+        legend,
         _joined(rows),
     )
+
+
+def _choices(kind: Any, name: str, id_: str, found: list[Any]) -> SafeString:
+    return _choice_list(kind, name, id_, found, "radio", _("Which one do you mean?"))
 
 
 def _candidates(kind: Any, name: str, id_: str, text: str, found: list[Any]) -> SafeString:
-    rows = [
-        format_html(
-            '<div class="choice"><input type="checkbox" name="{}" value="{}" id="{}_keuze_{}">'
-            ' <label for="{}_keuze_{}">{}</label></div>',
-            name,
-            record.pk,
-            id_,
-            record.pk,
-            id_,
-            record.pk,
-            _shown(kind, record),
-        )
-        for record in found
-    ]
-    return format_html(
-        '<fieldset class="picker__choices"><legend>{}</legend>{}</fieldset>',
-        format_lazy(_("Which do you mean by “{text}”?"), text=text),
-        _joined(rows),
-    )
+    legend = format_lazy(_("Which do you mean by “{text}”?"), text=text)
+    return _choice_list(kind, name, id_, found, "checkbox", legend)
 
 
 def _wrapper_attrs(kind: Any, multiple: bool) -> dict[str, Any]:
