@@ -239,6 +239,7 @@ def test_the_secretary_runs_a_meeting_from_plan_to_close(
     main.get_by_role("button", name="Opslaan").click()
     page.get_by_role("heading", level=1, name="Uitnodigen").wait_for()
     main.get_by_role("link", name="Overleg Europese fondsen").click()
+    page.get_by_role("heading", level=1, name="Overleg Europese fondsen").wait_for()
     meeting = page.url
 
     # The agenda (with a slip of the pen, corrected below) and a guest from outside.
