@@ -167,7 +167,21 @@ def meeting_detail(user: Any, pk: int) -> Meeting | None:
         }
         meeting.shown_prepares = linked.get(meeting.prepares_id or 0)  # type: ignore[attr-defined]
         meeting.shown_part_of = linked.get(meeting.part_of_id or 0)  # type: ignore[attr-defined]
+        meeting.people_known = _people_known(user, meeting)  # type: ignore[attr-defined]
     return meeting
+
+
+def _people_known(user: Any, meeting: Meeting) -> frozenset[int]:
+    """Of the people a meeting names as guests or invitees, those whose own page the user may
+    open. The others are named as part of the meeting, without a link: that someone spoke at a
+    meeting the user may see is that meeting's record, but a seat in a body the user may not
+    see stays unseen (docs/design.md, "Visibility")."""
+    named = {guest.person_id for guest in meeting.guests.all() if guest.person_id} | {
+        invitation.person_id for invitation in meeting.invitations.all() if invitation.person_id
+    }
+    if not named:
+        return frozenset()
+    return frozenset(visible_people(user).filter(pk__in=named).values_list("pk", flat=True))
 
 
 def person_meetings(person: Any) -> QuerySet[Meeting]:

@@ -57,3 +57,30 @@ def test_a_guest_the_secretary_may_not_see_stays_and_their_topic_can_be_changed(
     assert client.post(url, data).status_code == 302
     guest.refresh_from_db()
     assert (guest.person, guest.topic) == (hidden, "banen en scholing")
+
+
+def test_a_guest_known_only_from_a_closed_body_is_named_on_a_public_meeting_without_a_link(
+    db: None,
+) -> None:
+    """That someone spoke at a public meeting is part of that meeting; their seat in a closed
+    body is not, so the page names them but does not lead to their own page, which stays
+    closed to the visitor."""
+    from koepel.meetings.models import Guest
+
+    group = BodyFactory(name="Themagroep Banen")
+    closed = BodyFactory(name="Gesloten werkgroep", visibility="body")
+    hidden = PersonFactory(name="Verborgen Gast")
+    RoleFactory(person=hidden, body=closed, function="lid")
+    known = PersonFactory(name="Bekende Gast")
+    meeting = MeetingFactory(bodies=[group], visibility="public")
+    Guest.objects.create(meeting=meeting, person=hidden, topic="banen")
+    Guest.objects.create(meeting=meeting, person=known, topic="scholing")
+    visitor = Client()
+    page = visitor.get(meeting.get_absolute_url()).content.decode()
+    assert "Verborgen Gast" in page and "Bekende Gast" in page
+    assert hidden.get_absolute_url() not in page
+    assert known.get_absolute_url() in page
+    assert visitor.get(hidden.get_absolute_url()).status_code == 404
+    member = Client()
+    member.force_login(UserFactory(person=RoleFactory(body=closed, function="lid").person))
+    assert hidden.get_absolute_url() in member.get(meeting.get_absolute_url()).content.decode()
