@@ -10,6 +10,8 @@ module. The rules (docs/design.md, "Visibility"):
   in a body above it (a pillar's members oversee its theme groups).
 - ``restricted`` records: the office and the people named on the record (named people keep
   seeing it after their roles end: it concerns them).
+- A meeting at any level: also the people invited to it (its declared ``guests``), and each
+  their own invitation, so that a guest from outside the network can answer it.
 
 Editing: the office edits everything; the secretary of a body edits the records of that body
 and of the bodies beneath it, and so sees them at every level. A role that has ended grants
@@ -212,6 +214,8 @@ def _own_filter(model: type[models.Model], path: Own, viewer: Viewer) -> Q:
         allowed |= Q(visibility=Visibility.RESTRICTED) & _related(
             model, path.people, viewer.person_id
         )
+    if path.guests is not None and viewer.person_id is not None:
+        allowed |= _related(model, path.guests, viewer.person_id)
     if viewer.is_member:
         allowed |= Q(visibility=Visibility.NETWORK)
     if viewer.body_ids:
@@ -232,8 +236,11 @@ def _through_filter(model: type[models.Model], path: Through, viewer: Viewer) ->
             condition |= Q(**{f"{name}__isnull": True})
         allowed &= condition
     if path.members and not viewer.is_member:
-        # For the network, and for whoever may change the parent.
-        allowed &= _reaches(path.parent, parent, _editable_filter(parent, viewer))
+        # For the network, and for whoever may change the parent; and a row of one's own.
+        closed = _reaches(path.parent, parent, _editable_filter(parent, viewer))
+        if path.own is not None and viewer.person_id is not None:
+            closed |= Q(**{path.own: viewer.person_id})
+        allowed &= closed
     return allowed
 
 

@@ -5,11 +5,14 @@ Every model of Koepel's own apps is declared here, once, by its label. The check
 start-up when a model has no declaration, so a new kind of record is closed until someone says
 how it may be seen. The kinds of declaration:
 
-- ``Own``: the record carries its own ``visibility`` and names its bodies and people.
+- ``Own``: the record carries its own ``visibility`` and names its bodies and people; ``guests``
+  are people who see the record whatever its level (those invited to a meeting: a guest from
+  a ministry sees the meeting they are asked to, and nothing else of the network).
 - ``Through``: the record is seen when its parent is (an agenda item when its meeting is), and
   when each record named in ``also`` is, where one is set (an action item also names the body
   that carries it out). ``members`` narrows it further to members of the network and the
-  parent's editors (who was invited and what they answered; the cities' consultation answers).
+  parent's editors (who was invited and what they answered; the cities' consultation answers),
+  and ``own`` opens a row to the person it names (their own invitation, to answer it).
 - ``Known``: a person, seen when they hold no seat at all (a guest, an addressee) or a seat in a
   body the viewer may see.
 - ``Open``: everyone sees every record; the reason is part of the declaration.
@@ -27,20 +30,24 @@ from django.db import models
 @dataclass(frozen=True)
 class Own:
     """The record's own ``visibility``; ``bodies`` is the path to its bodies ("" for a body
-    itself), ``people`` the path to the people named on it (for "restricted")."""
+    itself), ``people`` the path to the people named on it (for "restricted"), ``guests`` the
+    path to the people who see it at every level (the people invited to a meeting)."""
 
     bodies: str
     people: str | None = None
+    guests: str | None = None
 
 
 @dataclass(frozen=True)
 class Through:
     """Seen when the record at ``parent`` (a foreign key) is seen, and each set foreign key in
-    ``also``; with ``members``, only by members of the network and the parent's editors."""
+    ``also``; with ``members``, only by members of the network and the parent's editors, and
+    by the person at ``own`` (a foreign key to a person: an invitation's invitee)."""
 
     parent: str
     also: tuple[str, ...] = ()
     members: bool = False
+    own: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,12 +105,16 @@ PATHS: dict[str, Path] = {
     "registry.role": Through("body"),
     "registry.participation": Through("body"),
     # Meetings and their parts.
-    "meetings.meeting": Own(bodies="bodies", people="invitations__person"),
+    # Whoever is invited sees the meeting, as any meeting's invitee does: a guest from outside
+    # the network answers their invitation and reads what the meeting is about.
+    "meetings.meeting": Own(
+        bodies="bodies", people="invitations__person", guests="invitations__person"
+    ),
     "meetings.guest": Through("meeting"),
     "meetings.agendaitem": Through("meeting"),
     "meetings.decision": Through("meeting"),
     "meetings.actionitem": Through("meeting", also=("body",)),
-    "meetings.invitation": Through("meeting", members=True),
+    "meetings.invitation": Through("meeting", members=True, own="person"),
     "meetings.calendartoken": Internal("a person's secret feed address, shown only to them"),
     # The lobby.
     "advocacy.dossier": Own(bodies="bodies", people="people"),
@@ -118,7 +129,7 @@ PATHS: dict[str, Path] = {
     "library.documentfile": Through("document"),
     "library.section": Through("document"),
     # Search: each entry copies its record's visibility, bodies and people.
-    "search.searchentry": Own(bodies="bodies", people="people"),
+    "search.searchentry": Own(bodies="bodies", people="people", guests="guests"),
     "search.textindexrow": Internal("the engine's copy of an entry's text, read with its entry"),
     # The annual report is assembled for an audience, whose reader passes every record
     # through this check; its rows hold the words people add and the files made from it.

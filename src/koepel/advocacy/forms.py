@@ -25,11 +25,9 @@ from koepel.core.forms import (
     slug_filter,
 )
 from koepel.core.visibility import Visibility
-from koepel.core.widgets import CompactSelect
 from koepel.registry.models import (
     Body,
     Municipality,
-    Organisation,
     SilenceRule,
 )
 
@@ -260,20 +258,10 @@ class DossierFilterForm(forms.Form):
         label=_("Status"), choices=[("", "—"), *DossierStatus.choices], required=False
     )
     gremium = slug_filter(_("Body"), Body.objects.none())
-    geadresseerde = forms.ModelChoiceField(
-        label=_("Addressed to"),
-        queryset=Organisation.objects.all(),
-        required=False,
-        to_field_name="slug",
-        widget=CompactSelect,
-    )
-    medeondertekenaar = forms.ModelChoiceField(
-        label=_("Together with"),
-        queryset=Organisation.objects.all(),
-        required=False,
-        to_field_name="slug",
-        widget=CompactSelect,
-    )
+    # Organisations are typed, not chosen from a list of them all: the page stays the same
+    # size however many organisations the register holds (core/pickers.py).
+    geadresseerde = PickerField("organisations", label=_("Addressed to"), required=False)
+    medeondertekenaar = PickerField("organisations", label=_("Together with"), required=False)
     jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:

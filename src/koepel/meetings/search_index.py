@@ -23,17 +23,20 @@ def meeting_entry(meeting: Meeting) -> index.Entry:
         *(item.title for item in index.prefetched(meeting, "agenda_items")),
         html_to_text(render_markdown(meeting.minutes)),
     ]
+    invited = tuple(
+        invitation.person_id
+        for invitation in index.prefetched(meeting, "invitations")
+        if invitation.person_id is not None  # a guest from outside has no account
+    )
     return index.Entry(
         title=meeting.title,
         text="\n".join(part for part in parts if part),
         url=meeting.get_absolute_url(),
         visibility=meeting.visibility,
         bodies=tuple(body.pk for body in bodies),
-        people=tuple(
-            invitation.person_id
-            for invitation in index.prefetched(meeting, "invitations")
-            if invitation.person_id is not None  # a guest from outside has no account
-        ),
+        people=invited,
+        # Whoever is invited finds the meeting, as they may open it (accounts.paths).
+        guests=invited,
         trail=bodies_trail(bodies),
         year=meeting.date.year,
     )

@@ -22,6 +22,7 @@ class Entry:
     visibility: str = Visibility.PUBLIC
     bodies: tuple[int, ...] = ()  # Body pks the record belongs to (for "body" visibility)
     people: tuple[int, ...] = ()  # Person pks named on it (for "restricted")
+    guests: tuple[int, ...] = ()  # Person pks who see it at every level (a meeting's invitees)
     trail: str = ""  # where it sits: "Jaarverslag 2021 › Pijler Fysiek › Thema Woningmarkt"
     year: int | None = None
 

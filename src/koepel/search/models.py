@@ -37,6 +37,10 @@ class SearchEntry(models.Model):
     people = models.ManyToManyField(
         "registry.Person", blank=True, related_name="+", verbose_name=_("people")
     )
+    # People who find the entry whatever its visibility: those invited to a meeting.
+    guests = models.ManyToManyField(
+        "registry.Person", blank=True, related_name="+", verbose_name=_("guests")
+    )
 
     # The one access check (handed to search, see ``access``) filters search results like
     # any record, by the path declared for entries in accounts.paths.

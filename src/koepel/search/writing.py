@@ -197,7 +197,7 @@ def _unnest(rows: Sequence[Sequence[Any]], types: Sequence[str]) -> tuple[str, l
 def _relations() -> list[tuple[str, str, str, str]]:
     """(through table, entry column, other column, Entry attribute) per relation."""
     found = []
-    for name in ("bodies", "people"):
+    for name in ("bodies", "people", "guests"):
         through = getattr(SearchEntry, name).through
         entry_column = through._meta.get_field("searchentry").column
         other = next(

@@ -825,9 +825,9 @@ def _in_person_feed(made: Made, who: str) -> bool:
 
 
 def _invited(made: Made, who: str) -> bool:
-    # An invitation names its person on the meeting, and a restricted meeting is seen by the
-    # people named on it: the rule as it stands once the person is invited.
-    return made.expected[who] or "beperkt" in made.word
+    # Whoever is invited to a meeting sees it, whatever its level (a guest from outside the
+    # network answers their invitation): the rule as it stands once the person is invited.
+    return True
 
 
 def _report(audience: str) -> Callable[[Made, str], bool]:

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from koepel.accounts.tests.factories import UserFactory
-from koepel.advocacy.models import Dossier
+from koepel.advocacy.models import Dossier, LobbyAction
 from koepel.meetings.models import Guest
 from koepel.meetings.tests.factories import MeetingFactory
 from koepel.registry.models import Person
@@ -263,6 +263,36 @@ def test_a_form_page_does_not_grow_with_the_records(world: dict[str, Any], clien
     after = [len(client.get(page).content) for page in pages]
     assert after == before
     assert 'data-picker-url="/kiezer/personen/"' in client.get(pages[0]).content.decode()
+
+
+def test_a_list_pages_filters_do_not_grow_with_the_records(
+    world: dict[str, Any], client: Client
+) -> None:
+    """The lobby's filters by addressee and co-signer are pickers: the list page is as long
+    with fifty more organisations, and a typed name filters as a chosen one did."""
+    letter = LobbyAction.objects.create(
+        title="Brief over de woningbouwimpuls",
+        kind="brief",
+        date=dt.date(2021, 3, 1),
+        visibility="public",
+    )
+    letter.bodies.set([world["body"]])
+    letter.addressees.set([world["bzk"]])
+    page = reverse("advocacy:dossiers")
+    before = len(client.get(page).content)
+    OrganisationFactory.create_batch(50)
+    assert len(client.get(page).content) == before
+    assert 'data-picker-url="/kiezer/organisaties/"' in client.get(page).content.decode()
+
+    found = client.get(page, {"geadresseerde": "Ministerie van BZK"}).content.decode()
+    assert "Brief over de woningbouwimpuls" in found
+    chosen = client.get(
+        page, {"geadresseerde": "Ministerie van BZK", "geadresseerde-id": world["bzk"].pk}
+    ).content.decode()
+    assert "Brief over de woningbouwimpuls" in chosen
+    other = OrganisationFactory(name="Vereniging van Nederlandse Gemeenten")
+    elsewhere = client.get(page, {"medeondertekenaar": other.name}).content.decode()
+    assert "Brief over de woningbouwimpuls" not in elsewhere
 
 
 def test_the_autocomplete_library_and_the_script_are_served_by_koepel_itself(

@@ -225,6 +225,20 @@ def sign_in(page: Page, koepel: LiveKoepel, check: Check | None = None) -> None:
     page.wait_for_url(f"{koepel.url}/mijn-werk/")
 
 
+def sign_in_with_a_new_second_factor(page: Page, username: str, password: str) -> None:
+    """The first sign-in of an account that must use a second factor: it sets up its app."""
+    page.goto("/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(r"/account/tweestapsverificatie/"))
+    secret = page.locator("code.uri").inner_text().strip()
+    page.get_by_label("Code").fill(_code_now(secret))
+    page.get_by_role("main").get_by_role("button", name="Instellen").click()
+    page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
+    page.wait_for_url("**/mijn-werk/")
+
+
 def new_context(
     browser: Browser, koepel: LiveKoepel, width: int = 1280, height: int = 900
 ) -> BrowserContext:

@@ -18,7 +18,13 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from koepel.core.tests.browser.server import LiveKoepel, new_context, plan_meeting, sign_in
+from koepel.core.tests.browser.server import (
+    LiveKoepel,
+    new_context,
+    plan_meeting,
+    sign_in,
+    sign_in_with_a_new_second_factor,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -421,6 +427,247 @@ def test_the_offices_pages_fit_a_phone_and_pass_axe_there(office_page: Page) -> 
             too_wide.append(f"{address}: {width} px wide")
         problems += page_problems(page, f"{address} (320 px)")
     assert too_wide == []
+    assert problems == []
+
+
+# The pages of the network's workplace: the office's registry pages, Mijn werk, the steps that
+# confirm or undo a change to a meeting, the calendars and figures, the account pages and the
+# statement. The walk opens each at a desktop's width; the tests below open the same address
+# again at a phone's, so that nothing is walked twice that is not new.
+WORKPLACE_ROUTES = frozenset(
+    {
+        # The register, as the office keeps it.
+        "registry:people",
+        "registry:person-add",
+        "registry:person-edit",
+        "registry:person-anonymise",
+        "registry:organisations",
+        "registry:organisation-add",
+        "registry:organisation-edit",
+        "registry:organisation-membership-add",
+        "registry:municipality-add",
+        "registry:municipality-edit",
+        "registry:municipality-membership-add",
+        "registry:membership-edit",
+        "registry:membership-end",
+        "registry:bodies",
+        "registry:body-add",
+        "registry:body-edit",
+        "registry:body-end",
+        "registry:role-add",
+        "registry:role-edit",
+        "registry:role-end",
+        "registry:role-hand-over",
+        "registry:participation-add",
+        "registry:participation-edit",
+        "registry:participation-end",
+        "registry:term-change",
+        # Mijn werk and the calendars.
+        "mywork:my-work",
+        "mywork:panel",
+        "meetings:calendar-month",
+        "meetings:my-calendar",
+        "meetings:figures",
+        # A meeting's steps that ask first or undo.
+        "meetings:cancel",
+        "meetings:reinstate",
+        "meetings:agenda-item-edit",
+        "meetings:agenda-item-remove",
+        "meetings:guest-edit",
+        "meetings:guest-remove",
+        "meetings:decision-edit",
+        "meetings:decision-remove",
+        "meetings:action-edit",
+        "meetings:action-remove",
+        # Accounts.
+        "accounts:account",
+        "accounts:accounts",
+        "accounts:account-detail",
+        "accounts:invite-search",
+        "accounts:invite",
+        "accounts:password-reset",
+        "accounts:reset-sent",
+        "accounts:password-change",
+        "accounts:sign-out-everywhere",
+        "accounts:switch-off",
+        "accounts:lockouts",
+        "accounts:allowed-domains",
+        "core:accessibility",
+    }
+)
+
+PHONE = {"width": 320, "height": 640}
+
+
+def at_a_phones_width(page: Page, label: str) -> list[str]:
+    """axe, the page's shape and its width, for the page as it is shown now: at a phone's
+    width (or whatever width the page has), nothing wider than the screen."""
+    screen = page.viewport_size["width"] if page.viewport_size else PHONE["width"]
+    problems = page_problems(page, f"{label} ({screen} px)")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > screen:
+        problems.append(f"{label}: {width} px wide at {screen} px")
+    return problems
+
+
+def refused(page: Page, address: str, button: str) -> None:
+    """Open a form and send it empty, and wait until it comes back with its errors."""
+    page.goto(address)
+    page.get_by_role("main").get_by_role("button", name=button).click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    page.wait_for_load_state()
+
+
+def without_security_token(page: Page, address: str, button: str) -> None:
+    """Send a form whose security token was taken out, as an old tab would: the CSRF page."""
+    page.goto(address)
+    page.evaluate(
+        """() => document.querySelectorAll("input[name=csrfmiddlewaretoken]")
+              .forEach(input => input.remove())"""
+    )
+    with page.expect_response(lambda response: response.request.method == "POST") as sent:
+        page.get_by_role("main").get_by_role("button", name=button).first.click()
+    assert sent.value.status == 403, address
+    page.wait_for_load_state()
+
+
+def previewed(page: Page, address: str) -> None:
+    """A text written in Markdown, shown with the preview button."""
+    page.goto(address)
+    page.get_by_role("main").locator("textarea").first.fill(
+        "## Besluiten\n\n- de agenda is vastgesteld\n- [het verslag](https://g40.nl/)"
+    )
+    page.get_by_role("main").get_by_role("button", name="Voorbeeld").click()
+    page.get_by_role("heading", level=2, name="Voorbeeld").wait_for()
+
+
+def test_the_workplace_routes_are_the_sites(office_walk: Walk) -> None:
+    """Every route named above exists and was opened by the walk, so the phone sees it too."""
+    assert sorted(WORKPLACE_ROUTES - set(named_routes())) == []
+    assert sorted(WORKPLACE_ROUTES - set(office_walk.pages)) == []
+
+
+def test_the_workplace_passes_axe_at_a_phones_width_as_the_office(
+    office_context: BrowserContext, office_walk: Walk
+) -> None:
+    """Each page of the workplace the walk opened, at 320 px; then the steps no link leads to
+    (a council-term change to confirm, a hand-over and forms refused, a Markdown preview, a
+    form sent without its security token, an address that does not exist), at both widths."""
+    page = with_axe(office_context.new_page())
+    page.set_viewport_size(PHONE)
+    problems: list[str] = []
+    for route in sorted(WORKPLACE_ROUTES):
+        address = office_walk.pages[route]
+        page.goto(address)
+        problems += at_a_phones_width(page, address)
+
+    for address in [
+        "/personen/nieuw/",
+        "/organisaties/nieuw/",
+        "/gemeenten/nieuw/",
+        "/gremia/nieuw/",
+        "/gremia/taskforce-economisch-herstel/rollen/nieuw/",
+        "/gremia/taskforce-economisch-herstel/deelnames/nieuw/",
+        office_walk.pages["registry:role-hand-over"],
+        office_walk.pages["registry:municipality-membership-add"],
+    ]:
+        button = "Overdragen" if "/opvolging/" in address else "Opslaan"
+        refused(page, address, button)
+        problems += at_a_phones_width(page, f"{address} (errors)")
+    refused(page, "/account/wachtwoord/", "Wachtwoord wijzigen")
+    problems += at_a_phones_width(page, "/account/wachtwoord/ (errors)")
+
+    # The council-term change: the roles of a day, and the step that asks before ending them.
+    page.goto("/raadsperiode/?datum=2021-12-31")
+    problems += at_a_phones_width(page, "the roles a council-term change may end")
+    page.get_by_role("main").get_by_role("checkbox").first.check()
+    page.get_by_role("main").get_by_role("button", name="Verder").click()
+    expect(page.get_by_role("main")).to_contain_text("1 rol eindigt op 31 december 2021")
+    problems += at_a_phones_width(page, "the confirmation of a council-term change")
+
+    for size in [PHONE, {"width": 1280, "height": 900}]:
+        page.set_viewport_size(size)
+        previewed(page, office_walk.pages["meetings:minutes"])
+        problems += at_a_phones_width(page, "the minutes' preview")
+        without_security_token(page, "/personen/nieuw/", "Opslaan")
+        problems += at_a_phones_width(page, "the page of a form without its token")
+        page.goto("/bestaat-niet/")
+        problems += at_a_phones_width(page, "the page not found")
+    page.close()
+    assert problems == []
+
+
+# A secretary of the Themagroep Europa (where the walk planned and cancelled its meetings) and a
+# member of it, with accounts, made in the live Koepel's database as an administrator would.
+_SECRETARY_AND_MEMBER = """
+import datetime as dt
+from koepel.accounts.tests.factories import UserFactory
+from koepel.registry.models import Body
+from koepel.registry.tests.factories import PersonFactory, RoleFactory
+
+europa = Body.objects.get(slug="europa")
+for slug, name, secretary in [
+    ("axe-secretaris", "Sem Smit", True), ("axe-lid", "Lotte Lid", False)
+]:
+    person = PersonFactory(name=name, slug=slug, email=f"{slug}@g40.example")
+    RoleFactory(person=person, body=europa, secretary=secretary, start=dt.date(2021, 1, 1))
+    UserFactory(username=slug, password="Toegankelijk-werkplek-2026", person=person)
+"""
+
+
+def panels_of_my_work(page: Page) -> list[str]:
+    """The addresses of the full lists of the panels on Mijn werk, as the page links them."""
+    page.goto("/mijn-werk/")
+    links = page.eval_on_selector_all(
+        "main a[href^='/mijn-werk/']", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return sorted({link.split("?")[0] for link in links if link.rstrip("/") != "/mijn-werk"})
+
+
+def test_the_workplace_passes_axe_at_a_phones_width_as_secretary_and_member(
+    browser: Browser, koepel: LiveKoepel, office_walk: Walk
+) -> None:
+    """What a secretary and a member of a body see of the workplace, on a phone: their Mijn
+    werk and its lists, their agenda and account pages; the secretary also a meeting's steps
+    and the body's seats."""
+    koepel.shell(_SECRETARY_AND_MEMBER)
+    meeting_steps = [
+        office_walk.pages[route]
+        for route in sorted(WORKPLACE_ROUTES)
+        if route.startswith("meetings:") and route.endswith(("-edit", "-remove"))
+    ] + [office_walk.pages["meetings:cancel"], office_walk.pages["meetings:reinstate"]]
+    everyone = [
+        "/mijn-agenda/",
+        office_walk.pages["meetings:calendar-month"],
+        "/account/",
+        "/account/wachtwoord/",
+        "/account/overal-uitloggen/",
+    ]
+    problems: list[str] = []
+    for username, own in [
+        ("axe-secretaris", [*meeting_steps, "/gremia/europa/rollen/nieuw/"]),
+        ("axe-lid", []),
+    ]:
+        context = new_context(browser, koepel, **PHONE)
+        page = with_axe(context.new_page())
+        if username == "axe-secretaris":
+            sign_in_with_a_new_second_factor(page, username, "Toegankelijk-werkplek-2026")
+        else:
+            page.goto("/inloggen/")
+            page.get_by_label("Gebruikersnaam").fill(username)
+            page.get_by_label("Wachtwoord").fill("Toegankelijk-werkplek-2026")
+            page.get_by_role("main").get_by_role("button", name="Inloggen").click()
+            page.wait_for_url("**/mijn-werk/")
+        problems += at_a_phones_width(page, f"/mijn-werk/ as {username}")
+        for address in [*panels_of_my_work(page), *everyone, *own]:
+            response = page.goto(address)
+            if response is None or response.status != 200:
+                problems.append(f"{address} as {username}: HTTP {response and response.status}")
+            problems += at_a_phones_width(page, f"{address} as {username}")
+        if username == "axe-secretaris":
+            refused(page, "/gremia/europa/rollen/nieuw/", "Opslaan")
+            problems += at_a_phones_width(page, "a role refused, as the secretary")
+        context.close()
     assert problems == []
 
 

@@ -25,9 +25,9 @@ from playwright.sync_api import Browser, Page, Request, expect
 from koepel.core.tests.browser.server import (
     PLANNED_DAY,
     LiveKoepel,
-    _code_now,
     new_context,
     plan_meeting,
+    sign_in_with_a_new_second_factor,
 )
 from koepel.core.tests.browser.test_accessibility import page_problems, with_axe
 
@@ -199,20 +199,6 @@ RoleFactory(
 )
 UserFactory(username="{SECRETARY}", password="{SECRETARY_PASSWORD}", person=person)
 """
-
-
-def sign_in_with_a_new_second_factor(page: Page, username: str, password: str) -> None:
-    """The first sign-in of an account that must use a second factor: it sets up its app."""
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(re.compile(r"/account/tweestapsverificatie/"))
-    secret = page.locator("code.uri").inner_text().strip()
-    page.get_by_label("Code").fill(_code_now(secret))
-    page.get_by_role("main").get_by_role("button", name="Instellen").click()
-    page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
-    page.wait_for_url("**/mijn-werk/")
 
 
 def test_the_secretary_runs_a_meeting_from_plan_to_close(
