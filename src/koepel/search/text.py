@@ -1,7 +1,8 @@
 """Dutch text as the index sees it: folded, split into words, stop words out, stemmed.
 
 One set of functions serves both engines and both sides (what is indexed and what is asked),
-so a word typed in the search box meets the same word in a record whatever the engine.
+so a word typed in the search box meets the same word in a record whatever the engine: the
+SQLite engine stores ``index_terms`` of a text, the PostgreSQL engine its ``vector_text``.
 
 The stemmer is Snowball's classic Dutch algorithm, which PyStemmer calls ``dutch_porter``.
 PostgreSQL 15's ``dutch`` configuration uses the same algorithm; PyStemmer's newer ``dutch``
@@ -164,15 +165,32 @@ def index_terms(text: str) -> str:
         return " ".join(map(_chunk_forms, chunks))
 
 
-def stemmed_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Titles and texts as the SQLite engine indexes them."""
-    return [(index_terms(title), index_terms(text)) for title, text in pairs]
+# PostgreSQL keeps a word's places up to 16,383 (a later place counts as that one) and at most
+# 256 places of one word in a vector.
+MAX_POSITION = 16383
+MAX_PLACES = 256
 
 
-def folded_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Titles and texts as the PostgreSQL engine receives them (it stems them itself). A
-    tsvector holds at most 1 MB, so a very long text is indexed by its beginning."""
-    return [(fold(title), fold(text[:MAX_VECTOR_TEXT])) for title, text in pairs]
+def vector_text(title: str, text: str) -> str:
+    """Title and text as a PostgreSQL ``tsvector`` literal: the stems of their words with
+    their places, title words weighted A and text words B, as the SQLite engine's index holds
+    the same stems. A stop word keeps its place, so a phrase around one ("een thuis voor
+    iedereen") keeps the distance between the words it has. The text continues the places of
+    the title, as two vectors joined with ``||`` would. A vector holds at most 1 MB, so a very
+    long text is indexed by its beginning."""
+    places: dict[str, list[str]] = {}
+    position = 0
+    for part, weight in ((title, "A"), (text[:MAX_VECTOR_TEXT], "B")):
+        for form in index_forms(words(part)):
+            position += 1
+            if form:
+                found = places.get(form)
+                if found is None:
+                    places[form] = [f"{min(position, MAX_POSITION)}{weight}"]
+                elif len(found) < MAX_PLACES:
+                    found.append(f"{min(position, MAX_POSITION)}{weight}")
+    # Stems hold only letters and digits, so single quotes need no escaping.
+    return " ".join(f"'{form}':{','.join(found)}" for form, found in places.items())
 
 
 class _TextOfHtml(HTMLParser):
