@@ -4,8 +4,8 @@
   ``text.index_terms`` gives them (folded and stemmed in Python: FTS5 has no Dutch stemmer),
   and the entry's access and filter terms (``terms``) in a third column, ``access``.
 - PostgreSQL: a ``tsvector`` column on the entry with a GIN index, written with the row: the
-  stems and places ``text.vector_text`` gives (the same Python stemmer as on SQLite), and the
-  entry's terms as lexemes that start with ``#``.
+  stems and places ``text.vector_text`` gives (the same Python stemmer as on SQLite), title
+  weighted A and text B, and the entry's terms as lexemes that start with ``#``.
 
 A search is the typed words and the conditions of ``terms`` (who may see what, the filters)
 in one match of the engine's own: on SQLite the words are matched in the title and text
@@ -61,6 +61,9 @@ class Engine(Protocol):
     def prepare(self, title: str, text: str, terms: list[str]) -> tuple[str, ...]:
         """What the engine stores of an entry's title, text and terms (``write``, or with
         the row in ``vector_column``)."""
+
+    def vector(self, title: str, text: str, terms: str) -> str:
+        """SQL for ``vector_column`` from SQL for the values ``prepare`` gave."""
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         """Index the entries just written: (id, what ``prepare`` gave)."""
@@ -124,6 +127,9 @@ class SQLiteEngine:
     @staticmethod
     def prepare(title: str, text: str, terms: list[str]) -> tuple[str, ...]:
         return (text_terms(title), text_terms(text), " ".join(terms))
+
+    def vector(self, title: str, text: str, terms: str) -> str:
+        raise NotImplementedError("The SQLite engine keeps its index in its own table.")
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         cursor.executemany(
@@ -269,9 +275,18 @@ class PostgresEngine:
 
     @staticmethod
     def prepare(title: str, text: str, terms: list[str]) -> tuple[str, ...]:
-        words = vector_text(title, text)
         marked = " ".join(f"'{TERM_MARK}{term}'" for term in terms)
-        return (f"{words} {marked}" if words else marked,)
+        return (vector_text(title), vector_text(text), marked)
+
+    @staticmethod
+    def vector(title: str, text: str, terms: str) -> str:
+        """SQL for the vector from SQL for the three literals ``prepare`` gave: the title's
+        words weighted A, the text's B, their places going on from the title's as ``||``
+        shifts them, and the terms without places."""
+        return (
+            f"setweight(CAST({title} AS tsvector), 'A') || "
+            f"setweight(CAST({text} AS tsvector), 'B') || CAST({terms} AS tsvector)"
+        )
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         pass  # the vector was written with the row

@@ -144,12 +144,12 @@ def _upsert_postgresql(
 ) -> dict[str, int]:
     quote = connection.ops.quote_name
     columns = [quote(name) for name in _COLUMNS]
-    source, params = _unnest(rows, ["varchar", *["text"] * 5, "smallint", *["text"] * 2])
+    source, params = _unnest(rows, ["varchar", *["text"] * 5, "smallint", *["text"] * 4])
     values = [f"c{number}" for number in range(len(_COLUMNS))]
     if engine.vector_column:
         # Built in Python (``engines.PostgresEngine.prepare``): the server only reads it.
         columns.append(engine.vector_column)
-        values.append(f"c{len(_COLUMNS)}::tsvector")
+        values.append(engine.vector(*(f"c{len(_COLUMNS) + number}" for number in range(3))))
     source = f"SELECT {', '.join(values)} FROM {source}"  # noqa: S608 (our names)
     cursor.execute(
         f"{_upsert_statement(columns, source)} RETURNING {quote('id')}, {quote('key')}", params
@@ -320,10 +320,11 @@ def rewrite_index() -> int:
             ]
             if engine.vector_column:
                 source, params = _unnest(
-                    [(pk, *values) for pk, values in stored], ["bigint", "text"]
+                    [(pk, *values) for pk, values in stored], ["bigint", "text", "text", "text"]
                 )
                 cursor.execute(
-                    f"UPDATE {table} SET {engine.vector_column} = c1::tsvector "  # noqa: S608
+                    f"UPDATE {table} SET {engine.vector_column} = "  # noqa: S608
+                    f"{engine.vector('c1', 'c2', 'c3')} "
                     f"FROM {source} WHERE {table}.{quote('id')} = c0",
                     params,
                 )
