@@ -99,10 +99,10 @@ class Engine(Protocol):
         ``bounded``: rank only the entries with the words in their title, when they fill the
         page; else all of them. The counts are the same either way."""
 
-    def share(self, cursor: CursorWrapper, query: Query) -> tuple[float, int] | None:
+    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
         """The share of the entries that hold the rarest of the query's clauses, as far as
-        the engine's statistics tell (a phrase counts as its rarest word), and how many
-        entries there are; None when they cannot tell (a prefix)."""
+        the engine's statistics tell (a phrase counts as its rarest word); None when they
+        cannot tell (a prefix) or the index holds fewer than ``at_least`` entries."""
 
     @property
     def search_settings(self) -> Sequence[str]:
@@ -220,7 +220,7 @@ class SQLiteEngine:
         cursor.execute(_page_statement(ranked), [self.expression(query, conditions), limit, offset])
         return counts, list(cursor.fetchall())
 
-    def share(self, cursor: CursorWrapper, query: Query) -> tuple[float, int] | None:
+    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
         if any(clause.prefix for clause in query.clauses):
             return None
         # Every entry holds one visibility term: together they count the entries.
@@ -234,14 +234,16 @@ class SQLiteEngine:
         )
         docs = dict(cursor.fetchall())
         entries = sum(docs.get(level, 0) for level in levels)
-        if not entries:
+        if not entries or entries < at_least:
             return None
         rarest = min(min(docs.get(found, 0) for found in clause.stems) for clause in query.clauses)
-        return rarest / entries, entries
+        return float(rarest / entries)
 
 
 def _kinds_present(cursor: CursorWrapper, kinds: Sequence[str]) -> list[str]:
     wanted = {index_terms.kind(kind): kind for kind in kinds}
+    if not wanted:
+        return []
     placeholders = ", ".join(["%s"] * len(wanted))
     cursor.execute(
         f"SELECT term FROM {FTS_TABLE}_vocab WHERE term IN ({placeholders})",  # noqa: S608
@@ -408,10 +410,18 @@ class PostgresEngine:
         )
         return found, hits, counts_row[-1]
 
-    def share(self, cursor: CursorWrapper, query: Query) -> tuple[float, int] | None:
+    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
         """From the statistics ``ANALYZE`` keeps of the vectors: the share of each of the
-        most common lexemes (a word not among them is rarer than all of them)."""
+        most common lexemes (a word not among them is rarer than all of them). Read only for
+        an index of ``at_least`` entries, by the planner's own estimate of its size."""
         if any(clause.prefix for clause in query.clauses):
+            return None
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [SearchEntry._meta.db_table],
+        )
+        entries = int(cursor.fetchone()[0])
+        if entries <= 0 or entries < at_least:
             return None
         stems = sorted({found for clause in query.clauses for found in clause.stems})
         cursor.execute(
@@ -422,17 +432,9 @@ class PostgresEngine:
             [SearchEntry._meta.db_table, VECTOR_COLUMN, stems],
         )
         shares = dict(cursor.fetchall())
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-            [SearchEntry._meta.db_table],
+        return float(
+            min(min(shares.get(found, 0.0) for found in clause.stems) for clause in query.clauses)
         )
-        entries = max(0, int(cursor.fetchone()[0]))
-        if not entries:
-            return None
-        rarest = min(
-            min(shares.get(found, 0.0) for found in clause.stems) for clause in query.clauses
-        )
-        return rarest, entries
 
 
 def _tsquery_clause(clause: Clause, weight: str = "") -> str:

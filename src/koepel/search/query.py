@@ -118,13 +118,13 @@ def _counts_and_page(
             kinds,
             per_page,
             (page - 1) * per_page,
-            bounded=_common(engine.share(cursor, query)),
+            bounded=_common(engine.share(cursor, query, at_least=BOUNDED_FROM)),
         )
 
 
-def _common(share: tuple[float, int] | None) -> bool:
+def _common(share: float | None) -> bool:
     """Whether a search is for words common enough to rank a bounded set of candidates."""
-    return share is not None and share[1] >= BOUNDED_FROM and share[0] >= COMMON_SHARE
+    return share is not None and share >= COMMON_SHARE
 
 
 def _hits(query: Query, rows: list[tuple[Any, ...]]) -> list[Hit]:
