@@ -34,7 +34,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from koepel.accounts.paths import Internal, Known, Open, Own, Through, path_of
-from koepel.core.visibility import Visibility
+from koepel.core.visibility import Grants, Visibility
 from koepel.registry.models import (
     Body,
     BodyQuerySet,
@@ -207,22 +207,41 @@ def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
     return _known_filter(model, path, viewer)
 
 
-def _own_filter(model: type[models.Model], path: Own, viewer: Viewer) -> Q:
-    allowed = Q(visibility=Visibility.PUBLIC)
-    if path.people is not None and viewer.person_id is not None:
-        # Named on a restricted record: seen by that person, whether or not a member today.
-        allowed |= Q(visibility=Visibility.RESTRICTED) & _related(
-            model, path.people, viewer.person_id
-        )
-    if path.guests is not None and viewer.person_id is not None:
-        allowed |= _related(model, path.guests, viewer.person_id)
+def grants(viewer: Viewer) -> Grants:
+    """What the viewer may see of records with their own visibility, bodies and named people
+    (``Own``): the rules of this module's docstring, read once for the database filter below
+    and for the access terms of the search index."""
+    if viewer.is_office:
+        return Grants(everything=True)
+    levels = {Visibility.PUBLIC.value}
     if viewer.is_member:
-        allowed |= Q(visibility=Visibility.NETWORK)
-    if viewer.body_ids:
-        allowed |= Q(visibility=Visibility.BODY) & _related(model, path.bodies, viewer.body_ids)
-    if viewer.secretary_body_ids:
+        levels.add(Visibility.NETWORK.value)
+    return Grants(
+        levels=frozenset(levels),
+        body_level_bodies=viewer.body_ids,
         # Whoever may edit a body's records may see them, drafts included.
-        allowed |= _related(model, path.bodies, viewer.secretary_body_ids)
+        any_level_bodies=viewer.secretary_body_ids,
+        # Named on a restricted record: seen by that person, whether or not a member today.
+        named_person=viewer.person_id,
+    )
+
+
+def _own_filter(model: type[models.Model], path: Own, viewer: Viewer) -> Q:
+    granted = grants(viewer)
+    allowed = Q(visibility__in=sorted(granted.levels))
+    if path.people is not None and granted.named_person is not None:
+        allowed |= Q(visibility=Visibility.RESTRICTED) & _related(
+            model, path.people, granted.named_person
+        )
+    if path.guests is not None and granted.named_person is not None:
+        # Invited: seen whatever its level.
+        allowed |= _related(model, path.guests, granted.named_person)
+    if granted.body_level_bodies:
+        allowed |= Q(visibility=Visibility.BODY) & _related(
+            model, path.bodies, granted.body_level_bodies
+        )
+    if granted.any_level_bodies:
+        allowed |= _related(model, path.bodies, granted.any_level_bodies)
     return allowed
 
 

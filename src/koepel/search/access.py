@@ -3,6 +3,10 @@
 Search sits below the app that decides who may see what (``accounts``), so it does not import
 that app's check: ``accounts`` hands it over in its ``ready()`` with ``use()``. Until it has,
 every search fails (``NoAccessCheck``) rather than show what nobody checked.
+
+A search asks the check what its viewer may see (``grants``) and matches that against the
+access terms each entry carries in the text index (``terms``): the same rules as ``visible``
+reads for any other record, without a look-up per match.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
+
+from koepel.core.visibility import Grants
 
 M = TypeVar("M", bound=Model)
 
@@ -29,6 +35,9 @@ class AccessCheck:
     # What the check needs to know about a user, read once per search. Hashable and equal
     # for exactly those users the check treats alike: statements are cached by it.
     viewer: Callable[[Any], Hashable]
+    # What a viewer (what ``viewer`` made of a user) may see of records with their own
+    # visibility, bodies and named people, such as search entries.
+    grants: Callable[[Any], Grants]
 
 
 _check: AccessCheck | None = None
@@ -38,10 +47,11 @@ def use(
     *,
     visible: Callable[[QuerySet[Any], Any], QuerySet[Any]],
     viewer: Callable[[Any], Hashable],
+    grants: Callable[[Any], Grants],
 ) -> None:
     """Hand search the access check (from the ``ready()`` of the app that owns it)."""
     global _check
-    _check = AccessCheck(visible=visible, viewer=viewer)
+    _check = AccessCheck(visible=visible, viewer=viewer, grants=grants)
 
 
 def current() -> AccessCheck:
@@ -62,3 +72,9 @@ def viewer(user: Any) -> Hashable:
 def visible(queryset: QuerySet[M], who: Any) -> QuerySet[M]:
     """The records of ``queryset`` that ``who`` (a user, or their ``viewer``) may see."""
     return current().visible(queryset, who)
+
+
+def grants(user: Any) -> Grants:
+    """What ``user`` may see of the index's entries, read afresh."""
+    check = current()
+    return check.grants(check.viewer(user))

@@ -1,15 +1,17 @@
 """The two full-text engines behind one small interface, chosen by the database in use.
 
-- SQLite: an FTS5 table ``search_fts`` whose rowid is the entry's id. It holds the text already
-  folded and stemmed in Python (``text.index_terms``), because FTS5 has no Dutch stemmer.
-- PostgreSQL: a ``tsvector`` column on the entry with a GIN index, configuration ``dutch``,
-  computed in the same statement that writes the row. Text is folded in Python first, with the
-  same function as on SQLite, because ``dutch`` keeps some accents ("crèche" stays "crèch").
+- SQLite: an FTS5 table ``search_fts`` whose rowid is the entry's id: the title and text as
+  ``text.index_terms`` gives them (folded and stemmed in Python: FTS5 has no Dutch stemmer),
+  and the entry's access and filter terms (``terms``) in a third column, ``access``.
+- PostgreSQL: a ``tsvector`` column on the entry with a GIN index, written with the row: the
+  stems and places ``text.vector_text`` gives (the same Python stemmer as on SQLite), title
+  weighted A and text B, and the entry's terms as lexemes that start with ``#``.
 
-Both read the same parsed query (``parse.Query``) and give the ORM a condition and a score, so
-that the one access check and the filters are added to the same query by Django. Ranking is
-the engine's own (bm25 on SQLite, ts_rank on PostgreSQL), higher is better, with the title
-weighted above the text.
+A search is the typed words and the conditions of ``terms`` (who may see what, the filters)
+in one match of the engine's own: on SQLite the words are matched in the title and text
+columns only and the terms in the access column only, so a typed word never meets a term.
+Ranking is the engine's own (bm25 on SQLite, ts_rank on PostgreSQL), higher is better, with
+the title weighted above the text; only the typed words are ranked.
 
 The SQL below is put together from this module's constants and from names Django gives;
 every value (the query text included) goes to the database as a parameter.
@@ -17,27 +19,35 @@ every value (the query text included) goes to the database as a parameter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
-from django.db.models import BooleanField, Expression, F, FloatField, Q
-from django.db.models.sql.compiler import SQLCompiler
 
+from koepel.core.visibility import Visibility
+from koepel.search import terms as index_terms
+from koepel.search.models import SearchEntry
 from koepel.search.parse import Clause, Query
-
-if TYPE_CHECKING:
-    from django.db.models.sql.compiler import _AsSqlType
-from koepel.search.text import folded_pairs, stemmed_pairs
+from koepel.search.terms import NO_CONDITIONS, Conditions
+from koepel.search.text import STOP_WORDS, stem, vector_text
+from koepel.search.text import index_terms as text_terms
 
 FTS_TABLE = "search_fts"
 VECTOR_COLUMN = "search_vector"
-# bm25 weights per FTS5 column (title, text); PostgreSQL weighs title as A and text as B.
+# bm25 weights per FTS5 column (title, text, access); PostgreSQL weighs title as A and text
+# as B. The access terms weigh nothing: they decide what is found, not how well.
 TITLE_WEIGHT = 10.0
+BM25_WEIGHTS = f"{TITLE_WEIGHT}, 1.0, 0.0"
 _CHUNK = 500
 # FTS5 merges segments on its own once four pile up at one level (its ``automerge``).
 SEGMENTS_WITHOUT_MERGING = 4
+# The lexemes of the access terms start with this on PostgreSQL: no typed word does.
+TERM_MARK = "#"
+
+# One hit as the page shows it: id, score, and these columns of the entry.
+SHOWN = ("kind", "title", "url", "trail", "year", "text")
+_SHOWN_TYPES = ("text", "text", "text", "text", "integer", "text")
 
 
 class Engine(Protocol):
@@ -48,16 +58,15 @@ class Engine(Protocol):
     def vector_column(self) -> str | None:
         """A column of the entry's row that the engine fills, if any."""
 
-    @property
-    def prepare(self) -> Callable[[list[tuple[str, str]]], list[tuple[str, str]]]:
-        """Titles and texts as the engine indexes them."""
+    def prepare(self, title: str, text: str, terms: list[str]) -> tuple[str, ...]:
+        """What the engine stores of an entry's title, text and terms (``write``, or with
+        the row in ``vector_column``)."""
 
-    def vector(self, title: str, text: str) -> str:
-        """SQL for ``vector_column`` from SQL for the prepared title and text, written with
-        the entry's row."""
+    def vector(self, title: str, text: str, terms: str) -> str:
+        """SQL for ``vector_column`` from SQL for the values ``prepare`` gave."""
 
-    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
-        """Index the entries just written: (id, prepared title and text)."""
+    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
+        """Index the entries just written: (id, what ``prepare`` gave)."""
 
     def forget(self, cursor: CursorWrapper, ids: Sequence[int]) -> None:
         """Take entries out of the index (their rows are rewritten or deleted)."""
@@ -68,42 +77,46 @@ class Engine(Protocol):
         """Tidy up after writing many entries at once; ``emptied``: entries were deleted
         first (``forget_all`` of an index that held some)."""
 
-    def expression(self, query: Query) -> str:
-        """The query in the engine's own syntax: the one parameter of ``matching`` and
-        ``score`` that depends on it."""
+    def expression(self, query: Query, conditions: Conditions = NO_CONDITIONS) -> str:
+        """The query and conditions in the engine's own syntax (a parameter of the match)."""
 
-    def matching(self, query: Query) -> Q:
-        """A condition on SearchEntry that holds for the entries matching the query."""
+    def counts_and_page(
+        self,
+        cursor: CursorWrapper,
+        query: Query,
+        conditions: Conditions,
+        kinds: Sequence[str],
+        chosen: Sequence[str],
+        limit: int,
+        offset: int,
+        *,
+        bounded: bool = False,
+    ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
+        """How many entries of each of ``kinds`` match, and those of the ``chosen`` kinds
+        (all when none are chosen) ranked ``offset`` to ``offset + limit``, best first: id,
+        score and the ``SHOWN`` columns.
 
-    def score(self, query: Query) -> Expression:
-        """How well an entry matches: higher is better. Use with ``matching``."""
+        ``bounded``: rank only the entries with the words in their title, when they fill the
+        page; else all of them. The counts are the same either way."""
+
+    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
+        """The share of the entries that hold the rarest of the query's clauses, as far as
+        the engine's statistics tell (a phrase counts as its rarest word); None when they
+        cannot tell (a prefix) or the index holds fewer than ``at_least`` entries."""
 
     @property
     def search_settings(self) -> Sequence[str]:
         """Statements setting up the transaction of a search statement (none: no transaction)."""
 
 
-class _OnTable(Expression):
-    """SQL written around the alias Django gives a table in the query, so that it stays right
-    whatever joins the access check and the filters add."""
-
-    def __init__(
-        self, column: str, template: str, params: Sequence[Any] = (), *, output_field: Any
-    ) -> None:
-        super().__init__(output_field=output_field)
-        self.column: Any = F(column)
-        self.template = template
-        self.params = list(params)
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.column,) = exprs
-
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> _AsSqlType:
-        alias = connection.ops.quote_name(self.column.alias)
-        return self.template.format(table=alias), tuple(self.params)
+def _page_statement(ranked: str) -> str:
+    quote = connection.ops.quote_name
+    shown = ", ".join(f"entry.{quote(column)}" for column in SHOWN)
+    return (
+        f"SELECT best.id, best.score, {shown} FROM ({ranked}) AS best "  # noqa: S608
+        f"JOIN {SearchEntry._meta.db_table} AS entry ON entry.{quote('id')} = best.id "
+        "ORDER BY best.score DESC, best.id"
+    )
 
 
 class SQLiteEngine:
@@ -111,15 +124,18 @@ class SQLiteEngine:
     vector_column = None
     search_settings = ()
 
-    prepare = staticmethod(stemmed_pairs)
+    @staticmethod
+    def prepare(title: str, text: str, terms: list[str]) -> tuple[str, ...]:
+        return (text_terms(title), text_terms(text), " ".join(terms))
 
-    def vector(self, title: str, text: str) -> str:
+    def vector(self, title: str, text: str, terms: str) -> str:
         raise NotImplementedError("The SQLite engine keeps its index in its own table.")
 
-    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
+    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, text) VALUES (%s, %s, %s)",  # noqa: S608
-            [(pk, title, text) for pk, (title, text) in rows],
+            f"INSERT INTO {FTS_TABLE} (rowid, title, text, access) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s)",
+            [(pk, *values) for pk, values in rows],
         )
 
     def forget(self, cursor: CursorWrapper, ids: Sequence[int]) -> None:
@@ -141,24 +157,104 @@ class SQLiteEngine:
         (segments,) = cursor.fetchone()
         if emptied or segments > SEGMENTS_WITHOUT_MERGING:
             cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
-        # Statistics let the planner read the narrow filter index instead of the wide rows.
         cursor.execute("ANALYZE search_searchentry")
 
     @staticmethod
-    def expression(query: Query) -> str:
-        """The FTS5 query: every clause a quoted string, so nothing typed is an operator."""
-        return " AND ".join(_fts5_clause(clause) for clause in query.clauses)
+    def expression(query: Query, conditions: Conditions = NO_CONDITIONS) -> str:
+        """The FTS5 query: every clause a quoted string, so nothing typed is an operator,
+        matched in the title and text; each condition a choice of terms in the access
+        column."""
+        parts = [f"{{title text}} : ({_fts5_words(query)})"]
+        parts += [f"access : ({' OR '.join(choice)})" for choice in conditions.choices]
+        return " AND ".join(parts)
 
-    def matching(self, query: Query) -> Q:
-        return Q(text_index__search_fts__match=self.expression(query))
-
-    def score(self, query: Query) -> Expression:
-        # bm25 is lower for a better match; FTS5 computes it for the row the MATCH is on.
-        return _OnTable(
-            "text_index__search_fts",
-            f"-bm25({{table}}, {TITLE_WEIGHT}, 1.0)",
-            output_field=FloatField(),
+    def counts_and_page(
+        self,
+        cursor: CursorWrapper,
+        query: Query,
+        conditions: Conditions,
+        kinds: Sequence[str],
+        chosen: Sequence[str],
+        limit: int,
+        offset: int,
+        *,
+        bounded: bool = False,
+    ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
+        if conditions.impossible:
+            return {}, []
+        # One count of the index's own per kind: FTS5 walks the lists of the words and terms
+        # and reads no row. Kinds with no entry at all are not asked (fts5vocab).
+        counts: dict[str, int] = {}
+        present = _kinds_present(cursor, kinds)
+        if present:
+            count = f"(SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+            cursor.execute(
+                f"SELECT {', '.join([count] * len(present))}",
+                [
+                    self.expression(query, conditions.also([index_terms.kind(kind)]))
+                    for kind in present
+                ],
+            )
+            found = cursor.fetchone()
+            counts = {kind: n for kind, n in zip(present, found, strict=True) if n}
+        if not any(counts.get(kind) for kind in chosen or kinds):
+            return counts, []
+        if chosen:
+            conditions = conditions.also([index_terms.kind(kind) for kind in chosen])
+        ranked = (
+            f"SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) AS score "  # noqa: S608
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            "ORDER BY score DESC, id LIMIT %s OFFSET %s"
         )
+        if bounded:
+            # The words in the title as well: bm25 ranks only those entries, and weighs
+            # each one's title twice (once per match of the words) beside its text.
+            title = f"{{title}} : ({_fts5_words(query)})"
+            cursor.execute(
+                _page_statement(ranked),
+                [f"{title} AND {self.expression(query, conditions)}", limit, offset],
+            )
+            rows = list(cursor.fetchall())
+            if len(rows) == limit:
+                return counts, rows
+        cursor.execute(_page_statement(ranked), [self.expression(query, conditions), limit, offset])
+        return counts, list(cursor.fetchall())
+
+    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
+        if any(clause.prefix for clause in query.clauses):
+            return None
+        # Every entry holds one visibility term: together they count the entries.
+        levels = [f"v{level}" for level in Visibility.values]
+        stems = {found for clause in query.clauses for found in clause.stems}
+        wanted = [*levels, *stems]
+        placeholders = ", ".join(["%s"] * len(wanted))
+        cursor.execute(
+            f"SELECT term, doc FROM {FTS_TABLE}_vocab WHERE term IN ({placeholders})",  # noqa: S608
+            wanted,
+        )
+        docs = dict(cursor.fetchall())
+        entries = sum(docs.get(level, 0) for level in levels)
+        if not entries or entries < at_least:
+            return None
+        rarest = min(min(docs.get(found, 0) for found in clause.stems) for clause in query.clauses)
+        return float(rarest / entries)
+
+
+def _kinds_present(cursor: CursorWrapper, kinds: Sequence[str]) -> list[str]:
+    wanted = {index_terms.kind(kind): kind for kind in kinds}
+    if not wanted:
+        return []
+    placeholders = ", ".join(["%s"] * len(wanted))
+    cursor.execute(
+        f"SELECT term FROM {FTS_TABLE}_vocab WHERE term IN ({placeholders})",  # noqa: S608
+        list(wanted),
+    )
+    there = {term for (term,) in cursor.fetchall()}
+    return [kind for term, kind in wanted.items() if term in there]
+
+
+def _fts5_words(query: Query) -> str:
+    return " AND ".join(_fts5_clause(clause) for clause in query.clauses)
 
 
 def _fts5_clause(clause: Clause) -> str:
@@ -179,15 +275,22 @@ class PostgresEngine:
         "SET LOCAL parallel_tuple_cost = 0.01",
     )
 
-    prepare = staticmethod(folded_pairs)  # PostgreSQL stems; Python only folds
+    @staticmethod
+    def prepare(title: str, text: str, terms: list[str]) -> tuple[str, ...]:
+        marked = " ".join(f"'{TERM_MARK}{term}'" for term in terms)
+        return (vector_text(title), vector_text(text), marked)
 
-    def vector(self, title: str, text: str) -> str:
+    @staticmethod
+    def vector(title: str, text: str, terms: str) -> str:
+        """SQL for the vector from SQL for the three literals ``prepare`` gave: the title's
+        words weighted A, the text's B, their places going on from the title's as ``||``
+        shifts them, and the terms without places."""
         return (
-            f"setweight(to_tsvector('dutch'::regconfig, {title}), 'A') || "
-            f"setweight(to_tsvector('dutch'::regconfig, {text}), 'B')"
+            f"setweight(CAST({title} AS tsvector), 'A') || "
+            f"setweight(CAST({text} AS tsvector), 'B') || CAST({terms} AS tsvector)"
         )
 
-    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, str]]]) -> None:
+    def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         pass  # the vector was written with the row
 
     def forget(self, cursor: CursorWrapper, ids: Sequence[int]) -> None:
@@ -201,40 +304,156 @@ class PostgresEngine:
         cursor.execute("ANALYZE search_searchentry")
 
     @staticmethod
-    def expression(query: Query) -> str:
-        """The to_tsquery text: PostgreSQL stems the words and counts the stop words'
-        places in a phrase itself."""
-        return " & ".join(_tsquery_clause(clause) for clause in query.clauses)
+    def words(query: Query, weight: str = "") -> str:
+        """The typed words as a tsquery literal, already stemmed, as ranked; with a
+        ``weight``, matching words of that weight only (``A``: in the title)."""
+        return " & ".join(_tsquery_clause(clause, weight) for clause in query.clauses)
 
-    def matching(self, query: Query) -> Q:
-        return Q(
-            _OnTable(
-                "pk",
-                f"{{table}}.{VECTOR_COLUMN} @@ to_tsquery('dutch'::regconfig, %s)",
-                [self.expression(query)],
-                output_field=BooleanField(),
+    @classmethod
+    def expression(cls, query: Query, conditions: Conditions = NO_CONDITIONS) -> str:
+        """The tsquery literal of the words and the conditions: what an entry must match."""
+        parts = [f"({cls.words(query)})"]
+        parts += [
+            "(" + " | ".join(f"'{TERM_MARK}{term}'" for term in choice) + ")"
+            for choice in conditions.choices
+        ]
+        return " & ".join(parts)
+
+    def counts_and_page(
+        self,
+        cursor: CursorWrapper,
+        query: Query,
+        conditions: Conditions,
+        kinds: Sequence[str],
+        chosen: Sequence[str],
+        limit: int,
+        offset: int,
+        *,
+        bounded: bool = False,
+    ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
+        """One statement: the matches are gathered once, then counted (one pass, a count per
+        kind, read from the row whose vector the match reads anyway) and ranked (the best
+        ones kept while reading), and only the page's rows are read in full. Bounded, only
+        the entries with the words in their title (weight A) are ranked; when they do not
+        fill the page, the statement is run again ranking all."""
+        if conditions.impossible:
+            return {}, []
+        if bounded:
+            counts, rows, candidates = self._counts_and_page(
+                cursor, query, conditions, kinds, chosen, limit, offset, bounded=True
             )
+            if candidates - offset >= limit:
+                return counts, rows
+        counts, rows, _ = self._counts_and_page(
+            cursor, query, conditions, kinds, chosen, limit, offset, bounded=False
         )
+        return counts, rows
 
-    def score(self, query: Query) -> Expression:
+    def _counts_and_page(
+        self,
+        cursor: CursorWrapper,
+        query: Query,
+        conditions: Conditions,
+        kinds: Sequence[str],
+        chosen: Sequence[str],
+        limit: int,
+        offset: int,
+        *,
+        bounded: bool,
+    ) -> tuple[dict[str, int], list[tuple[Any, ...]], int]:
         # Normalisation 1 divides by the log of the length, so long texts do not win by size.
         # ts_rank (how often, and where: title or text) rather than ts_rank_cd (also how close
         # together): for a common word it is ranked for most of the index, and ts_rank reads
-        # each vector in about half the time.
-        return _OnTable(
-            "pk",
-            f"ts_rank({{table}}.{VECTOR_COLUMN}, to_tsquery('dutch'::regconfig, %s), 1)",
-            [self.expression(query)],
-            output_field=FloatField(),
+        # each vector in about half the time. Only the words are ranked, not the terms.
+        table = SearchEntry._meta.db_table
+        quote = connection.ops.quote_name
+        counts = ", ".join(["COUNT(*) FILTER (WHERE kind = %s)"] * len(kinds))
+        no_counts = ", ".join(["CAST(NULL AS bigint)"] * len(kinds))
+        no_hit = ", ".join(f"CAST(NULL AS {kind})" for kind in _SHOWN_TYPES)
+        shown = ", ".join(f"entry.{quote(column)}" for column in SHOWN)
+        kind_in = f"kind IN ({', '.join(['%s'] * len(chosen))})" if chosen else "TRUE"
+        score = f"ts_rank({VECTOR_COLUMN}, %s::tsquery, 1)"
+        params: list[Any] = [self.words(query)]
+        if bounded:
+            score = f"CASE WHEN {VECTOR_COLUMN} @@ %s::tsquery THEN {score} END"
+            params.insert(0, self.words(query, weight="A"))
+        sql = (
+            "WITH found (id, kind, score) AS MATERIALIZED ("  # noqa: S608
+            f"SELECT id, kind, {score} FROM {table} WHERE {VECTOR_COLUMN} @@ %s::tsquery) "
+            f"SELECT CAST(NULL AS bigint), CAST(NULL AS real), {no_hit}, {counts}, "
+            f"COUNT(*) FILTER (WHERE score IS NOT NULL AND {kind_in}) FROM found "
+            f"UNION ALL SELECT best.id, best.score, {shown}, {no_counts}, NULL FROM ("
+            f"SELECT id, score FROM found WHERE score IS NOT NULL AND {kind_in} "
+            "ORDER BY score DESC, id LIMIT %s OFFSET %s) AS best "
+            f"JOIN {table} AS entry ON entry.{quote('id')} = best.id"
+        )
+        cursor.execute(
+            sql,
+            [
+                *params,
+                self.expression(query, conditions),
+                *kinds,
+                *chosen,
+                *chosen,
+                limit,
+                offset,
+            ],
+        )
+        rows = cursor.fetchall()
+        counts_row = next(row for row in rows if row[0] is None)
+        found = {
+            kind: n for kind, n in zip(kinds, counts_row[2 + len(SHOWN) : -1], strict=True) if n
+        }
+        hits = sorted(
+            (row[: 2 + len(SHOWN)] for row in rows if row[0] is not None),
+            key=lambda row: (-row[1], row[0]),
+        )
+        return found, hits, counts_row[-1]
+
+    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
+        """From the statistics ``ANALYZE`` keeps of the vectors: the share of each of the
+        most common lexemes (a word not among them is rarer than all of them). Read only for
+        an index of ``at_least`` entries, by the planner's own estimate of its size."""
+        if any(clause.prefix for clause in query.clauses):
+            return None
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [SearchEntry._meta.db_table],
+        )
+        entries = int(cursor.fetchone()[0])
+        if entries <= 0 or entries < at_least:
+            return None
+        stems = sorted({found for clause in query.clauses for found in clause.stems})
+        cursor.execute(
+            "SELECT elem, freq FROM pg_stats, "
+            "unnest(most_common_elems::text::text[], most_common_elem_freqs) AS m(elem, freq) "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s "
+            "AND elem = ANY(%s)",
+            [SearchEntry._meta.db_table, VECTOR_COLUMN, stems],
+        )
+        shares = dict(cursor.fetchall())
+        return float(
+            min(min(shares.get(found, 0.0) for found in clause.stems) for clause in query.clauses)
         )
 
 
-def _tsquery_clause(clause: Clause) -> str:
-    # Words hold only letters and digits, so single quotes need no escaping.
-    quoted = [f"'{word}'" for word in clause.words]
+def _tsquery_clause(clause: Clause, weight: str = "") -> str:
+    """A clause as a tsquery: each word's stem (stemmed here, as the vectors were), a stop
+    word inside a phrase counted in the distance between the words around it, as the vectors
+    count its place."""
+    stems: list[tuple[int, str]] = [
+        (place, stem(word)) for place, word in enumerate(clause.words) if word not in STOP_WORDS
+    ]
+    quoted = [f"'{found}'" + (f":{weight}" if weight else "") for _, found in stems]
     if clause.prefix:
-        quoted[-1] += ":*"
-    return f"({' <-> '.join(quoted)})" if clause.is_phrase else quoted[0]
+        quoted[-1] += "*" if weight else ":*"
+    if len(quoted) == 1:
+        return quoted[0]
+    joined = quoted[0]
+    for (before, _), (place, _), word in zip(stems[:-1], stems[1:], quoted[1:], strict=True):
+        distance = place - before
+        joined += f" <{distance}> {word}" if distance > 1 else f" <-> {word}"
+    return f"({joined})"
 
 
 def current() -> Engine:

@@ -1,7 +1,8 @@
 """What the search box searches: one row per record a user may find, whatever its app.
 
 The text index itself lives beside this table in the engine's own structure (an FTS5 table on
-SQLite, a tsvector column on PostgreSQL; see ``engines``), created by migration 0002.
+SQLite, a tsvector column on PostgreSQL; see ``engines``), created by migration 0002 and given
+the entries' access terms by migration 0005.
 """
 
 from __future__ import annotations
@@ -74,8 +75,9 @@ class Match(models.Lookup[str]):
 
 
 class TextIndexRow(models.Model):
-    """A row of the SQLite engine's FTS5 table (migration 0002), so that a query can join it.
-    On PostgreSQL the table does not exist and nothing refers to this model."""
+    """A row of the SQLite engine's FTS5 table (migrations 0002 and 0005), declared so that
+    the access rules know it (``accounts.paths``: read only with its entry). On PostgreSQL the
+    table does not exist and nothing refers to this model."""
 
     entry = models.OneToOneField(
         SearchEntry,
@@ -87,6 +89,7 @@ class TextIndexRow(models.Model):
     search_fts = MatchField()
     title = models.TextField()
     text = models.TextField()
+    access = models.TextField()  # the entry's terms (``search.terms``)
 
     class Meta:
         managed = False

@@ -1,7 +1,8 @@
 """Dutch text as the index sees it: folded, split into words, stop words out, stemmed.
 
 One set of functions serves both engines and both sides (what is indexed and what is asked),
-so a word typed in the search box meets the same word in a record whatever the engine.
+so a word typed in the search box meets the same word in a record whatever the engine: the
+SQLite engine stores ``index_terms`` of a text, the PostgreSQL engine its ``vector_text``.
 
 The stemmer is Snowball's classic Dutch algorithm, which PyStemmer calls ``dutch_porter``.
 PostgreSQL 15's ``dutch`` configuration uses the same algorithm; PyStemmer's newer ``dutch``
@@ -13,7 +14,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections import defaultdict
 from html.parser import HTMLParser
+from itertools import chain
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
 
@@ -164,15 +167,57 @@ def index_terms(text: str) -> str:
         return " ".join(map(_chunk_forms, chunks))
 
 
-def stemmed_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Titles and texts as the SQLite engine indexes them."""
-    return [(index_terms(title), index_terms(text)) for title, text in pairs]
+# PostgreSQL keeps a word's places up to 16,383 (a later place counts as that one) and at most
+# 256 places of one word in a vector.
+MAX_POSITION = 16383
+MAX_PLACES = 256
 
 
-def folded_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Titles and texts as the PostgreSQL engine receives them (it stems them itself). A
-    tsvector holds at most 1 MB, so a very long text is indexed by its beginning."""
-    return [(fold(title), fold(text[:MAX_VECTOR_TEXT])) for title, text in pairs]
+def vector_text(text: str) -> str:
+    """A text as a PostgreSQL ``tsvector`` literal: the stems of its words with their places,
+    as the SQLite engine's index holds the same stems. A stop word keeps its place, so a
+    phrase around one ("een thuis voor iedereen") keeps the distance between the words it
+    has. A vector holds at most 1 MB, so a very long text is indexed by its beginning."""
+    forms = _text_forms(text[:MAX_VECTOR_TEXT])
+    places: defaultdict[str, list[int]] = defaultdict(list)
+    for position, form in enumerate(forms, 1):
+        places[form].append(position)
+    places.pop("", None)  # the stop words
+    if len(forms) > MAX_POSITION:
+        for form, found in places.items():
+            places[form] = [min(position, MAX_POSITION) for position in found]
+    # Stems hold only letters and digits, so single quotes need no escaping.
+    return " ".join(
+        [
+            f"'{form}':{','.join(map(_NUMBERS.__getitem__, found[:MAX_PLACES]))}"
+            for form, found in places.items()
+        ]
+    )
+
+
+_NUMBERS = [str(number) for number in range(MAX_POSITION + 1)]
+_chunk_places: dict[str, tuple[str, ...]] = {}  # a run of text: its words' index forms
+
+
+def _chunk_place_forms(chunk: str) -> tuple[str, ...]:
+    """The index forms of the words in a run of text without spaces, "" for each word left
+    out: a stop word keeps its place in a vector."""
+    forms = _chunk_places.get(chunk)
+    if forms is None:
+        forms = tuple(index_forms(words(chunk)))
+        if len(_chunk_places) < _CACHE_LIMIT:
+            _chunk_places[chunk] = forms
+    return forms
+
+
+def _text_forms(text: str) -> list[str]:
+    """The index form of every word of a text in order, "" for a word left out; read run by
+    run between the spaces, as ``index_terms`` reads a text."""
+    chunks = text.split()
+    try:
+        return list(chain.from_iterable(map(_chunk_places.__getitem__, chunks)))
+    except KeyError:
+        return list(chain.from_iterable(map(_chunk_place_forms, chunks)))
 
 
 class _TextOfHtml(HTMLParser):

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from koepel.search import engines, kinds
+from koepel.search import engines, kinds, terms
 from koepel.search.entry import Entry
 from koepel.search.models import SearchEntry
 
@@ -24,7 +24,7 @@ _entry_values = attrgetter(*_COLUMNS[2:])
 
 
 _Cleaned = tuple[str, str, Entry]  # key, kind, entry
-_Prepared = tuple[str, str, Entry, tuple[str, str]]  # and the title and text as indexed
+_Prepared = tuple[str, str, Entry, tuple[str, ...]]  # and what the engine stores of it
 
 
 def _kind(key: str, entry: Entry) -> str:
@@ -58,11 +58,16 @@ def _clean(items: Sequence[tuple[str, Entry]]) -> list[_Cleaned]:
 
 def _prepare(engine: engines.Engine, batch: list[tuple[str, Entry]]) -> list[_Prepared]:
     """Check a batch and compute its text as the engine indexes it."""
-    cleaned = _clean(batch)
-    terms = engine.prepare([(entry.title, entry.text) for _, _, entry in cleaned])
     return [
-        (key, kind, entry, pair) for (key, kind, entry), pair in zip(cleaned, terms, strict=True)
+        (key, kind, entry, engine.prepare(entry.title, entry.text, _terms(kind, entry)))
+        for key, kind, entry in _clean(batch)
     ]
+
+
+def _terms(kind: str, entry: Entry) -> list[str]:
+    return terms.of_entry(
+        kind, entry.visibility, entry.bodies, entry.people, entry.year, entry.guests
+    )
 
 
 def write(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
@@ -95,7 +100,7 @@ def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) ->
             _delete_relations(cursor, replaced)
             engine.forget(cursor, replaced)
         _insert_relations(cursor, [(ids[key], entry) for key, _, entry, _ in prepared])
-        engine.write(cursor, [(ids[key], terms) for key, _, _, terms in prepared])
+        engine.write(cursor, [(ids[key], stored) for key, _, _, stored in prepared])
     return len(prepared)
 
 
@@ -119,7 +124,7 @@ def _upsert(
 ) -> dict[str, int]:
     """Insert or update the rows by key (``existing``: the ids of those there already);
     returns their ids by key."""
-    rows = [(key, kind, *_entry_values(entry), *terms) for key, kind, entry, terms in prepared]
+    rows = [(key, kind, *_entry_values(entry), *stored) for key, kind, entry, stored in prepared]
     if connection.vendor == "postgresql":
         return _upsert_postgresql(cursor, engine, rows)
     if engine.vector_column:
@@ -141,11 +146,12 @@ def _upsert_postgresql(
 ) -> dict[str, int]:
     quote = connection.ops.quote_name
     columns = [quote(name) for name in _COLUMNS]
-    source, params = _unnest(rows, ["varchar", *["text"] * 5, "smallint", *["text"] * 3])
+    source, params = _unnest(rows, ["varchar", *["text"] * 5, "smallint", *["text"] * 4])
     values = [f"c{number}" for number in range(len(_COLUMNS))]
     if engine.vector_column:
+        # Built in Python (``engines.PostgresEngine.prepare``): the server only reads it.
         columns.append(engine.vector_column)
-        values.append(engine.vector(f"c{len(_COLUMNS)}", f"c{len(_COLUMNS) + 1}"))
+        values.append(engine.vector(*(f"c{len(_COLUMNS) + number}" for number in range(3))))
     source = f"SELECT {', '.join(values)} FROM {source}"  # noqa: S608 (our names)
     cursor.execute(
         f"{_upsert_statement(columns, source)} RETURNING {quote('id')}, {quote('key')}", params
@@ -262,3 +268,72 @@ def settle(*, emptied: bool = False) -> None:
     from it first."""
     with connection.cursor() as cursor:
         engines.current().settle(cursor, emptied=emptied)
+
+
+def rewrite_index() -> int:
+    """Write the engine's index of every entry again from the entry's own row, bodies and
+    people, without reading the records it came from: for a migration that changes what the
+    index holds (``koepel reindex`` rebuilds from the records). Returns how many."""
+    engine = engines.current()
+    table = SearchEntry._meta.db_table
+    quote = connection.ops.quote_name
+    links = {attribute: (through, own, other) for through, own, other, attribute in _relations()}
+    written = 0
+    last = 0
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT {quote('id')}, kind, title, {quote('text')}, visibility, year "  # noqa: S608
+                f"FROM {table} WHERE {quote('id')} > %s ORDER BY {quote('id')} LIMIT %s",
+                [last, BATCH],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            last = rows[-1][0]
+            ids = [row[0] for row in rows]
+            related: dict[str, dict[int, list[int]]] = {}
+            for attribute, (through, own, other) in links.items():
+                placeholders = ", ".join(["%s"] * len(ids))
+                cursor.execute(
+                    f"SELECT {own}, {other} FROM {through} WHERE {own} IN ({placeholders})",  # noqa: S608
+                    ids,
+                )
+                found: dict[int, list[int]] = {}
+                for pk, other_id in cursor.fetchall():
+                    found.setdefault(pk, []).append(other_id)
+                related[attribute] = found
+            stored = [
+                (
+                    pk,
+                    engine.prepare(
+                        title,
+                        text,
+                        terms.of_entry(
+                            kind,
+                            visibility,
+                            related["bodies"].get(pk, []),
+                            related["people"].get(pk, []),
+                            year,
+                            related["guests"].get(pk, []),
+                        ),
+                    ),
+                )
+                for pk, kind, title, text, visibility, year in rows
+            ]
+            if engine.vector_column:
+                source, params = _unnest(
+                    [(pk, *values) for pk, values in stored], ["bigint", "text", "text", "text"]
+                )
+                cursor.execute(
+                    f"UPDATE {table} SET {engine.vector_column} = "  # noqa: S608
+                    f"{engine.vector('c1', 'c2', 'c3')} "
+                    f"FROM {source} WHERE {table}.{quote('id')} = c0",
+                    params,
+                )
+            else:
+                engine.forget(cursor, ids)
+                engine.write(cursor, stored)
+            written += len(rows)
+    settle(emptied=True)
+    return written

@@ -6,9 +6,11 @@ from io import StringIO
 from typing import Any
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from koepel.meetings.models import Meeting
+from koepel.search import engines, writing
 from koepel.search.models import SearchEntry
 from koepel.search.query import search
 from koepel.search.tests.conftest import search_page, signed_in
@@ -53,3 +55,22 @@ def test_reindex_drops_what_went_away_without_the_services(
     assert "Themasessie woningbouw" not in search_page(client, "woningbouw").titles
     named = signed_in(client, network, "named")
     assert "Vertrouwelijk overleg grondprijzen" in search_page(named, "woningbouw").titles
+
+
+def test_the_index_written_again_from_the_entries_gives_the_same_results(
+    demo: None, network: dict[str, Any]
+) -> None:
+    """What migration 0005 does to an existing database: the engine's index of every entry
+    written again from the entry's own row, bodies and people, not from the records."""
+    before = _everything(network["users"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            engines.current().forget_all(cursor)
+        else:
+            cursor.execute("UPDATE search_searchentry SET search_vector = NULL")
+    assert search(None, "woningbouw").total == 0
+
+    written = writing.rewrite_index()
+
+    assert written == SearchEntry.objects.count()
+    assert _everything(network["users"]) == before

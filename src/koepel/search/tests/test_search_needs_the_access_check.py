@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from koepel.accounts.access import viewer_for, visible
+from koepel.accounts.access import grants, viewer_for, visible
+from koepel.core.visibility import Grants
 from koepel.search import access
 from koepel.search.query import search
 from koepel.search.tests.conftest import search_page, signed_in
@@ -19,6 +20,7 @@ def test_the_accounts_app_hands_search_the_one_access_check() -> None:
 
     assert check.visible is visible
     assert check.viewer is viewer_for
+    assert check.grants is grants
 
 
 def test_without_an_access_check_a_search_fails_rather_than_show_everything(
@@ -47,6 +49,10 @@ def test_another_check_gets_statements_of_its_own(
     # A check that lets nothing through, handed over in its place: the cached statement of the
     # first check must not answer for it.
     monkeypatch.setattr(access, "_check", None)
-    access.use(visible=lambda queryset, who: queryset.filter(pk__isnull=True), viewer=viewer_for)
+    access.use(
+        visible=lambda queryset, who: queryset.filter(pk__isnull=True),
+        viewer=viewer_for,
+        grants=lambda viewer: Grants(),
+    )
 
     assert search(outsider, "woningbouw").total == 0
