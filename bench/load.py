@@ -88,6 +88,9 @@ TARGETS = [
     Target("api bijeenkomsten", "/api/v1/bijeenkomsten", auth="token"),
     Target("api lobbydossiers", "/api/v1/lobbydossiers", auth="token"),
     Target("api documenten", "/api/v1/documenten", auth="token"),
+    # The same first page by cursor (API 1.1): no count of the whole list.
+    Target("api documenten cursor", "/api/v1/documenten?cursor=", auth="token"),
+    Target("api lobbydossiers cursor", "/api/v1/lobbydossiers?cursor=", auth="token"),
     Target("api zoeken", "/api/v1/zoeken?q={query}", auth="token"),
 ]
 

@@ -472,7 +472,7 @@ LOGGING = {
 KOEPEL_COUNT_CAP = 1000
 
 # The API (NL API Design Rules): JSON only, personal tokens, errors as problem+json.
-KOEPEL_API_VERSION = "1.0.0"
+KOEPEL_API_VERSION = "1.1.0"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["koepel.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["koepel.api.permissions.ReadOrSignedIn"],
