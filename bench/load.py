@@ -553,9 +553,11 @@ def report(figures: dict[str, Figures], peaks: list[float], args: argparse.Names
             ratios = benchstats.paired(entry.rps, bare.rps)
         few = [int(note.split()[1]) for note in entry.notes if note.startswith("only ")]
         at_max = sum(note == "p95 is the maximum" for note in entry.notes)
-        notes = [f"p95 from as few as {min(few)} samples (< {benchstats.MIN_SAMPLES})"] * bool(
-            few
-        ) + [f"p95 = max in {at_max} of {len(entry.notes)} rounds"] * bool(at_max)
+        notes = []
+        if few:
+            notes.append(f"p95 from as few as {min(few)} samples (< {benchstats.MIN_SAMPLES})")
+        if at_max:
+            notes.append(f"p95 = max in {at_max} of {len(entry.notes)} rounds")
         row = {
             "p50_ms": statistics.median(entry.p50),
             "p95_ms": statistics.median(entry.p95),
