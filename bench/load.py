@@ -88,6 +88,9 @@ TARGETS = [
     Target("api bijeenkomsten", "/api/v1/bijeenkomsten", auth="token"),
     Target("api lobbydossiers", "/api/v1/lobbydossiers", auth="token"),
     Target("api documenten", "/api/v1/documenten", auth="token"),
+    # The same first page by cursor (API 1.1): no count of the whole list.
+    Target("api documenten cursor", "/api/v1/documenten?cursor=", auth="token"),
+    Target("api lobbydossiers cursor", "/api/v1/lobbydossiers?cursor=", auth="token"),
     Target("api zoeken", "/api/v1/zoeken?q={query}", auth="token"),
 ]
 
@@ -550,9 +553,11 @@ def report(figures: dict[str, Figures], peaks: list[float], args: argparse.Names
             ratios = benchstats.paired(entry.rps, bare.rps)
         few = [int(note.split()[1]) for note in entry.notes if note.startswith("only ")]
         at_max = sum(note == "p95 is the maximum" for note in entry.notes)
-        notes = [f"p95 from as few as {min(few)} samples (< {benchstats.MIN_SAMPLES})"] * bool(
-            few
-        ) + [f"p95 = max in {at_max} of {len(entry.notes)} rounds"] * bool(at_max)
+        notes = []
+        if few:
+            notes.append(f"p95 from as few as {min(few)} samples (< {benchstats.MIN_SAMPLES})")
+        if at_max:
+            notes.append(f"p95 = max in {at_max} of {len(entry.notes)} rounds")
         row = {
             "p50_ms": statistics.median(entry.p50),
             "p95_ms": statistics.median(entry.p95),

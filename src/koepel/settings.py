@@ -467,8 +467,12 @@ LOGGING = {
 }
 
 
+# A list counts its rows up to this number; a longer one says "more than 1,000" and its pages
+# have no last number (koepel.core.pagination). Counting stops there however large the data.
+KOEPEL_COUNT_CAP = 1000
+
 # The API (NL API Design Rules): JSON only, personal tokens, errors as problem+json.
-KOEPEL_API_VERSION = "1.0.0"
+KOEPEL_API_VERSION = "1.1.0"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["koepel.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["koepel.api.permissions.ReadOrSignedIn"],

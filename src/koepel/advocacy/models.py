@@ -4,7 +4,7 @@ and the milestones worth reporting."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,6 +24,12 @@ class DossierStatus(models.TextChoices):
     PARTLY = "deels_behaald", _("partly achieved")
     NOT_ACHIEVED = "niet_behaald", _("not achieved")
     WITHDRAWN = "ingetrokken", _("withdrawn")
+
+
+def status_order_of(status: str) -> int:
+    """Where a status comes on the lobby page: as the choices list them, ongoing first."""
+    values = list(DossierStatus.values)
+    return values.index(status) if status in values else len(values)
 
 
 class FundingKind(models.TextChoices):
@@ -68,6 +74,9 @@ class Dossier(models.Model):
     status = models.CharField(
         _("status"), max_length=14, choices=DossierStatus.choices, default=DossierStatus.ONGOING
     )
+    # The status's place on the lobby page (``status_order_of``), kept by ``save`` so the
+    # list is ordered by an indexed column rather than by a CASE over every row.
+    status_order = models.PositiveSmallIntegerField(default=0, editable=False, db_index=True)
     status_date = models.DateField(_("status since"), null=True, blank=True)
     status_date_precision = precision_field(_("precision of the status date"))
     evidence = models.TextField(_("evidence"), blank=True)
@@ -92,6 +101,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.status_order = status_order_of(self.status)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "status" in fields and "status_order" not in fields:
+            kwargs["update_fields"] = [*fields, "status_order"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("advocacy:dossier", args=[self.slug])

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -69,13 +69,6 @@ def _filtered_dossiers(
     return dossiers
 
 
-# The order of the statuses on the lobby page: as the choices list them, ongoing first.
-_STATUS_ORDER = Case(
-    *(When(status=value, then=Value(n)) for n, value in enumerate(DossierStatus.values)),
-    default=Value(len(DossierStatus.values)),
-)
-
-
 def dossier_list(
     user: Any,
     *,
@@ -93,7 +86,7 @@ def dossier_list(
     if status:
         dossiers = dossiers.filter(status=status)
     return dossiers.prefetch_related(bodies_seen(user)).order_by(
-        _STATUS_ORDER, F("status_date").desc(nulls_last=True), "title", "pk"
+        "status_order", F("status_date").desc(nulls_last=True), "title", "pk"
     )
 
 

@@ -70,7 +70,7 @@ ERRORS = {
 }
 API_VERSION_HEADER = {
     "description": "De versie van de API die antwoordt (SemVer).",
-    "schema": {"type": "string", "example": "1.0.0"},
+    "schema": {"type": "string", "example": "1.1.0"},
 }
 ETAG_HEADER = {
     "description": "De versie van deze gegevens; stuur hem terug in If-Match bij een wijziging.",

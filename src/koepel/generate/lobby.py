@@ -10,6 +10,7 @@ from koepel.advocacy.models import (
     LobbyAction,
     Milestone,
     Stage,
+    status_order_of,
 )
 from koepel.core.dates import Precision
 from koepel.core.visibility import Visibility as V
@@ -42,6 +43,7 @@ def make_dossiers(run: Run) -> None:
                 slug=run.slug(title),
                 goal=run.write.paragraph(run.write.lognormal_int(50, 0.5, 10, 300)),
                 status=status,
+                status_order=status_order_of(status),
                 status_date=workday(rng, rng.choice(run.years))
                 if status != DossierStatus.ONGOING
                 else None,

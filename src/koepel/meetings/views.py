@@ -36,7 +36,7 @@ from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.markup import preview_of
-from koepel.core.pagination import paginate
+from koepel.core.pagination import capped_count, paginate
 from koepel.meetings import answer_links, charts, selectors, services, tables
 from koepel.meetings.forms import (
     ActionEditForm,
@@ -95,7 +95,7 @@ def meeting_list(request: HttpRequest) -> HttpResponseBase:
     # own tab. Without a choice the page opens on what is coming, unless nothing is.
     today = timezone.localdate()
     counts = {
-        when: selectors.meeting_list(request.user, when=when, today=today, **filters).count()
+        when: capped_count(selectors.meeting_list(request.user, when=when, today=today, **filters))
         for when in WHEN
     }
     when = request.GET.get("wanneer", "")

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from koepel.accounts.tests.factories import UserFactory
-from koepel.advocacy.models import Dossier, DossierStatus
+from koepel.advocacy.models import Dossier, DossierStatus, status_order_of
 from koepel.core.pagination import PAGE_SIZE
 from koepel.registry.models import Body
 from koepel.registry.tests.factories import BodyFactory
@@ -130,3 +130,78 @@ def test_the_actions_to_one_addressee_show_the_newest_page_and_how_many_there_ar
     assert f"Brief {PAGE_SIZE + 6:03}" in titles  # the newest
     assert "Brief 000" not in titles
     assert f"De nieuwste {PAGE_SIZE} van {PAGE_SIZE + 7} lobbyacties" in section.get_text()
+
+
+def _many(n: int, body: Body, status: str = DossierStatus.ONGOING) -> None:
+    """``n`` dossiers in one statement, as many as a large network has."""
+    made = Dossier.objects.bulk_create(
+        Dossier(
+            title=f"Dossier {i:04}",
+            slug=f"dossier-{i}",
+            goal="Meer woningen.",
+            status=status,
+            status_order=status_order_of(status),
+        )
+        for i in range(n)
+    )
+    Dossier.bodies.through.objects.bulk_create(
+        Dossier.bodies.through(dossier_id=d.pk, body_id=body.pk) for d in made
+    )
+
+
+def _pagination(response: Any) -> tuple[str, list[str]]:
+    nav = BeautifulSoup(response.content, "html.parser").select_one("nav.pagination")
+    assert nav is not None
+    return nav.p.get_text(strip=True), [a.get_text(" ", strip=True) for a in nav.select("a")]
+
+
+def test_past_a_thousand_dossiers_the_page_says_more_than_a_thousand(
+    db: None, client: Client
+) -> None:
+    _many(1001, BodyFactory())
+    response = client.get(reverse("advocacy:dossiers"))
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("p[role=status]").get_text(strip=True) == "meer dan 1.000 lobbydossiers"
+    links = [a.get_text(strip=True) for a in page.select("nav.status-filter a")]
+    assert links == ["Alle statussen (meer dan 1.000)", "Lopend (meer dan 1.000)"]
+    # No last page number: the first pages, the next one, and a way on.
+    where, numbers = _pagination(response)
+    assert where == "Pagina 1"
+    assert numbers == ["Pagina 1", "Pagina 2", "Volgende"]
+    assert len(_rows(response)) == PAGE_SIZE
+
+
+def test_exactly_a_thousand_dossiers_are_counted_and_numbered(db: None, client: Client) -> None:
+    _many(1000, BodyFactory())
+    response = client.get(reverse("advocacy:dossiers"))
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("p[role=status]").get_text(strip=True) == "1000 lobbydossiers"
+    where, numbers = _pagination(response)
+    assert where == "Pagina 1 van 50"
+    assert numbers == ["Pagina 1", "Pagina 2", "Pagina 3", "Pagina 50", "Volgende"]
+
+
+def test_pages_past_the_cap_go_on_to_the_end_of_the_list(
+    db: None, client: Client, settings: Any
+) -> None:
+    """With a cap of 25, a list of 47: the count stops at "more than 25"; page 2 and 3 are
+    still reached by "next", and the last has no "next"."""
+    settings.KOEPEL_COUNT_CAP = 25
+    _many(47, BodyFactory())
+    url = reverse("advocacy:dossiers")
+    first = client.get(url)
+    assert "meer dan 25 lobbydossiers" in first.content.decode()
+    shown = _rows(first)
+    response = first
+    while True:
+        where, numbers = _pagination(response)
+        if "Volgende" not in numbers:
+            break
+        link = BeautifulSoup(response.content, "html.parser").select_one("a[rel=next]")
+        response = client.get(url + link["href"])
+        shown += _rows(response)
+    assert where == "Pagina 3"
+    assert shown == [f"Dossier {i:04}" for i in range(47)]
+    # A page number past the end gives the last page the count reached.
+    beyond = client.get(url, {"pagina": 9})
+    assert _pagination(beyond)[0] == "Pagina 2"

@@ -224,9 +224,21 @@ def test_a_restricted_record_is_absent_for_those_who_may_not_see_it(
             assert blind.status_code == (401 if who == "anonymous" else 404), who
         listed = api.get(f"/api/v1/{resource.path}?paginaGrootte=100").json()["resultaten"]
         assert (title in {row.get(resource.title) for row in listed}) is seen, who
+        walked = _walked_by_cursor(api, f"/api/v1/{resource.path}?cursor=&paginaGrootte=2")
+        assert (title in {row.get(resource.title) for row in walked}) is seen, who
         found = api.get("/api/v1/zoeken?q=zuurstokroze").json()
         titles = {hit["titel"] for hit in found["resultaten"]}
         assert (title in titles) is seen, (who, titles)
+
+
+def _walked_by_cursor(api: ApiClient, url: str) -> list[dict[str, Any]]:
+    """Every row of a list, page by page through its cursors."""
+    rows: list[dict[str, Any]] = []
+    while url:
+        body = api.get(url).json()
+        rows += body["resultaten"]
+        url = body["volgende"].split("testserver", 1)[-1] if body["volgende"] else ""
+    return rows
 
 
 def test_the_register_without_visibility_is_read_by_all(cast: Cast) -> None:

@@ -25,7 +25,7 @@ def test_the_document_is_public_and_open_to_every_origin(db: None, client: Clien
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["API-Version"] == "1.0.0"
+    assert response["API-Version"] == "1.1.0"
     assert response.json()["openapi"].startswith("3.")
 
 

@@ -50,7 +50,7 @@ def test_every_answer_carries_the_api_version_and_errors_are_problems(
     api = api_as(None)
     for url in ("/api/v1/gemeenten", "/api/v1/gemeenten/GM9999", "/api/v1/bestaat-niet"):
         response = api.get(url)
-        assert response["API-Version"] == "1.0.0"
+        assert response["API-Version"] == "1.1.0"
     missing = api.get("/api/v1/gemeenten/GM9999")
     assert missing.status_code == 404
     assert missing["Content-Type"] == "application/problem+json"

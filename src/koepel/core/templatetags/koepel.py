@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from koepel.core.dates import format_partial_date
 from koepel.core.markup import render_markdown
+from koepel.core.pagination import count_cap, is_capped
 
 register = template.Library()
 
@@ -42,6 +43,21 @@ def thousands(value: int | None) -> str:
     if value is None:
         return ""
     return formats.number_format(value, force_grouping=True)
+
+
+@register.filter
+def count_or_more(value: int) -> str:
+    """A count of a list as counted up to the cap: 12 → "12", past the cap → "more than
+    1,000" ("meer dan 1.000"), see koepel.core.pagination."""
+    if is_capped(value):
+        return more_than_cap()
+    return str(value)
+
+
+@register.simple_tag
+def more_than_cap() -> str:
+    """ "more than 1,000" ("meer dan 1.000"): the count of a list longer than the cap."""
+    return _("more than %(cap)s") % {"cap": thousands(count_cap())}
 
 
 @register.filter(is_safe=True)
