@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import random
+import secrets
 import threading
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -116,9 +116,10 @@ def bump(*kinds: str) -> None:
     for kind in dict.fromkeys(kinds):
         if _bumped_here(connection, kind):
             continue
-        # A random token rather than a count: a restored back-up or a rolled-back transaction
-        # can never bring back a token that stood for other data.
-        token = random.getrandbits(62)
+        # A random token rather than a count, from the system's source (the same in no two
+        # processes): a transaction rolled back, or a database restored from a back-up, never
+        # makes a token stand for other data than the parts kept under it show.
+        token = secrets.randbits(62)
         if not DataVersion.objects.filter(kind=kind).update(token=token):
             DataVersion.objects.bulk_create(
                 [DataVersion(kind=kind, token=token)], ignore_conflicts=True
