@@ -4,6 +4,7 @@
     python bench/load.py --data-dir /tmp/koepel-s1 [--database-url postgres://…]
                          [--concurrency 20] [--duration 10] [--rounds 3] [--port 8123]
     python bench/load.py --data-dir /tmp/koepel-s1 --open --rate 25 [--seed 1] …
+    python bench/load.py --data-dir /tmp/koepel-s1 --cache off …   (rendered parts not kept)
 
 Start from a database filled by ``koepel generate-data --scale N`` (its data folder for
 SQLite; with --database-url, a PostgreSQL database and a data folder for the static files).
@@ -79,6 +80,7 @@ TARGETS = [
     Target(BARE, "/__kaal__/"),
     Target("home", "/"),
     Target("gemeenten", "/gemeenten/"),
+    Target("gremia", "/gremia/"),
     Target("gremium", "/gremia/{body}/"),
     Target("bijeenkomsten {year}", "/bijeenkomsten/?jaar={year}"),
     Target("lobbydossiers", "/lobby/"),
@@ -136,6 +138,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument(
+        "--cache",
+        default="on",
+        choices=["on", "off"],
+        help="keep rendered parts of pages and API lists (KOEPEL_CACHE); off to compare",
+    )
+    parser.add_argument(
         "--open",
         action="store_true",
         help="open loop: Poisson arrivals at --rate per second, latency from the scheduled send",
@@ -154,6 +162,7 @@ def configure(args: argparse.Namespace) -> dict[str, str]:
     env["DJANGO_SETTINGS_MODULE"] = "load_settings"
     env["PYTHONPATH"] = os.pathsep.join([str(SITE), str(ROOT / "src"), env.get("PYTHONPATH", "")])
     env["DEBUG"] = "false"
+    env["KOEPEL_CACHE"] = args.cache
     os.environ.update(env)
     if not args.database_url:
         os.environ.pop("DATABASE_URL", None)

@@ -130,3 +130,14 @@ def _g40_vocabulary(request: pytest.FixtureRequest) -> None:
     from koepel.registry.demo import load_vocabulary
 
     load_vocabulary()
+
+
+@pytest.fixture(autouse=True)
+def _no_parts_kept_from_another_test() -> Iterator[None]:
+    """The cache of rendered parts is on in the tests, as in production; each test starts with
+    it empty (the data versions of one test's rolled-back transaction are not another's)."""
+    from django.core.cache import caches
+
+    for name in caches:
+        caches[name].clear()
+    yield

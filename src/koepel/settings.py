@@ -111,6 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The versions of the data a request reads once (koepel.core.caching).
+    "koepel.core.caching.RequestScopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "koepel.core.middleware.ChosenLanguageMiddleware",
@@ -250,6 +252,30 @@ KOEPEL_WORKER_RECOVER_SECONDS = env_int("KOEPEL_WORKER_RECOVER_SECONDS", 30)
 # the leading off for the tests of everything else, which make only the records they need.)
 KOEPEL_FIRST_RUN_REDIRECT = True
 KOEPEL_SETUP_CODE_FILE = DATA_DIR / "setup-code.sha256"
+
+# Rendered parts of pages and API lists, kept per access and version of the data
+# (koepel.core.caching): in this process's memory, or with CACHE_URL=redis://host:6379/0 in
+# Redis, shared by every process and server. KOEPEL_CACHE=off renders everything afresh.
+KOEPEL_CACHE = env_bool("KOEPEL_CACHE", True)
+CACHES: dict[str, dict[str, Any]]
+if cache_url := os.environ.get("CACHE_URL"):
+    if not cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {cache_url!r}.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": cache_url,
+            "KEY_PREFIX": "koepel",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "koepel",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STORAGES: dict[str, dict[str, Any]] = {

@@ -24,16 +24,20 @@ consultation answers) are functions here, so that pages and API ask the same que
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 
-from koepel.accounts.paths import Internal, Known, Open, Own, Through, path_of
+from koepel.accounts.paths import PATHS, Internal, Known, Open, Own, Through, path_of
+from koepel.core import caching
 from koepel.core.visibility import Grants, Visibility
 from koepel.registry.models import (
     Body,
@@ -190,9 +194,30 @@ def _rows_reaching(
 NOTHING = Q(pk__in=[])
 
 
+# The condition per model and viewer, built once: a page asks for it in every panel and every
+# subquery through a parent, and building it builds querysets (``_reaches``). It depends on
+# the viewer and the declared paths alone, never on the data, so it holds until the process
+# ends; the most recent viewers' conditions are kept.
+_FILTERS: dict[tuple[type[models.Model], Viewer, str], Q] = {}
+_FILTERS_KEPT = 2000
+
+
 def visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
     """A Q object selecting the records of ``model`` the viewer may see, by the model's
     declared path (``koepel.accounts.paths``); an empty Q means every record."""
+    key = (model, viewer, connection.vendor)
+    condition = _FILTERS.get(key)
+    if condition is None:
+        if len(_FILTERS) >= _FILTERS_KEPT:
+            _FILTERS.clear()
+        condition = _FILTERS[key] = _visibility_filter(model, viewer)
+    # A copy of the node: whoever adds to it must not change the one kept. (Combining Q objects
+    # and filtering by them makes new ones; the querysets inside are cloned when a query uses
+    # them.)
+    return copy.copy(condition) if condition else Q()
+
+
+def _visibility_filter(model: type[models.Model], viewer: Viewer) -> Q:
     if viewer.is_office:
         return Q()
     path = path_of(model)
@@ -473,3 +498,75 @@ def copied_access_of_known(
     chosen = [body for body in bodies if body.visibility == level]
     people = sorted({person for body in chosen for person in named(body)})
     return level, tuple(sorted({body.pk for body in chosen})), tuple(people)
+
+
+def access_key(user: Any) -> str:
+    """A key for what the user may see, shared by everyone who may see the same: the parts of
+    a page kept for one of them serve all of them (koepel.core.caching).
+
+    It holds every input of the rules above except the person: signed in or not, the office,
+    a member of the network, the bodies of their seats and those they are secretary of, and —
+    the rules that name a person — the restricted records they are named on (a former member
+    of a restricted group, someone named on a restricted dossier or document) and the meetings
+    they are invited to, at any level. Two people with the same seats who are named on the
+    same records see the same records on every page; anything else of the person (their
+    name, their own contact details, their calendar) is not in a shared part."""
+    viewer = viewer_for(user)
+    cached: str | None = getattr(user, "_koepel_access_key", None)
+    if cached is not None:
+        return cached
+    named: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    if viewer.person_id is not None and not viewer.is_office:
+        named = _records_by_name(viewer.person_id)
+    inputs = (
+        viewer.is_authenticated,
+        viewer.is_office,
+        # A person's account (a feed address of their own to make) or one without a person.
+        viewer.person_id is not None,
+        viewer.network_member,
+        sorted(viewer.body_ids),
+        sorted(viewer.secretary_body_ids),
+        named,
+    )
+    key = hashlib.sha256(repr(inputs).encode()).hexdigest()[:24]
+    if user is not None and not isinstance(user, Viewer | _System | AnonymousUser):
+        user._koepel_access_key = key
+    return key
+
+
+def _records_by_name(person_id: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The records that open to this person by name: the restricted records, of every model
+    that names people, that name them, and the records of every level they are invited to
+    (``Own.guests``). Read once per person and version of those models' data."""
+    naming: list[tuple[str, type[models.Model], str, bool]] = []
+    for label, path in PATHS.items():
+        if not isinstance(path, Own):
+            continue
+        model = django_apps.get_model(label)
+        if path.people is not None:
+            naming.append((f"{model._meta.label_lower}:named", model, path.people, True))
+        if path.guests is not None:
+            naming.append((f"{model._meta.label_lower}:invited", model, path.guests, False))
+
+    def build() -> tuple[tuple[str, tuple[int, ...]], ...]:
+        # One query for all of them.
+        parts = []
+        for number, (_, model, people, restricted_only) in enumerate(naming):
+            rows = model._base_manager.all()
+            if restricted_only:
+                rows = rows.filter(visibility=Visibility.RESTRICTED)
+            parts.append(
+                rows.filter(_related(model, people, person_id))
+                .annotate(model_number=Value(number))
+                .values_list("model_number", "pk")
+                .order_by()
+            )
+        found: dict[int, list[int]] = {}
+        for number, pk in parts[0].union(*parts[1:], all=True):
+            found.setdefault(number, []).append(pk)
+        return tuple(
+            (name, tuple(sorted(found.get(number, ())))) for number, (name, *_) in enumerate(naming)
+        )
+
+    kinds = {model._meta.app_label for _, model, _, _ in naming}
+    return caching.kept("named", build, access=f"person-{person_id}", kinds=kinds)

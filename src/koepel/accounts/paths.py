@@ -148,6 +148,7 @@ PATHS: dict[str, Path] = {
     "notices.scan": Internal("bookkeeping of how far the records were looked at"),
     "notices.feedtoken": Internal("stored as hashes, shown once to their owner"),
     # Accounts and keys.
+    "core.dataversion": Internal("the versions of the data, for the cache of rendered parts"),
     "accounts.user": Internal("sign-in accounts, managed by the office"),
     "accounts.accountlink": Internal("links mailed to choose a password, kept as hashes"),
     "accounts.resetrequest": Internal("a count of reset requests, kept an hour for the limit"),

@@ -35,6 +35,7 @@ from koepel.advocacy.models import (
     OutcomeChange,
     Stage,
 )
+from koepel.core import caching
 from koepel.core.locking import save_versioned
 from koepel.core.mail_templates import in_language, templated_mail
 from koepel.core.validators import one_line
@@ -391,6 +392,7 @@ def _remind(record: Consultation, *, actor: Any) -> int:
         )
         for city in reached
     )
+    caching.bump("advocacy")  # a bulk write passes by the signals
     return len(reached)
 
 

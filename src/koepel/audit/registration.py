@@ -100,6 +100,7 @@ NOT_AUDITED: dict[str, str] = {
     "notices.event": "derived from the records by each pass of the task worker",
     "notices.delivery": "which notice went to whom; the mail itself is in the outbox",
     "notices.scan": "how far the records were looked at, moved on by each pass",
+    "core.dataversion": "a token per kind of data for the cache, new with every write of it",
 }
 
 

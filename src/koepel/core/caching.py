@@ -10,12 +10,23 @@ are not signed in show only what is public and keep whatever caching their view 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import logging
+import secrets
+import threading
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+
+from koepel.core.models import DataVersion
 
 PRIVATE = "private, no-store"
 
@@ -56,3 +67,196 @@ def personal(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     wrapped.personal = True  # type: ignore[attr-defined]
     return wrapped
+
+
+# -- Parts of pages kept for everyone with the same access ----------------------------------
+#
+# A rendered part of a page (a body's page below its header, a list's table, a page of an API
+# list) is kept in Django's cache under a key of three things:
+#
+# - what the reader may see: an access key the caller derives from the access rules
+#   (``koepel.accounts.access.access_key``), the same for everyone whose seats and named
+#   records are the same, so that they share the part;
+# - the data it shows: the tokens of the kinds of data it reads (``DataVersion``), changed in
+#   the transaction of every write of that kind, so that the next request, on any process or
+#   server, asks for a new key;
+# - what else changes the text: the language and the date (a role that ends today is current
+#   until midnight), and whatever the caller adds (the address, a page number).
+#
+# Nothing personal is ever kept: the header with the reader's name, forms with their CSRF
+# token and "Mijn werk" are rendered for each request. A part that holds a form token is not
+# stored (``_holds_a_form_token``), whatever its caller says.
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+# How long a part is kept at most: the tokens decide when it is stale, this only frees room.
+LIFETIME = 24 * 60 * 60
+
+_local = threading.local()
+
+
+def enabled() -> bool:
+    """Whether parts of pages are kept (``KOEPEL_CACHE=off`` turns it off, for comparison)."""
+    return bool(getattr(settings, "KOEPEL_CACHE", True))
+
+
+def _kind_of(model: type[models.Model]) -> str | None:
+    """The kind of data a model's rows are: its app, for Koepel's own apps (not ``core``)."""
+    meta = model._meta
+    if not meta.app_config or not meta.app_config.name.startswith("koepel."):
+        return None
+    return None if meta.app_label == "core" else meta.app_label
+
+
+def bump(*kinds: str) -> None:
+    """Give each kind of data a new token, in the current transaction: call it from any write
+    that passes by the model signals (``QuerySet.update()``, ``bulk_create()``, raw SQL)."""
+    connection = transaction.get_connection()
+    for kind in dict.fromkeys(kinds):
+        if _bumped_here(connection, kind):
+            continue
+        # A random token rather than a count, from the system's source (the same in no two
+        # processes): a transaction rolled back, or a database restored from a back-up, never
+        # makes a token stand for other data than the parts kept under it show.
+        token = secrets.randbits(62)
+        if not DataVersion.objects.filter(kind=kind).update(token=token):
+            DataVersion.objects.bulk_create(
+                [DataVersion(kind=kind, token=token)], ignore_conflicts=True
+            )
+            DataVersion.objects.filter(kind=kind).update(token=token)
+        if connection.in_atomic_block:
+            transaction.on_commit(_Bumped(kind, connection.savepoint_ids, _reads()))
+    # What this request read before no longer holds for the rest of it.
+    _local.versions = None
+
+
+class _Bumped:
+    """Marks, among a transaction's on-commit callbacks, a kind given a new token in it: one
+    token per kind and transaction is enough, however many rows it writes (a delete of a
+    thousand rows sends a thousand signals)."""
+
+    def __init__(self, kind: str, savepoints: list[str], reads: int) -> None:
+        self.kind = kind
+        self.savepoints = tuple(savepoints)
+        self.reads = reads
+
+    def __call__(self) -> None:
+        """Nothing to do once committed: the token was written with the data."""
+
+
+def _bumped_here(connection: Any, kind: str) -> bool:
+    """Whether this kind was given its token in the same (sub)transaction, which is still
+    open, and no one in this process has read the tokens since. A rolled-back savepoint takes
+    its marks along, and a savepoint that is gone (a block that ended) no longer counts. Other
+    processes cannot see the token before the commit; this process can (a test's requests
+    share one transaction), so a read in between asks for a new one."""
+    if not connection.in_atomic_block:
+        return False
+    here = tuple(connection.savepoint_ids)
+    reads = _reads()
+    return any(
+        isinstance(mark, _Bumped)
+        and mark.kind == kind
+        and mark.savepoints == here
+        and mark.reads == reads
+        for _, mark, *_ in connection.run_on_commit
+    )
+
+
+def _reads() -> int:
+    return int(getattr(_local, "reads", 0))
+
+
+def bump_model(model: type[models.Model]) -> None:
+    """A new token for the kind of data ``model`` is."""
+    kind = _kind_of(model)
+    if kind is not None:
+        bump(kind)
+
+
+def _on_write(sender: type[models.Model], **kwargs: Any) -> None:
+    if kwargs.get("action", "post_").startswith("pre_"):  # m2m_changed: once, after
+        return
+    bump_model(sender)
+
+
+def connect_signals() -> None:
+    """Every save and delete of a Koepel model, wherever it is made (services, the back
+    office, imports, fixtures), gives its kind a new token."""
+    post_save.connect(_on_write, dispatch_uid="koepel-data-version-save")
+    post_delete.connect(_on_write, dispatch_uid="koepel-data-version-delete")
+    m2m_changed.connect(_on_write, dispatch_uid="koepel-data-version-m2m")
+
+
+def versions() -> dict[str, int]:
+    """The token of every kind of data: read once per request (one small query), again only
+    after a write in the same request."""
+    known: dict[str, int] | None = getattr(_local, "versions", None)
+    if known is None:
+        known = dict(DataVersion.objects.values_list("kind", "token"))
+        _local.reads = _reads() + 1
+        if getattr(_local, "in_request", False):
+            _local.versions = known
+    return known
+
+
+class RequestScopeMiddleware:
+    """Keeps the tokens read by a request for that request alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        _local.versions = None
+        _local.in_request = True
+        try:
+            return self.get_response(request)
+        finally:
+            _local.versions = None
+            _local.in_request = False
+
+
+def key(name: str, *, access: str, kinds: Iterable[str], parts: Iterable[object] = ()) -> str:
+    """The cache key of a part named ``name`` for readers with this access, showing these
+    kinds of data."""
+    known = versions()
+    tokens = [(kind, known.get(kind, 0)) for kind in sorted(set(kinds))]
+    day = timezone.localdate().isoformat()
+    seed = repr((tokens, day, translation.get_language(), tuple(parts)))
+    digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
+    return f"koepel:{name}:{access}:{digest}"
+
+
+def _holds_a_form_token(value: object) -> bool:
+    return isinstance(value, str) and "csrfmiddlewaretoken" in value
+
+
+def kept(
+    name: str,
+    build: Callable[[], T],
+    *,
+    access: str | Callable[[], str],
+    kinds: Iterable[str],
+    parts: Iterable[object] = (),
+) -> T:
+    """The part from the cache, else built by ``build()`` and kept (a ``None`` is not kept).
+    ``access`` is the reader's access key, or what gives it (asked only when the cache is on)."""
+    if not enabled():
+        return build()
+    if callable(access):
+        access = access()
+    address = key(name, access=access, kinds=kinds, parts=parts)
+    try:
+        value = cache.get(address)
+    except Exception:  # a cache server that is away costs speed, never the page
+        logger.warning("The cache could not be read; the part is rendered afresh.", exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        if value is not None and not _holds_a_form_token(value):
+            try:
+                cache.set(address, value, LIFETIME)
+            except Exception:
+                logger.warning("The cache could not keep a part.", exc_info=True)
+    return value  # type: ignore[no-any-return]

@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from koepel.accounts.models import User
+from koepel.core import caching
 from koepel.generate.bulk import Result, Run
 from koepel.generate.lobby import make_dossiers, make_lobby
 from koepel.generate.meetings import make_meetings
@@ -61,6 +62,8 @@ def generate(
             run.timed(f"year {year}", functools.partial(_year, run, year))
         run.timed("accounts", functools.partial(_accounts, run))
         run.timed("search index", functools.partial(_index, run))
+        # Written in bulk, past the signals: every kind of data gets a new version.
+        caching.bump("registry", "meetings", "advocacy", "library", "accounts", "search")
     run.timed("statistics", _analyse)
     return run.result
 

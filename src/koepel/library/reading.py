@@ -47,6 +47,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from koepel.core import caching
 from koepel.core.worker import stopping
 from koepel.library import search_index
 from koepel.library.extraction import UnreadableFile, extract_text, is_markdown
@@ -173,6 +174,7 @@ def read(
             DocumentFile.objects.filter(pk=version_id, reader=reader.name).update(
                 extraction=Extraction.PENDING, reader="", reading_until=None
             )
+            caching.bump("library")
         return Outcome.HANDED_BACK
     except _LeaseLost:
         return Outcome.NOT_OURS
@@ -187,6 +189,8 @@ def _claim(version_id: int, *, hand_back_after: float | None) -> _Reader | None:
             reading_until=timezone.now() + _lease(),
             extraction_error="",
         )
+        if claimed:
+            caching.bump("library")
     if not claimed:
         return None
     now = time.monotonic()
@@ -245,6 +249,7 @@ def _read_text_and_sections(reader: _Reader, version: DocumentFile, content: byt
         reader.tick()
         with reader.step():
             DocumentFile.objects.filter(pk=version.pk).update(text=text)
+            caching.bump("library")
         del text
         if plan:
             _write_sections(reader, document, version, plan)
@@ -431,6 +436,8 @@ def _write_sections(
             if late:
                 Section.objects.bulk_update(late, ["parent"])
             _link(made, links)
+            # Bulk writes pass by the signals that give the data a new version.
+            caching.bump("library")
             search_index.add_sections([section.pk for section in made])
         pace.took(len(batch), reader.held)
 
@@ -462,6 +469,7 @@ def _fail(reader: _Reader, document: Document, version: DocumentFile, reason: st
         _clear_sections(reader, document, version)
     with reader.step():
         DocumentFile.objects.filter(pk=version.pk).update(text="")
+        caching.bump("library")
     _finish(reader, document, Extraction.FAILED, reason)
 
 
@@ -474,6 +482,7 @@ def _finish(reader: _Reader, document: Document, state: str, reason: str = "") -
             reading_until=None,
             reading_interruptions=0 if state == Extraction.DONE else F("reading_interruptions"),
         )
+        caching.bump("library")
         search_index.refresh_document(document)
 
 
@@ -496,6 +505,7 @@ def resume_interrupted() -> list[int]:
                     reading_until=None,
                     reading_interruptions=interruptions,
                 )
+                caching.bump("library")
             continue
         # Take the lease over, to clear what was half written and fail the version.
         name = uuid.uuid4().hex
@@ -505,6 +515,7 @@ def resume_interrupted() -> list[int]:
                 reading_until=timezone.now() + _lease(),
                 reading_interruptions=interruptions,
             )
+            caching.bump("library")
         if taken:
             now = time.monotonic()
             reader = _Reader(

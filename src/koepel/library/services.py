@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from koepel.accounts.access import can_edit, can_edit_body, viewer_for
+from koepel.core import caching
 from koepel.core.locking import save_versioned
 from koepel.core.uploads import check_upload
 from koepel.library import reading, search_index
@@ -169,6 +170,7 @@ def document_file_read_again(*, actor: Any, version: DocumentFile) -> DocumentFi
         )
         if not again:
             raise ValidationError(_("This file is being read now."))
+        caching.bump("library")
         version.refresh_from_db(fields=["extraction", "extraction_error"])
         _read_soon(version)
     return version

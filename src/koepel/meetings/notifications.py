@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koepel.core import caching
 from koepel.core.dates import Precision
 from koepel.core.mail_templates import in_language, templated_mail
 from koepel.meetings import answer_links
@@ -117,4 +118,5 @@ def send_meeting_mail(
         mailed.append(invitation.pk)
     # When it was mailed is a fact about the queue, not an edit: no new version, no trail.
     Invitation.objects.filter(pk__in=mailed).update(mailed_at=now)
+    caching.bump("meetings")
     return not_mailed

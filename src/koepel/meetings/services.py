@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from koepel.accounts.access import can_edit, can_edit_body, viewer_for
+from koepel.core import caching
 from koepel.core.locking import claim_version, save_versioned
 from koepel.core.uploads import check_upload
 from koepel.meetings.models import (
@@ -187,6 +188,7 @@ def _organiser(bodies: list[Body], chosen: Body | None, current: Body | None) ->
 def _next_sequence(meeting: Meeting) -> None:
     """A change the invitees are mailed about: the calendar entry's SEQUENCE moves on."""
     Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    caching.bump("meetings")
     meeting.sequence = Meeting.objects.values_list("sequence", flat=True).get(pk=meeting.pk)
 
 

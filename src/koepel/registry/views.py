@@ -11,24 +11,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from koepel.accounts.access import (
+    access_key,
     can_manage_registry,
     can_manage_seats,
     can_see_contact_details,
     viewer_for,
 )
-from koepel.core import tables
+from koepel.core import caching, tables
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, with_version
 from koepel.core.pagination import paginate
 from koepel.registry import exchange, role_views, selectors, services
 from koepel.registry.forms import TermForm, vocabulary_of
 from koepel.registry.models import Ownership, Term, Vocabulary
+
+# What a body's page shows: the register, and the panels of its meetings and its lobby.
+BODY_PAGE_KINDS = ("registry", "meetings", "advocacy")
 
 
 def _exchange(request: HttpRequest) -> dict[str, Any]:
@@ -71,27 +76,49 @@ def municipality_page(request: HttpRequest, cbs_code: str) -> HttpResponse:
 
 
 def body_list(request: HttpRequest) -> HttpResponse:
+    def build() -> str:
+        user = request.user
+        trees = {
+            "tree": selectors.body_tree(user),
+            "shared": selectors.body_tree(user, ownership=Ownership.SHARED),
+            "external": selectors.body_tree(user, ownership=Ownership.EXTERNAL),
+        }
+        return render_to_string("registry/_body_trees.html", trees, request)
+
+    trees = caching.kept(
+        "body-trees", build, access=lambda: access_key(request.user), kinds=("registry",)
+    )
     return TemplateResponse(
-        request,
-        "registry/body_list.html",
-        {
-            "tree": selectors.body_tree(request.user),
-            "shared": selectors.body_tree(request.user, ownership=Ownership.SHARED),
-            "external": selectors.body_tree(request.user, ownership=Ownership.EXTERNAL),
-            **_exchange(request),
-        },
+        request, "registry/body_list.html", {"trees": trees, **_exchange(request)}
     )
 
 
 def body_page(request: HttpRequest, slug: str) -> HttpResponse:
-    context = selectors.body_detail(request.user, slug)
-    if context is None:
+    def build() -> dict[str, str] | None:
+        context = selectors.body_detail(request.user, slug)
+        if context is None:
+            return None
+        # The links to add, change, end and hand over its roles and participations.
+        context["manage_seats"] = can_manage_seats(request.user, context["body"])
+        seats = [*context["current_roles"], *context["former_roles"], *context["future_roles"]]
+        role_views.mark_manageable(request.user, seats)
+        return {
+            "title": context["body"].name,
+            "content": render_to_string("registry/_body_detail.html", context, request),
+        }
+
+    # Everything below the header, with the meetings and lobby panels, for all who share the
+    # reader's access (koepel.core.caching).
+    page = caching.kept(
+        "body-page",
+        build,
+        access=lambda: access_key(request.user),
+        kinds=BODY_PAGE_KINDS,
+        parts=(slug,),
+    )
+    if page is None:
         raise Http404
-    # The links to add, change, end and hand over its roles and participations.
-    context["manage_seats"] = can_manage_seats(request.user, context["body"])
-    seats = [*context["current_roles"], *context["former_roles"], *context["future_roles"]]
-    role_views.mark_manageable(request.user, seats)
-    return TemplateResponse(request, "registry/body_detail.html", context)
+    return TemplateResponse(request, "registry/body_detail.html", page)
 
 
 def person_list(request: HttpRequest) -> HttpResponse:

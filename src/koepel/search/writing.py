@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
+from koepel.core import caching
 from koepel.search import engines, kinds, terms
 from koepel.search.entry import Entry
 from koepel.search.models import SearchEntry
@@ -99,6 +100,8 @@ def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) ->
         if replaced:
             _delete_relations(cursor, replaced)
             engine.forget(cursor, replaced)
+        # Written in SQL, past the signals that give the data a new version.
+        caching.bump("search")
         _insert_relations(cursor, [(ids[key], entry) for key, _, entry, _ in prepared])
         engine.write(cursor, [(ids[key], stored) for key, _, _, stored in prepared])
     return len(prepared)

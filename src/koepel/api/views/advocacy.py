@@ -36,7 +36,7 @@ from koepel.api.conditional import etag_of
 from koepel.api.fields import flatten_partial_dates
 from koepel.api.filters import year_filter
 from koepel.api.serializers import advocacy as s
-from koepel.api.views.base import Writable
+from koepel.api.views.base import DOMAIN_DATA, Writable
 from koepel.api.views.nested import NestedResource, parent_parameter
 from koepel.api.views.relations import keep_hidden, unprefetched
 from koepel.core.dates import Precision
@@ -89,6 +89,7 @@ class DossierFilter(django_filters.FilterSet):
     ),
 )
 class DossierViewSet(Writable):
+    list_kinds = DOMAIN_DATA
     serializer_class = s.DossierSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -233,6 +234,7 @@ class ActionFilter(django_filters.FilterSet):
     ),
 )
 class ActionViewSet(Writable):
+    list_kinds = DOMAIN_DATA
     serializer_class = s.ActionSerializer
     filterset_class = ActionFilter
     ordering_fields = ("date", "title")
@@ -480,6 +482,7 @@ class MilestoneFilter(django_filters.FilterSet):
     destroy=extend_schema(summary="Mijlpaal verwijderen", description="Voorgoed."),
 )
 class MilestoneViewSet(Writable):
+    list_kinds = DOMAIN_DATA
     serializer_class = s.MilestoneSerializer
     filterset_class = MilestoneFilter
     ordering_fields = ("date", "title")

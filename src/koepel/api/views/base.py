@@ -9,21 +9,28 @@ system check ``api.E001`` stops start-up for any other override (``koepel.api.ch
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
+from django.http import HttpResponse
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from koepel.accounts.access import can_edit, visible
+from koepel.accounts.access import access_key, can_edit, visible
 from koepel.api.conditional import etag_of, not_modified, require_match
 from koepel.api.fields import flatten_partial_dates
 from koepel.api.permissions import ReadOrSignedIn
 from koepel.api.serializers.common import strict
+from koepel.core import caching
+
+# The records the main lists show, with what they name of each other (bodies, meetings,
+# dossiers, documents): their pages are kept until any of these changes.
+DOMAIN_DATA = ("registry", "meetings", "advocacy", "library")
 
 
 class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
@@ -39,6 +46,9 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
     model: type[models.Model]
     # Only for a resource that overrides ``get_queryset``: how its answers pass the check.
     access_checked_by: str = ""
+    # The kinds of data (apps) a page of the list shows, when every page of it is the same for
+    # everyone with the same access: such pages are kept (koepel.core.caching). Empty: none.
+    list_kinds: tuple[str, ...] = ()
 
     # -- which records ---------------------------------------------------------------------
 
@@ -70,6 +80,30 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
         return visible(self.records(), self.request.user)
 
     # -- reading ---------------------------------------------------------------------------
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A page of the list. A resource that names the kinds of data its records show
+        (``list_kinds``) has its pages kept, as sent, for everyone with the reader's access,
+        under the address asked (filters, order, page) and the versions of those kinds."""
+        if not self.list_kinds:
+            return super().list(request, *args, **kwargs)
+        media_type = request.accepted_media_type
+
+        def build() -> bytes:
+            data = super(Resource, self).list(request, *args, **kwargs).data
+            renderer = request.accepted_renderer
+            content = renderer.render(data, media_type, self.get_renderer_context())
+            return content.encode() if isinstance(content, str) else content
+
+        content = caching.kept(
+            "api-list",
+            build,
+            access=lambda: access_key(request.user),
+            kinds=self.list_kinds,
+            parts=(type(self).__qualname__, request.build_absolute_uri(), media_type),
+        )
+        # The page as sent: rendered once, kept, and handed to every reader with this access.
+        return HttpResponse(content, content_type=media_type)  # type: ignore[return-value]
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
@@ -118,7 +152,7 @@ class Resource(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[
         except DjangoPermissionDenied as error:
             raise exceptions.PermissionDenied(str(error) or None) from error
 
-    def _api_errors(self, error: DjangoValidationError) -> dict[str, list[str]]:
+    def _api_errors(self, error: DjangoValidationError) -> dict[str, builtins.list[str]]:
         names: dict[str, str] = {}
         serializer = self.get_input_serializer()
         for name, field in getattr(serializer, "fields", {}).items():

@@ -23,7 +23,7 @@ from koepel.advocacy.selectors import visible_dossiers
 from koepel.api.conditional import etag_of
 from koepel.api.filters import year_filter
 from koepel.api.serializers import library as s
-from koepel.api.views.base import Writable
+from koepel.api.views.base import DOMAIN_DATA, Writable
 from koepel.api.views.nested import NestedResource, parent_parameter
 from koepel.api.views.relations import keep_hidden, unprefetched
 from koepel.core.downloads import attachment_response
@@ -79,6 +79,7 @@ class DocumentFilter(django_filters.FilterSet):
     ),
 )
 class DocumentViewSet(Writable):
+    list_kinds = DOMAIN_DATA
     serializer_class = s.DocumentSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"

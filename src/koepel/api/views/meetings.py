@@ -14,7 +14,7 @@ from rest_framework import exceptions
 from koepel.accounts.access import bodies_seen, can_edit, viewer_for
 from koepel.api.filters import month_filter, year_filter
 from koepel.api.serializers import meetings as s
-from koepel.api.views.base import Writable
+from koepel.api.views.base import DOMAIN_DATA, Writable
 from koepel.meetings import services
 from koepel.meetings.models import (
     ActionItem,
@@ -58,6 +58,7 @@ class MeetingFilter(django_filters.FilterSet):
     destroy=extend_schema(summary="Een bijeenkomst verwijderen"),
 )
 class MeetingViewSet(Writable):
+    list_kinds = DOMAIN_DATA
     noun = "bijeenkomst"
     plural = "bijeenkomsten"
     serializer_class = s.MeetingSerializer

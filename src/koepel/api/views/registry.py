@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from koepel.accounts.access import can_manage_registry, visible_bodies
 from koepel.api.problems import PreconditionFailed
 from koepel.api.serializers import registry as s
-from koepel.api.views.base import Writable
+from koepel.api.views.base import DOMAIN_DATA, Writable
 from koepel.registry import services
 from koepel.registry.models import (
     Body,
@@ -34,6 +34,8 @@ from koepel.registry.selectors import member_municipalities
 
 class RegistryResource(Writable):
     """Creates, changes and deletes a record of the register through its service."""
+
+    list_kinds = DOMAIN_DATA
 
     save_service: Any = None
 

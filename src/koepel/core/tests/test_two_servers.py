@@ -1,7 +1,8 @@
 """Two ``koepel serve`` processes on different ports, one PostgreSQL database and one shared
 file store: a session from one is valid on the other, a file uploaded through one downloads
-through the other, a conflicting edit through the second is caught by optimistic locking, and
-search finds the same on both. Runs only when DATABASE_URL names a PostgreSQL server."""
+through the other, a conflicting edit through the second is caught by optimistic locking,
+search finds the same on both, and a page part each keeps shows a change made through the
+other on the next request. Runs only when DATABASE_URL names a PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -240,3 +241,16 @@ def test_two_servers_share_sessions_files_edits_and_search(servers: list[str]) -
     assert "Iemand anders heeft dit net gewijzigd" in page.decode()
     dossier.refresh_from_db()
     assert dossier.goal == "Meer middenhuur in elke stad."
+
+    # Each server keeps the body's page (with its lobby panel) in its own memory; a change made
+    # through the other shows on the next request, as the versions of the data are in the
+    # database both read.
+    for server in (one, two):
+        status, _, page = browser.request(f"{server}/gremia/woningmarkt/")
+        assert status == 200
+        assert b"Middenhuur" in page and b"Middenhuur in de wijk" not in page
+    renamed = browser.form(f"{two}/lobby/dossiers/middenhuur/wijzigen/")
+    renamed["title"] = ["Middenhuur in de wijk"]
+    assert browser.post(f"{two}/lobby/dossiers/middenhuur/wijzigen/", renamed)[0] == 302
+    for server in (one, two):
+        assert b"Middenhuur in de wijk" in browser.request(f"{server}/gremia/woningmarkt/")[2]

@@ -1,0 +1,17 @@
+"""The one table of ``core``: the versions of the data, by kind (koepel.core.caching)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DataVersion(models.Model):
+    """A token that changes with every write of one kind of data (an app's records), in the
+    transaction of that write: every process and server that reads it sees the change with the
+    data itself. Rendered parts of pages are kept under the tokens of the kinds they show."""
+
+    kind = models.CharField(max_length=40, primary_key=True)
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.token}"
