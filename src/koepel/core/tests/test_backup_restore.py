@@ -49,7 +49,10 @@ def test_a_restore_into_an_empty_installation_brings_back_every_row_and_file(
     result = empty.koepel("restore", str(archive))
 
     assert "Teruggezet uit" in result.stdout
-    assert f"{len(expected_rows)} tabellen" in result.stdout
+    # SQLite's own tables (the planner's statistics, sqlite_stat1) come back with the file
+    # but are not counted as Koepel's.
+    tables = [name for name in expected_rows if not name.startswith("sqlite_")]
+    assert f"{len(tables)} tabellen" in result.stdout
     assert empty.rows() == expected_rows
     assert empty.files() == expected_files
     # The restored installation works: it can sign in its office and find the document.

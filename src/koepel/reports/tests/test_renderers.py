@@ -298,7 +298,11 @@ def test_a_file_being_made_is_not_asked_for_twice(
         second = request_file(2021, "docx", "network")
     assert first.pk == second.pk
     assert first.status == RenderStatus.WAITING
-    assert len(callbacks) == 1
+    # Among what runs at the commit (the data's new version too), the task is queued once.
+    queued = [
+        c for c in callbacks if getattr(getattr(c, "func", None), "__name__", "") == "enqueue"
+    ]
+    assert len(queued) == 1
 
 
 def test_a_file_that_cannot_be_made_is_marked_failed_with_the_reason(
