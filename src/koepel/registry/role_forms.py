@@ -10,26 +10,27 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from koepel.core.forms import NamedModelChoiceField, PartialDateField, partial_date_text
+from koepel.core.forms import (
+    NamedModelChoiceField,
+    PartialDateField,
+    PickerField,
+    partial_date_text,
+)
 from koepel.core.widgets import CompactSelect
 from koepel.registry.models import (
     Level,
     Municipality,
-    Organisation,
     Participation,
-    Person,
     Role,
     Vocabulary,
     term_choices,
 )
 
 
-def person_field(people: QuerySet[Person], **kwargs: Any) -> forms.Field:
-    """The field that chooses a person. Kept in one place, so that a picker that searches as
-    one types can take its place without touching the forms that use it."""
-    return NamedModelChoiceField(
-        queryset=people.order_by("sort_name", "name", "pk"), widget=CompactSelect, **kwargs
-    )
+def person_field(**kwargs: Any) -> forms.Field:
+    """The field that chooses a person: a picker, so that the form does not grow with the
+    number of people, and offers only those the user may know of."""
+    return PickerField("people", **kwargs)
 
 
 def _date_field(label: Any, help_text: Any = "") -> forms.DateField:
@@ -61,11 +62,8 @@ class RoleForm(forms.Form):
         required=False,
         widget=CompactSelect,
     )
-    on_behalf_of_organisation = NamedModelChoiceField(
-        label=_("On behalf of organisation"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        widget=CompactSelect,
+    on_behalf_of_organisation = PickerField(
+        "organisations", label=_("On behalf of organisation"), required=False
     )
     start = PartialDateField(label=_("From"))
     end = PartialDateField(label=_("Until"), required=False)
@@ -80,21 +78,17 @@ class RoleForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        people: QuerySet[Person],
         office: bool,
         vacant: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        person = person_field(people, label=_("Person"))
+        person = person_field(label=_("Person"))
         self.fields = {"person": person, **self.fields}
         if vacant:
             # A vacancy is filled by naming a successor, not by typing a name into it here.
             del self.fields["person"]
         self.fields["on_behalf_of_municipality"].queryset = _cities()  # type: ignore[attr-defined]
-        self.fields["on_behalf_of_organisation"].queryset = Organisation.objects.order_by(  # type: ignore[attr-defined]
-            "name", "pk"
-        )
         if not office:
             del self.fields["note"]
 
@@ -175,9 +169,9 @@ class HandOverForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields = {"successor": person_field(people, label=_("Successor")), **self.fields}
+        self.fields = {"successor": person_field(label=_("Successor")), **self.fields}
 
 
 class ParticipationForm(forms.Form):
@@ -187,12 +181,7 @@ class ParticipationForm(forms.Form):
         required=False,
         widget=CompactSelect,
     )
-    organisation = NamedModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        widget=CompactSelect,
-    )
+    organisation = PickerField("organisations", label=_("Organisation"), required=False)
     function = forms.ChoiceField(
         label=_("Function"),
         choices=functools.partial(term_choices, Vocabulary.PARTICIPATION_FUNCTION),
@@ -205,7 +194,6 @@ class ParticipationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = _cities()  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name", "pk")  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(participation: Participation) -> dict[str, Any]:

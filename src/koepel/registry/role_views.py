@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,7 +26,7 @@ from koepel.core.dates import format_partial_date
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, with_version
 from koepel.registry import selectors, services
-from koepel.registry.models import Body, Participation, Person, Role
+from koepel.registry.models import Body, Participation, Role
 from koepel.registry.role_forms import (
     EndForm,
     HandOverForm,
@@ -51,11 +50,6 @@ def mark_manageable(user: Any, roles: Iterable[Role | Participation]) -> bool:
         record.still_held = record.end is None or record.end >= today  # type: ignore[union-attr]
         some = some or manage
     return some
-
-
-def _people(user: Any) -> QuerySet[Person]:
-    """Whom a role may be given to: the people the user may know of (the office: everyone)."""
-    return selectors.visible_people(user)
 
 
 def _managed_body(request: HttpRequest, slug: str) -> Body:
@@ -107,7 +101,7 @@ def _version(form: Any) -> int:
 def role_add(request: HttpRequest, slug: str) -> HttpResponse:
     body = _managed_body(request, slug)
     office = viewer_for(request.user).is_office
-    form = RoleForm(request.POST or None, people=_people(request.user), office=office)
+    form = RoleForm(request.POST or None, office=office)
     if request.method == "POST" and form.is_valid():
         try:
             services.role_save(role=form.apply(Role(body=body)))
@@ -132,7 +126,6 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def make(data: Any) -> RoleForm:
         return RoleForm(
             data,
-            people=_people(request.user),
             office=office,
             vacant=vacant,
             initial=RoleForm.initial_for(role),
@@ -212,8 +205,7 @@ def role_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     """“X succeeds Y as chair from 1 September”, or a vacant seat filled: one form, one step."""
     role = _managed_role(request, pk)
     initial = {"version": role.version}
-    people = _people(request.user)
-    form = HandOverForm(request.POST or None, people=people, initial=initial)
+    form = HandOverForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         successor = form.cleaned_data["successor"]
         first_day = form.cleaned_data["first_day"]
@@ -226,7 +218,7 @@ def role_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=_version(form),
             )
         except EditConflict as conflict:
-            form = HandOverForm(with_version(request, conflict.current_version), people=people)
+            form = HandOverForm(with_version(request, conflict.current_version))
             form.is_valid()
             form.add_error(None, conflict.message)
         except ValidationError as error:

@@ -18,7 +18,7 @@ from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy.models import Dossier, LobbyAction
 from koepel.meetings.models import Guest
 from koepel.meetings.tests.factories import MeetingFactory
-from koepel.registry.models import Person
+from koepel.registry.models import Person, Role
 from koepel.registry.tests.factories import (
     BodyFactory,
     OrganisationFactory,
@@ -254,7 +254,16 @@ def test_an_edit_keeps_the_people_the_editor_may_not_see(
 
 def test_a_form_page_does_not_grow_with_the_records(world: dict[str, Any], client: Client) -> None:
     client.force_login(world["secretary"])
-    pages = [reverse("advocacy:dossier-create"), reverse("advocacy:action-create")]
+    seat = Role.objects.get(person__name="Sanne Secretaris")
+    pages = [
+        reverse("advocacy:dossier-create"),
+        reverse("advocacy:action-create"),
+        # The registry's forms that name a person or an organisation: a role, a hand-over, a
+        # participation.
+        reverse("registry:role-add", args=[world["body"].slug]),
+        reverse("registry:role-hand-over", args=[seat.pk]),
+        reverse("registry:participation-add", args=[world["body"].slug]),
+    ]
     before = [len(client.get(page).content) for page in pages]
     Person.objects.bulk_create(
         Person(name=f"Persoon {n}", sort_name=f"Persoon {n}", slug=f"p-{n}") for n in range(2000)

@@ -239,6 +239,15 @@ def sign_in_with_a_new_second_factor(page: Page, username: str, password: str) -
     page.wait_for_url("**/mijn-werk/")
 
 
+def pick(page: Page, label: str, name: str) -> None:
+    """Type a name into a picker and choose it from the suggestions, as a person would."""
+    box = page.get_by_role("main").get_by_role(
+        "combobox", name=re.compile(rf"^{re.escape(label)}\b")
+    )
+    box.press_sequentially(name, delay=20)
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}")).first.click()
+
+
 def new_context(
     browser: Browser, koepel: LiveKoepel, width: int = 1280, height: int = 900
 ) -> BrowserContext:
