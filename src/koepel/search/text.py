@@ -210,6 +210,15 @@ def _chunk_place_forms(chunk: str) -> tuple[str, ...]:
     return forms
 
 
+def chunk_forms(chunks: list[str]) -> list[tuple[str, ...]]:
+    """``index_forms`` of the words of each run of text without spaces, as ``_text_forms``
+    reads them: a tuple a run, "" for each word left out."""
+    try:
+        return list(map(_chunk_places.__getitem__, chunks))
+    except KeyError:
+        return list(map(_chunk_place_forms, chunks))
+
+
 def _text_forms(text: str) -> list[str]:
     """The index form of every word of a text in order, "" for a word left out; read run by
     run between the spaces, as ``index_terms`` reads a text."""

@@ -60,3 +60,25 @@ def test_words_are_found_whatever_punctuation_or_form_of_accent_they_are_written
     )
 
     assert title in search_page(client, typed).titles
+
+
+def test_the_snippet_marks_the_word_itself_when_letters_before_it_fold_to_more_or_fewer(
+    network: dict[str, Any], client: Client
+) -> None:
+    # "ß" folds to two letters and a combining diaeresis to none: the text keeps its length
+    # once folded, but every letter between the two has moved by one.
+    meetings.meeting_plan(
+        actor=SYSTEM,
+        bodies=[network["group"]],
+        title="Werkbezoek",
+        description="Großstadt: woningcorporaties en financie\u0308n",
+        kind="werkbezoek",
+        level="bestuurlijk",
+        format="fysiek",
+        date=dt.date(2021, 10, 6),
+        visibility="public",
+    )
+
+    (hit,) = search_page(client, "woningcorporaties").hits
+
+    assert "<mark>woningcorporaties</mark>" in hit.snippet
