@@ -146,9 +146,7 @@ def _best_start(runs: list[tuple[int, int, int]], count: int) -> int:
 
 
 def _ends_with_stop_words(clause: Clause) -> bool:
-    return bool(clause.words) and (
-        clause.words[0] in STOP_WORDS or clause.words[-1] in STOP_WORDS
-    )
+    return bool(clause.words) and (clause.words[0] in STOP_WORDS or clause.words[-1] in STOP_WORDS)
 
 
 def snippet(text: str, query: Query) -> SafeString:
