@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from koepel.search.text import MAX_WORD_LENGTH, STOP_WORDS, stem, words
 
@@ -31,7 +32,7 @@ class Clause:
     words: tuple[str, ...]  # folded, stop words kept: PostgreSQL counts their positions
     prefix: bool = False  # the last word may go on
 
-    @property
+    @cached_property  # asked for each word of every snippet
     def stems(self) -> tuple[str, ...]:
         """The stems the SQLite index holds for these words (it leaves out stop words)."""
         return tuple(stem(word) for word in self.words if word not in STOP_WORDS)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from html import escape
 from itertools import accumulate, chain, takewhile
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from koepel.search.parse import Clause, Query
