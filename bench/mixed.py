@@ -53,6 +53,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument(
+        "--cache",
+        default="on",
+        choices=["on", "off"],
+        help="keep rendered parts of pages and API lists (KOEPEL_CACHE); off to compare",
+    )
     parser.add_argument(
         "--open",
         action="store_true",
@@ -224,6 +231,7 @@ def open_loop_chooser(plan: dict[str, Any]) -> Any:
         _, reads, headers = rng.choices(people, weights=[p[0] for p in people])[0]
         _, label, template = rng.choices(reads, weights=[r[0] for r in reads])[0]
         values = {key: rng.choice(pool) for key, pool in pools.items() if pool}
+        values["query"] = urllib.parse.quote_plus(values["query"])  # "armoede schulden"
         path = template.format(year=plan["year"], **values)
         if label.startswith("/api/"):
             return label, path, {"Authorization": f"Token {plan['api_key']}"}

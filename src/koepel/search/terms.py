@@ -52,32 +52,58 @@ def of_entry(
     return found
 
 
-def allowed(grants: Grants) -> tuple[str, ...] | None:
-    """The terms of which an entry must hold one for the viewer of ``grants`` to see it; None:
-    every entry (the office)."""
+@dataclass(frozen=True)
+class Seen:
+    """What a viewer may see: the entries at one of ``levels`` (``v<level>`` terms) and those
+    that hold one of ``terms`` (``b``, ``m``, ``p`` and ``g`` terms)."""
+
+    levels: tuple[str, ...]
+    terms: tuple[str, ...]
+
+    @property
+    def choice(self) -> tuple[str, ...]:
+        """The terms of which an entry must hold one."""
+        return (*self.levels, *self.terms)
+
+    @property
+    def other_levels(self) -> tuple[str, ...]:
+        """The level terms not seen. Every entry holds exactly one level term, so an entry
+        at a level seen is one that holds none of these: an engine may match that instead,
+        which is cheaper when the levels seen hold most of the index."""
+        return tuple(f"v{level}" for level in Visibility.values if f"v{level}" not in self.levels)
+
+
+def allowed(grants: Grants) -> Seen | None:
+    """What the viewer of ``grants`` may see; None: every entry (the office)."""
     if grants.everything:
         return None
-    found = [f"v{level}" for level in sorted(grants.levels)]
-    found += [f"b{body}" for body in sorted(grants.body_level_bodies)]
+    found = [f"b{body}" for body in sorted(grants.body_level_bodies)]
     found += [f"m{body}" for body in sorted(grants.any_level_bodies)]
     if grants.named_person is not None:
         found += [f"p{grants.named_person}", f"g{grants.named_person}"]
-    return tuple(found)
+    return Seen(levels=tuple(f"v{level}" for level in sorted(grants.levels)), terms=tuple(found))
 
 
 @dataclass(frozen=True)
 class Conditions:
-    """What an entry must hold besides the words: each member a choice of terms of which it
-    must hold one (an empty choice: nothing matches)."""
+    """What an entry must hold besides the words: that its viewer may see it (``seen``;
+    None: no such condition) and, for each member of ``choices``, one of its terms (an
+    empty choice: nothing matches)."""
 
     choices: tuple[tuple[str, ...], ...] = ()
+    seen: Seen | None = None
 
     def also(self, terms: Collection[str]) -> Conditions:
-        return Conditions((*self.choices, tuple(terms)))
+        return Conditions((*self.choices, tuple(terms)), self.seen)
+
+    @property
+    def all_choices(self) -> tuple[tuple[str, ...], ...]:
+        """Every condition as a choice of terms, the viewer's first."""
+        return self.choices if self.seen is None else (self.seen.choice, *self.choices)
 
     @property
     def impossible(self) -> bool:
-        return any(not choice for choice in self.choices)
+        return any(not choice for choice in self.all_choices)
 
 
 NO_CONDITIONS = Conditions()
@@ -87,10 +113,7 @@ def conditions(
     grants: Grants, *, body_ids: Collection[int] | None = None, year: int | None = None
 ) -> Conditions:
     """The conditions of a search by a viewer with ``grants``, within these bodies and year."""
-    found = Conditions()
-    seen = allowed(grants)
-    if seen is not None:
-        found = found.also(seen)
+    found = Conditions(seen=allowed(grants))
     if body_ids is not None:
         found = found.also([f"m{body}" for body in sorted(body_ids)])
     if year is not None:
