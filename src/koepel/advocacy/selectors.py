@@ -22,6 +22,7 @@ from koepel.advocacy.models import (
     LobbyAction,
     Milestone,
     OutcomeChange,
+    status_order_of,
 )
 from koepel.core.dates import format_partial_date
 from koepel.core.pagination import capped_counts
@@ -105,7 +106,14 @@ def dossier_status_counts(
     dossiers = _filtered_dossiers(
         user, body=body, addressee=addressee, cosigner=cosigner, year=year
     )
-    counts = capped_counts({status: dossiers.filter(status=status) for status in DossierStatus})
+    # Each status through the index on its rank (kept by the dossier's ``save``), so a status
+    # no dossier has costs a look in the index rather than a pass over every dossier.
+    counts = capped_counts(
+        {
+            status: dossiers.filter(status_order=status_order_of(status), status=status)
+            for status in DossierStatus
+        }
+    )
     return {str(status): count for status, count in counts.items() if count}
 
 

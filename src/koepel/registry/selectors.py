@@ -353,7 +353,9 @@ def key_numbers(user: Any) -> dict[str, int | None]:
             year=latest_year, municipality__in=members
         ).aggregate(total=Sum("inhabitants"))["total"]
     seen = visible_bodies(user)
-    in_a_role = Role.objects.current().filter(body__in=seen).values("person_id")
+    # Correlated to each person, so the count can stop at the cap (an ``IN`` list of every
+    # seat is gathered in full first on SQLite).
+    in_a_role = Role.objects.current().filter(body__in=seen, person=OuterRef("pk"))
     counts = capped_counts(
         {
             "municipalities": members,
@@ -362,7 +364,7 @@ def key_numbers(user: Any) -> dict[str, int | None]:
             # of body one network has and another has not.
             "bodies": seen.own(),
             # Each person once, however many seats they hold.
-            "people": Person.objects.filter(pk__in=in_a_role),
+            "people": Person.objects.filter(Exists(in_a_role)),
         }
     )
     return {**counts, "inhabitants": inhabitants, "population_year": latest_year}
