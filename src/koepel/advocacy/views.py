@@ -37,7 +37,7 @@ from koepel.core import exports
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
-from koepel.core.pagination import PAGE_PARAMETER, PAGE_SIZE, paginate
+from koepel.core.pagination import PAGE_PARAMETER, PAGE_SIZE, capped_count, paginate
 from koepel.registry.models import Body, Municipality, remembered_terms
 from koepel.registry.selectors import member_municipalities
 
@@ -76,7 +76,7 @@ def dossier_list(request: HttpRequest) -> HttpResponseBase:
             year=filters.get("year"),
         )
         # The newest page of them: a ministry may have thousands, a year narrows them down.
-        actions_count = found.count()
+        actions_count = capped_count(found)
         actions = list(found.reverse()[:PAGE_SIZE])
     return TemplateResponse(
         request,

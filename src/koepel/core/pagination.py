@@ -13,13 +13,15 @@ offers the next and previous pages without a number for the last one; a list wit
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -42,6 +44,38 @@ def capped_count(rows: QuerySet[Any] | Sequence[Any]) -> int:
     if isinstance(rows, QuerySet):
         return rows[:limit].count()
     return min(len(rows), limit)
+
+
+K = TypeVar("K")
+
+
+def capped_counts(rows: Mapping[K, QuerySet[Any]]) -> dict[K, int]:
+    """``capped_count`` of several lists in one statement: a count of each that stops at the
+    cap + 1 (the counts per status of a list, say), as a subquery with its own ``LIMIT``.
+
+    The lists must come from one database; a count above the cap means "more than the cap".
+    """
+    if not rows:
+        return {}
+    limit = count_cap() + 1
+    using = next(iter(rows.values())).db
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, queryset in enumerate(rows.values()):
+        # Only the keys, unordered: the count needs no columns and no sort.
+        bounded = queryset.order_by().values("pk")[:limit]
+        try:
+            sql, part_params = bounded.query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:  # a filter that nothing passes (``none()``)
+            parts.append("0")
+            continue
+        # The SQL is what the compiler made of the queryset; its values stay parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")  # noqa: S608
+        params.extend(part_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counts = cursor.fetchone()
+    return {key: int(count) for key, count in zip(rows, counts, strict=True)}
 
 
 def is_capped(count: int) -> bool:

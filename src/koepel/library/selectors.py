@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from koepel.accounts.access import bodies_seen, visible
+from koepel.core.pagination import capped_count
 from koepel.library.models import Document, DocumentFile, Extraction, Section
 from koepel.registry.models import Body
 
@@ -52,8 +53,9 @@ def document_list(
 
 
 def count_not_read(user: Any) -> int:
-    """How many of the documents the user sees have a latest file that could not be read."""
-    return visible_documents(user).filter(latest_file_is(Extraction.FAILED)).count()
+    """How many of the documents the user sees have a latest file that could not be read, up
+    to the cap (``koepel.core.pagination``: a count above it means "more than the cap")."""
+    return capped_count(visible_documents(user).filter(latest_file_is(Extraction.FAILED)))
 
 
 def document_detail(user: Any, slug: str) -> Document | None:

@@ -29,9 +29,10 @@ from koepel.accounts.access import Viewer, bodies_seen, viewer_for, visible, vis
 from koepel.advocacy import consultation
 from koepel.advocacy.models import Consultation, LobbyAction, Stage
 from koepel.core.dates import Precision
+from koepel.core.pagination import capped_count
 from koepel.meetings.models import ActionItem, ActionStatus, Answer, Invitation, Meeting, Status
 from koepel.registry.models import Role
-from koepel.registry.selectors import current_network, member_municipalities, vacant_seats
+from koepel.registry.selectors import current_network, member_municipalities, vacant_seat_rows
 from koepel.reports.models import (
     AnnualReport,
     Publication,
@@ -81,9 +82,10 @@ class Panel:
     count: int = 0
 
     def read(self, work: Work, limit: int | None = PANEL_SIZE) -> Panel:
-        """Count the rows and read the first ``limit`` of them (all, for None)."""
+        """Count the rows, up to the cap (``koepel.core.pagination``: a count above it means
+        "more than the cap"), and read the first ``limit`` of them (all, for None)."""
         rows = self.rows
-        self.count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+        self.count = capped_count(rows)
         shown = list(rows if limit is None else rows[:limit])
         self.items = self.finish(work, shown) if self.finish else shown
         return self
@@ -359,10 +361,10 @@ def cities_without_contact(work: Work) -> Panel | None:
 
 def seats_vacant(work: Work) -> Panel | None:
     """Seats left vacant (after a council-term change, or a role ended without successor) until
-    someone is named to them, the longest vacant first (``registry.selectors.vacant_seats``)."""
+    someone is named to them, the longest vacant first (``registry.selectors.vacant_seat_rows``)."""
     if not work.viewer.is_office:
         return None
-    rows = sorted(vacant_seats(work.user), key=lambda role: (role.start or dt.date.min, role.pk))
+    rows = vacant_seat_rows(work.user).order_by(F("start").asc(nulls_first=True), "pk")
     return Panel(
         key="vacante-zetels",
         title=_("Vacant seats"),

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from koepel.accounts.access import visible, visible_bodies
+from koepel.core.pagination import capped_counts
 from koepel.registry.models import (
     Body,
     Membership,
@@ -339,7 +340,11 @@ def representation_map(user: Any, on: dt.date | None = None) -> list[tuple[Body,
 
 
 def key_numbers(user: Any) -> dict[str, int | None]:
-    """The home page's figures, each counted by the database in one query."""
+    """The home page's figures, in three queries whatever the size of the network.
+
+    The counts stop at the cap (``koepel.core.pagination``): past it a figure means "more than
+    the cap". The inhabitants are a sum over the member cities, which are at most the
+    country's municipalities."""
     members = member_municipalities()
     latest_year = Population.objects.order_by("-year").values_list("year", flat=True).first()
     inhabitants = None
@@ -347,22 +352,22 @@ def key_numbers(user: Any) -> dict[str, int | None]:
         inhabitants = Population.objects.filter(
             year=latest_year, municipality__in=members
         ).aggregate(total=Sum("inhabitants"))["total"]
-    # The network's own tree as it is, whatever it calls its parts: no count of a kind of
-    # body one network has and another has not.
-    bodies = visible_bodies(user).own().count()
-    return {
-        "municipalities": members.count(),
-        "other_members": other_members().count(),
-        "inhabitants": inhabitants,
-        "population_year": latest_year,
-        "bodies": bodies,
-        "people": Role.objects.current()
-        .filter(body__in=visible_bodies(user))
-        .exclude(person=None)
-        .values("person")
-        .distinct()
-        .count(),
-    }
+    seen = visible_bodies(user)
+    # Correlated to each person, so the count can stop at the cap (an ``IN`` list of every
+    # seat is gathered in full first on SQLite).
+    in_a_role = Role.objects.current().filter(body__in=seen, person=OuterRef("pk"))
+    counts = capped_counts(
+        {
+            "municipalities": members,
+            "other_members": other_members(),
+            # The network's own tree as it is, whatever it calls its parts: no count of a kind
+            # of body one network has and another has not.
+            "bodies": seen.own(),
+            # Each person once, however many seats they hold.
+            "people": Person.objects.filter(Exists(in_a_role)),
+        }
+    )
+    return {**counts, "inhabitants": inhabitants, "population_year": latest_year}
 
 
 def people_past_retention(cutoff: dt.date) -> QuerySet[Person]:
@@ -395,11 +400,14 @@ def vacant_seats(user: Any) -> list[Role]:
     """The seats left vacant until a successor is named — a role without a person and without
     an end, now or from a coming day — in the bodies the user may see, by body and function.
     One query, whatever the number of seats."""
-    return list(
-        visible(_roles_with_people().filter(person__isnull=True, end__isnull=True), user)
-        .select_related("body__parent")
-        .order_by("body__name", "function", "start", "pk")
-    )
+    return list(vacant_seat_rows(user).order_by("body__name", "function", "start", "pk"))
+
+
+def vacant_seat_rows(user: Any) -> QuerySet[Role]:
+    """The vacant seats of ``vacant_seats`` (not read yet, in no order), with their bodies."""
+    return visible(
+        _roles_with_people().filter(person__isnull=True, end__isnull=True), user
+    ).select_related("body__parent")
 
 
 @dataclass(frozen=True)

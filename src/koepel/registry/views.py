@@ -27,7 +27,7 @@ from koepel.accounts.access import (
 from koepel.core import caching, tables
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, with_version
-from koepel.core.pagination import paginate
+from koepel.core.pagination import count_cap, paginate
 from koepel.registry import exchange, role_views, selectors, services
 from koepel.registry.forms import TermForm, vocabulary_of
 from koepel.registry.models import Ownership, Term, Vocabulary
@@ -42,13 +42,20 @@ def _exchange(request: HttpRequest) -> dict[str, Any]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # The key numbers are the same for everyone who sees the same bodies, and change only with
+    # the register: counted once per access and version of its data (koepel.core.caching),
+    # each count stopping at the cap, which is part of the key.
+    numbers = caching.kept(
+        "key-numbers",
+        lambda: selectors.key_numbers(request.user),
+        access=lambda: access_key(request.user),
+        kinds=("registry",),
+        parts=(count_cap(),),
+    )
     return TemplateResponse(
         request,
         "registry/home.html",
-        {
-            "top_bodies": selectors.top_bodies(request.user),
-            "numbers": selectors.key_numbers(request.user),
-        },
+        {"top_bodies": selectors.top_bodies(request.user), "numbers": numbers},
     )
 
 

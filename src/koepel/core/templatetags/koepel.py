@@ -54,6 +54,12 @@ def count_or_more(value: int) -> str:
     return str(value)
 
 
+@register.filter(name="is_capped")
+def is_capped_filter(value: int) -> bool:
+    """Whether a count as counted up to the cap went past it: ``{% if n|is_capped %}``."""
+    return is_capped(value)
+
+
 @register.simple_tag
 def more_than_cap() -> str:
     """ "more than 1,000" ("meer dan 1.000"): the count of a list longer than the cap."""

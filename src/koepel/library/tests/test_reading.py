@@ -255,6 +255,26 @@ def test_the_office_finds_the_documents_that_could_not_be_read(
     assert titles == ["Gescand verslag"]
 
 
+def test_the_documents_that_could_not_be_read_are_counted_up_to_the_cap(
+    group: dict[str, Any], client: Client, settings: Any
+) -> None:
+    settings.KOEPEL_COUNT_CAP = 2
+    client.force_login(group["secretary"])
+    for n in range(2):
+        _upload(client, group["body"], f"scan{n}.pdf", files.pdf(""), title=f"Scan {n}")
+    client.force_login(group["office"])
+    documents = reverse("library:documents")
+    page = BeautifulSoup(client.get(documents).content, "html.parser")
+    assert "De bestanden van 2 documenten konden niet worden gelezen" in page.get_text()
+
+    client.force_login(group["secretary"])
+    _upload(client, group["body"], "scan2.pdf", files.pdf(""), title="Scan 2")
+    client.force_login(group["office"])
+    page = BeautifulSoup(client.get(documents).content, "html.parser")
+    text = " ".join(page.get_text().split())
+    assert "De bestanden van meer dan 2 documenten konden niet worden gelezen" in text
+
+
 # --- A reader that stopped halfway --------------------------------------------------------------
 
 
