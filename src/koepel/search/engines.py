@@ -302,8 +302,9 @@ class PostgresEngine:
         return (f"{weighted_vector(title, text)} {marked}",)
 
     @staticmethod
-    def vector(literal: str) -> str:
+    def vector(*values: str) -> str:
         """SQL for the vector from SQL for the literal ``prepare`` gave."""
+        (literal,) = values
         return f"CAST({literal} AS tsvector)"
 
     @staticmethod

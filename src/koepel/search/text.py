@@ -2,7 +2,8 @@
 
 One set of functions serves both engines and both sides (what is indexed and what is asked),
 so a word typed in the search box meets the same word in a record whatever the engine: the
-SQLite engine stores ``index_terms`` of a text, the PostgreSQL engine its ``vector_text``.
+SQLite engine stores ``index_terms`` of a text, the PostgreSQL engine the ``weighted_vector``
+of a title and text (the ``vector_text`` of each, joined as PostgreSQL joins vectors).
 
 The stemmer is Snowball's classic Dutch algorithm, which PyStemmer calls ``dutch_porter``.
 PostgreSQL 15's ``dutch`` configuration uses the same algorithm; PyStemmer's newer ``dutch``
@@ -177,7 +178,10 @@ def vector_text(text: str) -> str:
     """A text as a PostgreSQL ``tsvector`` literal: the stems of its words with their places,
     as the SQLite engine's index holds the same stems. A stop word keeps its place, so a
     phrase around one ("een thuis voor iedereen") keeps the distance between the words it
-    has. A vector holds at most 1 MB, so a very long text is indexed by its beginning."""
+    has. A vector holds at most 1 MB, so a very long text is indexed by its beginning.
+
+    The engine stores ``weighted_vector``, which is what PostgreSQL makes of the
+    ``vector_text`` of a title and of a text; this one is the rule it is held to."""
     forms = _text_forms(text[:MAX_VECTOR_TEXT])
     places: defaultdict[str, list[int]] = defaultdict(list)
     for position, form in enumerate(forms, 1):

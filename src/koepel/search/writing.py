@@ -295,7 +295,9 @@ def _relations() -> list[tuple[str, str, str, str]]:
 
 
 def _delete_relations(cursor: CursorWrapper, ids: Sequence[int]) -> None:
+    params: list[Any]
     if connection.vendor == "postgresql":
+        # One array, whatever the count: the client quotes one value instead of hundreds.
         condition, params = "= ANY(%s::bigint[])", [list(ids)]
     else:
         condition, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
