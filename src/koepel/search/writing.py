@@ -81,8 +81,8 @@ def write(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
     engine = engines.current()
     written = 0
     batches = _batches(items)
-    ahead = list(islice(batches, 2))
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        ahead = list(islice(batches, 2))
         if len(ahead) > 1 and _loading(cursor, engine, fresh=fresh):
             written = _load(cursor, engine, chain.from_iterable(chain(ahead, batches)))
             engine.restore_index(cursor)
@@ -103,11 +103,26 @@ def _loading(cursor: CursorWrapper, engine: engines.Engine, *, fresh: bool) -> b
     if engine.vendor != "postgresql":
         return False
     if not fresh:
-        cursor.execute(f"SELECT EXISTS (SELECT FROM {SearchEntry._meta.db_table})")  # noqa: S608
-        (filled,) = cursor.fetchone()
-        if filled:
+        if not _empty(cursor):
+            return False
+        # Lock before looking again: another write may have filled the index meanwhile.
+        _lock(cursor)
+        if not _empty(cursor):
             return False
     return engine.set_index_aside(cursor)
+
+
+def _empty(cursor: CursorWrapper) -> bool:
+    cursor.execute(f"SELECT NOT EXISTS (SELECT FROM {SearchEntry._meta.db_table})")  # noqa: S608
+    (empty,) = cursor.fetchone()
+    return bool(empty)
+
+
+def _lock(cursor: CursorWrapper) -> None:
+    """PostgreSQL: lock the entries against every other reader and writer until the
+    transaction ends, before anything is written: a save that had to wait for rows this
+    transaction changed while this one waited for its lock would be a deadlock."""
+    cursor.execute(f"LOCK TABLE {SearchEntry._meta.db_table} IN ACCESS EXCLUSIVE MODE")
 
 
 def _load(cursor: CursorWrapper, engine: engines.Engine, items: Iterable[tuple[str, Entry]]) -> int:
@@ -341,7 +356,9 @@ def delete_keys(keys: Sequence[str]) -> None:
 def delete_all() -> bool:
     """Empty the index (``rebuild`` fills it again in the same transaction); whether it held
     anything."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _lock(cursor)  # a rebuild then sets the text index aside (``write``)
         for table, _, _, _ in _relations():
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (names from the models)
         cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
