@@ -4,7 +4,7 @@
   ``text.index_terms`` gives them (folded and stemmed in Python: FTS5 has no Dutch stemmer),
   and the entry's access and filter terms (``terms``) in a third column, ``access``.
 - PostgreSQL: a ``tsvector`` column on the entry with a GIN index, written with the row: the
-  stems and places ``text.vector_text`` gives (the same Python stemmer as on SQLite), title
+  stems and places ``text.weighted_vector`` gives (the same Python stemmer as on SQLite), title
   weighted A and text B, and the entry's terms as lexemes that start with ``#``.
 
 A search is the typed words and the conditions of ``terms`` (who may see what, the filters)
@@ -29,11 +29,13 @@ from koepel.search import terms as index_terms
 from koepel.search.models import SearchEntry
 from koepel.search.parse import Clause, Query
 from koepel.search.terms import NO_CONDITIONS, Conditions
-from koepel.search.text import STOP_WORDS, stem, vector_text
+from koepel.search.text import STOP_WORDS, stem, weighted_vector
 from koepel.search.text import index_terms as text_terms
 
 FTS_TABLE = "search_fts"
 VECTOR_COLUMN = "search_vector"
+VECTOR_INDEX = "search_entry_vector"  # migration 0002
+INDEX_BUILD_MEMORY = "256MB"
 # bm25 weights per FTS5 column (title, text, access); PostgreSQL weighs title as A and text
 # as B. The access terms weigh nothing: they decide what is found, not how well.
 TITLE_WEIGHT = 10.0
@@ -61,8 +63,15 @@ class Engine(Protocol):
         """What the engine stores of an entry's title, text and terms (``write``, or with
         the row in ``vector_column``)."""
 
-    def vector(self, title: str, text: str, terms: str) -> str:
+    def vector(self, *values: str) -> str:
         """SQL for ``vector_column`` from SQL for the values ``prepare`` gave."""
+
+    def set_index_aside(self, cursor: CursorWrapper) -> bool:
+        """Stop keeping the index up to date row by row, before a large write into an empty
+        index; whether it did (then ``restore_index`` must follow in the transaction)."""
+
+    def restore_index(self, cursor: CursorWrapper) -> None:
+        """Build the index set aside from every entry there is."""
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         """Index the entries just written: (id, what ``prepare`` gave)."""
@@ -127,8 +136,17 @@ class SQLiteEngine:
     def prepare(title: str, text: str, terms: list[str]) -> tuple[str, ...]:
         return (text_terms(title), text_terms(text), " ".join(terms))
 
-    def vector(self, title: str, text: str, terms: str) -> str:
+    def vector(self, *values: str) -> str:
         raise NotImplementedError("The SQLite engine keeps its index in its own table.")
+
+    @staticmethod
+    def set_index_aside(cursor: CursorWrapper) -> bool:
+        # FTS5 gathers a large write's words in memory (``hashsize``, migration 0003) and
+        # writes them out in few segments: there is nothing to gain.
+        return False
+
+    def restore_index(self, cursor: CursorWrapper) -> None:
+        pass
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         cursor.executemany(
@@ -301,18 +319,49 @@ class PostgresEngine:
 
     @staticmethod
     def prepare(title: str, text: str, terms: list[str]) -> tuple[str, ...]:
-        marked = " ".join(f"'{TERM_MARK}{term}'" for term in terms)
-        return (vector_text(title), vector_text(text), marked)
+        """The vector as one literal: the title's words weighted A, the text's B, their
+        places going on from the title's as ``||`` shifts them (``text.weighted_vector``),
+        and the terms without places."""
+        marked = " ".join([f"'{TERM_MARK}{term}'" for term in terms])
+        return (f"{weighted_vector(title, text)} {marked}",)
 
     @staticmethod
-    def vector(title: str, text: str, terms: str) -> str:
-        """SQL for the vector from SQL for the three literals ``prepare`` gave: the title's
-        words weighted A, the text's B, their places going on from the title's as ``||``
-        shifts them, and the terms without places."""
-        return (
-            f"setweight(CAST({title} AS tsvector), 'A') || "
-            f"setweight(CAST({text} AS tsvector), 'B') || CAST({terms} AS tsvector)"
+    def vector(*values: str) -> str:
+        """SQL for the vector from SQL for the literal ``prepare`` gave."""
+        (literal,) = values
+        return f"CAST({literal} AS tsvector)"
+
+    @staticmethod
+    def set_index_aside(cursor: CursorWrapper) -> bool:
+        """Drop the vectors' GIN index until ``restore_index``, for a large write into an
+        empty index: building it once from the full table costs a fraction of keeping it up to
+        date row by row (docs/performance.md, "Search"). Until the transaction ends, the
+        table is locked against every other reader and writer."""
+        cursor.execute(f"DROP INDEX {VECTOR_INDEX}")
+        return True
+
+    @staticmethod
+    def restore_index(cursor: CursorWrapper) -> None:
+        table = SearchEntry._meta.db_table
+        # An index cannot be built on a table with checks still to run in the transaction:
+        # the deferred checks of the links to entries deleted or added in it (a rebuild
+        # empties the index first) are run now rather than at the commit, then deferred again.
+        cursor.execute(
+            "SELECT string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.conname), ', ') "
+            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.confrelid = CAST(%s AS regclass) AND c.contype = 'f' "
+            "AND c.condeferrable AND c.condeferred",
+            [table],
         )
+        (deferred,) = cursor.fetchone()
+        if deferred:
+            cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
+        # The index's words are gathered in memory up to this much before they are written
+        # out; the server's default (64 MB) makes a large index in several passes.
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+        cursor.execute(f"CREATE INDEX {VECTOR_INDEX} ON {table} USING gin ({VECTOR_COLUMN})")
+        if deferred:
+            cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
 
     def write(self, cursor: CursorWrapper, rows: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         pass  # the vector was written with the row
@@ -324,8 +373,13 @@ class PostgresEngine:
         pass
 
     def settle(self, cursor: CursorWrapper, *, emptied: bool = False) -> None:
-        # Fresh statistics, so the planner knows how common each word now is.
-        cursor.execute("ANALYZE search_searchentry")
+        # Fresh statistics, so the planner knows how common each word now is (``share`` reads
+        # them too), of the columns a search filters on: those of the titles and texts,
+        # which no statement compares, took half the time (the texts are read from their
+        # TOAST storage to be measured).
+        cursor.execute(
+            f"ANALYZE {SearchEntry._meta.db_table} ({VECTOR_COLUMN}, id, kind, visibility, year)"
+        )
 
     @staticmethod
     def words(query: Query, weight: str = "") -> str:

@@ -2,7 +2,8 @@
 
 One set of functions serves both engines and both sides (what is indexed and what is asked),
 so a word typed in the search box meets the same word in a record whatever the engine: the
-SQLite engine stores ``index_terms`` of a text, the PostgreSQL engine its ``vector_text``.
+SQLite engine stores ``index_terms`` of a text, the PostgreSQL engine the ``weighted_vector``
+of a title and text (the ``vector_text`` of each, joined as PostgreSQL joins vectors).
 
 The stemmer is Snowball's classic Dutch algorithm, which PyStemmer calls ``dutch_porter``.
 PostgreSQL 15's ``dutch`` configuration uses the same algorithm; PyStemmer's newer ``dutch``
@@ -177,7 +178,10 @@ def vector_text(text: str) -> str:
     """A text as a PostgreSQL ``tsvector`` literal: the stems of its words with their places,
     as the SQLite engine's index holds the same stems. A stop word keeps its place, so a
     phrase around one ("een thuis voor iedereen") keeps the distance between the words it
-    has. A vector holds at most 1 MB, so a very long text is indexed by its beginning."""
+    has. A vector holds at most 1 MB, so a very long text is indexed by its beginning.
+
+    The engine stores ``weighted_vector``, which is what PostgreSQL makes of the
+    ``vector_text`` of a title and of a text; this one is the rule it is held to."""
     forms = _text_forms(text[:MAX_VECTOR_TEXT])
     places: defaultdict[str, list[int]] = defaultdict(list)
     for position, form in enumerate(forms, 1):
@@ -196,6 +200,54 @@ def vector_text(text: str) -> str:
 
 
 _NUMBERS = [str(number) for number in range(MAX_POSITION + 1)]
+# A place with its weight, as a vector literal writes it: "12A".
+_WEIGHTED = {weight: [f"{number}{weight}" for number in range(MAX_POSITION + 1)] for weight in "AB"}
+
+
+def weighted_vector(title: str, text: str) -> str:
+    """A title and text as one ``tsvector`` literal: the title's words weighted A, the text's
+    B, the text's places going on after the title's last word, as PostgreSQL's
+    ``setweight(title, 'A') || setweight(text, 'B')`` of two ``vector_text`` literals gives
+    it (docs/design.md, "Search"), so that the server reads one literal and joins nothing.
+
+    Joining, PostgreSQL adds the last place in the title's vector to each place of the text
+    (16,383 at most) and keeps a word's places until it holds 256 or reaches 16,383: the
+    text's places are counted on from the title's last one here, with the same limits."""
+    title_places = _places(title, 1)
+    shift = max([found[-1] for found in title_places.values()], default=0)
+    text_places = _places(text, shift + 1)
+    weighted_a, weighted_b = _WEIGHTED["A"], _WEIGHTED["B"]
+    parts = []
+    for form, found in title_places.items():
+        labels = list(map(weighted_a.__getitem__, found))
+        also = text_places.pop(form, None)
+        if also and found[-1] < MAX_POSITION:
+            labels += map(weighted_b.__getitem__, also[: MAX_PLACES - len(found)])
+        parts.append(f"'{form}':{','.join(labels)}")
+    for form, found in text_places.items():
+        parts.append(f"'{form}':{','.join(map(weighted_b.__getitem__, found))}")
+    # Stems hold only letters and digits, so single quotes need no escaping.
+    return " ".join(parts)
+
+
+def _places(text: str, first: int) -> dict[str, list[int]]:
+    """The places of each word's form in a text, counted from ``first``, as a vector keeps
+    them: in order, at most 256, and a place past 16,383 counted once, as that one."""
+    forms = _text_forms(text[:MAX_VECTOR_TEXT])
+    places: defaultdict[str, list[int]] = defaultdict(list)
+    for position, form in enumerate(forms, first):
+        places[form].append(position)
+    places.pop("", None)  # the stop words
+    if len(forms) > MAX_PLACES or first + len(forms) > MAX_POSITION:
+        for form, found in places.items():
+            if len(found) > MAX_PLACES or found[-1] > MAX_POSITION:
+                kept = [position for position in found if position < MAX_POSITION]
+                if len(kept) < len(found):
+                    kept.append(MAX_POSITION)
+                places[form] = kept[:MAX_PLACES]
+    return places
+
+
 _chunk_places: dict[str, tuple[str, ...]] = {}  # a run of text: its words' index forms
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cache
-from itertools import islice
+from itertools import chain, islice
 from operator import attrgetter
 from typing import Any
 
@@ -19,6 +19,8 @@ from koepel.search.entry import Entry
 from koepel.search.models import SearchEntry
 
 BATCH = 500
+# Entries read ahead and written by one ``COPY`` when loading (``_load``).
+LOAD_CHUNK = 5000
 _COLUMNS = ("key", "kind", "title", "text", "url", "trail", "year", "visibility")
 # An entry's values for the columns after the key and kind, in their order.
 _entry_values = attrgetter(*_COLUMNS[2:])
@@ -72,12 +74,96 @@ def _terms(kind: str, entry: Entry) -> list[str]:
 
 
 def write(items: Iterable[tuple[str, Entry]], *, fresh: bool = False) -> int:
-    """Insert or replace entries by key; ``fresh`` when the index was emptied first."""
+    """Insert or replace entries by key; ``fresh`` when the index was emptied first.
+
+    More than one batch into an empty index (a rebuild, a first import) is loaded: on
+    PostgreSQL by ``COPY``, with the text index built once at the end (``_loading``)."""
     engine = engines.current()
     written = 0
-    with transaction.atomic(savepoint=False):
-        for batch in _batches(items):
-            written += _write(engine, _prepare(engine, batch), fresh=fresh)
+    batches = _batches(items)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        ahead = list(islice(batches, 2))
+        if len(ahead) > 1 and _loading(cursor, engine, fresh=fresh):
+            written = _load(cursor, engine, chain.from_iterable(chain(ahead, batches)))
+            engine.restore_index(cursor)
+        else:
+            for batch in chain(ahead, batches):
+                written += _write(engine, _prepare(engine, batch), fresh=fresh)
+    return written
+
+
+def _loading(cursor: CursorWrapper, engine: engines.Engine, *, fresh: bool) -> bool:
+    """Whether to load a large write (into an empty index: there is nothing to replace, and
+    no search finds anything yet), with the engine's text index set aside until the end.
+
+    Setting the index aside locks the table until the transaction ends, so on PostgreSQL a
+    search or a save of a record waits for the load to commit (or roll back) instead of
+    seeing the index as it was; with an empty index that is nothing to miss, and a rebuild
+    (``fresh``) is rare and announced (``koepel reindex``)."""
+    if engine.vendor != "postgresql":
+        return False
+    if not fresh:
+        if not _empty(cursor):
+            return False
+        # Lock before looking again: another write may have filled the index meanwhile.
+        _lock(cursor)
+        if not _empty(cursor):
+            return False
+    return engine.set_index_aside(cursor)
+
+
+def _empty(cursor: CursorWrapper) -> bool:
+    cursor.execute(f"SELECT NOT EXISTS (SELECT FROM {SearchEntry._meta.db_table})")  # noqa: S608
+    (empty,) = cursor.fetchone()
+    return bool(empty)
+
+
+def _lock(cursor: CursorWrapper) -> None:
+    """PostgreSQL: lock the entries against every other reader and writer until the
+    transaction ends, before anything is written: a save that had to wait for rows this
+    transaction changed while this one waited for its lock would be a deadlock."""
+    cursor.execute(f"LOCK TABLE {SearchEntry._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+
+
+def _load(cursor: CursorWrapper, engine: engines.Engine, items: Iterable[tuple[str, Entry]]) -> int:
+    """PostgreSQL: entries into an empty index by ``COPY``, with ids taken from the table's
+    sequence, then their bodies and people; a key that comes again later is written over
+    afterwards, as ``_write`` writes.
+
+    ``COPY`` reads each value as text in the server's own parser (the statements of
+    ``_write`` have the client quote every value into arrays to be unnested), and starts on
+    the rows as they come: each entry's vector is built while the server stores the ones
+    before it, so the two work side by side. The records are read (``items``) a chunk at a
+    time between the copies, as the connection serves one statement at a time."""
+    table = SearchEntry._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("id", *_COLUMNS, engine.vector_column or ""))
+    caching.bump("search")
+    loaded: set[str] = set()
+    again: list[tuple[str, Entry]] = []
+    written = 0
+    iterator = iter(items)
+    while chunk := list(islice(iterator, LOAD_CHUNK)):
+        new = []
+        for key, kind, entry in _clean(chunk):
+            if key in loaded:
+                again.append((key, entry))
+            else:
+                loaded.add(key)
+                new.append((key, kind, entry))
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(new)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for pk, (key, kind, entry) in zip(ids, new, strict=True):
+                stored = engine.prepare(entry.title, entry.text, _terms(kind, entry))
+                copy.write_row((pk, key, kind, *_entry_values(entry), *stored))
+        _insert_relations(cursor, [(pk, entry) for pk, (_, _, entry) in zip(ids, new, strict=True)])
+        written += len(new)
+    for batch in _batches(again):
+        written += _write(engine, _prepare(engine, batch), fresh=False)
     return written
 
 
@@ -88,13 +174,18 @@ def _batches(items: Iterable[tuple[str, Entry]]) -> Iterator[list[tuple[str, Ent
 
 
 def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) -> int:
+    postgresql = connection.vendor == "postgresql"
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        existing = {} if fresh else _ids_of(cursor, [key for key, _, _, _ in prepared])
+        # PostgreSQL: the links of every entry written go (below), so the ids there were are
+        # not asked for.
+        existing = (
+            {} if fresh or postgresql else _ids_of(cursor, [key for key, _, _, _ in prepared])
+        )
         ids = _upsert(cursor, engine, prepared, existing)
         replaced = list(existing.values())
-        if not fresh and connection.vendor == "postgresql":
-            # Another transaction may have written one of the keys since ``existing`` was
-            # read (SQLite's write lock rules that out): its bodies and people must not stay
+        if not fresh and postgresql:
+            # Another transaction may have written one of the keys since this one began
+            # (SQLite's write lock rules that out): its bodies and people must not stay
             # beside the new ones, so the links of every entry written go.
             replaced = list(ids.values())
         if replaced:
@@ -149,12 +240,12 @@ def _upsert_postgresql(
 ) -> dict[str, int]:
     quote = connection.ops.quote_name
     columns = [quote(name) for name in _COLUMNS]
-    source, params = _unnest(rows, ["varchar", *["text"] * 5, "smallint", *["text"] * 4])
+    source, params = _unnest(rows, ["varchar", *["text"] * 5, "smallint", "text", "text"])
     values = [f"c{number}" for number in range(len(_COLUMNS))]
     if engine.vector_column:
         # Built in Python (``engines.PostgresEngine.prepare``): the server only reads it.
         columns.append(engine.vector_column)
-        values.append(engine.vector(*(f"c{len(_COLUMNS) + number}" for number in range(3))))
+        values.append(engine.vector(f"c{len(_COLUMNS)}"))
     source = f"SELECT {', '.join(values)} FROM {source}"  # noqa: S608 (our names)
     cursor.execute(
         f"{_upsert_statement(columns, source)} RETURNING {quote('id')}, {quote('key')}", params
@@ -219,9 +310,14 @@ def _relations() -> list[tuple[str, str, str, str]]:
 
 
 def _delete_relations(cursor: CursorWrapper, ids: Sequence[int]) -> None:
-    placeholders = ", ".join(["%s"] * len(ids))
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        # One array, whatever the count: the client quotes one value instead of hundreds.
+        condition, params = "= ANY(%s::bigint[])", [list(ids)]
+    else:
+        condition, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
     for table, entry_column, _, _ in _relations():
-        cursor.execute(f"DELETE FROM {table} WHERE {entry_column} IN ({placeholders})", ids)  # noqa: S608
+        cursor.execute(f"DELETE FROM {table} WHERE {entry_column} {condition}", params)  # noqa: S608
 
 
 def _insert_relations(cursor: CursorWrapper, written: Sequence[tuple[int, Entry]]) -> None:
@@ -231,12 +327,15 @@ def _insert_relations(cursor: CursorWrapper, written: Sequence[tuple[int, Entry]
         ]
         if not rows:
             continue
-        insert = f"INSERT INTO {table} ({entry_column}, {other})"
         if connection.vendor == "postgresql":
-            source, params = _unnest(rows, ["bigint", "bigint"])
-            cursor.execute(f"{insert} SELECT c0, c1 FROM {source}", params)  # noqa: S608
+            with cursor.cursor.copy(f"COPY {table} ({entry_column}, {other}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
-            cursor.executemany(f"{insert} VALUES (%s, %s)", rows)
+            cursor.executemany(
+                f"INSERT INTO {table} ({entry_column}, {other}) VALUES (%s, %s)",  # noqa: S608
+                rows,
+            )
 
 
 def delete_keys(keys: Sequence[str]) -> None:
@@ -257,7 +356,9 @@ def delete_keys(keys: Sequence[str]) -> None:
 def delete_all() -> bool:
     """Empty the index (``rebuild`` fills it again in the same transaction); whether it held
     anything."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _lock(cursor)  # a rebuild then sets the text index aside (``write``)
         for table, _, _, _ in _relations():
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (names from the models)
         cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
@@ -326,11 +427,11 @@ def rewrite_index() -> int:
             ]
             if engine.vector_column:
                 source, params = _unnest(
-                    [(pk, *values) for pk, values in stored], ["bigint", "text", "text", "text"]
+                    [(pk, *values) for pk, values in stored], ["bigint", "text"]
                 )
                 cursor.execute(
                     f"UPDATE {table} SET {engine.vector_column} = "  # noqa: S608
-                    f"{engine.vector('c1', 'c2', 'c3')} "
+                    f"{engine.vector('c1')} "
                     f"FROM {source} WHERE {table}.{quote('id')} = c0",
                     params,
                 )
