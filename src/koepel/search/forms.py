@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from koepel.core.widgets import CompactSelect
 from koepel.search import kinds
 
 
@@ -35,6 +36,7 @@ class SearchForm(forms.Form):
         queryset=None,
         required=False,
         empty_label="—",
+        widget=CompactSelect,  # every body the viewer sees: hundreds on a large network
     )
     jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
 
