@@ -263,7 +263,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     below = kept("meeting-record", record)
     if below is None:  # gone between the two parts
         raise Http404
-    invitation = _own_invitation(request, pk)
+    invitation = _own_invitation(request, pk, read.get("context"))
     return TemplateResponse(
         request,
         "meetings/meeting_detail.html",
@@ -281,11 +281,17 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _own_invitation(request: HttpRequest, pk: int) -> Invitation | None:
-    """The viewer's own invitation to the meeting, to answer: never in a kept part."""
+def _own_invitation(
+    request: HttpRequest, pk: int, context: dict[str, Any] | None
+) -> Invitation | None:
+    """The viewer's own invitation to the meeting, to answer: never in a kept part. Taken from
+    the invitations the page read when it was rendered in this request."""
     person_id = viewer_for(request.user).person_id
     if not person_id:
         return None
+    if context is not None:
+        invitations = context["meeting"].invitations.all()
+        return next((i for i in invitations if i.person_id == person_id), None)
     return visible(
         Invitation.objects.filter(meeting_id=pk, person_id=person_id), request.user
     ).first()
