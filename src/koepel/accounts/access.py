@@ -254,7 +254,9 @@ def grants(viewer: Viewer) -> Grants:
 def _own_filter(model: type[models.Model], path: Own, viewer: Viewer) -> Q:
     granted = grants(viewer)
     allowed = Q(visibility__in=sorted(granted.levels))
-    if path.people is not None and granted.named_person is not None:
+    # Where the people named on a restricted record are those invited to it (a meeting), the
+    # invitation below already opens it at any level: the same subquery twice only costs.
+    if path.people is not None and path.people != path.guests and granted.named_person is not None:
         allowed |= Q(visibility=Visibility.RESTRICTED) & _related(
             model, path.people, granted.named_person
         )
@@ -327,13 +329,63 @@ def _reaches(name: str, target: type[models.Model], condition: Q) -> Q:
     return Q(**{f"{name}__in": target._base_manager.filter(condition).values("pk")})
 
 
+# All records of a model, filtered by the condition above, per viewer: a page starts from
+# them in every panel ("the meetings this viewer may see", then by body, by date), and adding
+# the condition to a query resolves every subquery in it again, which costs more than the
+# query's own SQL takes to run. A copy of the filtered query is cheap. Like the conditions, they
+# depend on the viewer and the declared paths alone and are kept for the most recent viewers.
+_ALL_SEEN: dict[tuple[type[models.QuerySet[Any]], type[models.Model], Viewer, str], Any] = {}
+
+
 def visible(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
     """The records of ``queryset`` the user may see (each once: no join repeats a row)."""
     viewer = viewer_for(user)
+    if _untouched(queryset):
+        key = (type(queryset), queryset.model, viewer, connection.vendor)
+        seen: Any = _ALL_SEEN.get(key)
+        if seen is None:
+            if len(_ALL_SEEN) >= _FILTERS_KEPT:
+                _ALL_SEEN.clear()
+            condition = visibility_filter(queryset.model, viewer)
+            seen = _ALL_SEEN[key] = queryset.filter(condition) if condition else queryset
+        copied: models.QuerySet[M] = seen._chain()
+        return copied
     condition = visibility_filter(queryset.model, viewer)
     if not condition:
         return queryset
     return queryset.filter(condition)
+
+
+def _untouched(queryset: models.QuerySet[Any]) -> bool:
+    """Whether ``queryset`` is a model's default manager's ``all()`` as it comes: no filter,
+    order, join, slice or anything else that a kept filtered copy would not have."""
+    query = queryset.query
+    state: Any = queryset  # the queryset's own attributes, which Django's types leave out
+    return (
+        state._result_cache is None
+        and state._db is None
+        and not state._prefetch_related_lookups
+        and not state._known_related_objects
+        and not state._sticky_filter
+        and not state._hints
+        and state._fields is None
+        and state._iterable_class is models.query.ModelIterable
+        and not query.where
+        and not query.alias_map
+        and not query.order_by
+        and query.select_related is False
+        and not query.annotations
+        and not query.extra
+        and not query.distinct
+        and query.low_mark == 0
+        and query.high_mark is None
+        and not query.values_select
+        and query.combinator is None
+        and query.deferred_loading == (frozenset(), True)
+        and query.default_ordering
+        and not query.select_for_update
+        and type(queryset) is type(queryset.model._default_manager.all())
+    )
 
 
 def records(model: type[M], user: Any) -> models.QuerySet[M]:

@@ -14,10 +14,11 @@ class AccountsConfig(AppConfig):
             checks,  # noqa: F401
             lockouts,  # noqa: F401
         )
-        from koepel.accounts.access import grants, viewer_for, visible
+        from koepel.accounts.access import access_key, grants, viewer_for, visible
         from koepel.search import access as search_access
 
         # Search sits below this app and so cannot import the one access check: it is handed
         # over here, with the viewer by which search caches its statements and what a viewer
-        # may see, which the index holds as terms of its own.
-        search_access.use(visible=visible, viewer=viewer_for, grants=grants)
+        # may see, which the index holds as terms of its own, and the key under which a page of
+        # results is kept for everyone with the same access.
+        search_access.use(visible=visible, viewer=viewer_for, grants=grants, key=access_key)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from koepel.accounts.access import (
     ANONYMOUS,
+    access_key,
     can_edit,
     can_edit_body,
     can_see_attendance,
@@ -30,7 +32,7 @@ from koepel.accounts.access import (
     visible,
     visible_bodies,
 )
-from koepel.core import exports
+from koepel.core import caching, exports
 from koepel.core.caching import keep_private
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
@@ -75,10 +77,47 @@ def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
+# What the meetings list shows: the meetings, and the bodies that organise them (the register).
+MEETING_LIST_KINDS = ("meetings", "registry")
+# What a meeting's page shows: the meeting with its agenda, guests, invitations and answers,
+# attendance, minutes, decisions and actions (all of them the meetings app's), and the
+# register's bodies, people, organisations and municipalities they name.
+MEETING_PAGE_KINDS = ("meetings", "registry")
+
 WHEN = {"coming": gettext_lazy("Coming"), "past": gettext_lazy("Past")}
 
 
 def meeting_list(request: HttpRequest) -> HttpResponseBase:
+    if exports.requested(request):
+        return exports.download(
+            request,
+            tables.MEETINGS,
+            exports.rows(_meeting_list(request)[1], within=remembered_terms),
+        )
+
+    def build() -> str:
+        context, _ = _meeting_list(request, paginated=True)
+        return render_to_string("meetings/_meeting_list.html", context, request)
+
+    # The whole list below the header, for everyone with the reader's access: the filters,
+    # the tab and the page are in the address, and so in the key (koepel.core.caching).
+    content = caching.kept(
+        "meeting-list",
+        build,
+        access=lambda: access_key(request.user),
+        kinds=MEETING_LIST_KINDS,
+        parts=(_address_query(request),),
+    )
+    return TemplateResponse(request, "meetings/meeting_list.html", {"content": content})
+
+
+def _address_query(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The query string as a key: every parameter and its values, in a fixed order."""
+    return tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+
+
+def _meeting_list(request: HttpRequest, *, paginated: bool = False) -> tuple[dict[str, Any], Any]:
+    """The meetings list's context, and its rows (all of the tab chosen, for an export)."""
     bodies = visible_bodies(request.user).order_by("name")
     form = FilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
@@ -102,10 +141,8 @@ def meeting_list(request: HttpRequest) -> HttpResponseBase:
     if when not in WHEN:
         when = "past" if not counts["coming"] and counts["past"] else "coming"
     rows = selectors.meeting_list(request.user, when=when, today=today, **filters)
-    if exports.requested(request):
-        return exports.download(
-            request, tables.MEETINGS, exports.rows(rows, within=remembered_terms)
-        )
+    if not paginated:
+        return {}, rows
     pages = paginate(request, rows, count=counts[when])
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -113,22 +150,19 @@ def meeting_list(request: HttpRequest) -> HttpResponseBase:
     for tab in WHEN:
         query["wanneer"] = tab
         tabs.append((tab, WHEN[tab], counts[tab], query.urlencode()))
-    return TemplateResponse(
-        request,
-        "meetings/meeting_list.html",
-        {
-            "form": form,
-            "when": when,
-            "tabs": tabs,
-            "page": pages.page,
-            "pages": pages,
-            "is_office": viewer_for(request.user).is_office,
-            "this_year": today.year,
-            "can_plan": editable_bodies(request.user).exists()
-            if request.user.is_authenticated
-            else False,
-        },
-    )
+    context = {
+        "form": form,
+        "when": when,
+        "tabs": tabs,
+        "page": pages.page,
+        "pages": pages,
+        "is_office": viewer_for(request.user).is_office,
+        "this_year": today.year,
+        "can_plan": editable_bodies(request.user).exists()
+        if request.user.is_authenticated
+        else False,
+    }
+    return context, pages
 
 
 def calendar_page(request: HttpRequest, year: int, month: int | None = None) -> HttpResponse:
@@ -186,40 +220,103 @@ def calendar_now(request: HttpRequest) -> HttpResponse:
 
 
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    viewer = viewer_for(request.user)
-    invitation = next(
-        (
-            i
-            for i in meeting.invitations.all()
-            if viewer.person_id and i.person_id == viewer.person_id
-        ),
-        None,
-    )
-    bodies = list(meeting.bodies.all())
-    editable = can_edit(request.user, meeting)
+    # The page in three parts: the meeting above the viewer's own answer, that answer (their
+    # invitation, with a form), and the meeting's record below it. The first and the last are
+    # kept for everyone with the viewer's access (koepel.core.caching); what differs between
+    # roles — the links to change the meeting, the attendance — follows from that access. The
+    # record holds forms for those who may change the meeting, so for them it is not kept.
+    read: dict[str, dict[str, Any] | None] = {}
+
+    def context() -> dict[str, Any] | None:
+        if "context" not in read:
+            read["context"] = _meeting_context(request, pk)
+        return read["context"]
+
+    def head() -> dict[str, str] | None:
+        found = context()
+        if found is None:
+            return None
+        return {
+            "title": found["meeting"].title,
+            "status": found["meeting"].status,
+            "head": render_to_string("meetings/_meeting_head.html", found, request),
+        }
+
+    def record() -> str | None:
+        found = context()
+        if found is None:
+            return None
+        return render_to_string("meetings/_meeting_record.html", found, request)
+
+    def kept(name: str, build: Any) -> Any:
+        return caching.kept(
+            name,
+            build,
+            access=lambda: access_key(request.user),
+            kinds=MEETING_PAGE_KINDS,
+            parts=(pk,),
+        )
+
+    top = kept("meeting-head", head)
+    if top is None:
+        raise Http404
+    below = kept("meeting-record", record)
+    if below is None:  # gone between the two parts
+        raise Http404
+    invitation = _own_invitation(request, pk, read.get("context"))
     return TemplateResponse(
         request,
         "meetings/meeting_detail.html",
         {
-            "meeting": meeting,
-            "can_edit": editable,
-            "show_attendance": can_see_attendance(request.user),
+            **top,
+            "pk": pk,
+            "record": below,
             "invitation": invitation,
             "answer_form": AnswerForm(
                 initial={"answer": invitation.answer, "note": invitation.note}
             )
             if invitation
             else None,
-            "not_mailed": _not_mailed(meeting) if editable else [],
-            "represented": selectors.represented_municipalities(meeting),
-            "open_actions": selectors.open_actions(request.user, bodies).exclude(meeting=meeting),
-            "decision_form": DecisionForm(),
-            "action_form": ActionForm(people=selectors.meeting_people(request.user, meeting))
-            if editable
-            else None,
         },
     )
+
+
+def _own_invitation(
+    request: HttpRequest, pk: int, context: dict[str, Any] | None
+) -> Invitation | None:
+    """The viewer's own invitation to the meeting, to answer: never in a kept part. Taken from
+    the invitations the page read when it was rendered in this request."""
+    person_id = viewer_for(request.user).person_id
+    if not person_id:
+        return None
+    if context is not None:
+        invitations = context["meeting"].invitations.all()
+        return next((i for i in invitations if i.person_id == person_id), None)
+    return visible(
+        Invitation.objects.filter(meeting_id=pk, person_id=person_id), request.user
+    ).first()
+
+
+def _meeting_context(request: HttpRequest, pk: int) -> dict[str, Any] | None:
+    """What a meeting's page shows to everyone with the viewer's access; None when they may
+    not see the meeting."""
+    meeting = selectors.meeting_detail(request.user, pk)
+    if meeting is None:
+        return None
+    bodies = list(meeting.bodies.all())
+    editable = can_edit(request.user, meeting)
+    return {
+        "meeting": meeting,
+        "can_edit": editable,
+        "show_attendance": can_see_attendance(request.user),
+        "not_mailed": _not_mailed(meeting) if editable else [],
+        "represented": selectors.represented_municipalities(meeting),
+        "open_actions": selectors.open_actions(request.user, bodies).exclude(meeting=meeting),
+        "decision_form": DecisionForm() if editable else None,
+        "action_form": ActionForm(people=selectors.meeting_people(request.user, meeting))
+        if editable
+        else None,
+    }
 
 
 @login_required

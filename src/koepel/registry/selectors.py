@@ -182,6 +182,25 @@ def top_bodies(user: Any) -> QuerySet[Body]:
 
 
 FORMER_ROLES = 10
+# What a body's tables of roles show of a role (registry/_roles_table.html, roles/_vacancies.html).
+ROLE_ROW_FIELDS = (
+    "body_id",
+    "person__name",
+    "person__slug",
+    "function",
+    "function_detail",
+    "level",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "version",
+    "on_behalf_of_municipality__name",
+    "on_behalf_of_municipality__cbs_code",
+    "on_behalf_of_organisation__name",
+    "on_behalf_of_organisation__abbreviation",
+    "on_behalf_of_organisation__slug",
+)
 
 
 def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
@@ -192,18 +211,25 @@ def body_detail(user: Any, slug: str) -> dict[str, Any] | None:
     # Current and upcoming roles are the body as it is; of the former ones, that pile up over
     # the years, only the latest few (one more is read to know whether there are more).
     ended = Q(end__lt=today)
-    roles = list(
-        _roles_with_people().filter(body=body).exclude(ended).order_by("function", "start")
-    )
-    former = list(
-        _roles_with_people()
-        .filter(ended, body=body)
-        .order_by("-end", "function")[: FORMER_ROLES + 1]
-    )
+    # The roles of this one body: the body is not read again for each (it is set below), and
+    # of the people and those they speak for only what the tables show.
+    seats = Role.objects.select_related(
+        "person", "on_behalf_of_municipality", "on_behalf_of_organisation"
+    ).only(*ROLE_ROW_FIELDS)
+    roles = list(seats.filter(body=body).exclude(ended).order_by("function", "start"))
+    former = list(seats.filter(ended, body=body).order_by("-end", "function")[: FORMER_ROLES + 1])
+    for role in (*roles, *former):
+        role.body = body
     ancestors = _ancestors(body)
     # Only the bodies above this one are asked about, not every body of the network.
-    allowed = set(
-        visible_bodies(user).filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)
+    allowed = (
+        set(
+            visible_bodies(user)
+            .filter(pk__in=[a.pk for a in ancestors])
+            .values_list("pk", flat=True)
+        )
+        if ancestors
+        else set()
     )
     return {
         "body": body,

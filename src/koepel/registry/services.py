@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from koepel.core import caching
 from koepel.core.dates import Precision, format_partial_date
 from koepel.core.errors import StillReferenced
 from koepel.core.locking import claim_version, save_versioned
@@ -557,6 +558,9 @@ def _create_in_bulk(records: list[models.Model]) -> None:
             # What save() does before an insert: the related ids of records saved just now.
             record._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         model._default_manager.bulk_create(new, batch_size=IMPORT_BATCH)
+        # A bulk insert passes by the model signals: the kept parts that show these records
+        # are made again all the same (koepel.core.caching).
+        caching.bump_model(model)
         content_type = ContentType.objects.get_for_model(model)
         for record in new:
             record._state.adding = False

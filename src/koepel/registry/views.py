@@ -34,6 +34,9 @@ from koepel.registry.models import Ownership, Term, Vocabulary
 
 # What a body's page shows: the register, and the panels of its meetings and its lobby.
 BODY_PAGE_KINDS = ("registry", "meetings", "advocacy")
+# What a person's page shows: the person, their organisation and municipality, their roles and
+# the bodies of those roles, all of them the register.
+PERSON_PAGE_KINDS = ("registry",)
 
 
 def _exchange(request: HttpRequest) -> dict[str, Any]:
@@ -137,13 +140,30 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 def person_page(request: HttpRequest, slug: str) -> HttpResponse:
-    context = selectors.person_detail(request.user, slug)
-    if context is None:
+    def build() -> dict[str, str] | None:
+        context = selectors.person_detail(request.user, slug)
+        if context is None:
+            return None
+        # Contact details are for every member of the network alike (part of the access), not
+        # only for the person themselves: the page holds nothing of the reader's own.
+        context["show_contact"] = can_see_contact_details(request.user)
+        # The links to change, end and hand over the roles the viewer may manage.
+        context["manage_roles"] = role_views.mark_manageable(request.user, context["roles"])
+        return {
+            "title": context["person"].name,
+            "content": render_to_string("registry/_person_detail.html", context, request),
+        }
+
+    page = caching.kept(
+        "person-page",
+        build,
+        access=lambda: access_key(request.user),
+        kinds=PERSON_PAGE_KINDS,
+        parts=(slug,),
+    )
+    if page is None:
         raise Http404
-    context["show_contact"] = can_see_contact_details(request.user)
-    # The links to change, end and hand over the roles the viewer may manage.
-    context["manage_roles"] = role_views.mark_manageable(request.user, context["roles"])
-    return TemplateResponse(request, "registry/person_detail.html", context)
+    return TemplateResponse(request, "registry/person_detail.html", page)
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

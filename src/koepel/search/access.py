@@ -38,6 +38,9 @@ class AccessCheck:
     # What a viewer (what ``viewer`` made of a user) may see of records with their own
     # visibility, bodies and named people, such as search entries.
     grants: Callable[[Any], Grants]
+    # A key for what a user may see, the same for everyone the check treats alike: a page of
+    # results is kept under it for all of them (koepel.core.caching).
+    key: Callable[[Any], str]
 
 
 _check: AccessCheck | None = None
@@ -48,10 +51,11 @@ def use(
     visible: Callable[[QuerySet[Any], Any], QuerySet[Any]],
     viewer: Callable[[Any], Hashable],
     grants: Callable[[Any], Grants],
+    key: Callable[[Any], str],
 ) -> None:
     """Hand search the access check (from the ``ready()`` of the app that owns it)."""
     global _check
-    _check = AccessCheck(visible=visible, viewer=viewer, grants=grants)
+    _check = AccessCheck(visible=visible, viewer=viewer, grants=grants, key=key)
 
 
 def current() -> AccessCheck:
@@ -72,6 +76,11 @@ def viewer(user: Any) -> Hashable:
 def visible(queryset: QuerySet[M], who: Any) -> QuerySet[M]:
     """The records of ``queryset`` that ``who`` (a user, or their ``viewer``) may see."""
     return current().visible(queryset, who)
+
+
+def key(user: Any) -> str:
+    """A key for what ``user`` may see, shared by everyone who may see the same."""
+    return current().key(user)
 
 
 def grants(user: Any) -> Grants:

@@ -7,9 +7,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from koepel.core import caching
 from koepel.search import access, bodies, kinds
 from koepel.search.forms import SearchForm
-from koepel.search.query import search
+from koepel.search.query import Results, search
+
+# What a page of results shows: the index (every record's title, text and who may see it,
+# written with the record) and the register's tree of bodies that a body filter widens to.
+SEARCH_KINDS = ("search", "registry")
 
 
 def _page_number(value: str | None) -> int:
@@ -31,13 +36,34 @@ def search_page(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = form.filters() if form.is_bound else {"q": ""}
     results = None
     if filters["q"]:
-        results = search(
-            request.user,
-            filters["q"],
-            kinds=filters["kinds"],
-            body=filters["body"],
-            year=filters["year"],
-            page=_page_number(request.GET.get("pagina")),
+        page = _page_number(request.GET.get("pagina"))
+
+        def build() -> Results:
+            return search(
+                request.user,
+                filters["q"],
+                kinds=filters["kinds"],
+                body=filters["body"],
+                year=filters["year"],
+                page=page,
+            )
+
+        # The results are the same for everyone with the reader's access who asks the same:
+        # kept under the query as the engine reads it, the filters and the page, until the
+        # index or the register changes (koepel.core.caching). The form, which echoes what was
+        # typed, is made for each request.
+        results = caching.kept(
+            "search",
+            build,
+            access=lambda: access.key(request.user),
+            kinds=SEARCH_KINDS,
+            parts=(
+                " ".join(filters["q"].split()),
+                tuple(sorted(set(filters["kinds"]))),
+                filters["body"].pk if filters["body"] is not None else None,
+                filters["year"],
+                page,
+            ),
         )
     context: dict[str, Any] = {"form": form, "results": results}
     if results is not None:

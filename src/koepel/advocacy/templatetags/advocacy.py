@@ -32,6 +32,8 @@ def body_lobby(context: dict[str, Any], body: Body) -> dict[str, Any]:
             selectors.action_list(user, body=body)
             .prefetch_related(None)
             .prefetch_related("addressees", "cosigners", "addressee_people")
+            # The columns advocacy/_action_rows.html shows, not the text of each action.
+            .only("date", "date_precision", "title", "kind", "stage", "addressee_note")
             .order_by("-date", "-pk")[:PANEL_SIZE]
         ),
     }

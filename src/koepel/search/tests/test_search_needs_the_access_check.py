@@ -53,6 +53,7 @@ def test_another_check_gets_statements_of_its_own(
         visible=lambda queryset, who: queryset.filter(pk__isnull=True),
         viewer=viewer_for,
         grants=lambda viewer: Grants(),
+        key=lambda user: "sees-nothing",
     )
 
     assert search(outsider, "woningbouw").total == 0
