@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from koepel.accounts.access import SYSTEM, visible
@@ -172,3 +173,35 @@ def test_a_body_level_meeting_moved_to_another_body_is_found_by_that_body_only(
 
     assert search(colleague, "dakopbouw").total == 0
     assert search(outsider, "dakopbouw").total == 1
+
+
+def _level_terms_in_the_index() -> list[list[str]]:
+    """The level terms (``v<level>``) each entry holds, as the engine's own index has them:
+    on SQLite its access column, on PostgreSQL its vector's lexemes that start with ``#``."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT access FROM search_fts")
+            held = [access.split() for (access,) in cursor.fetchall()]
+        else:
+            cursor.execute("SELECT tsvector_to_array(search_vector) FROM search_searchentry")
+            held = [
+                [lexeme[1:] for lexeme in lexemes if lexeme.startswith("#")]
+                for (lexemes,) in cursor.fetchall()
+            ]
+    return [[term for term in terms if term.startswith("v")] for terms in held]
+
+
+def test_every_entry_holds_exactly_one_level_term_in_the_index(
+    network: dict[str, Any], matrix: dict[str, Any]
+) -> None:
+    # A viewer's levels may be matched as "none of the other levels" (``engines``): an
+    # entry without a level term would be shown to everyone.
+    meeting = network["public_meeting"]
+    meetings.meeting_update(
+        actor=SYSTEM, meeting=meeting, version=meeting.version, visibility="restricted"
+    )
+
+    held = _level_terms_in_the_index()
+
+    assert len(held) == SearchEntry.objects.count() >= matrix["count"]
+    assert all(len(terms) == 1 for terms in held), [t for t in held if len(t) != 1][:5]
