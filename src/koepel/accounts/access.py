@@ -383,6 +383,9 @@ def _untouched(queryset: models.QuerySet[Any]) -> bool:
         and query.combinator is None
         and query.deferred_loading == (frozenset(), True)
         and query.default_ordering
+        and query.standard_ordering  # not reverse()d
+        and not query.extra_order_by
+        and not query.extra_tables
         and not query.select_for_update
         and type(queryset) is type(queryset.model._default_manager.all())
     )

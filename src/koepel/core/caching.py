@@ -229,7 +229,14 @@ def key(name: str, *, access: str, kinds: Iterable[str], parts: Iterable[object]
 
 
 def _holds_a_form_token(value: object) -> bool:
-    return isinstance(value, str) and "csrfmiddlewaretoken" in value
+    """Whether a part holds a form's token, itself or in the pieces it is made of."""
+    if isinstance(value, str):
+        return "csrfmiddlewaretoken" in value
+    if isinstance(value, dict):
+        return any(map(_holds_a_form_token, value.values()))
+    if isinstance(value, list | tuple):
+        return any(map(_holds_a_form_token, value))
+    return False
 
 
 def kept(

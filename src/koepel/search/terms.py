@@ -39,6 +39,10 @@ def of_entry(
     guests: Iterable[int] = (),
 ) -> list[str]:
     """The terms an entry carries."""
+    if visibility not in Visibility.values:
+        # An engine may match the levels a viewer sees as "none of the others" (``engines``):
+        # an entry must hold exactly one of the known levels.
+        raise ValueError(f"Unknown visibility level {visibility!r}.")
     body_ids = sorted(set(bodies))
     found = [f"v{visibility}", f"k{kind}"]
     found += [f"m{body}" for body in body_ids]

@@ -364,6 +364,7 @@ def delete_all() -> bool:
         cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
         held: bool = cursor.rowcount > 0
         engines.current().forget_all(cursor)
+        caching.bump("search")  # kept search results must not outlive an emptied index
     return held
 
 

@@ -37,3 +37,14 @@ def test_what_one_caller_adds_never_reaches_the_next(db: None) -> None:
     only = visible(Meeting.objects.filter(title="Voor leden"), member)
     assert [m.title for m in only] == ["Voor leden"]
     assert viewer_for(member).body_ids
+
+
+def test_a_reversed_order_is_not_kept_for_the_next_caller(db: None) -> None:
+    MeetingFactory(title="Eerste", visibility="public")
+    MeetingFactory(title="Tweede", visibility="public")
+    in_order = [m.title for m in Meeting.objects.all()]
+
+    reversed_first = visible(Meeting.objects.all().reverse(), None)
+    assert [m.title for m in reversed_first] == in_order[::-1]
+
+    assert [m.title for m in visible(Meeting.objects.all(), None)] == in_order

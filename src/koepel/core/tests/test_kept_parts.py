@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.api.services import token_create
+from koepel.core import caching
 from koepel.core.tests.test_serve import _free_port
 from koepel.meetings.models import Invitation
 from koepel.meetings.tests.factories import MeetingFactory
@@ -233,3 +234,16 @@ def test_a_cache_server_that_is_away_costs_speed_not_the_page(db: None, settings
         assert page.status_code == 200
         assert "Werkgroep Zonder Cache" in page.content.decode()
         assert client.get("/api/v1/gremia").status_code == 200
+
+
+def test_a_part_made_of_pieces_is_not_kept_when_one_piece_holds_a_form_token(db: None) -> None:
+    built: list[int] = []
+
+    def build() -> dict[str, str]:
+        built.append(1)
+        return {"head": "<h1>Kop</h1>", "form": '<input name="csrfmiddlewaretoken" value="x">'}
+
+    for _ in range(2):
+        caching.kept("pieces-with-a-form", build, access="proef", kinds=["registry"])
+
+    assert len(built) == 2  # made anew for each reader: a token is one person's

@@ -19,7 +19,7 @@ from koepel.accounts.access import SYSTEM, visible
 from koepel.accounts.tests.factories import UserFactory
 from koepel.core.visibility import Visibility
 from koepel.meetings import services as meetings
-from koepel.search import bodies, index
+from koepel.search import bodies, index, terms
 from koepel.search.models import SearchEntry
 from koepel.search.query import search
 from koepel.search.tests.conftest import make_person, search_page
@@ -205,3 +205,30 @@ def test_every_entry_holds_exactly_one_level_term_in_the_index(
 
     assert len(held) == SearchEntry.objects.count() >= matrix["count"]
     assert all(len(terms) == 1 for terms in held), [t for t in held if len(t) != 1][:5]
+
+
+def test_an_entry_a_viewer_sees_twice_over_ranks_as_it_does_for_one_who_sees_it_once(
+    network: dict[str, Any],
+) -> None:
+    # The secretary sees a public entry of their own group both as public and as their
+    # group's; a visitor sees it as public only. Its words must not count twice.
+    key = "library.section:950000"
+    entry = index.Entry(
+        title="Tweeling",
+        text=f"Een {WORD} in tweevoud.",
+        url=key,
+        visibility=Visibility.PUBLIC,
+        bodies=(network["group"].pk,),
+        year=2021,
+    )
+    index.bulk_put([(key, entry)])
+
+    (as_secretary,) = search(network["users"]["secretary"], WORD).hits
+    (as_visitor,) = search(None, WORD).hits
+
+    assert as_secretary.score == pytest.approx(as_visitor.score)
+
+
+def test_an_entry_of_an_unknown_level_is_refused_rather_than_indexed() -> None:
+    with pytest.raises(ValueError, match="vertrouwelijk"):
+        terms.of_entry("sectie", "vertrouwelijk", bodies=(), people=(), year=2021)
