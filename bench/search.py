@@ -565,6 +565,8 @@ def server_cpu_time() -> float | None:
     this machine and its ``/proc`` entry can be read; else None."""
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        return None  # SQLite runs in this process: its time is this process's
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()

@@ -66,3 +66,17 @@ def test_the_search_benchmark_reads_a_generated_network(network: Installation) -
 
     assert "search entries" in out
     assert "woningcorporaties" in out
+
+
+def test_the_search_benchmark_builds_its_own_index_and_times_the_writing() -> None:
+    options = ["--sections", "300", "--rounds", "2", "--warmup", "0", "--engine", "sqlite"]
+    result = subprocess.run(  # noqa: S603 - this interpreter, the repository's own script
+        [sys.executable, str(BENCH / "search.py"), *options],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sections/s" in result.stdout
