@@ -323,10 +323,14 @@ def _target(model: type[models.Model], name: str) -> type[models.Model]:
 
 
 def _reaches(name: str, target: type[models.Model], condition: Q) -> Q:
-    """Records whose foreign key ``name`` points at a ``target`` meeting ``condition``."""
+    """Records whose foreign key ``name`` points at a ``target`` meeting ``condition``.
+
+    Asked per record (``EXISTS`` on the target's key) rather than as ``IN`` over every
+    target that meets it: SQLite builds such a list in full, every visible meeting for the
+    agenda of one (90 ms at 70,000 meetings), where a page or a capped count stops early."""
     if not condition:
         return Q()
-    return Q(**{f"{name}__in": target._base_manager.filter(condition).values("pk")})
+    return Q(Exists(target._base_manager.filter(condition, pk=OuterRef(name))))
 
 
 # All records of a model, filtered by the condition above, per viewer: a page starts from

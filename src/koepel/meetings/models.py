@@ -156,7 +156,23 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering: ClassVar = ["date", "start_time", "pk"]
-        indexes: ClassVar = [models.Index(fields=["date"])]
+        indexes: ClassVar = [
+            models.Index(fields=["date"]),
+            # Almost every meeting prepares none and is part of none. SQLite's statistics count
+            # the empty values as one, which makes the indexes on these columns look useless,
+            # and it then walks every meeting in date order to find one meeting's preparations
+            # and sessions; an index of the meetings that have one says what it holds.
+            models.Index(
+                fields=["prepares"],
+                condition=models.Q(prepares__isnull=False),
+                name="meeting_prepares_set",
+            ),
+            models.Index(
+                fields=["part_of"],
+                condition=models.Q(part_of__isnull=False),
+                name="meeting_part_of_set",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date_display})"
