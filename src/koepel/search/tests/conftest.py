@@ -19,6 +19,7 @@ from koepel.advocacy import services as lobby
 from koepel.meetings import services as meetings
 from koepel.registry import services as registry
 from koepel.registry.models import Body, Level, Person, Role
+from koepel.search import index
 
 
 @dataclass(frozen=True)
@@ -177,3 +178,31 @@ def signed_in(client: Client, network: dict[str, Any], who: str) -> Client:
     if who != "anonymous":
         client.force_login(network["users"][who])
     return client
+
+
+def sections(
+    network: dict[str, Any], count: int, *, first: int = 900_000, word: str = "energietransitie"
+) -> list[tuple[str, index.Entry]]:
+    """``count`` sections of a test document in the group, one level after another (a
+    restricted one names the named person): entries enough to fill several batches."""
+    group, named = network["group"], network["named"]
+    entries = []
+    for number in range(count):
+        visibility = ["public", "network", "body", "restricted"][number % 4]
+        entries.append(
+            (
+                f"library.section:{first + number}",
+                index.Entry(
+                    kind="sectie",
+                    title=f"Paragraaf {number} over de {word}",
+                    text=f"Over de {word} in hoofdstuk {number}, met een crèche.",
+                    url=f"/kennisbank/proef/#sectie-{number}",
+                    visibility=visibility,
+                    bodies=(group.pk,),
+                    people=(named.pk,) if visibility == "restricted" else (),
+                    trail=f"Proefdocument › Hoofdstuk {number}",
+                    year=2021,
+                ),
+            )
+        )
+    return entries

@@ -8,37 +8,14 @@ from typing import Any
 from django.test import Client
 
 from koepel.search import index
+from koepel.search.tests import conftest
 from koepel.search.tests.conftest import search_page, signed_in
-
-
-def _sections(network: dict[str, Any], count: int) -> list[tuple[str, index.Entry]]:
-    group, named = network["group"], network["named"]
-    entries = []
-    for number in range(count):
-        visibility = ["public", "network", "body", "restricted"][number % 4]
-        entries.append(
-            (
-                f"library.section:{900_000 + number}",
-                index.Entry(
-                    kind="sectie",
-                    title=f"Paragraaf {number}",
-                    text=f"Over de energietransitie in hoofdstuk {number}, met een crèche.",
-                    url=f"/kennisbank/proef/#sectie-{number}",
-                    visibility=visibility,
-                    bodies=(group.pk,),
-                    people=(named.pk,) if visibility == "restricted" else (),
-                    trail=f"Proefdocument › Hoofdstuk {number}",
-                    year=2021,
-                ),
-            )
-        )
-    return entries
 
 
 def test_thousands_of_sections_at_once_are_found_with_their_visibility(
     network: dict[str, Any], client: Client
 ) -> None:
-    assert index.bulk_put(_sections(network, 2_400)) == 2_400
+    assert index.bulk_put(conftest.sections(network, 2_400, first=900_000)) == 2_400
 
     assert search_page(client, "energietransitie").counts["sectie"] == 600
     outsider = search_page(signed_in(client, network, "outsider"), "energietransitie")
@@ -52,10 +29,10 @@ def test_thousands_of_sections_at_once_are_found_with_their_visibility(
 def test_writing_the_same_keys_again_replaces_the_entries(
     network: dict[str, Any], client: Client
 ) -> None:
-    index.bulk_put(_sections(network, 2_100))
+    index.bulk_put(conftest.sections(network, 2_100, first=900_000))
     again = [
         (key, index.Entry(kind="sectie", title="Vervangen", text="Over zonnepanelen.", url="/"))
-        for key, _ in _sections(network, 2_100)
+        for key, _ in conftest.sections(network, 2_100, first=900_000)
     ]
 
     index.bulk_put(again)
@@ -67,7 +44,7 @@ def test_writing_the_same_keys_again_replaces_the_entries(
 def test_a_batch_of_known_and_new_keys_replaces_the_one_and_adds_the_other(
     network: dict[str, Any], client: Client
 ) -> None:
-    index.bulk_put(_sections(network, 600))
+    index.bulk_put(conftest.sections(network, 600, first=900_000))
     known_and_new = [
         (
             f"library.section:{900_000 + number}",

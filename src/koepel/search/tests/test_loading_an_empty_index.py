@@ -15,31 +15,8 @@ from django.test import Client
 
 from koepel.search import index, writing
 from koepel.search.models import SearchEntry
+from koepel.search.tests import conftest
 from koepel.search.tests.conftest import make_body, search_page, signed_in
-
-
-def _sections(network: dict[str, Any], count: int, word: str = "energietransitie") -> list:
-    group, named = network["group"], network["named"]
-    entries = []
-    for number in range(count):
-        visibility = ["public", "network", "body", "restricted"][number % 4]
-        entries.append(
-            (
-                f"library.section:{800_000 + number}",
-                index.Entry(
-                    kind="sectie",
-                    title=f"Paragraaf {number} over de {word}",
-                    text=f"Over de {word} in hoofdstuk {number}, met een crèche.",
-                    url=f"/kennisbank/proef/#sectie-{number}",
-                    visibility=visibility,
-                    bodies=(group.pk,),
-                    people=(named.pk,) if visibility == "restricted" else (),
-                    trail=f"Proefdocument › Hoofdstuk {number}",
-                    year=2021,
-                ),
-            )
-        )
-    return entries
 
 
 def _vectors() -> dict[str, str]:
@@ -61,7 +38,7 @@ def test_a_load_into_an_empty_index_is_found_at_once_with_its_visibility(
 ) -> None:
     writing.delete_all()
 
-    assert index.bulk_put(_sections(network, 1_200)) == 1_200
+    assert index.bulk_put(conftest.sections(network, 1_200, first=800_000)) == 1_200
 
     assert search_page(client, "energietransitie").counts["sectie"] == 300
     outsider = search_page(signed_in(client, network, "outsider"), "energietransitie")
@@ -81,7 +58,7 @@ def test_a_load_into_an_empty_index_is_found_at_once_with_its_visibility(
 def test_a_load_makes_the_entries_that_writing_them_into_a_filled_index_makes(
     network: dict[str, Any],
 ) -> None:
-    sections = _sections(network, 1_200)
+    sections = conftest.sections(network, 1_200, first=800_000)
     index.bulk_put(sections)  # into the network's entries: written as any write
     written = {key: vector for key, vector in _vectors().items() if key in dict(sections)}
     writing.delete_all()
@@ -98,7 +75,7 @@ def test_a_key_that_comes_again_later_in_a_load_replaces_the_first(
 ) -> None:
     monkeypatch.setattr(writing, "LOAD_CHUNK", 500)
     writing.delete_all()
-    sections = _sections(network, 1_200)
+    sections = conftest.sections(network, 1_200, first=800_000)
     key = sections[0][0]
     again = index.Entry(kind="sectie", title="Vervangen", text="Over zonnepanelen.", url="/")
 
