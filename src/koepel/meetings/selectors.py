@@ -221,10 +221,12 @@ def meeting_people(user: Any, meeting: Meeting) -> QuerySet[Person]:
 
 
 def open_actions(user: Any, bodies: list[Body]) -> QuerySet[ActionItem]:
-    """Actions not yet done of these bodies, from meetings the user may see."""
+    """Actions not yet done of these bodies, from meetings the user may see. The access rules
+    check each action through its own meeting (a correlated ``EXISTS``), rather than matching
+    it against every meeting the user may see."""
+    actions = ActionItem.objects.filter(body__in=bodies).exclude(status=ActionStatus.DONE)
     return (
-        ActionItem.objects.filter(body__in=bodies, meeting__in=visible_meetings(user))
-        .exclude(status=ActionStatus.DONE)
+        visible(actions, user)
         .select_related("owner", "meeting", "body")
         .order_by(F("due").asc(nulls_last=True), "pk")
     )
