@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "koepel.registry.middleware.RememberedTermsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # The reader's own CSRF token in the forms of kept parts (koepel.core.caching).
+    "koepel.core.caching.FormTokenMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A picker field resolves typed names as the request's user may see them (core/pickers.py).
     "koepel.core.pickers.PickerUserMiddleware",
@@ -152,6 +154,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "koepel.registry.context_processors.network",
+                # Forms in kept parts get a stand-in for the reader's token.
+                "koepel.core.caching.form_token",
             ],
         },
     },

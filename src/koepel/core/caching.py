@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
@@ -83,9 +84,12 @@ def personal(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 # - what else changes the text: the language and the date (a role that ends today is current
 #   until midnight), and whatever the caller adds (the address, a page number).
 #
-# Nothing personal is ever kept: the header with the reader's name, forms with their CSRF
-# token and "Mijn werk" are rendered for each request. A part that holds a form token is not
-# stored (``_holds_a_form_token``), whatever its caller says.
+# Nothing personal is ever kept: the header with the reader's name and "Mijn werk" are
+# rendered for each request. A form in a kept part is built with a stand-in for its CSRF token
+# (``form_token``), which ``FormTokenMiddleware`` replaces with the reader's own token on the
+# way out, so that the secretaries of a body share their meeting pages and each posts with
+# their own token. A part that holds a real form token is not stored
+# (``_holds_a_form_token``), whatever its caller says.
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -228,10 +232,57 @@ def key(name: str, *, access: str, kinds: Iterable[str], parts: Iterable[object]
     return f"koepel:{name}:{access}:{digest}"
 
 
+# What ``{% csrf_token %}`` writes in a part that is being built to be kept: letters only, so
+# that the tag writes it as it is; a whole tag with quotes and angle brackets, so that no text a
+# user wrote (which is escaped) and no Markdown (which allows no ``input``) can look like it.
+FORM_TOKEN_STAND_IN = "koepel-form-token-stand-in"  # noqa: S105 - a marker, not a secret
+_STAND_IN_TAG = f'<input type="hidden" name="csrfmiddlewaretoken" value="{FORM_TOKEN_STAND_IN}">'
+
+
+def form_token(request: HttpRequest) -> dict[str, str]:
+    """Context processor: while a part is built to be kept, forms get the stand-in for their
+    CSRF token instead of the reader's own (Django's own ``csrf`` processor runs before this
+    one, which overrides it)."""
+    if getattr(_local, "building", 0):
+        return {"csrf_token": FORM_TOKEN_STAND_IN}
+    return {}
+
+
+class FormTokenMiddleware:
+    """Writes the reader's own CSRF token where a kept part has the stand-in. It comes after
+    ``CsrfViewMiddleware`` in ``MIDDLEWARE``, so that the token cookie it may need is set."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.stand_in = _STAND_IN_TAG.encode()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and self.stand_in in response.content
+        ):
+            # A new mask for every form, as {% csrf_token %} gives (Django masks the secret
+            # anew at every get_token).
+            parts = response.content.split(self.stand_in)
+            content = parts[0]
+            for part in parts[1:]:
+                content += _token_tag(request) + part
+            response.content = content
+        return response
+
+
+def _token_tag(request: HttpRequest) -> bytes:
+    token = get_token(request)
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'.encode()
+
+
 def _holds_a_form_token(value: object) -> bool:
-    """Whether a part holds a form's token, itself or in the pieces it is made of."""
+    """Whether a part holds a real form token (not the stand-in), itself or in the pieces it
+    is made of."""
     if isinstance(value, str):
-        return "csrfmiddlewaretoken" in value
+        return "csrfmiddlewaretoken" in value.replace(_STAND_IN_TAG, "")
     if isinstance(value, dict):
         return any(map(_holds_a_form_token, value.values()))
     if isinstance(value, list | tuple):
@@ -260,7 +311,11 @@ def kept(
         logger.warning("The cache could not be read; the part is rendered afresh.", exc_info=True)
         return build()
     if value is None:
-        value = build()
+        _local.building = getattr(_local, "building", 0) + 1
+        try:
+            value = build()
+        finally:
+            _local.building -= 1
         if value is not None and not _holds_a_form_token(value):
             try:
                 cache.set(address, value, LIFETIME)

@@ -224,7 +224,8 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     # invitation, with a form), and the meeting's record below it. The first and the last are
     # kept for everyone with the viewer's access (koepel.core.caching); what differs between
     # roles — the links to change the meeting, the attendance — follows from that access. The
-    # record holds forms for those who may change the meeting, so for them it is not kept.
+    # forms in the record, for those who may change the meeting, are kept with a stand-in for
+    # the CSRF token, which each request replaces with the reader's own.
     read: dict[str, dict[str, Any] | None] = {}
 
     def context() -> dict[str, Any] | None:

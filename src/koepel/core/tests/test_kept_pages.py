@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from koepel.core import caching
 from koepel.core.tests.test_kept_parts import _header_name, _member, _signed_in
 from koepel.meetings.models import ActionItem, AgendaItem, Decision, Guest, Invitation, Meeting
 from koepel.meetings.tests.factories import MeetingFactory
@@ -35,6 +36,7 @@ from koepel.registry.tests.factories import (
 LIST_READ = '"meetings_meeting"."title"'
 ROLES_READ = '"registry_role"."function_detail"'
 SEARCH_READ = ("search_fts MATCH", "ts_rank(")  # SQLite, PostgreSQL
+DECISION_READ = '"meetings_decision"."text"'
 
 
 def _get(client: Client, path: str, read: str | tuple[str, ...]) -> tuple[str, bool, int]:
@@ -275,6 +277,56 @@ def test_a_role_that_may_edit_shows_its_links_at_the_next_request_and_keeps_its_
     services.role_save(role=role, expected_version=role.version)
     sas.force_login(sas.account)  # type: ignore[attr-defined]
     assert change in sas.get(path).content.decode()
+
+
+def test_the_secretaries_of_a_body_share_the_record_and_each_posts_with_their_own_token(
+    db: None, kept_in: str
+) -> None:
+    body = BodyFactory(name="Themagroep Zorg", slug="zorg", visibility="body")
+    meeting = MeetingFactory(title="Overleg Zorg", bodies=[body], visibility="body")
+    Decision.objects.create(meeting=meeting, text="Eerder besluit over wijkteams")
+    path = f"/bijeenkomsten/{meeting.pk}/"
+    secretaries = []
+    for name in ("Sas Secretaris", "Tess Secretaris"):
+        person = services.person_save(person=PersonFactory.build(name=name))
+        services.role_save(role=RoleFactory.build(body=body, person=person, secretary=True))
+        client = _signed_in(person)
+        client.handler.enforce_csrf_checks = True  # as a browser is held to them
+        secretaries.append(client)
+    sas, tess = secretaries
+
+    first, built, _ = _get(sas, path, DECISION_READ)
+    assert built
+    second, built, _ = _get(tess, path, DECISION_READ)
+    assert not built, "the record Sas's request kept, forms and all, serves Tess"
+    for page in (first, second):
+        assert caching.FORM_TOKEN_STAND_IN not in page
+    assert _decision_token(first) != _decision_token(second)
+    # Every form of the record has a whole token, each with a mask of its own.
+    record = second[second.index('id="decisions-heading"') :]
+    assert len(_tokens(record)) == record.count('name="csrfmiddlewaretoken"') == 2
+    assert all(len(token) == 64 for token in _tokens(second))
+
+    # Each secretary's form posts with the token their own page gave them; no other will do.
+    for client, page, text in ((sas, first, "Besluit van Sas"), (tess, second, "Besluit van Tess")):
+        answer = client.post(
+            f"/bijeenkomsten/{meeting.pk}/besluiten/",
+            {"csrfmiddlewaretoken": _decision_token(page), "text": text},
+        )
+        assert answer.status_code == 302, answer.status_code
+    refused = sas.post(
+        f"/bijeenkomsten/{meeting.pk}/besluiten/",
+        {"csrfmiddlewaretoken": caching.FORM_TOKEN_STAND_IN, "text": "Besluit zonder token"},
+    )
+    assert refused.status_code == 403
+    assert list(meeting.decisions.values_list("text", flat=True).order_by("pk")) == [
+        "Eerder besluit over wijkteams",
+        "Besluit van Sas",
+        "Besluit van Tess",
+    ]
+    # The new decisions are on the next request of each, with the forms still their own.
+    page = tess.get(path).content.decode()
+    assert "Besluit van Sas" in page and caching.FORM_TOKEN_STAND_IN not in page
 
 
 def _decision_token(page: str) -> str:
