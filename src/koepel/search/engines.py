@@ -20,7 +20,7 @@ every value (the query text included) goes to the database as a parameter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
@@ -49,6 +49,17 @@ TERM_MARK = "#"
 # One hit as the page shows it: id, score, and these columns of the entry.
 SHOWN = ("kind", "title", "url", "trail", "year", "text")
 _SHOWN_TYPES = ("text", "text", "text", "text", "integer", "text")
+
+
+class Frequency(NamedTuple):
+    """How common a search's rarest word is: its share of the entries, and how many there are."""
+
+    share: float
+    entries: int
+
+    @property
+    def matches(self) -> int:
+        return round(self.share * self.entries)
 
 
 class Engine(Protocol):
@@ -107,10 +118,10 @@ class Engine(Protocol):
         ``bounded``: rank only the entries with the words in their title, when they fill the
         page; else all of them. The counts are the same either way."""
 
-    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
-        """The share of the entries that hold the rarest of the query's clauses, as far as
-        the engine's statistics tell (a phrase counts as its rarest word); None when they
-        cannot tell (a prefix) or the index holds fewer than ``at_least`` entries."""
+    def frequency(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> Frequency | None:
+        """How common the rarest of the query's clauses is, as far as the engine's statistics
+        tell (a phrase counts as its rarest word); None when they cannot tell (a prefix) or
+        the index holds fewer than ``at_least`` entries."""
 
     @property
     def search_settings(self) -> Sequence[str]:
@@ -255,7 +266,7 @@ class SQLiteEngine:
         cursor.execute(_page_statement(ranked), [self.expression(query, conditions), limit, offset])
         return counts, list(cursor.fetchall())
 
-    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
+    def frequency(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> Frequency | None:
         if any(clause.prefix for clause in query.clauses):
             return None
         entries = _entries(cursor)
@@ -269,7 +280,7 @@ class SQLiteEngine:
         )
         docs = dict(cursor.fetchall())
         rarest = min(min(docs.get(found, 0) for found in clause.stems) for clause in query.clauses)
-        return float(rarest / entries)
+        return Frequency(share=rarest / entries, entries=entries)
 
 
 def _entries(cursor: CursorWrapper) -> int:
@@ -489,7 +500,7 @@ class PostgresEngine:
         )
         return found, hits, counts_row[-1]
 
-    def share(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> float | None:
+    def frequency(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> Frequency | None:
         """From the statistics ``ANALYZE`` keeps of the vectors: the share of each of the
         most common lexemes (a word not among them is rarer than all of them). Read only for
         an index of ``at_least`` entries, by the planner's own estimate of its size."""
@@ -511,9 +522,10 @@ class PostgresEngine:
             [SearchEntry._meta.db_table, VECTOR_COLUMN, stems],
         )
         shares = dict(cursor.fetchall())
-        return float(
-            min(min(shares.get(found, 0.0) for found in clause.stems) for clause in query.clauses)
+        rarest = min(
+            min(shares.get(found, 0.0) for found in clause.stems) for clause in query.clauses
         )
+        return Frequency(share=float(rarest), entries=entries)
 
 
 def _tsquery_clause(clause: Clause, weight: str = "") -> str:

@@ -109,3 +109,21 @@ def test_a_kind_filter_is_counted_alike_in_both_ways() -> None:
 
     assert bounded.total == full.total == ENTRIES
     assert bounded.counts_by_kind == full.counts_by_kind
+
+
+@pytest.mark.usefixtures("corpus")
+def test_a_word_in_many_entries_ranks_the_title_hits_however_small_its_share() -> None:
+    # Ranking costs per match: a word in COMMON_MATCHES entries is common in a large index,
+    # where it is a small share. Here no share counts as common, and 50 matches do.
+    def sent_for(q: str) -> list[str]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(query, "BOUNDED_FROM", 0)
+            patch.setattr(query, "COMMON_SHARE", 2.0)
+            patch.setattr(query, "COMMON_MATCHES", 50)
+            with CaptureQueriesContext(connection) as sent:
+                results = search(_office(), q, per_page=10)
+        assert results.total == (ENTRIES if q == "gemeenten" else 5)
+        return [statement["sql"] for statement in sent.captured_queries]
+
+    assert _ranked_on_titles(sent_for("gemeenten"))  # in all 60
+    assert not _ranked_on_titles(sent_for("zeldzaamheid"))  # in 5
