@@ -9,7 +9,7 @@ optgroups, the selected option) in Python, from the same context Django builds.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -27,8 +27,17 @@ from django.utils.translation import gettext_lazy as _
 
 from koepel.core import pickers
 
+# A value no option has: the options written for it have none selected.
+_NONE_CHOSEN = "\x00"
+
 
 class CompactSelect(forms.Select):
+    # Set by a form whose options are the same for many readers (the bodies of a filter): a
+    # function given the builder of the options' markup with none selected, which returns it,
+    # kept where the form's caller keeps such parts (koepel.core.caching). The option chosen
+    # is then marked in the kept markup, and the choices are not read.
+    keep_options: Callable[[Callable[[], str]], str] | None = None
+
     def render(
         self,
         name: str,
@@ -36,12 +45,36 @@ class CompactSelect(forms.Select):
         attrs: dict[str, Any] | None = None,
         renderer: Any = None,
     ) -> SafeString:
+        if self.keep_options is not None and not self.allow_multiple_selected:
+            return self._render_kept(name, value, attrs, self.keep_options)
         widget = self.get_context(name, value, attrs)["widget"]
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
             flatatt(widget["attrs"]),
             SafeString("".join(_groups(widget["optgroups"]))),
+        )
+
+    def _render_kept(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None,
+        keep: Callable[[Callable[[], str]], str],
+    ) -> SafeString:
+        def build() -> str:
+            widget = self.get_context(name, _NONE_CHOSEN, attrs)["widget"]
+            return "".join(_groups(widget["optgroups"]))
+
+        options = keep(build)
+        for chosen in self.format_value(value)[:1]:  # as Django: the first option that has it
+            option = f'<option value="{escape(chosen)}">'
+            options = options.replace(option, f"{option[:-1]} selected>", 1)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            SafeString(options),
         )
 
 

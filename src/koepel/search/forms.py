@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -40,11 +41,21 @@ class SearchForm(forms.Form):
     )
     jaar = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
 
-    def __init__(self, *args: Any, bodies: QuerySet[Any], body_key: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        bodies: QuerySet[Any],
+        body_key: str,
+        keep_options: Callable[[Callable[[], str]], str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``keep_options``: where the bodies' options are kept for everyone who sees the
+        same bodies (``CompactSelect.keep_options``); without it they are written each time."""
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelChoiceField[Any]", self.fields["gremium"])
         field.queryset = bodies
         field.to_field_name = body_key
+        cast("CompactSelect", field.widget).keep_options = keep_options
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; a filter that does not validate is left out, not the search."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -28,10 +29,19 @@ def _kind_name(code: str) -> str:
 
 def search_page(request: HttpRequest) -> HttpResponse:
     tree = bodies.current()
+
+    def keep_options(build: Callable[[], str]) -> str:
+        # The bodies to filter by: a thousand options on a large network, the same for
+        # everyone with the reader's access until the register changes.
+        return caching.kept(
+            "search-bodies", build, access=lambda: access.key(request.user), kinds=("registry",)
+        )
+
     form = SearchForm(
         request.GET or None,
         bodies=access.visible(tree.choices(), request.user),
         body_key=tree.key,
+        keep_options=keep_options,
     )
     filters: dict[str, Any] = form.filters() if form.is_bound else {"q": ""}
     results = None

@@ -42,6 +42,29 @@ def test_compact_select_writes_the_same_markup_as_django(
     assert "&lt;Welzijn&gt;" in ours  # labels are escaped, not trusted
 
 
+@pytest.mark.parametrize("value", ["b", "4", None, "", "niet-bestaand", '"><script>'])
+def test_options_kept_for_many_readers_are_marked_for_each_as_django_marks_them(
+    value: Any,
+) -> None:
+    kept: dict[str, str] = {}
+    built: list[int] = []
+
+    def keep(build: Any) -> str:
+        if "options" not in kept:
+            built.append(1)
+            kept["options"] = build()
+        return kept["options"]
+
+    attrs = {"id": "id_gremium", "required": True}
+    compact = CompactSelect(choices=CHOICES)
+    compact.keep_options = keep
+    django = forms.Select(choices=CHOICES).render("gremium", value, attrs=attrs)
+    for _ in range(2):  # built once, then marked from what was kept
+        assert _markup(compact.render("gremium", value, attrs=attrs)) == _markup(django)
+    assert len(built) == 1
+    assert "selected" not in kept["options"]
+
+
 def test_a_form_field_with_the_compact_select_keeps_its_value_after_a_refusal() -> None:
     class Form(forms.Form):
         body = forms.ChoiceField(choices=CHOICES, widget=CompactSelect)

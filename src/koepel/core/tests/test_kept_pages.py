@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -465,6 +466,29 @@ def test_search_keeps_each_filter_and_page_apart(db: None, kept_in: str) -> None
     assert len(re.findall(r'class="search-hit"', later)) == 5
     none = client.get("/zoeken/?q=wijkteam&soort=bijeenkomst").content.decode()
     assert "search-hit" not in none
+
+
+def test_the_body_filter_is_kept_and_marks_each_readers_own_choice(db: None, kept_in: str) -> None:
+    wonen = services.body_save(body=BodyFactory.build(name="Werkgroep Wonen", slug="wonen"))
+    zorg = services.body_save(body=BodyFactory.build(name="Werkgroep Zorg", slug="zorg"))
+    anna = _member("Anna Appelboom", wonen, zorg)
+    bert = _member("Bert Bessemer", wonen, zorg)
+
+    def chosen(page: str) -> list[str]:
+        select = BeautifulSoup(page, "html.parser").find("select", attrs={"name": "gremium"})
+        assert select is not None
+        return [option["value"] for option in select.find_all("option", selected=True)]
+
+    _, _, cold = _get(anna, "/zoeken/?q=werkgroep&gremium=wonen", SEARCH_READ)
+    page, _, warm = _get(bert, "/zoeken/?q=werkgroep&gremium=zorg", SEARCH_READ)
+    assert warm == cold - 1, "Bert's choices are those Anna's request kept, not read again"
+    assert chosen(page) == ["zorg"]
+    assert chosen(anna.get("/zoeken/?q=werkgroep&gremium=wonen").content.decode()) == ["wonen"]
+    assert chosen(bert.get("/zoeken/?q=werkgroep").content.decode()) == [""]
+    assert chosen(bert.get("/zoeken/?q=werkgroep&gremium=geen").content.decode()) == []
+    # A new body is among the choices at the next request.
+    services.body_save(body=BodyFactory.build(name="Werkgroep Water", slug="water"))
+    assert 'value="water"' in bert.get("/zoeken/?q=werkgroep").content.decode()
 
 
 def test_with_the_cache_off_every_kept_page_is_built_afresh(db: None, settings: Any) -> None:
