@@ -10,12 +10,14 @@ are not signed in show only what is public and keep whatever caching their view 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -221,13 +223,28 @@ class RequestScopeMiddleware:
             _local.in_request = False
 
 
+@functools.cache
+def release() -> str:
+    """A digest of the code, templates and static files this process runs: a part kept by an
+    older release (in Redis, which outlives a restart) is never served by a newer one, whose
+    templates may write it otherwise or whose style sheets have other names. Read once per process, from the files themselves, so that no release
+    number has to be remembered."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and not {"tests", "__pycache__"} & set(path.parts):
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def key(name: str, *, access: str, kinds: Iterable[str], parts: Iterable[object] = ()) -> str:
     """The cache key of a part named ``name`` for readers with this access, showing these
     kinds of data."""
     known = versions()
     tokens = [(kind, known.get(kind, 0)) for kind in sorted(set(kinds))]
     day = timezone.localdate().isoformat()
-    seed = repr((tokens, day, translation.get_language(), tuple(parts)))
+    seed = repr((release(), tokens, day, translation.get_language(), tuple(parts)))
     digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
     return f"koepel:{name}:{access}:{digest}"
 

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -247,3 +248,20 @@ def test_a_part_made_of_pieces_is_not_kept_when_one_piece_holds_a_form_token(db:
         caching.kept("pieces-with-a-form", build, access="proef", kinds=["registry"])
 
     assert len(built) == 2  # made anew for each reader: a token is one person's
+
+
+def test_a_part_kept_by_another_release_is_not_served(
+    db: None, kept_in: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+
+    def build() -> str:
+        built.append(caching.release())
+        return f"<p>{caching.release()}</p>"
+
+    first = caching.kept("release", build, access="proef", kinds=["registry"])
+    monkeypatch.setattr(caching, "release", lambda: "a-newer-release")
+    second = caching.kept("release", build, access="proef", kinds=["registry"])
+    again = caching.kept("release", build, access="proef", kinds=["registry"])
+    assert first != second == again == "<p>a-newer-release</p>"
+    assert len(built) == 2
