@@ -118,6 +118,7 @@ class OpenLoopResult:
     reasons: dict[str, int] = field(default_factory=dict)  # what the failures were
     late: int = 0  # requests sent more than 10 ms after their time: the load generator lagged
     seconds: float = 0.0
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (due s, latency ms)
 
 
 Request = tuple[str, str, dict[str, str]]  # label, path, headers (GET)
@@ -171,6 +172,7 @@ def open_loop(
             elapsed = (time.perf_counter() - due) * 1000
             with lock:
                 result.latencies.setdefault(label, []).append(elapsed)
+                result.timeline.append((due - start, elapsed))
                 result.late += late
                 if status == 0 or status >= 500:
                     result.failures[label] = result.failures.get(label, 0) + 1
@@ -223,7 +225,23 @@ def print_open_loop(result: OpenLoopResult, rate: float, duration: float) -> int
     if result.reasons:
         print("failures: " + ", ".join(f"{n} {why}" for why, n in sorted(result.reasons.items())))
     print(f"sent {sent_rate:.1f}/s; {result.late} requests left more than 10 ms after their time")
+    print_timeline(result.timeline, duration)
     return failures
+
+
+def print_timeline(timeline: list[tuple[float, float]], duration: float, parts: int = 10) -> None:
+    """p50 and p95 of the requests due in each tenth of the run: whether the tail is the
+    start (caches still empty, templates not yet compiled) or spread over the run."""
+    if not timeline or duration <= 0:
+        return
+    width = duration / parts
+    cells = []
+    for part in range(parts):
+        values = [ms for due, ms in timeline if part * width <= due < (part + 1) * width]
+        if values:
+            s = summary(values)
+            cells.append(f"{part * width:.0f}-{(part + 1) * width:.0f} s: {s.p50:.0f}/{s.p95:.0f}")
+    print("p50/p95 ms by the time a request was due: " + "; ".join(cells))
 
 
 # -- replaying a Django statement on the bare database cursor ----------------------------------
