@@ -169,6 +169,17 @@ def _related(model: type[models.Model], lookup: str, value: Any) -> Q:
     return Q(Exists(rows.filter(**{record: OuterRef("pk")})))
 
 
+def _naming(model: type[models.Model], lookup: str, person_id: int) -> Q:
+    """Records whose ``lookup`` (a path to people) reaches one person, found from the person's
+    side: their rows in the link table (an index on the person), then the records by key. The
+    test per record that ``_related`` gives SQLite would read every record of the model, all
+    1.7 million search entries at scale 100 (0.6 s)."""
+    if not lookup or not _spans_many(model, lookup):
+        return _related(model, lookup, person_id)
+    rows, record = _rows_reaching(model, lookup, "pk", person_id)
+    return Q(pk__in=rows.values(record))
+
+
 def _rows_reaching(
     model: type[models.Model], lookup: str, field: str, value: Any
 ) -> tuple[models.QuerySet[Any], str]:
@@ -615,7 +626,7 @@ def _records_by_name(person_id: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
             if restricted_only:
                 rows = rows.filter(visibility=Visibility.RESTRICTED)
             parts.append(
-                rows.filter(_related(model, people, person_id))
+                rows.filter(_naming(model, people, person_id))
                 .annotate(model_number=Value(number))
                 .values_list("model_number", "pk")
                 .order_by()

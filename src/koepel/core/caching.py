@@ -280,19 +280,12 @@ class FormTokenMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and self.stand_in in response.content
         ):
-            # A new mask for every form, as {% csrf_token %} gives (Django masks the secret
-            # anew at every get_token).
-            parts = response.content.split(self.stand_in)
-            content = parts[0]
-            for part in parts[1:]:
-                content += _token_tag(request) + part
-            response.content = content
+            # One masked token for the answer's forms, as {% csrf_token %} writes one for all
+            # the forms of a page it renders (the mask changes with every answer).
+            token = get_token(request)
+            tag = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            response.content = response.content.replace(self.stand_in, tag.encode())
         return response
-
-
-def _token_tag(request: HttpRequest) -> bytes:
-    token = get_token(request)
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'.encode()
 
 
 def _holds_a_form_token(value: object) -> bool:

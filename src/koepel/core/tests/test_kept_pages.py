@@ -303,9 +303,10 @@ def test_the_secretaries_of_a_body_share_the_record_and_each_posts_with_their_ow
     for page in (first, second):
         assert caching.FORM_TOKEN_STAND_IN not in page
     assert _decision_token(first) != _decision_token(second)
-    # Every form of the record has a whole token, each with a mask of its own.
+    # The forms of the record carry the reader's token, masked for this answer, as Django's
+    # own tag writes it for all the forms of a page.
     record = second[second.index('id="decisions-heading"') :]
-    assert len(_tokens(record)) == record.count('name="csrfmiddlewaretoken"') == 2
+    assert record.count('name="csrfmiddlewaretoken"') == 2 and len(_tokens(record)) == 1
     assert all(len(token) == 64 for token in _tokens(second))
 
     # Each secretary's form posts with the token their own page gave them; no other will do.
