@@ -273,11 +273,15 @@ if cache_url := os.environ.get("CACHE_URL"):
         }
     }
 else:
+    # Each process's own memory, at most KOEPEL_CACHE_MB of kept parts (koepel.core.local_cache).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "koepel.core.local_cache.BoundedLocMemCache",
             "LOCATION": "koepel",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {
+                "MAX_ENTRIES": 5000,
+                "MAX_BYTES": env_int("KOEPEL_CACHE_MB", 64) * 1024 * 1024,
+            },
         }
     }
 

@@ -77,7 +77,7 @@ def kept_in(request: pytest.FixtureRequest, settings: Any) -> str:
         }
     settings.KOEPEL_CACHE = True
     assert type(caches["default"]).__name__ == (
-        "RedisCache" if request.param == "redis" else "LocMemCache"
+        "RedisCache" if request.param == "redis" else "BoundedLocMemCache"
     )
     caches["default"].clear()
     return str(request.param)
