@@ -83,6 +83,8 @@ MEETING_LIST_KINDS = ("meetings", "registry")
 # attendance, minutes, decisions and actions (all of them the meetings app's), and the
 # register's bodies, people, organisations and municipalities they name.
 MEETING_PAGE_KINDS = ("meetings", "registry")
+# How many actions still open from earlier meetings a meeting's page shows, due first.
+OPEN_ACTIONS_SHOWN = 25
 
 WHEN = {"coming": gettext_lazy("Coming"), "past": gettext_lazy("Past")}
 
@@ -306,13 +308,21 @@ def _meeting_context(request: HttpRequest, pk: int) -> dict[str, Any] | None:
         return None
     bodies = list(meeting.bodies.all())
     editable = can_edit(request.user, meeting)
+    # The open actions due first: a body's list grows with every meeting, and one more is
+    # read only to know whether there are more.
+    still_open = list(
+        selectors.open_actions(request.user, bodies).exclude(meeting=meeting)[
+            : OPEN_ACTIONS_SHOWN + 1
+        ]
+    )
     return {
         "meeting": meeting,
         "can_edit": editable,
         "show_attendance": can_see_attendance(request.user),
         "not_mailed": _not_mailed(meeting) if editable else [],
         "represented": selectors.represented_municipalities(meeting),
-        "open_actions": selectors.open_actions(request.user, bodies).exclude(meeting=meeting),
+        "open_actions": still_open[:OPEN_ACTIONS_SHOWN],
+        "more_open_actions": len(still_open) > OPEN_ACTIONS_SHOWN,
         "decision_form": DecisionForm() if editable else None,
         "action_form": ActionForm(people=selectors.meeting_people(request.user, meeting))
         if editable

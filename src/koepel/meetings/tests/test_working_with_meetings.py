@@ -170,6 +170,35 @@ def test_an_action_is_carried_to_the_next_meeting_until_it_is_done(
     assert "Notitie schrijven" not in third_page
 
 
+def test_a_meeting_shows_the_open_actions_due_first_and_says_when_there_are_more(
+    group: dict[str, Any], client: Client
+) -> None:
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    first = Meeting.objects.get()
+    for day in range(1, 28):  # 27 open actions, due on the 1st to the 27th
+        ActionItem.objects.create(
+            meeting=first,
+            body=group["body"],
+            description=f"Actie {day:02}",
+            due=dt.date(2021, 11, day),
+        )
+    _plan(client, group["body"], date="2021-10-12", title="Volgend overleg")
+    second = Meeting.objects.exclude(pk=first.pk).get()
+
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "Actie 25" in page and "Actie 26" not in page
+    assert "Alleen de 25 open acties die het eerst af moeten, staan hier." in page
+    # With two done, the other 25 fit: the sentence goes.
+    for action in ActionItem.objects.filter(description__in=["Actie 01", "Actie 02"]):
+        client.post(
+            reverse("meetings:action-status", args=[action.pk]),
+            {"status": "afgerond", "meeting": second.pk, "version": action.version},
+        )
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "Actie 27" in page and "staan hier" not in page
+
+
 def test_an_end_before_the_start_gets_a_dutch_message_and_nothing_is_stored(
     group: dict[str, Any], client: Client
 ) -> None:
