@@ -63,7 +63,8 @@ sys.path.insert(0, str(HERE))
 import benchstats  # noqa: E402 - percentiles and the open loop
 import load  # noqa: E402 - the server and data helpers of the load benchmark
 
-P95_TARGET_MS = 200.0
+P95_TARGET_MS = 200.0  # the 50-user mix with writes
+OPEN_P95_TARGET_MS = 100.0  # every page and API list under open load
 
 
 def parse_args() -> argparse.Namespace:
@@ -304,7 +305,7 @@ def report(rows: list[dict[str, str]], conflicts: int, peaks: list[float], args:
     print(f"Peak RSS per worker: {', '.join(f'{p:.0f} MB' for p in peaks) or 'unknown'}")
     print(
         f"Targets: zero failures: {'met' if failures == 0 else 'MISSED'}; "
-        f"p95 under {P95_TARGET_MS:.0f} ms: {'met' if p95 < P95_TARGET_MS else 'MISSED'}"
+        f"p95 under {OPEN_P95_TARGET_MS:.0f} ms: {'met' if p95 < OPEN_P95_TARGET_MS else 'MISSED'}"
     )
     if args.json:
         args.json.write_text(
@@ -334,7 +335,7 @@ def run_open(args: argparse.Namespace, host: str, plan_data: dict[str, Any]) -> 
     p95 = benchstats.summary(every).p95
     print(
         f"Targets: zero failures: {'met' if failures == 0 else 'MISSED'}; "
-        f"p95 under {P95_TARGET_MS:.0f} ms: {'met' if p95 < P95_TARGET_MS else 'MISSED'}"
+        f"p95 under {OPEN_P95_TARGET_MS:.0f} ms: {'met' if p95 < OPEN_P95_TARGET_MS else 'MISSED'}"
     )
     if args.json:
         args.json.write_text(
