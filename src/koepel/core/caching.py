@@ -252,7 +252,7 @@ def key(name: str, *, access: str, kinds: Iterable[str], parts: Iterable[object]
 # What ``{% csrf_token %}`` writes in a part that is being built to be kept: letters only, so
 # that the tag writes it as it is; a whole tag with quotes and angle brackets, so that no text a
 # user wrote (which is escaped) and no Markdown (which allows no ``input``) can look like it.
-FORM_TOKEN_STAND_IN = "koepel-form-token-stand-in"  # noqa: S105 - a marker, not a secret
+FORM_TOKEN_STAND_IN = "koepel-form-token-stand-in"  # noqa: S105  # nosec B105: a marker, not a secret
 _STAND_IN_TAG = f'<input type="hidden" name="csrfmiddlewaretoken" value="{FORM_TOKEN_STAND_IN}">'
 
 
