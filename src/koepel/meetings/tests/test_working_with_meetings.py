@@ -148,15 +148,24 @@ def test_a_secretary_plans_invites_records_and_closes_and_a_member_answers(
     assert "Concept-brief opstellen" in body_page  # the body's open actions
 
 
+def _first_meeting(client: Client, group: dict[str, Any]) -> Meeting:
+    """The body's secretary, signed in, plans its first meeting."""
+    client.force_login(group["secretary"])
+    _plan(client, group["body"])
+    return Meeting.objects.get()
+
+
+def _next_meeting(client: Client, group: dict[str, Any]) -> Meeting:
+    _plan(client, group["body"], date="2021-10-12", title="Volgend overleg")
+    return Meeting.objects.get(title="Volgend overleg")
+
+
 def test_an_action_is_carried_to_the_next_meeting_until_it_is_done(
     group: dict[str, Any], client: Client
 ) -> None:
-    client.force_login(group["secretary"])
-    _plan(client, group["body"])
-    first = Meeting.objects.get()
+    first = _first_meeting(client, group)
     client.post(reverse("meetings:action", args=[first.pk]), {"description": "Notitie schrijven"})
-    _plan(client, group["body"], date="2021-10-12", title="Volgend overleg")
-    second = Meeting.objects.exclude(pk=first.pk).get()
+    second = _next_meeting(client, group)
 
     assert "Notitie schrijven" in client.get(second.get_absolute_url()).content.decode()
     action = ActionItem.objects.get()
@@ -173,9 +182,7 @@ def test_an_action_is_carried_to_the_next_meeting_until_it_is_done(
 def test_a_meeting_shows_the_open_actions_due_first_and_says_when_there_are_more(
     group: dict[str, Any], client: Client
 ) -> None:
-    client.force_login(group["secretary"])
-    _plan(client, group["body"])
-    first = Meeting.objects.get()
+    first = _first_meeting(client, group)
     for day in range(1, 28):  # 27 open actions, due on the 1st to the 27th
         ActionItem.objects.create(
             meeting=first,
@@ -183,8 +190,7 @@ def test_a_meeting_shows_the_open_actions_due_first_and_says_when_there_are_more
             description=f"Actie {day:02}",
             due=dt.date(2021, 11, day),
         )
-    _plan(client, group["body"], date="2021-10-12", title="Volgend overleg")
-    second = Meeting.objects.exclude(pk=first.pk).get()
+    second = _next_meeting(client, group)
 
     page = client.get(second.get_absolute_url()).content.decode()
     assert "Actie 25" in page and "Actie 26" not in page
