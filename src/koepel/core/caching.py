@@ -289,10 +289,11 @@ class FormTokenMiddleware:
 
 
 def _holds_a_form_token(value: object) -> bool:
-    """Whether a part holds a real form token (not the stand-in), itself or in the pieces it
-    is made of."""
+    """Whether a part holds a real form token, or the stand-in outside the tag that
+    ``FormTokenMiddleware`` replaces, itself or in the pieces it is made of."""
     if isinstance(value, str):
-        return "csrfmiddlewaretoken" in value.replace(_STAND_IN_TAG, "")
+        rest = value.replace(_STAND_IN_TAG, "")
+        return "csrfmiddlewaretoken" in rest or FORM_TOKEN_STAND_IN in rest
     if isinstance(value, dict):
         return any(map(_holds_a_form_token, value.values()))
     if isinstance(value, list | tuple):

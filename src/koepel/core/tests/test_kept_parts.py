@@ -265,3 +265,28 @@ def test_a_part_kept_by_another_release_is_not_served(
     again = caching.kept("release", build, access="proef", kinds=["registry"])
     assert first != second == again == "<p>a-newer-release</p>"
     assert len(built) == 2
+
+
+def test_a_part_with_the_form_token_stand_in_is_kept_unless_it_stands_outside_its_tag(
+    db: None, kept_in: str
+) -> None:
+    built: list[str] = []
+    tag = caching._STAND_IN_TAG
+
+    def build(markup: str) -> Any:
+        def make() -> str:
+            built.append(markup)
+            return markup
+
+        return make
+
+    for markup in (f"<form>{tag}</form>", f'<meta content="{caching.FORM_TOKEN_STAND_IN}">'):
+        for _ in range(2):
+            caching.kept(
+                f"stand-in-{len(markup)}", build(markup), access="proef", kinds=["meetings"]
+            )
+    # The tag is replaced on the way out, so the first part is kept; a bare stand-in would
+    # reach the browser as it is, so the second is made for each request.
+    assert (
+        built == [f"<form>{tag}</form>"] + [f'<meta content="{caching.FORM_TOKEN_STAND_IN}">'] * 2
+    )
