@@ -149,6 +149,7 @@ PATHS: dict[str, Path] = {
     "notices.feedtoken": Internal("stored as hashes, shown once to their owner"),
     # Accounts and keys.
     "core.dataversion": Internal("the versions of the data, for the cache of rendered parts"),
+    "core.scopedversion": Internal("the versions of the data within a scope, for the same cache"),
     "accounts.user": Internal("sign-in accounts, managed by the office"),
     "accounts.accountlink": Internal("links mailed to choose a password, kept as hashes"),
     "accounts.resetrequest": Internal("a count of reset requests, kept an hour for the limit"),

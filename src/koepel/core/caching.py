@@ -23,13 +23,13 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
-from koepel.core.models import DataVersion
+from koepel.core.models import DataVersion, ScopedVersion
 
 PRIVATE = "private, no-store"
 
@@ -115,31 +115,58 @@ def _kind_of(model: type[models.Model]) -> str | None:
     return None if meta.app_label == "core" else meta.app_label
 
 
-def bump(*kinds: str) -> None:
+# The token of the writes of a kind that name no scope: every part kept under one of the kind's
+# scopes is kept under it too.
+WIDE = "*"
+
+
+def scoped(kind: str, scope: object) -> str:
+    """The name of the token of ``kind`` within one scope (``meetings@body-12``), to give
+    ``kept()`` among its kinds; ``scoped(kind, WIDE)`` is that of the kind's other writes."""
+    return f"{kind}@{scope}"
+
+
+def bump(*kinds: str, within: Iterable[str] | None = None) -> None:
     """Give each kind of data a new token, in the current transaction: call it from any write
-    that passes by the model signals (``QuerySet.update()``, ``bulk_create()``, raw SQL)."""
+    that passes by the model signals (``QuerySet.update()``, ``bulk_create()``, raw SQL).
+
+    ``within`` names the scopes the write stays in (``body-12``): the tokens of those scopes
+    change, and a part kept under another scope of the kind stays. Without it the write may
+    touch anything of the kind, and every part of the kind is built afresh."""
     connection = transaction.get_connection()
+    scopes = [WIDE] if within is None else list(dict.fromkeys(within)) or [WIDE]
     for kind in dict.fromkeys(kinds):
-        if _bumped_here(connection, kind):
-            continue
-        # A random token rather than a count, from the system's source (the same in no two
-        # processes): a transaction rolled back, or a database restored from a back-up, never
-        # makes a token stand for other data than the parts kept under it show.
-        token = secrets.randbits(62)
-        if not DataVersion.objects.filter(kind=kind).update(token=token):
-            DataVersion.objects.bulk_create(
-                [DataVersion(kind=kind, token=token)], ignore_conflicts=True
-            )
-            DataVersion.objects.filter(kind=kind).update(token=token)
-        if connection.in_atomic_block:
-            transaction.on_commit(_Bumped(kind, connection.savepoint_ids, _reads()))
+        for name in (kind, *(scoped(kind, scope) for scope in scopes)):
+            if _bumped_here(connection, name):
+                continue
+            _new_token(name)
+            if connection.in_atomic_block:
+                transaction.on_commit(_Bumped(name, connection.savepoint_ids, _reads()))
     # What this request read before no longer holds for the rest of it.
     _local.versions = None
+    _local.scoped = None
+
+
+def _new_token(name: str) -> None:
+    # A random token rather than a count, from the system's source (the same in no two
+    # processes): a transaction rolled back, or a database restored from a back-up, never
+    # makes a token stand for other data than the parts kept under it show.
+    token = secrets.randbits(62)
+    kind, _, scope = name.partition("@")
+    if scope and scope != WIDE:
+        rows: models.QuerySet[Any] = ScopedVersion.objects.filter(kind=kind, scope=scope)
+        new: models.Model = ScopedVersion(kind=kind, scope=scope, token=token)
+    else:
+        rows = DataVersion.objects.filter(kind=name)
+        new = DataVersion(kind=name, token=token)
+    if not rows.update(token=token):
+        type(new)._default_manager.bulk_create([new], ignore_conflicts=True)
+        rows.update(token=token)
 
 
 class _Bumped:
-    """Marks, among a transaction's on-commit callbacks, a kind given a new token in it: one
-    token per kind and transaction is enough, however many rows it writes (a delete of a
+    """Marks, among a transaction's on-commit callbacks, a token made new in it: one token per
+    kind (or scope) and transaction is enough, however many rows it writes (a delete of a
     thousand rows sends a thousand signals)."""
 
     def __init__(self, kind: str, savepoints: list[str], reads: int) -> None:
@@ -174,22 +201,58 @@ def _reads() -> int:
     return int(getattr(_local, "reads", 0))
 
 
-def bump_model(model: type[models.Model]) -> None:
+# How a model's write names its scopes: from a row and the fields a save names (None for
+# all), the scopes it is shown in; None when a write of it may touch more than those.
+Scopes = Callable[[Any, "frozenset[str] | None"], "Iterable[str] | None"]
+_SCOPES: dict[type[models.Model], Scopes] = {}
+
+
+def scope_writes(model: type[models.Model], scopes: Scopes) -> None:
+    """Declare the scopes a save or delete of a row of ``model`` stays in (from an app's
+    ``ready()``): a write of such a row gives only those scopes new tokens, besides its kind.
+    A change of a row is in the scopes of the row as it was stored and as it is saved (an
+    action handed to another body leaves the first body's pages as well)."""
+    _SCOPES[model] = scopes
+
+
+def bump_model(model: type[models.Model], within: Iterable[str] | None = None) -> None:
     """A new token for the kind of data ``model`` is."""
     kind = _kind_of(model)
     if kind is not None:
-        bump(kind)
+        bump(kind, within=within)
+
+
+def _before_save(sender: type[models.Model], **kwargs: Any) -> None:
+    scopes = _SCOPES.get(sender)
+    instance = kwargs["instance"]
+    if scopes is None or kwargs.get("raw") or instance._state.adding:
+        return
+    fields = kwargs.get("update_fields")
+    stored = sender._base_manager.filter(pk=instance.pk).first()
+    instance._koepel_scopes_before = None if stored is None else scopes(stored, fields)
 
 
 def _on_write(sender: type[models.Model], **kwargs: Any) -> None:
-    if kwargs.get("action", "post_").startswith("pre_"):  # m2m_changed: once, after
+    action = kwargs.get("action")
+    if action is not None and action.startswith("pre_"):  # m2m_changed: once, after
         return
-    bump_model(sender)
+    within = None
+    scopes = _SCOPES.get(sender)
+    # A change of a many-to-many relation is a change of what a row belongs to, and a fixture
+    # is loaded as it is: both wide.
+    if scopes is not None and action is None and not kwargs.get("raw"):
+        instance = kwargs["instance"]
+        within = scopes(instance, kwargs.get("update_fields"))
+        if within is not None and not kwargs.get("created", True):  # a change, not a delete
+            before = instance.__dict__.pop("_koepel_scopes_before", None)
+            within = None if before is None else [*before, *within]
+    bump_model(sender, within=within)
 
 
 def connect_signals() -> None:
     """Every save and delete of a Koepel model, wherever it is made (services, the back
     office, imports, fixtures), gives its kind a new token."""
+    pre_save.connect(_before_save, dispatch_uid="koepel-data-version-before-save")
     post_save.connect(_on_write, dispatch_uid="koepel-data-version-save")
     post_delete.connect(_on_write, dispatch_uid="koepel-data-version-delete")
     m2m_changed.connect(_on_write, dispatch_uid="koepel-data-version-m2m")
@@ -207,6 +270,26 @@ def versions() -> dict[str, int]:
     return known
 
 
+def _scoped_versions(names: list[str]) -> dict[str, int]:
+    """The tokens of these scopes (``kind@scope``): read when a part asks for them, once per
+    request, again only after a write in the same request."""
+    known: dict[str, int] | None = getattr(_local, "scoped", None)
+    if known is None:
+        known = {}
+    missing = [name for name in names if name not in known]
+    if missing:
+        wanted = [name.partition("@") for name in missing]
+        rows = ScopedVersion.objects.filter(
+            kind__in={kind for kind, _, _ in wanted}, scope__in={scope for _, _, scope in wanted}
+        ).values_list("kind", "scope", "token")
+        found = {scoped(kind, scope): token for kind, scope, token in rows}
+        known.update({name: found.get(name, 0) for name in missing})
+        _local.reads = _reads() + 1
+        if getattr(_local, "in_request", False):
+            _local.scoped = known
+    return known
+
+
 class RequestScopeMiddleware:
     """Keeps the tokens read by a request for that request alone."""
 
@@ -215,11 +298,13 @@ class RequestScopeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         _local.versions = None
+        _local.scoped = None
         _local.in_request = True
         try:
             return self.get_response(request)
         finally:
             _local.versions = None
+            _local.scoped = None
             _local.in_request = False
 
 
@@ -240,9 +325,15 @@ def release() -> str:
 
 def key(name: str, *, access: str, kinds: Iterable[str], parts: Iterable[object] = ()) -> str:
     """The cache key of a part named ``name`` for readers with this access, showing these
-    kinds of data."""
+    kinds of data: kinds (``meetings``) or their scopes (``meetings@body-12``). A part kept
+    under a scope is kept under its kind's writes that name no scope as well."""
+    wanted = set(kinds)
+    within = sorted(kind for kind in wanted if "@" in kind and not kind.endswith(f"@{WIDE}"))
+    wanted.update(scoped(kind.partition("@")[0], WIDE) for kind in within)
     known = versions()
-    tokens = [(kind, known.get(kind, 0)) for kind in sorted(set(kinds))]
+    if within:
+        known = {**known, **_scoped_versions(within)}
+    tokens = [(kind, known.get(kind, 0)) for kind in sorted(wanted)]
     day = timezone.localdate().isoformat()
     seed = repr((release(), tokens, day, translation.get_language(), tuple(parts)))
     digest = hashlib.sha256(seed.encode()).hexdigest()[:32]

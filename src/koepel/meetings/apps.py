@@ -9,8 +9,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from koepel import search
-        from koepel.meetings import search_index
+        from koepel.meetings import scopes, search_index
         from koepel.meetings.models import Meeting
+
+        scopes.declare()
 
         search.register(
             search.SearchKind(

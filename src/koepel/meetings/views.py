@@ -39,7 +39,7 @@ from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
 from koepel.core.markup import preview_of
 from koepel.core.pagination import capped_count, paginate
-from koepel.meetings import answer_links, charts, selectors, services, tables
+from koepel.meetings import answer_links, charts, scopes, selectors, services, tables
 from koepel.meetings.forms import (
     ActionEditForm,
     ActionForm,
@@ -77,12 +77,14 @@ def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-# What the meetings list shows: the meetings, and the bodies that organise them (the register).
-MEETING_LIST_KINDS = ("meetings", "registry")
+# What the meetings list shows: the meetings themselves, not what was recorded at them
+# (meetings.scopes), and the bodies that organise them (the register).
+MEETING_LIST_KINDS = (caching.scoped(scopes.KIND, caching.WIDE), "registry")
 # What a meeting's page shows: the meeting with its agenda, guests, invitations and answers,
-# attendance, minutes, decisions and actions (all of them the meetings app's), and the
-# register's bodies, people, organisations and municipalities they name.
-MEETING_PAGE_KINDS = ("meetings", "registry")
+# attendance, minutes, decisions and actions, the open actions of its bodies, and the meetings
+# it prepares or belongs to (meetings.scopes), with the register's bodies, people,
+# organisations and municipalities they name.
+MEETING_PAGE_KINDS = ("registry",)
 # How many actions still open from earlier meetings a meeting's page shows, due first.
 OPEN_ACTIONS_SHOWN = 25
 
@@ -251,13 +253,12 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
             return None
         return render_to_string("meetings/_meeting_record.html", found, request)
 
+    # Under the scopes of its bodies: a write at another body's meeting leaves it kept.
+    kinds = (*MEETING_PAGE_KINDS, *scopes.kinds_of_bodies(scopes.bodies_of(pk)))
+
     def kept(name: str, build: Any) -> Any:
         return caching.kept(
-            name,
-            build,
-            access=lambda: access_key(request.user),
-            kinds=MEETING_PAGE_KINDS,
-            parts=(pk,),
+            name, build, access=lambda: access_key(request.user), kinds=kinds, parts=(pk,)
         )
 
     top = kept("meeting-head", head)

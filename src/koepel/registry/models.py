@@ -681,6 +681,13 @@ class BodyQuerySet(CurrentQuerySet["Body"]):
         return self.beneath(dict.fromkeys(body_ids, False))[0]
 
 
+def body_scope(pk: int) -> str:
+    """The scope of one body's records, for the parts of pages kept per data version
+    (``koepel.core.caching``): the apps whose records belong to bodies give a write this scope,
+    and a part that shows one body's records is kept under it."""
+    return f"body-{pk}"
+
+
 class Body(Period):
     """A group that meets or works: board, pillar, theme group, taskforce, city deal, …"""
 

@@ -30,10 +30,11 @@ from koepel.core.forms import add_errors, with_version
 from koepel.core.pagination import count_cap, paginate
 from koepel.registry import exchange, role_views, selectors, services
 from koepel.registry.forms import TermForm, vocabulary_of
-from koepel.registry.models import Ownership, Term, Vocabulary
+from koepel.registry.models import Body, Ownership, Term, Vocabulary, body_scope
 
-# What a body's page shows: the register, and the panels of its meetings and its lobby.
-BODY_PAGE_KINDS = ("registry", "meetings", "advocacy")
+# What a body's page shows: the register, and the panels of its meetings (of this body alone:
+# meetings.scopes) and its lobby.
+BODY_PAGE_KINDS = ("registry", "advocacy")
 # What a person's page shows: the person, their organisation and municipality, their roles and
 # the bodies of those roles, all of them the register.
 PERSON_PAGE_KINDS = ("registry",)
@@ -119,11 +120,13 @@ def body_page(request: HttpRequest, slug: str) -> HttpResponse:
 
     # Everything below the header, with the meetings and lobby panels, for all who share the
     # reader's access (koepel.core.caching).
+    found = Body.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    meetings = caching.scoped("meetings", body_scope(found) if found else caching.WIDE)
     page = caching.kept(
         "body-page",
         build,
         access=lambda: access_key(request.user),
-        kinds=BODY_PAGE_KINDS,
+        kinds=(*BODY_PAGE_KINDS, meetings),
         parts=(slug,),
     )
     if page is None:
