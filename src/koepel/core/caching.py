@@ -131,46 +131,59 @@ def bump(*kinds: str, within: Iterable[str] | None = None) -> None:
     that passes by the model signals (``QuerySet.update()``, ``bulk_create()``, raw SQL).
 
     ``within`` names the scopes the write stays in (``body-12``): the tokens of those scopes
-    change, and a part kept under another scope of the kind stays. Without it the write may
-    touch anything of the kind, and every part of the kind is built afresh."""
+    change (none, when it names none), and a part kept under another scope of the kind stays.
+    Without it the write may touch anything of the kind, and every part of the kind is built
+    afresh."""
     connection = transaction.get_connection()
-    scopes = [WIDE] if within is None else list(dict.fromkeys(within)) or [WIDE]
-    for kind in dict.fromkeys(kinds):
-        for name in (kind, *(scoped(kind, scope) for scope in scopes)):
-            if _bumped_here(connection, name):
-                continue
-            _new_token(name)
-            if connection.in_atomic_block:
-                transaction.on_commit(_Bumped(name, connection.savepoint_ids, _reads()))
+    scopes = [WIDE] if within is None else sorted(set(within))
+    names = [
+        name for kind in dict.fromkeys(kinds) for name in (kind, *(scoped(kind, s) for s in scopes))
+    ]
+    marked = _bumped_here(connection)
+    names = [name for name in names if name not in marked]
+    if names:
+        _new_tokens(names)
+        if connection.in_atomic_block:
+            transaction.on_commit(_Bumped(names, connection.savepoint_ids, _reads()))
     # What this request read before no longer holds for the rest of it.
     _local.versions = None
     _local.scoped = None
 
 
-def _new_token(name: str) -> None:
+def _new_tokens(names: list[str]) -> None:
     # A random token rather than a count, from the system's source (the same in no two
     # processes): a transaction rolled back, or a database restored from a back-up, never
-    # makes a token stand for other data than the parts kept under it show.
+    # makes a token stand for other data than the parts kept under it show. One statement
+    # for the kinds and one for the scopes, their rows in one order (no two writers wait for
+    # each other's rows the other way round).
     token = secrets.randbits(62)
-    kind, _, scope = name.partition("@")
-    if scope and scope != WIDE:
-        rows: models.QuerySet[Any] = ScopedVersion.objects.filter(kind=kind, scope=scope)
-        new: models.Model = ScopedVersion(kind=kind, scope=scope, token=token)
-    else:
-        rows = DataVersion.objects.filter(kind=name)
-        new = DataVersion(kind=name, token=token)
-    if not rows.update(token=token):
-        type(new)._default_manager.bulk_create([new], ignore_conflicts=True)
-        rows.update(token=token)
+    wide, within = [], []
+    for name in sorted(names):
+        kind, _, scope = name.partition("@")
+        if scope and scope != WIDE:
+            within.append(ScopedVersion(kind=kind, scope=scope, token=token))
+        else:
+            wide.append(DataVersion(kind=name, token=token))
+    if wide:
+        DataVersion.objects.bulk_create(
+            wide, update_conflicts=True, unique_fields=["kind"], update_fields=["token"]
+        )
+    if within:
+        ScopedVersion.objects.bulk_create(
+            within,
+            update_conflicts=True,
+            unique_fields=["kind", "scope"],
+            update_fields=["token"],
+        )
 
 
 class _Bumped:
-    """Marks, among a transaction's on-commit callbacks, a token made new in it: one token per
-    kind (or scope) and transaction is enough, however many rows it writes (a delete of a
+    """Marks, among a transaction's on-commit callbacks, the tokens made new in it: one token
+    per kind (or scope) and transaction is enough, however many rows it writes (a delete of a
     thousand rows sends a thousand signals)."""
 
-    def __init__(self, kind: str, savepoints: list[str], reads: int) -> None:
-        self.kind = kind
+    def __init__(self, names: list[str], savepoints: list[str], reads: int) -> None:
+        self.names = frozenset(names)
         self.savepoints = tuple(savepoints)
         self.reads = reads
 
@@ -178,22 +191,22 @@ class _Bumped:
         """Nothing to do once committed: the token was written with the data."""
 
 
-def _bumped_here(connection: Any, kind: str) -> bool:
-    """Whether this kind was given its token in the same (sub)transaction, which is still
-    open, and no one in this process has read the tokens since. A rolled-back savepoint takes
-    its marks along, and a savepoint that is gone (a block that ended) no longer counts. Other
-    processes cannot see the token before the commit; this process can (a test's requests
-    share one transaction), so a read in between asks for a new one."""
+def _bumped_here(connection: Any) -> frozenset[str]:
+    """The tokens made new in the same (sub)transaction, which is still open, that no one in
+    this process has read since. A rolled-back savepoint takes its marks along, and a
+    savepoint that is gone (a block that ended) no longer counts. Other processes cannot see
+    a token before the commit; this process can (a test's requests share one transaction),
+    so a read in between asks for a new one."""
     if not connection.in_atomic_block:
-        return False
+        return frozenset()
     here = tuple(connection.savepoint_ids)
     reads = _reads()
-    return any(
-        isinstance(mark, _Bumped)
-        and mark.kind == kind
-        and mark.savepoints == here
-        and mark.reads == reads
-        for _, mark, *_ in connection.run_on_commit
+    return frozenset().union(
+        *(
+            mark.names
+            for _, mark, *_ in connection.run_on_commit
+            if isinstance(mark, _Bumped) and mark.savepoints == here and mark.reads == reads
+        )
     )
 
 

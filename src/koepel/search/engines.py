@@ -110,18 +110,20 @@ class Engine(Protocol):
         offset: int,
         *,
         bounded: bool = False,
+        counted: dict[str, int] | None = None,
     ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
         """How many entries of each of ``kinds`` match, and those of the ``chosen`` kinds
         (all when none are chosen) ranked ``offset`` to ``offset + limit``, best first: id,
         score and the ``SHOWN`` columns.
 
         ``bounded``: rank only the entries with the words in their title, when they fill the
-        page; else all of them. The counts are the same either way."""
+        page; else all of them. The counts are the same either way. ``counted``: the counts,
+        known already (an engine that counts apart from ranking need not count again)."""
 
     def frequency(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> Frequency | None:
         """How common the rarest of the query's clauses is, as far as the engine's statistics
-        tell (a phrase counts as its rarest word); None when they cannot tell (a prefix) or
-        the index holds fewer than ``at_least`` entries."""
+        tell (a phrase counts as its rarest word, a prefix as the words it starts added
+        up); None when the index holds fewer than ``at_least`` entries."""
 
     @property
     def search_settings(self) -> Sequence[str]:
@@ -224,14 +226,15 @@ class SQLiteEngine:
         offset: int,
         *,
         bounded: bool = False,
+        counted: dict[str, int] | None = None,
     ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
         if conditions.impossible:
             return {}, []
         # One count of the index's own per kind: FTS5 walks the lists of the words and terms
         # and reads no row. A kind with no entry at all costs nothing to count: its term has
         # no list. (Asking fts5vocab which kinds have entries walked every kind's list.)
-        counts: dict[str, int] = {}
-        present = list(kinds)
+        counts: dict[str, int] = dict(counted or {})
+        present = list(kinds) if counted is None else []
         if present:
             count = f"(SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
             cursor.execute(
@@ -267,20 +270,45 @@ class SQLiteEngine:
         return counts, list(cursor.fetchall())
 
     def frequency(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> Frequency | None:
-        if any(clause.prefix for clause in query.clauses):
-            return None
         entries = _entries(cursor)
         if not entries or entries < at_least:
             return None
-        stems = sorted({found for clause in query.clauses for found in clause.stems})
-        placeholders = ", ".join(["%s"] * len(stems))
-        cursor.execute(
-            f"SELECT term, doc FROM {FTS_TABLE}_vocab WHERE term IN ({placeholders})",  # noqa: S608
-            stems,
+        stems = sorted({found for clause in query.clauses for found in _whole(clause)})
+        docs: dict[str, int] = {}
+        if stems:
+            placeholders = ", ".join(["%s"] * len(stems))
+            cursor.execute(
+                f"SELECT term, doc FROM {FTS_TABLE}_vocab WHERE term IN ({placeholders})",  # noqa: S608
+                stems,
+            )
+            docs = dict(cursor.fetchall())
+        for start in sorted({clause.stems[-1] for clause in query.clauses if clause.prefix}):
+            # The words a prefix stands for, added up: an entry with two of them is counted
+            # twice, so this tells how common the prefix is at most.
+            cursor.execute(
+                f"SELECT sum(doc) FROM {FTS_TABLE}_vocab WHERE term >= %s AND term < %s",  # noqa: S608
+                [start, _after(start)],
+            )
+            docs[f"{start}*"] = min(entries, int(cursor.fetchone()[0] or 0))
+        rarest = min(
+            min(docs.get(found, 0) for found in _whole(clause) + _started(clause))
+            for clause in query.clauses
         )
-        docs = dict(cursor.fetchall())
-        rarest = min(min(docs.get(found, 0) for found in clause.stems) for clause in query.clauses)
         return Frequency(share=rarest / entries, entries=entries)
+
+
+def _whole(clause: Clause) -> tuple[str, ...]:
+    """The stems of a clause that are whole words (all but a prefix)."""
+    return clause.stems[:-1] if clause.prefix else clause.stems
+
+
+def _started(clause: Clause) -> tuple[str, ...]:
+    return (f"{clause.stems[-1]}*",) if clause.prefix else ()
+
+
+def _after(start: str) -> str:
+    """The first string after every string that starts with ``start``."""
+    return start[:-1] + chr(ord(start[-1]) + 1)
 
 
 def _entries(cursor: CursorWrapper) -> int:
@@ -420,12 +448,14 @@ class PostgresEngine:
         offset: int,
         *,
         bounded: bool = False,
+        counted: dict[str, int] | None = None,
     ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
         """One statement: the matches are gathered once, then counted (one pass, a count per
         kind, read from the row whose vector the match reads anyway) and ranked (the best
         ones kept while reading), and only the page's rows are read in full. Bounded, only
         the entries with the words in their title (weight A) are ranked; when they do not
-        fill the page, the statement is run again ranking all."""
+        fill the page, the statement is run again ranking all. Counting costs next to
+        nothing in that pass, so counts known already (``counted``) are counted again."""
         if conditions.impossible:
             return {}, []
         if bounded:
@@ -504,8 +534,6 @@ class PostgresEngine:
         """From the statistics ``ANALYZE`` keeps of the vectors: the share of each of the
         most common lexemes (a word not among them is rarer than all of them). Read only for
         an index of ``at_least`` entries, by the planner's own estimate of its size."""
-        if any(clause.prefix for clause in query.clauses):
-            return None
         cursor.execute(
             "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
             [SearchEntry._meta.db_table],
@@ -513,19 +541,28 @@ class PostgresEngine:
         entries = int(cursor.fetchone()[0])
         if entries <= 0 or entries < at_least:
             return None
-        stems = sorted({found for clause in query.clauses for found in clause.stems})
+        stems = sorted({found for clause in query.clauses for found in _whole(clause)})
+        starts = sorted({clause.stems[-1] for clause in query.clauses if clause.prefix})
         cursor.execute(
             "SELECT elem, freq FROM pg_stats, "
             "unnest(most_common_elems::text::text[], most_common_elem_freqs) AS m(elem, freq) "
             "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s "
-            "AND elem = ANY(%s)",
-            [SearchEntry._meta.db_table, VECTOR_COLUMN, stems],
+            "AND (elem = ANY(%s) OR EXISTS ("
+            "SELECT FROM unnest(%s::text[]) AS s(start) WHERE starts_with(elem, s.start)))",
+            [SearchEntry._meta.db_table, VECTOR_COLUMN, stems, starts],
         )
-        shares = dict(cursor.fetchall())
+        shares: dict[str, float] = {}
+        for elem, freq in cursor.fetchall():
+            shares[elem] = float(freq)
+            # The words a prefix stands for, added up (as on SQLite: at most this common).
+            for start in starts:
+                if elem.startswith(start):
+                    shares[f"{start}*"] = min(1.0, shares.get(f"{start}*", 0.0) + float(freq))
         rarest = min(
-            min(shares.get(found, 0.0) for found in clause.stems) for clause in query.clauses
+            min(shares.get(found, 0.0) for found in _whole(clause) + _started(clause))
+            for clause in query.clauses
         )
-        return Frequency(share=float(rarest), entries=entries)
+        return Frequency(share=rarest, entries=entries)
 
 
 def _tsquery_clause(clause: Clause, weight: str = "") -> str:

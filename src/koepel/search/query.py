@@ -18,7 +18,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model
 
-from koepel.search import access, bodies, engines, terms
+from koepel.core import caching
+from koepel.search import access, bodies, engines, scopes, terms
 from koepel.search.kinds import codes as kind_codes
 from koepel.search.parse import Query, parse
 from koepel.search.snippets import snippet
@@ -91,20 +92,47 @@ def search(
         year=year,
     )
     page = max(1, page)
-    counts, page_rows = _counts_and_page(query, conditions, chosen, page, per_page)
+    found: dict[str, list[tuple[Any, ...]]] = {}
+
+    def count() -> dict[str, int]:
+        counts, found["rows"] = _counts_and_page(query, conditions, chosen, page, per_page)
+        return counts
+
+    # How many entries of each kind match stays the same until an entry with one of the words
+    # changes (``scopes``): kept for everyone with the user's access, under the words' scopes
+    # (and the register, whose tree a body filter widens to). The page of hits is not: its
+    # snippets show the entries' text.
+    counts = caching.kept(
+        "search-counts",
+        count,
+        access=lambda: access.key(user),
+        kinds=(*scopes.kinds_of(query), *(("registry",) if body is not None else ())),
+        parts=(query.clauses, body.pk if body is not None else None, year),
+    )
     total = sum(counts.get(kind, 0) for kind in chosen) if chosen else sum(counts.values())
     results = Results(query=q, total=total, page=page, per_page=per_page, counts_by_kind=counts)
     if page > results.pages:  # asked beyond the end: show the last page
         results.page = results.pages
-        counts, page_rows = _counts_and_page(query, conditions, chosen, results.page, per_page)
-    results.hits = _hits(query, page_rows)
+        found.pop("rows", None)
+    if "rows" not in found:
+        _, found["rows"] = _counts_and_page(
+            query, conditions, chosen, results.page, per_page, counted=counts
+        )
+    results.hits = _hits(query, found["rows"])
     return results
 
 
 def _counts_and_page(
-    query: Query, conditions: terms.Conditions, kinds: list[str], page: int, per_page: int
+    query: Query,
+    conditions: terms.Conditions,
+    kinds: list[str],
+    page: int,
+    per_page: int,
+    *,
+    counted: dict[str, int] | None = None,
 ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
-    """Counts per kind and one page of hits (id, score and ``engines.SHOWN``), best first."""
+    """Counts per kind and one page of hits (id, score and ``engines.SHOWN``), best first;
+    with the counts known already (``counted``), those."""
     engine = engines.current()
     # Set for the statement's own transaction; inside a caller's they would outlast it.
     settings = () if connection.in_atomic_block else engine.search_settings
@@ -122,8 +150,24 @@ def _counts_and_page(
             kinds,
             per_page,
             (page - 1) * per_page,
-            bounded=_common(engine.frequency(cursor, query, at_least=BOUNDED_FROM)),
+            bounded=_common(_frequency(engine, cursor, query)),
+            counted=counted,
         )
+
+
+def _frequency(engine: engines.Engine, cursor: Any, query: Query) -> engines.Frequency | None:
+    """How common the query's words are. Asking the engine walks their lists on SQLite (25 ms
+    for a word in a quarter of 1.7 million entries), and one record more or less hardly
+    changes the answer, which only chooses how a page is ranked: kept until the index is
+    written as a whole (a load, a rebuild, a deletion), not per record. What anyone may see
+    plays no part in it."""
+    return caching.kept(
+        "search-frequency",
+        lambda: engine.frequency(cursor, query, at_least=BOUNDED_FROM),
+        access="index",
+        kinds=(caching.scoped("search", caching.WIDE),),
+        parts=(engine.vendor, BOUNDED_FROM, query.clauses),
+    )
 
 
 def _common(frequency: engines.Frequency | None) -> bool:

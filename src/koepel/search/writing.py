@@ -14,11 +14,14 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
 from koepel.core import caching
-from koepel.search import engines, kinds, terms
+from koepel.search import engines, kinds, scopes, terms
 from koepel.search.entry import Entry
 from koepel.search.models import SearchEntry
 
 BATCH = 500
+# A write of at most this many entries tells the words it changed (``_scopes_of``): reading
+# the entries as stored costs less than the searches it keeps.
+SCOPED_AT_MOST = 50
 # Entries read ahead and written by one ``COPY`` when loading (``_load``).
 LOAD_CHUNK = 5000
 _COLUMNS = ("key", "kind", "title", "text", "url", "trail", "year", "visibility")
@@ -176,6 +179,7 @@ def _batches(items: Iterable[tuple[str, Entry]]) -> Iterator[list[tuple[str, Ent
 def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) -> int:
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        changed = None if fresh else _scopes_of(cursor, prepared)
         # PostgreSQL: the links of every entry written go (below), so the ids there were are
         # not asked for.
         existing = (
@@ -191,8 +195,9 @@ def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) ->
         if replaced:
             _delete_relations(cursor, replaced)
             engine.forget(cursor, replaced)
-        # Written in SQL, past the signals that give the data a new version.
-        caching.bump("search")
+        # Written in SQL, past the signals that give the data a new version: the index as a
+        # whole, and the words that changed (the counts of a search for other words stay).
+        caching.bump(scopes.KIND, within=changed)
         _insert_relations(cursor, [(ids[key], entry) for key, _, entry, _ in prepared])
         engine.write(cursor, [(ids[key], stored) for key, _, _, stored in prepared])
     return len(prepared)
@@ -309,6 +314,62 @@ def _relations() -> list[tuple[str, str, str, str]]:
     return found
 
 
+def _related(cursor: CursorWrapper, ids: Sequence[int]) -> dict[str, dict[int, list[int]]]:
+    """The bodies, people and guests of these entries, as stored: by attribute and entry."""
+    related: dict[str, dict[int, list[int]]] = {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    for through, own, other, attribute in _relations():
+        found: dict[int, list[int]] = {}
+        if ids:
+            cursor.execute(
+                f"SELECT {own}, {other} FROM {through} WHERE {own} IN ({placeholders})",  # noqa: S608
+                list(ids),
+            )
+            for pk, other_id in cursor.fetchall():
+                found.setdefault(pk, []).append(other_id)
+        related[attribute] = found
+    return related
+
+
+def _scopes_of(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> set[str] | None:
+    """The scopes of the words a write of a few entries changes (``scopes.of_change``),
+    from the entries as stored and as written; None for a larger write, which is wide."""
+    if len(prepared) > SCOPED_AT_MOST:
+        return None
+    quote = connection.ops.quote_name
+    keys = [key for key, _, _, _ in prepared]
+    # PostgreSQL: locked, so that a writer of the same entry that commits meanwhile is waited
+    # for and its words are read (SQLite's writers take the database's lock at their start).
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    placeholders = ", ".join(["%s"] * len(keys))
+    cursor.execute(
+        f"SELECT {quote('id')}, {quote('key')}, kind, title, {quote('text')}, visibility, year "  # noqa: S608
+        f"FROM {SearchEntry._meta.db_table} WHERE {quote('key')} IN ({placeholders}){lock}",
+        keys,
+    )
+    rows = cursor.fetchall()
+    related = _related(cursor, [row[0] for row in rows])
+    stored = {
+        key: (
+            scopes.forms(title, text),
+            terms.of_entry(
+                kind,
+                visibility,
+                related["bodies"].get(pk, []),
+                related["people"].get(pk, []),
+                year,
+                related["guests"].get(pk, []),
+            ),
+        )
+        for pk, key, kind, title, text, visibility, year in rows
+    }
+    found: set[str] = set()
+    for key, kind, entry, _ in prepared:
+        after = (scopes.forms(entry.title, entry.text), _terms(kind, entry))
+        found |= scopes.of_change(stored.get(key), after)
+    return found
+
+
 def _delete_relations(cursor: CursorWrapper, ids: Sequence[int]) -> None:
     params: list[Any]
     if connection.vendor == "postgresql":
@@ -382,7 +443,6 @@ def rewrite_index() -> int:
     engine = engines.current()
     table = SearchEntry._meta.db_table
     quote = connection.ops.quote_name
-    links = {attribute: (through, own, other) for through, own, other, attribute in _relations()}
     written = 0
     last = 0
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
@@ -397,17 +457,7 @@ def rewrite_index() -> int:
                 break
             last = rows[-1][0]
             ids = [row[0] for row in rows]
-            related: dict[str, dict[int, list[int]]] = {}
-            for attribute, (through, own, other) in links.items():
-                placeholders = ", ".join(["%s"] * len(ids))
-                cursor.execute(
-                    f"SELECT {own}, {other} FROM {through} WHERE {own} IN ({placeholders})",  # noqa: S608
-                    ids,
-                )
-                found: dict[int, list[int]] = {}
-                for pk, other_id in cursor.fetchall():
-                    found.setdefault(pk, []).append(other_id)
-                related[attribute] = found
+            related = _related(cursor, ids)
             stored = [
                 (
                     pk,

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from koepel.core import caching
 from koepel.meetings.models import Meeting
 from koepel.search import engines, writing
 from koepel.search.models import SearchEntry
@@ -68,9 +69,13 @@ def test_the_index_written_again_from_the_entries_gives_the_same_results(
             engines.current().forget_all(cursor)
         else:
             cursor.execute("UPDATE search_searchentry SET search_vector = NULL")
+    # Written past the services, as a migration writes: what was kept before is stale. (A
+    # migration comes with a new release, which kept parts are keyed by.)
+    caching.bump("search")
     assert search(None, "woningbouw").total == 0
 
     written = writing.rewrite_index()
+    caching.bump("search")
 
     assert written == SearchEntry.objects.count()
     assert _everything(network["users"]) == before

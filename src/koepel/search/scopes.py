@@ -1,0 +1,55 @@
+"""The scopes of the index's words, for the counts of a search kept per data version
+(``koepel.core.caching``).
+
+How many entries of each kind match a search changes only when an entry that holds one of its
+words comes or goes, gains or loses the word, or changes who may see it, its kind, its bodies
+or its year. A write of a few entries (a decision recorded, a document's title changed) gives
+new tokens to the words that changed in that sense (``of_change``), and the counts of a search
+for any other word stay kept; the page of hits, whose snippets show an entry's text, is built
+afresh after every write. A word's scope is its first three letters as the index holds it, so
+that a prefix of three letters or more (``woning*``) falls in one scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from koepel.core import caching
+from koepel.search.parse import Query
+from koepel.search.text import index_terms
+
+KIND = "search"
+# How many letters of a word name its scope.
+SCOPE_LETTERS = 3
+
+
+def of_word(form: str) -> str:
+    return f"w-{form[:SCOPE_LETTERS]}"
+
+
+def forms(title: str, text: str) -> set[str]:
+    """The words of an entry as the index holds them."""
+    return set(index_terms(title).split()) | set(index_terms(text).split())
+
+
+def of_change(
+    before: tuple[set[str], Iterable[str]] | None, after: tuple[set[str], Iterable[str]] | None
+) -> set[str]:
+    """The scopes a change of one entry touches: from its words and its terms (who may see it,
+    its kind, bodies and year) before and after (None: not there)."""
+    if before is None or after is None:
+        return {of_word(form) for form in (after or before or (set(), ()))[0]}
+    (old_forms, old_terms), (new_forms, new_terms) = before, after
+    changed = old_forms | new_forms if set(old_terms) != set(new_terms) else old_forms ^ new_forms
+    return {of_word(form) for form in changed}
+
+
+def kinds_of(query: Query) -> tuple[str, ...]:
+    """The kinds to keep a search's counts under: the scopes of its words; every write of the
+    index for a prefix shorter than a scope's letters."""
+    found = []
+    for clause in query.clauses:
+        if clause.prefix and len(clause.stems[-1]) < SCOPE_LETTERS:
+            return (KIND,)
+        found += [of_word(form) for form in clause.stems]
+    return tuple(caching.scoped(KIND, scope) for scope in sorted(set(found)))
