@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
@@ -235,13 +235,17 @@ def bump_model(model: type[models.Model], within: Iterable[str] | None = None) -
         bump(kind, within=within)
 
 
-def _before_save(sender: type[models.Model], **kwargs: Any) -> None:
+def _before_write(sender: type[models.Model], **kwargs: Any) -> None:
+    """Before a change or a delete of a row of a model with scopes: the scopes of the row as
+    stored, which the pages showed (the instance may have been read before someone else
+    changed the row)."""
     scopes = _SCOPES.get(sender)
     instance = kwargs["instance"]
-    if scopes is None or kwargs.get("raw") or instance._state.adding:
+    if scopes is None or kwargs.get("raw") or instance._state.adding or instance.pk is None:
         return
+    rows = sender._base_manager.db_manager(kwargs.get("using"))
+    stored = rows.filter(pk=instance.pk).order_by().first()
     fields = kwargs.get("update_fields")
-    stored = sender._base_manager.filter(pk=instance.pk).first()
     instance._koepel_scopes_before = None if stored is None else scopes(stored, fields)
 
 
@@ -255,17 +259,22 @@ def _on_write(sender: type[models.Model], **kwargs: Any) -> None:
     # is loaded as it is: both wide.
     if scopes is not None and action is None and not kwargs.get("raw"):
         instance = kwargs["instance"]
-        within = scopes(instance, kwargs.get("update_fields"))
-        if within is not None and not kwargs.get("created", True):  # a change, not a delete
-            before = instance.__dict__.pop("_koepel_scopes_before", None)
-            within = None if before is None else [*before, *within]
+        before = instance.__dict__.pop("_koepel_scopes_before", None)
+        if kwargs.get("signal") is post_delete:  # where the row was
+            within = before
+        elif kwargs.get("created"):  # where it is
+            within = scopes(instance, kwargs.get("update_fields"))
+        else:  # where it was and is: an action handed to another body leaves the first one
+            after = scopes(instance, kwargs.get("update_fields"))
+            within = None if before is None or after is None else [*before, *after]
     bump_model(sender, within=within)
 
 
 def connect_signals() -> None:
     """Every save and delete of a Koepel model, wherever it is made (services, the back
     office, imports, fixtures), gives its kind a new token."""
-    pre_save.connect(_before_save, dispatch_uid="koepel-data-version-before-save")
+    pre_save.connect(_before_write, dispatch_uid="koepel-data-version-before-save")
+    pre_delete.connect(_before_write, dispatch_uid="koepel-data-version-before-delete")
     post_save.connect(_on_write, dispatch_uid="koepel-data-version-save")
     post_delete.connect(_on_write, dispatch_uid="koepel-data-version-delete")
     m2m_changed.connect(_on_write, dispatch_uid="koepel-data-version-m2m")

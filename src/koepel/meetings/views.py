@@ -253,7 +253,9 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
             return None
         return render_to_string("meetings/_meeting_record.html", found, request)
 
-    # Under the scopes of its bodies: a write at another body's meeting leaves it kept.
+    # Under the scopes of its bodies: a write at another body's meeting leaves it kept. The
+    # tokens are read before the bodies, as before any data the part shows.
+    caching.versions()
     kinds = (*MEETING_PAGE_KINDS, *scopes.kinds_of_bodies(scopes.bodies_of(pk)))
 
     def kept(name: str, build: Any) -> Any:

@@ -120,6 +120,7 @@ def body_page(request: HttpRequest, slug: str) -> HttpResponse:
 
     # Everything below the header, with the meetings and lobby panels, for all who share the
     # reader's access (koepel.core.caching).
+    caching.versions()  # the tokens before the data, the body's number among it
     found = Body.objects.filter(slug=slug).values_list("pk", flat=True).first()
     meetings = caching.scoped("meetings", body_scope(found) if found else caching.WIDE)
     page = caching.kept(

@@ -67,6 +67,11 @@ class Engine(Protocol):
     def vendor(self) -> str: ...
 
     @property
+    def counts_apart(self) -> bool:
+        """Whether the engine counts the matches per kind apart from ranking them (and so
+        gains from counts known already), rather than in the same pass."""
+
+    @property
     def vector_column(self) -> str | None:
         """A column of the entry's row that the engine fills, if any."""
 
@@ -142,6 +147,7 @@ def _page_statement(ranked: str) -> str:
 
 class SQLiteEngine:
     vendor = "sqlite"
+    counts_apart = True
     vector_column = None
     search_settings = ()
 
@@ -283,6 +289,11 @@ class SQLiteEngine:
             )
             docs = dict(cursor.fetchall())
         for start in sorted({clause.stems[-1] for clause in query.clauses if clause.prefix}):
+            if len(start) < SHORT_PREFIX:
+                # Adding up the words of a prefix this short walks the lists of thousands of
+                # words: it starts so many that it is taken for common.
+                docs[f"{start}*"] = entries
+                continue
             # The words a prefix stands for, added up: an entry with two of them is counted
             # twice, so this tells how common the prefix is at most.
             cursor.execute(
@@ -295,6 +306,10 @@ class SQLiteEngine:
             for clause in query.clauses
         )
         return Frequency(share=rarest / entries, entries=entries)
+
+
+# SQLite: a prefix shorter than this is taken for common without adding up its words.
+SHORT_PREFIX = 3
 
 
 def _whole(clause: Clause) -> tuple[str, ...]:
@@ -346,6 +361,7 @@ def _fts5_clause(clause: Clause) -> str:
 
 class PostgresEngine:
     vendor = "postgresql"
+    counts_apart = False
     vector_column = VECTOR_COLUMN
     # The planner takes matching and ranking a row for a cheap step and so runs a search for
     # a common word on one core; it is the costly part, and on two cores a word in 75% of

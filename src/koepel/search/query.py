@@ -98,17 +98,20 @@ def search(
         counts, found["rows"] = _counts_and_page(query, conditions, chosen, page, per_page)
         return counts
 
-    # How many entries of each kind match stays the same until an entry with one of the words
-    # changes (``scopes``): kept for everyone with the user's access, under the words' scopes
-    # (and the register, whose tree a body filter widens to). The page of hits is not: its
-    # snippets show the entries' text.
-    counts = caching.kept(
-        "search-counts",
-        count,
-        access=lambda: access.key(user),
-        kinds=(*scopes.kinds_of(query), *(("registry",) if body is not None else ())),
-        parts=(query.clauses, body.pk if body is not None else None, year),
-    )
+    if engines.current().counts_apart:
+        # How many entries of each kind match stays the same until an entry with one of the
+        # words changes (``scopes``): kept for everyone with the user's access, under the
+        # words' scopes (and the register, whose tree a body filter widens to). The page of
+        # hits is not: its snippets show the entries' text.
+        counts = caching.kept(
+            "search-counts",
+            count,
+            access=lambda: access.key(user),
+            kinds=(*scopes.kinds_of(query), *(("registry",) if body is not None else ())),
+            parts=(query.clauses, body.pk if body is not None else None, year),
+        )
+    else:
+        counts = count()
     total = sum(counts.get(kind, 0) for kind in chosen) if chosen else sum(counts.values())
     results = Results(query=q, total=total, page=page, per_page=per_page, counts_by_kind=counts)
     if page > results.pages:  # asked beyond the end: show the last page

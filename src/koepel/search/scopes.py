@@ -7,7 +7,9 @@ or its year. A write of a few entries (a decision recorded, a document's title c
 new tokens to the words that changed in that sense (``of_change``), and the counts of a search
 for any other word stay kept; the page of hits, whose snippets show an entry's text, is built
 afresh after every write. A word's scope is its first three letters as the index holds it, so
-that a prefix of three letters or more (``woning*``) falls in one scope.
+that a prefix of three letters or more (``woning*``) falls in one scope. The counts of a
+phrase are kept under every write of the index: which entries hold a phrase changes with the
+order of their words too.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterable
 
 from koepel.core import caching
 from koepel.search.parse import Query
-from koepel.search.text import index_terms
+from koepel.search.text import MAX_VECTOR_TEXT, index_terms
 
 KIND = "search"
 # How many letters of a word name its scope.
@@ -28,8 +30,13 @@ def of_word(form: str) -> str:
 
 
 def forms(title: str, text: str) -> set[str]:
-    """The words of an entry as the index holds them."""
-    return set(index_terms(title).split()) | set(index_terms(text).split())
+    """The words of an entry as the index holds them: on PostgreSQL the text only up to
+    ``MAX_VECTOR_TEXT``, where the cut may part a word (an edit near the start can move a word
+    past it), so both."""
+    found = set(index_terms(title).split()) | set(index_terms(text).split())
+    if len(text) > MAX_VECTOR_TEXT:
+        found |= set(index_terms(text[:MAX_VECTOR_TEXT]).split())
+    return found
 
 
 def of_change(
@@ -46,10 +53,11 @@ def of_change(
 
 def kinds_of(query: Query) -> tuple[str, ...]:
     """The kinds to keep a search's counts under: the scopes of its words; every write of the
-    index for a prefix shorter than a scope's letters."""
+    index for a prefix shorter than a scope's letters, and for a phrase, whose matches
+    change with the order of an entry's words, not only with which it holds."""
     found = []
     for clause in query.clauses:
-        if clause.prefix and len(clause.stems[-1]) < SCOPE_LETTERS:
+        if clause.is_phrase or (clause.prefix and len(clause.stems[-1]) < SCOPE_LETTERS):
             return (KIND,)
         found += [of_word(form) for form in clause.stems]
     return tuple(caching.scoped(KIND, scope) for scope in sorted(set(found)))

@@ -22,6 +22,8 @@ BATCH = 500
 # A write of at most this many entries tells the words it changed (``_scopes_of``): reading
 # the entries as stored costs less than the searches it keeps.
 SCOPED_AT_MOST = 50
+# ... and gives new tokens to at most this many scopes of words; more, and it is wide.
+SCOPES_AT_MOST = 1000
 # Entries read ahead and written by one ``COPY`` when loading (``_load``).
 LOAD_CHUNK = 5000
 _COLUMNS = ("key", "kind", "title", "text", "url", "trail", "year", "visibility")
@@ -179,7 +181,13 @@ def _batches(items: Iterable[tuple[str, Entry]]) -> Iterator[list[tuple[str, Ent
 def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) -> int:
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        changed = None if fresh else _scopes_of(cursor, prepared)
+        changed = None
+        if not fresh:
+            # The index's token first: on PostgreSQL its row is locked until the commit, so
+            # that two writers of one entry read it one after the other (a row that is not
+            # there yet cannot be locked), and every writer takes its locks in one order.
+            caching.bump(scopes.KIND, within=())
+            changed = _scopes_of(cursor, prepared)
         # PostgreSQL: the links of every entry written go (below), so the ids there were are
         # not asked for.
         existing = (
@@ -367,7 +375,8 @@ def _scopes_of(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> set[str]
     for key, kind, entry, _ in prepared:
         after = (scopes.forms(entry.title, entry.text), _terms(kind, entry))
         found |= scopes.of_change(stored.get(key), after)
-    return found
+    # A long text touches most scopes: one token for all costs less than one for each.
+    return found if len(found) <= SCOPES_AT_MOST else None
 
 
 def _delete_relations(cursor: CursorWrapper, ids: Sequence[int]) -> None:

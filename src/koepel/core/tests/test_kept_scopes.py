@@ -108,6 +108,20 @@ def test_an_action_handed_to_another_body_leaves_the_first_bodys_page(
     assert "Kaart tekenen" not in anna.get("/gremia/lucht/").content.decode()
 
 
+def test_an_action_deleted_after_someone_else_moved_it_leaves_the_body_it_is_at(
+    db: None, kept_in: str
+) -> None:
+    water, lucht, at_water, _, anna = _two_bodies()
+    action = ActionItem.objects.create(meeting=at_water, body=water, description="Kaart tekenen")
+    stale = ActionItem.objects.get(pk=action.pk)  # read before the move
+    action.body = lucht
+    action.save()
+    assert "Kaart tekenen" in anna.get("/gremia/lucht/").content.decode()
+
+    stale.delete()
+    assert "Kaart tekenen" not in anna.get("/gremia/lucht/").content.decode()
+
+
 def test_an_action_done_at_a_later_meeting_leaves_the_open_actions_of_its_body(
     db: None, kept_in: str
 ) -> None:

@@ -95,3 +95,13 @@ def test_an_entry_closed_to_the_reader_or_gone_leaves_the_counts(db: None, kept_
     services.record_delete(record=Body.objects.get(pk=dijken.pk))
     assert _counts(public, "dijken")[0] == {}
     assert _counts(public, "di*")[0] == {}
+
+
+def test_a_phrase_is_counted_anew_when_its_words_change_places(db: None, kept_in: str) -> None:
+    # The same words in another order: no word comes or goes, but the phrase no longer matches.
+    dijken = _body("Werkgroep Dijken Kades", slug="dijken")
+    public = Client()
+    assert _counts(public, '"dijken kades"')[0] == {"gremium": 1}
+    _rename(dijken, "Werkgroep Kades Dijken")
+    assert _counts(public, '"dijken kades"')[0] == {}
+    assert _counts(public, '"kades dijken"')[0] == {"gremium": 1}
