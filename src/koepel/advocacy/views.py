@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -19,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from koepel.accounts.access import can_edit, can_view, editable_bodies, visible_bodies
+from koepel.accounts.access import (
+    access_key,
+    can_edit,
+    can_view,
+    editable_bodies,
+    visible_bodies,
+)
 from koepel.advocacy import charts, consultation, selectors, services, tables
 from koepel.advocacy.forms import (
     ActionForm,
@@ -33,7 +40,7 @@ from koepel.advocacy.forms import (
     SendForm,
 )
 from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, Stage
-from koepel.core import exports
+from koepel.core import caching, exports
 from koepel.core.downloads import attachment_response
 from koepel.core.errors import EditConflict
 from koepel.core.forms import add_errors, run_and_tell, with_version
@@ -41,8 +48,39 @@ from koepel.core.pagination import PAGE_PARAMETER, PAGE_SIZE, capped_count, pagi
 from koepel.registry.models import Body, Municipality, remembered_terms
 from koepel.registry.selectors import member_municipalities
 
+# What the lobby list shows: the dossiers and their lobby actions, and the register's bodies
+# and organisations they name and filter by.
+LOBBY_LIST_KINDS = ("advocacy", "registry")
+# What a dossier's page shows: the dossier, its lobby actions with their steps, milestones and
+# outcomes (the lobby's), and the register's bodies, people and roles.
+DOSSIER_PAGE_KINDS = ("advocacy", "registry")
+
 
 def dossier_list(request: HttpRequest) -> HttpResponseBase:
+    if exports.requested(request):
+        _, dossiers = _dossier_list(request)
+        return exports.download(
+            request, tables.DOSSIERS, exports.rows(dossiers, within=remembered_terms)
+        )
+
+    def build() -> str:
+        context, _ = _dossier_list(request)
+        return render_to_string("advocacy/_dossier_list.html", context, request)
+
+    # The whole list below the header, for everyone with the reader's access: the filters,
+    # the status and the page are in the address, and so in the key (koepel.core.caching).
+    content = caching.kept(
+        "dossier-list",
+        build,
+        access=lambda: access_key(request.user),
+        kinds=LOBBY_LIST_KINDS,
+        parts=(caching.address_query(request),),
+    )
+    return TemplateResponse(request, "advocacy/dossier_list.html", {"content": content})
+
+
+def _dossier_list(request: HttpRequest) -> tuple[dict[str, Any], QuerySet[Dossier]]:
+    """The lobby list's context, and all its dossiers (for an export)."""
     bodies = visible_bodies(request.user).order_by("name")
     form = DossierFilterForm(request.GET or None, bodies=bodies)
     filters: dict[str, Any] = {}
@@ -58,9 +96,7 @@ def dossier_list(request: HttpRequest) -> HttpResponseBase:
         }
     dossiers = selectors.dossier_list(request.user, status=status, **filters)
     if exports.requested(request):
-        return exports.download(
-            request, tables.DOSSIERS, exports.rows(dossiers, within=remembered_terms)
-        )
+        return {}, dossiers
     counts = selectors.dossier_status_counts(request.user, **filters)
     pages = paginate(
         request,
@@ -78,20 +114,17 @@ def dossier_list(request: HttpRequest) -> HttpResponseBase:
         # The newest page of them: a ministry may have thousands, a year narrows them down.
         actions_count = capped_count(found)
         actions = list(found.reverse()[:PAGE_SIZE])
-    return TemplateResponse(
-        request,
-        "advocacy/dossier_list.html",
-        {
-            "form": form,
-            "pages": pages,
-            "statuses": _status_links(request, counts, status),
-            "actions": actions,
-            "actions_count": actions_count,
-            "can_create": editable_bodies(request.user).exists()
-            if request.user.is_authenticated
-            else False,
-        },
-    )
+    context = {
+        "form": form,
+        "pages": pages,
+        "statuses": _status_links(request, counts, status),
+        "actions": actions,
+        "actions_count": actions_count,
+        "can_create": editable_bodies(request.user).exists()
+        if request.user.is_authenticated
+        else False,
+    }
+    return context, dossiers
 
 
 def _status_links(request: HttpRequest, counts: dict[str, int], current: str) -> list[StatusLink]:
@@ -122,11 +155,27 @@ class StatusLink:
 
 
 def dossier_page(request: HttpRequest, slug: str) -> HttpResponse:
-    context = selectors.dossier_detail(request.user, slug)
-    if context is None:
+    def build() -> dict[str, str] | None:
+        context = selectors.dossier_detail(request.user, slug)
+        if context is None:
+            return None
+        context["can_edit"] = can_edit(request.user, context["dossier"])
+        return {
+            "title": context["dossier"].title,
+            "content": render_to_string("advocacy/_dossier_detail.html", context, request),
+        }
+
+    # Everything below the header, for all who share the reader's access.
+    page = caching.kept(
+        "dossier-page",
+        build,
+        access=lambda: access_key(request.user),
+        kinds=DOSSIER_PAGE_KINDS,
+        parts=(slug,),
+    )
+    if page is None:
         raise Http404
-    context["can_edit"] = can_edit(request.user, context["dossier"])
-    return TemplateResponse(request, "advocacy/dossier_detail.html", context)
+    return TemplateResponse(request, "advocacy/dossier_detail.html", page)
 
 
 @login_required

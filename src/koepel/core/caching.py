@@ -362,6 +362,12 @@ def key(name: str, *, access: str, kinds: Iterable[str], parts: Iterable[object]
     return f"koepel:{name}:{access}:{digest}"
 
 
+def address_query(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The query string as part of a key (a list's filters and page): every parameter and
+    its values, in a fixed order."""
+    return tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+
+
 # What ``{% csrf_token %}`` writes in a part that is being built to be kept: letters only, so
 # that the tag writes it as it is; a whole tag with quotes and angle brackets, so that no text a
 # user wrote (which is escaped) and no Markdown (which allows no ``input``) can look like it.

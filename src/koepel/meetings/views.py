@@ -110,14 +110,9 @@ def meeting_list(request: HttpRequest) -> HttpResponseBase:
         build,
         access=lambda: access_key(request.user),
         kinds=MEETING_LIST_KINDS,
-        parts=(_address_query(request),),
+        parts=(caching.address_query(request),),
     )
     return TemplateResponse(request, "meetings/meeting_list.html", {"content": content})
-
-
-def _address_query(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The query string as a key: every parameter and its values, in a fixed order."""
-    return tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
 
 
 def _meeting_list(request: HttpRequest, *, paginated: bool = False) -> tuple[dict[str, Any], Any]:

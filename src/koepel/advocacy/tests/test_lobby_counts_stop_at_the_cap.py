@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from koepel.accounts.tests.factories import UserFactory
 from koepel.advocacy.models import Dossier, DossierStatus, LobbyAction, status_order_of
+from koepel.core import caching
 from koepel.core.pagination import PAGE_SIZE
 from koepel.registry.models import Body
 from koepel.registry.tests.factories import BodyFactory, OrganisationFactory
@@ -39,6 +40,7 @@ def _dossiers(n: int, body: Body, status: str, *, start: int, visibility: str = 
     Dossier.bodies.through.objects.bulk_create(
         Dossier.bodies.through(dossier_id=d.pk, body_id=body.pk) for d in made
     )
+    caching.bump("advocacy")  # past the signals, as the services' bulk writes are
 
 
 def _statuses(client: Client) -> tuple[list[str], list[str]]:
