@@ -101,6 +101,7 @@ NOT_AUDITED: dict[str, str] = {
     "notices.delivery": "which notice went to whom; the mail itself is in the outbox",
     "notices.scan": "how far the records were looked at, moved on by each pass",
     "core.dataversion": "a token per kind of data for the cache, new with every write of it",
+    "core.scopedversion": "a token per kind and scope of data for the cache, new with every write in it",
 }
 
 
