@@ -339,6 +339,20 @@ def _related(cursor: CursorWrapper, ids: Sequence[int]) -> dict[str, dict[int, l
     return related
 
 
+def _stored_terms(
+    related: dict[str, dict[int, list[int]]], pk: int, kind: str, visibility: str, year: int | None
+) -> list[str]:
+    """An entry's terms, from its row and its bodies, people and guests as stored."""
+    return terms.of_entry(
+        kind,
+        visibility,
+        related["bodies"].get(pk, []),
+        related["people"].get(pk, []),
+        year,
+        related["guests"].get(pk, []),
+    )
+
+
 def _scopes_of(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> set[str] | None:
     """The scopes of the words a write of a few entries changes (``scopes.of_change``),
     from the entries as stored and as written; None for a larger write, which is wide."""
@@ -358,17 +372,7 @@ def _scopes_of(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> set[str]
     rows = cursor.fetchall()
     related = _related(cursor, [row[0] for row in rows])
     stored = {
-        key: (
-            scopes.forms(title, text),
-            terms.of_entry(
-                kind,
-                visibility,
-                related["bodies"].get(pk, []),
-                related["people"].get(pk, []),
-                year,
-                related["guests"].get(pk, []),
-            ),
-        )
+        key: (scopes.forms(title, text), _stored_terms(related, pk, kind, visibility, year))
         for pk, key, kind, title, text, visibility, year in rows
     }
     found: set[str] = set()
@@ -470,18 +474,7 @@ def rewrite_index() -> int:
             stored = [
                 (
                     pk,
-                    engine.prepare(
-                        title,
-                        text,
-                        terms.of_entry(
-                            kind,
-                            visibility,
-                            related["bodies"].get(pk, []),
-                            related["people"].get(pk, []),
-                            year,
-                            related["guests"].get(pk, []),
-                        ),
-                    ),
+                    engine.prepare(title, text, _stored_terms(related, pk, kind, visibility, year)),
                 )
                 for pk, kind, title, text, visibility, year in rows
             ]
