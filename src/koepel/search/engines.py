@@ -5,7 +5,9 @@
   and the entry's access and filter terms (``terms``) in a third column, ``access``.
 - PostgreSQL: a ``tsvector`` column on the entry with a GIN index, written with the row: the
   stems and places ``text.weighted_vector`` gives (the same Python stemmer as on SQLite), title
-  weighted A and text B, and the entry's terms as lexemes that start with ``#``.
+  weighted A and text B; the entry's terms as lexemes that start with ``#``; and the title's
+  stems once more as lexemes that start with ``^``, so that the index itself finds the entries
+  with a word in their title (a weight is only read from each match's vector).
 
 A search is the typed words and the conditions of ``terms`` (who may see what, the filters)
 in one match of the engine's own: on SQLite the words are matched in the title and text
@@ -43,8 +45,10 @@ BM25_WEIGHTS = f"{TITLE_WEIGHT}, 1.0, 0.0"
 _CHUNK = 500
 # FTS5 merges segments on its own once four pile up at one level (its ``automerge``).
 SEGMENTS_WITHOUT_MERGING = 4
-# The lexemes of the access terms start with this on PostgreSQL: no typed word does.
+# The lexemes of the access terms start with this on PostgreSQL, and those of the title's
+# words with the other: no typed word does.
 TERM_MARK = "#"
+TITLE_MARK = "^"
 
 # One hit as the page shows it: id, score, and these columns of the entry.
 SHOWN = ("kind", "title", "url", "trail", "year", "text")
@@ -66,10 +70,10 @@ class Engine(Protocol):
     @property
     def vendor(self) -> str: ...
 
-    @property
-    def counts_apart(self) -> bool:
+    def counts_apart(self, *, bounded: bool) -> bool:
         """Whether the engine counts the matches per kind apart from ranking them (and so
-        gains from counts known already), rather than in the same pass."""
+        gains from counts known already), rather than in the same pass; ``bounded``: for a
+        search that ranks a bounded set (``counts_and_page``)."""
 
     @property
     def vector_column(self) -> str | None:
@@ -147,9 +151,12 @@ def _page_statement(ranked: str) -> str:
 
 class SQLiteEngine:
     vendor = "sqlite"
-    counts_apart = True
     vector_column = None
     search_settings = ()
+
+    @staticmethod
+    def counts_apart(*, bounded: bool) -> bool:
+        return True
 
     @staticmethod
     def prepare(title: str, text: str, terms: list[str]) -> tuple[str, ...]:
@@ -361,25 +368,35 @@ def _fts5_clause(clause: Clause) -> str:
 
 class PostgresEngine:
     vendor = "postgresql"
-    counts_apart = False
     vector_column = VECTOR_COLUMN
     # The planner takes matching and ranking a row for a cheap step and so runs a search for
     # a common word on one core; it is the costly part, and on two cores a word in 75% of
     # 100,000 sections takes 95 instead of 142 ms. Lower costs for starting and feeding
     # parallel workers (defaults 1000 and 0.1) make it choose them then; a rare word keeps its
     # plan. Set for the search statement's transaction only.
+    # Compiling the statement (JIT, from a plan cost of 100,000) took 20 to 50 ms of a common
+    # word's count at 1.7 million entries and saved nothing: its time is in matching vectors.
     search_settings = (
         "SET LOCAL parallel_setup_cost = 100",
         "SET LOCAL parallel_tuple_cost = 0.01",
+        "SET LOCAL jit = off",
     )
+
+    @staticmethod
+    def counts_apart(*, bounded: bool) -> bool:
+        """A search for selective words counts in the pass that ranks, at next to no cost; a
+        common word's counts are a statement of their own, which reads each match's row but
+        not its vector, and its page ranks only the title hits (``counts_and_page``)."""
+        return bounded
 
     @staticmethod
     def prepare(title: str, text: str, terms: list[str]) -> tuple[str, ...]:
         """The vector as one literal: the title's words weighted A, the text's B, their
-        places going on from the title's as ``||`` shifts them (``text.weighted_vector``),
-        and the terms without places."""
-        marked = " ".join([f"'{TERM_MARK}{term}'" for term in terms])
-        return (f"{weighted_vector(title, text)} {marked}",)
+        places going on from the title's as ``||`` shifts them (``text.weighted_vector``);
+        the terms, and the title's words marked as such, without places."""
+        marked = [f"'{TERM_MARK}{term}'" for term in terms]
+        marked += [f"'{TITLE_MARK}{form}'" for form in sorted(set(text_terms(title).split()))]
+        return (f"{weighted_vector(title, text)} {' '.join(marked)}",)
 
     @staticmethod
     def vector(*values: str) -> str:
@@ -438,10 +455,24 @@ class PostgresEngine:
         )
 
     @staticmethod
-    def words(query: Query, weight: str = "") -> str:
-        """The typed words as a tsquery literal, already stemmed, as ranked; with a
-        ``weight``, matching words of that weight only (``A``: in the title)."""
-        return " & ".join(_tsquery_clause(clause, weight) for clause in query.clauses)
+    def words(query: Query) -> str:
+        """The typed words as a tsquery literal, already stemmed, as ranked."""
+        return " & ".join(_tsquery_clause(clause) for clause in query.clauses)
+
+    @staticmethod
+    def titles(query: Query, *, every: bool = True) -> str:
+        """A tsquery literal of the entries with every typed word in their title (the words
+        of a phrase each on their own: its order is the rest of the match's to check); not
+        ``every``: with the words of one clause or another in their title."""
+        clauses = []
+        for clause in query.clauses:
+            marked = [f"'{TITLE_MARK}{found}'" for found in clause.stems]
+            if clause.prefix:
+                marked[-1] += ":*"
+            clauses.append(" & ".join(marked))
+        if every:
+            return " & ".join(clauses)
+        return " | ".join(f"({found})" for found in clauses)
 
     @classmethod
     def expression(cls, query: Query, conditions: Conditions = NO_CONDITIONS) -> str:
@@ -466,24 +497,54 @@ class PostgresEngine:
         bounded: bool = False,
         counted: dict[str, int] | None = None,
     ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
-        """One statement: the matches are gathered once, then counted (one pass, a count per
-        kind, read from the row whose vector the match reads anyway) and ranked (the best
-        ones kept while reading), and only the page's rows are read in full. Bounded, only
-        the entries with the words in their title (weight A) are ranked; when they do not
-        fill the page, the statement is run again ranking all. Counting costs next to
-        nothing in that pass, so counts known already (``counted``) are counted again."""
+        """Selective words: one statement, in which the matches are gathered once, then
+        counted (a count per kind, read from the row whose vector the match reads anyway)
+        and ranked (the best ones kept while reading), and only the page's rows are read in
+        full.
+
+        Bounded: the counts are a statement of their own (unless ``counted``), which the
+        index answers without reading a vector (the words and terms are plain lexemes), and
+        the page ranks the entries the index finds with the words in their title (the
+        ``TITLE_MARK`` lexemes); when they do not fill the page, every match is ranked. The
+        one statement would read the vector of every match, to rank it or to read its
+        weights: a word in a quarter of 1.7 million entries took a second."""
         if conditions.impossible:
             return {}, []
-        if bounded:
-            counts, rows, candidates = self._counts_and_page(
-                cursor, query, conditions, kinds, chosen, limit, offset, bounded=True
-            )
-            if candidates - offset >= limit:
-                return counts, rows
-        counts, rows, _ = self._counts_and_page(
-            cursor, query, conditions, kinds, chosen, limit, offset, bounded=False
+        if not bounded:
+            return self._counts_and_page(cursor, query, conditions, kinds, chosen, limit, offset)
+        counts = (
+            dict(counted) if counted is not None else self._counts(cursor, query, conditions, kinds)
         )
+        if not any(counts.get(kind) for kind in chosen or kinds):
+            return counts, []
+        if chosen:
+            conditions = conditions.also([index_terms.kind(kind) for kind in chosen])
+        ranked = (
+            f"SELECT {quote('id')} AS id, ts_rank({VECTOR_COLUMN}, %s::tsquery, 1) AS score "  # noqa: S608
+            f"FROM {SearchEntry._meta.db_table} WHERE {VECTOR_COLUMN} @@ %s::tsquery "
+            "ORDER BY score DESC, id LIMIT %s OFFSET %s"
+        )
+        expression = self.expression(query, conditions)
+        # Every word in the title; then, of several, any; then every match.
+        candidates = [f"{self.titles(query)} & {expression}"]
+        if len(query.clauses) > 1:
+            candidates.append(f"({self.titles(query, every=False)}) & {expression}")
+        for matched in [*candidates, expression]:
+            cursor.execute(_page_statement(ranked), [self.words(query), matched, limit, offset])
+            rows = list(cursor.fetchall())
+            if len(rows) == limit:
+                break
         return counts, rows
+
+    def _counts(
+        self, cursor: CursorWrapper, query: Query, conditions: Conditions, kinds: Sequence[str]
+    ) -> dict[str, int]:
+        cursor.execute(
+            f"SELECT kind, count(*) FROM {SearchEntry._meta.db_table} "  # noqa: S608
+            f"WHERE {VECTOR_COLUMN} @@ %s::tsquery GROUP BY kind",
+            [self.expression(query, conditions)],
+        )
+        return {kind: n for kind, n in cursor.fetchall() if kind in kinds}
 
     def _counts_and_page(
         self,
@@ -494,42 +555,33 @@ class PostgresEngine:
         chosen: Sequence[str],
         limit: int,
         offset: int,
-        *,
-        bounded: bool,
-    ) -> tuple[dict[str, int], list[tuple[Any, ...]], int]:
+    ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
         # Normalisation 1 divides by the log of the length, so long texts do not win by size.
         # ts_rank (how often, and where: title or text) rather than ts_rank_cd (also how close
-        # together): for a common word it is ranked for most of the index, and ts_rank reads
-        # each vector in about half the time. Only the words are ranked, not the terms.
+        # together): ts_rank reads each vector in about half the time. Only the words are
+        # ranked, not the terms.
         table = SearchEntry._meta.db_table
-        quote = connection.ops.quote_name
         counts = ", ".join(["COUNT(*) FILTER (WHERE kind = %s)"] * len(kinds))
         no_counts = ", ".join(["CAST(NULL AS bigint)"] * len(kinds))
         no_hit = ", ".join(f"CAST(NULL AS {kind})" for kind in _SHOWN_TYPES)
         shown = ", ".join(f"entry.{quote(column)}" for column in SHOWN)
         kind_in = f"kind IN ({', '.join(['%s'] * len(chosen))})" if chosen else "TRUE"
-        score = f"ts_rank({VECTOR_COLUMN}, %s::tsquery, 1)"
-        params: list[Any] = [self.words(query)]
-        if bounded:
-            score = f"CASE WHEN {VECTOR_COLUMN} @@ %s::tsquery THEN {score} END"
-            params.insert(0, self.words(query, weight="A"))
         sql = (
             "WITH found (id, kind, score) AS MATERIALIZED ("  # noqa: S608
-            f"SELECT id, kind, {score} FROM {table} WHERE {VECTOR_COLUMN} @@ %s::tsquery) "
-            f"SELECT CAST(NULL AS bigint), CAST(NULL AS real), {no_hit}, {counts}, "
-            f"COUNT(*) FILTER (WHERE score IS NOT NULL AND {kind_in}) FROM found "
-            f"UNION ALL SELECT best.id, best.score, {shown}, {no_counts}, NULL FROM ("
-            f"SELECT id, score FROM found WHERE score IS NOT NULL AND {kind_in} "
+            f"SELECT id, kind, ts_rank({VECTOR_COLUMN}, %s::tsquery, 1) FROM {table} "
+            f"WHERE {VECTOR_COLUMN} @@ %s::tsquery) "
+            f"SELECT CAST(NULL AS bigint), CAST(NULL AS real), {no_hit}, {counts} FROM found "
+            f"UNION ALL SELECT best.id, best.score, {shown}, {no_counts} FROM ("
+            f"SELECT id, score FROM found WHERE {kind_in} "
             "ORDER BY score DESC, id LIMIT %s OFFSET %s) AS best "
             f"JOIN {table} AS entry ON entry.{quote('id')} = best.id"
         )
         cursor.execute(
             sql,
             [
-                *params,
+                self.words(query),
                 self.expression(query, conditions),
                 *kinds,
-                *chosen,
                 *chosen,
                 limit,
                 offset,
@@ -537,14 +589,12 @@ class PostgresEngine:
         )
         rows = cursor.fetchall()
         counts_row = next(row for row in rows if row[0] is None)
-        found = {
-            kind: n for kind, n in zip(kinds, counts_row[2 + len(SHOWN) : -1], strict=True) if n
-        }
+        found = {kind: n for kind, n in zip(kinds, counts_row[2 + len(SHOWN) :], strict=True) if n}
         hits = sorted(
             (row[: 2 + len(SHOWN)] for row in rows if row[0] is not None),
             key=lambda row: (-row[1], row[0]),
         )
-        return found, hits, counts_row[-1]
+        return found, hits
 
     def frequency(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> Frequency | None:
         """From the statistics ``ANALYZE`` keeps of the vectors: the share of each of the
@@ -581,16 +631,16 @@ class PostgresEngine:
         return Frequency(share=rarest, entries=entries)
 
 
-def _tsquery_clause(clause: Clause, weight: str = "") -> str:
+def _tsquery_clause(clause: Clause) -> str:
     """A clause as a tsquery: each word's stem (stemmed here, as the vectors were), a stop
     word inside a phrase counted in the distance between the words around it, as the vectors
     count its place."""
     stems: list[tuple[int, str]] = [
         (place, stem(word)) for place, word in enumerate(clause.words) if word not in STOP_WORDS
     ]
-    quoted = [f"'{found}'" + (f":{weight}" if weight else "") for _, found in stems]
+    quoted = [f"'{found}'" for _, found in stems]
     if clause.prefix:
-        quoted[-1] += "*" if weight else ":*"
+        quoted[-1] += ":*"
     if len(quoted) == 1:
         return quoted[0]
     joined = quoted[0]
@@ -598,6 +648,10 @@ def _tsquery_clause(clause: Clause, weight: str = "") -> str:
         distance = place - before
         joined += f" <{distance}> {word}" if distance > 1 else f" <-> {word}"
     return f"({joined})"
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def current() -> Engine:

@@ -92,13 +92,17 @@ def search(
         year=year,
     )
     page = max(1, page)
+    engine = engines.current()
+    bounded = _common(_frequency(engine, query))
     found: dict[str, list[tuple[Any, ...]]] = {}
 
     def count() -> dict[str, int]:
-        counts, found["rows"] = _counts_and_page(query, conditions, chosen, page, per_page)
+        counts, found["rows"] = _counts_and_page(
+            query, conditions, chosen, page, per_page, bounded=bounded
+        )
         return counts
 
-    if engines.current().counts_apart:
+    if engine.counts_apart(bounded=bounded):
         # How many entries of each kind match stays the same until an entry with one of the
         # words changes (``scopes``): kept for everyone with the user's access, under the
         # words' scopes (and the register, whose tree a body filter widens to). The page of
@@ -119,7 +123,7 @@ def search(
         found.pop("rows", None)
     if "rows" not in found:
         _, found["rows"] = _counts_and_page(
-            query, conditions, chosen, results.page, per_page, counted=counts
+            query, conditions, chosen, results.page, per_page, bounded=bounded, counted=counts
         )
     results.hits = _hits(query, found["rows"])
     return results
@@ -132,10 +136,12 @@ def _counts_and_page(
     page: int,
     per_page: int,
     *,
+    bounded: bool,
     counted: dict[str, int] | None = None,
 ) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
-    """Counts per kind and one page of hits (id, score and ``engines.SHOWN``), best first;
-    with the counts known already (``counted``), those."""
+    """Counts per kind and one page of hits (id, score and ``engines.SHOWN``), best first,
+    ranking a bounded set for common words (``bounded``); with the counts known already
+    (``counted``), those."""
     engine = engines.current()
     # Set for the statement's own transaction; inside a caller's they would outlast it.
     settings = () if connection.in_atomic_block else engine.search_settings
@@ -153,20 +159,25 @@ def _counts_and_page(
             kinds,
             per_page,
             (page - 1) * per_page,
-            bounded=_common(_frequency(engine, cursor, query)),
+            bounded=bounded,
             counted=counted,
         )
 
 
-def _frequency(engine: engines.Engine, cursor: Any, query: Query) -> engines.Frequency | None:
+def _frequency(engine: engines.Engine, query: Query) -> engines.Frequency | None:
     """How common the query's words are. Asking the engine walks their lists on SQLite (25 ms
     for a word in a quarter of 1.7 million entries), and one record more or less hardly
     changes the answer, which only chooses how a page is ranked: kept until the index is
     written as a whole (a load, a rebuild, a deletion), not per record. What anyone may see
     plays no part in it."""
+
+    def ask() -> engines.Frequency | None:
+        with connection.cursor() as cursor:
+            return engine.frequency(cursor, query, at_least=BOUNDED_FROM)
+
     return caching.kept(
         "search-frequency",
-        lambda: engine.frequency(cursor, query, at_least=BOUNDED_FROM),
+        ask,
         access="index",
         kinds=(caching.scoped("search", caching.WIDE),),
         parts=(engine.vendor, BOUNDED_FROM, query.clauses),

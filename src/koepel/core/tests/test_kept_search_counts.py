@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client
@@ -17,14 +18,16 @@ from django.test.utils import CaptureQueriesContext
 from koepel.registry import services
 from koepel.registry.models import Body
 from koepel.registry.tests.factories import BodyFactory
+from koepel.search import query, writing
 
-# What counting sends on SQLite, which counts apart from ranking (PostgreSQL counts in the
-# statement that ranks, and keeps nothing apart).
-COUNT_READ = "SELECT (SELECT count(*) FROM search_fts"
+# What counting sends when it is a statement of its own: always on SQLite; on PostgreSQL for a
+# common word only (a selective word is counted in the statement that ranks, and nothing is
+# kept apart).
+COUNT_READS = ("SELECT (SELECT count(*) FROM search_fts", "SELECT kind, count(*) FROM")
 
 
 def _counts(client: Client, q: str) -> tuple[dict[str, int], list[str], bool]:
-    """The counts per kind, the titles of the hits, and whether counting ran (SQLite)."""
+    """The counts per kind, the titles of the hits, and whether counting ran apart."""
     with CaptureQueriesContext(connection) as sent:
         response = client.get("/zoeken/", {"q": q})
     assert response.status_code == 200
@@ -36,7 +39,7 @@ def _counts(client: Client, q: str) -> tuple[dict[str, int], list[str], bool]:
     titles = [
         item.find("h2").get_text(strip=True) for item in soup.select("ol.search-results > li")
     ]
-    counted = any(COUNT_READ in statement["sql"] for statement in sent.captured_queries)
+    counted = any(statement["sql"].startswith(COUNT_READS) for statement in sent.captured_queries)
     return {kind: n for kind, n in counts.items() if n}, titles, counted
 
 
@@ -105,3 +108,29 @@ def test_a_phrase_is_counted_anew_when_its_words_change_places(db: None, kept_in
     _rename(dijken, "Werkgroep Kades Dijken")
     assert _counts(public, '"dijken kades"')[0] == {}
     assert _counts(public, '"kades dijken"')[0] == {"gremium": 1}
+
+
+def test_a_common_word_is_counted_apart_and_kept_on_both_engines(
+    db: None, kept_in: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every word taken for common: its page ranks the title hits, and its counts, a statement
+    # of their own on both engines, are kept under its scope.
+    monkeypatch.setattr(query, "BOUNDED_FROM", 0)
+    monkeypatch.setattr(query, "COMMON_SHARE", 0.0)
+    _body("Werkgroep Dijken", slug="dijken")
+    _body("Werkgroep Duinen", slug="duinen")
+    writing.settle()  # the statistics that say how common a word is
+    public = Client()
+    counts, titles, counted = _counts(public, "werkgroep")
+    assert counts == {"gremium": 2} and counted
+    assert sorted(titles) == ["Werkgroep Dijken", "Werkgroep Duinen"]
+
+    _body("Platform Kades", slug="kades")
+    counts, titles, counted = _counts(public, "werkgroep")
+    assert counts == {"gremium": 2} and not counted
+    assert sorted(titles) == ["Werkgroep Dijken", "Werkgroep Duinen"]
+
+    _body("Werkgroep Kades", slug="werkgroep-kades")
+    counts, titles, counted = _counts(public, "werkgroep")
+    assert counts == {"gremium": 3} and counted
+    assert sorted(titles) == ["Werkgroep Dijken", "Werkgroep Duinen", "Werkgroep Kades"]

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from koepel.accounts.tests.factories import UserFactory
-from koepel.search import index, query, writing
+from koepel.search import engines, index, query, writing
 from koepel.search.query import search
 
 ENTRIES = 60
@@ -56,7 +56,9 @@ def _office() -> Any:
 
 def _ranked_on_titles(statements: list[str]) -> bool:
     """Whether a statement ranked the entries with the words in their title only."""
-    marker = "{title} :" if connection.vendor == "sqlite" else "THEN ts_rank"
+    # SQLite: the words matched in the title column; PostgreSQL: the lexemes of the title's
+    # words, quoted inside the quoted tsquery.
+    marker = "{title} :" if connection.vendor == "sqlite" else f"''{engines.TITLE_MARK}"
     return any(marker in statement for statement in statements)
 
 
@@ -148,3 +150,21 @@ def test_a_word_in_many_entries_ranks_the_title_hits_however_small_its_share() -
 
     assert _ranked_on_titles(sent_for("gemeenten"))  # in all 60
     assert not _ranked_on_titles(sent_for("zeldzaamheid"))  # in 5
+
+
+@pytest.mark.usefixtures("corpus")
+def test_words_each_in_other_titles_rank_the_title_hits_of_any() -> None:
+    # Both words are in every text; "gemeenten" in 25 titles, "provincies" in three of them:
+    # the three with both words in their title do not fill the page. PostgreSQL then ranks
+    # the 25 with either word in their title, SQLite every match.
+    bounded, sent = _search("gemeenten provincies", bounded=True, per_page=10)
+    full, _ = _search("gemeenten provincies", bounded=False, per_page=10)
+
+    assert _ranked_on_titles(sent)
+    assert bounded.total == full.total == ENTRIES
+    assert len(bounded.hits) == 10
+    assert all(hit.title.startswith("Gemeenten") for hit in bounded.hits)
+    if connection.vendor == "postgresql":
+        ranked = [statement for statement in sent if "ts_rank" in statement]
+        assert len(ranked) == 2, "both words in the title, then either"
+        assert all(f"''{engines.TITLE_MARK}" in statement for statement in ranked)
