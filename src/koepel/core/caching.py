@@ -10,12 +10,13 @@ are not signed in show only what is public and keep whatever caching their view 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -440,7 +441,13 @@ def kept(
     except Exception:  # a cache server that is away costs speed, never the page
         logger.warning("The cache could not be read; the part is rendered afresh.", exc_info=True)
         return build()
-    if value is None:
+    if value is not None:
+        return value  # type: ignore[no-any-return]
+    with _one_build(address) as built_meanwhile:
+        if built_meanwhile:
+            value = _read(address)
+            if value is not None:
+                return value  # type: ignore[no-any-return]
         _local.building = getattr(_local, "building", 0) + 1
         try:
             value = build()
@@ -451,4 +458,41 @@ def kept(
                 cache.set(address, value, LIFETIME)
             except Exception:
                 logger.warning("The cache could not keep a part.", exc_info=True)
-    return value  # type: ignore[no-any-return]
+    return value
+
+
+# One build of a part at a time in this process. With an empty cache (a start, a write of the
+# kind) the requests that arrive together all miss the same parts; each built them on its own,
+# several times the work, all at once, and under load at 25 requests a second on PostgreSQL the
+# first half minute queued for seconds. A thread that finds a part being built waits for it
+# (at most ``BUILD_WAIT`` seconds, after which it builds the part itself) and reads it kept.
+BUILD_WAIT = 10.0
+_builds: dict[str, threading.Event] = {}
+_builds_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_build(address: str) -> Iterator[bool]:
+    """Around the build of the part at ``address``: whether another thread built it while
+    this one waited (then read it again)."""
+    with _builds_lock:
+        running = _builds.get(address)
+        if running is None:
+            _builds[address] = mine = threading.Event()
+    if running is not None:
+        running.wait(BUILD_WAIT)
+        yield True
+        return
+    try:
+        yield False
+    finally:
+        with _builds_lock:
+            del _builds[address]
+        mine.set()
+
+
+def _read(address: str) -> Any:
+    try:
+        return cache.get(address)
+    except Exception:
+        return None

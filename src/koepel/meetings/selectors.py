@@ -33,6 +33,25 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
     return visible(Meeting.objects.all(), user)
 
 
+# A body with up to this many meetings has them read by their ids (``of_body``).
+MEETINGS_BY_ID = 2_000
+
+
+def of_body(body: Body) -> Q:
+    """The meetings of ``body``, as a condition that leads the database to them. Joined to
+    their bodies, a page of a body's meetings in date order was found on PostgreSQL by walking
+    every meeting by date and checking each one's bodies, because the planner expected the
+    body's few dozen meetings among the newest: 140 to 250 ms at scale 100 (59,000 meetings)
+    for the ten on a body's page, against under a millisecond from their ids. A body with more
+    meetings than ``MEETINGS_BY_ID`` finds its page soon on that walk, and keeps the join."""
+    ids = list(
+        Meeting.bodies.through.objects.filter(body=body).values_list("meeting_id", flat=True)[
+            : MEETINGS_BY_ID + 1
+        ]
+    )
+    return Q(pk__in=ids) if len(ids) <= MEETINGS_BY_ID else Q(bodies=body)
+
+
 def meeting_list(
     user: Any,
     *,
@@ -49,7 +68,7 @@ def meeting_list(
     ``today``, soonest first) or "past" (the most recent first); else all, in date order."""
     meetings = visible_meetings(user)
     if body is not None:
-        meetings = meetings.filter(bodies=body)
+        meetings = meetings.filter(of_body(body))
     if kind:
         meetings = meetings.filter(kind=kind)
     if level:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -290,3 +293,30 @@ def test_a_part_with_the_form_token_stand_in_is_kept_unless_it_stands_outside_it
     assert (
         built == [f"<form>{tag}</form>"] + [f'<meta content="{caching.FORM_TOKEN_STAND_IN}">'] * 2
     )
+
+
+def test_readers_who_miss_a_part_together_wait_for_one_build(
+    transactional_db: None, kept_in: str
+) -> None:
+    # Six requests at once find the same part missing (a start, a write): one builds it, the
+    # others wait for it and read it kept, instead of each building it again.
+    builds = []
+    started = threading.Barrier(6)
+
+    def build() -> str:
+        builds.append(threading.get_ident())
+        time.sleep(0.3)
+        return "het deel"
+
+    def read() -> str:
+        try:
+            started.wait()
+            return caching.kept("proef", build, access="iedereen", kinds=("registry",))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: read(), range(6)))
+
+    assert answers == ["het deel"] * 6
+    assert len(builds) == 1

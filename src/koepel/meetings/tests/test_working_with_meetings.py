@@ -437,3 +437,26 @@ def test_the_owners_offered_are_only_people_the_secretary_may_know_of(
         {"description": "Notitie schrijven", "owner": hidden.pk},
     )
     assert not ActionItem.objects.exists()
+
+
+@pytest.mark.parametrize("by_id", [True, False])
+def test_a_body_page_shows_its_latest_meetings_read_by_id_or_by_join(
+    group: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch, by_id: bool
+) -> None:
+    # A body with few meetings has them read by their ids, one with many through the join:
+    # the page shows the same either way, and no meeting of another body.
+    from koepel.meetings import selectors
+    from koepel.meetings.tests.factories import MeetingFactory
+
+    body, other = group["body"], BodyFactory(name="Werkgroep Elders", slug="elders")
+    for day in range(1, 13):
+        MeetingFactory(title=f"Overleg {day:02d}", date=dt.date(2021, 3, day), bodies=[body])
+    MeetingFactory(title="Overleg elders", date=dt.date(2021, 4, 1), bodies=[other])
+    monkeypatch.setattr(selectors, "MEETINGS_BY_ID", 100 if by_id else 5)
+
+    page = BeautifulSoup(
+        client.get(reverse("registry:body", args=[body.slug])).content, "html.parser"
+    )
+    titles = [link.get_text(strip=True) for link in page.select("a[href*='/bijeenkomsten/']")]
+    shown = [title for title in titles if title.startswith("Overleg")]
+    assert shown == [f"Overleg {day:02d}" for day in range(12, 2, -1)]
