@@ -131,6 +131,7 @@ PATHS: dict[str, Path] = {
     # Search: each entry copies its record's visibility, bodies and people.
     "search.searchentry": Own(bodies="bodies", people="people", guests="guests"),
     "search.textindexrow": Internal("the engine's copy of an entry's text, read with its entry"),
+    "search.wordcount": Internal("how many entries hold a common word, read only by search"),
     # The annual report is assembled for an audience, whose reader passes every record
     # through this check; its rows hold the words people add and the files made from it.
     "reports.annualreport": Open("a year's report exists for everyone; its content is assembled"),

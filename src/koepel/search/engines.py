@@ -31,7 +31,7 @@ from koepel.search import terms as index_terms
 from koepel.search.models import SearchEntry
 from koepel.search.parse import Clause, Query
 from koepel.search.terms import NO_CONDITIONS, Conditions
-from koepel.search.text import STOP_WORDS, stem, weighted_vector
+from koepel.search.text import MAX_VECTOR_TEXT, STOP_WORDS, stem, weighted_vector
 from koepel.search.text import index_terms as text_terms
 
 FTS_TABLE = "search_fts"
@@ -137,6 +137,20 @@ class Engine(Protocol):
     @property
     def search_settings(self) -> Sequence[str]:
         """Statements setting up the transaction of a search statement (none: no transaction)."""
+
+    def count(
+        self, cursor: CursorWrapper, query: Query, conditions: Conditions, kinds: Sequence[str]
+    ) -> dict[str, int]:
+        """How many entries of each of ``kinds`` match, none left out (``kind``: n, n > 0)."""
+
+    def tally(self, cursor: CursorWrapper, query: Query) -> list[tuple[str, str, int]]:
+        """How many entries match, seen by anyone or not: (kind, visibility, n) per pair."""
+
+    def hold_writes(self, cursor: CursorWrapper) -> None:
+        """Make writes of the index wait until the transaction ends (``wordcounts``)."""
+
+    def forms(self, title: str, text: str) -> set[str]:
+        """The words (their index forms) the index holds of an entry with this text."""
 
 
 def _page_statement(ranked: str) -> str:
@@ -246,19 +260,9 @@ class SQLiteEngine:
         # One count of the index's own per kind: FTS5 walks the lists of the words and terms
         # and reads no row. A kind with no entry at all costs nothing to count: its term has
         # no list. (Asking fts5vocab which kinds have entries walked every kind's list.)
-        counts: dict[str, int] = dict(counted or {})
-        present = list(kinds) if counted is None else []
-        if present:
-            count = f"(SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
-            cursor.execute(
-                f"SELECT {', '.join([count] * len(present))}",
-                [
-                    self.expression(query, conditions.also([index_terms.kind(kind)]))
-                    for kind in present
-                ],
-            )
-            found = cursor.fetchone()
-            counts = {kind: n for kind, n in zip(present, found, strict=True) if n}
+        counts = (
+            dict(counted) if counted is not None else self.count(cursor, query, conditions, kinds)
+        )
         if not any(counts.get(kind) for kind in chosen or kinds):
             return counts, []
         if chosen:
@@ -281,6 +285,40 @@ class SQLiteEngine:
                 return counts, rows
         cursor.execute(_page_statement(ranked), [self.expression(query, conditions), limit, offset])
         return counts, list(cursor.fetchall())
+
+    def count(
+        self, cursor: CursorWrapper, query: Query, conditions: Conditions, kinds: Sequence[str]
+    ) -> dict[str, int]:
+        # One count of the index's own per kind: FTS5 walks the lists of the words and terms
+        # and reads no row. A kind with no entry at all costs nothing to count: its term has
+        # no list. (Asking fts5vocab which kinds have entries walked every kind's list.)
+        if conditions.impossible or not kinds:
+            return {}
+        count = f"(SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+        cursor.execute(
+            f"SELECT {', '.join([count] * len(kinds))}",
+            [self.expression(query, conditions.also([index_terms.kind(kind)])) for kind in kinds],
+        )
+        return {kind: n for kind, n in zip(kinds, cursor.fetchone(), strict=True) if n}
+
+    def tally(self, cursor: CursorWrapper, query: Query) -> list[tuple[str, str, int]]:
+        # The kind and level of each match from the entries' narrow filter index, by id.
+        table = SearchEntry._meta.db_table
+        cursor.execute(
+            f"SELECT entry.kind, entry.visibility, count(*) FROM {FTS_TABLE} "  # noqa: S608
+            f"JOIN {table} AS entry ON entry.{quote('id')} = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s GROUP BY entry.kind, entry.visibility",
+            [self.expression(query)],
+        )
+        return [(kind, visibility, n) for kind, visibility, n in cursor.fetchall()]
+
+    @staticmethod
+    def hold_writes(cursor: CursorWrapper) -> None:
+        pass  # the transaction's first write takes the database's one write lock
+
+    @staticmethod
+    def forms(title: str, text: str) -> set[str]:
+        return set(text_terms(title).split()) | set(text_terms(text).split())
 
     def frequency(self, cursor: CursorWrapper, query: Query, *, at_least: int) -> Frequency | None:
         entries = _entries(cursor)
@@ -513,7 +551,7 @@ class PostgresEngine:
         if not bounded:
             return self._counts_and_page(cursor, query, conditions, kinds, chosen, limit, offset)
         counts = (
-            dict(counted) if counted is not None else self._counts(cursor, query, conditions, kinds)
+            dict(counted) if counted is not None else self.count(cursor, query, conditions, kinds)
         )
         if not any(counts.get(kind) for kind in chosen or kinds):
             return counts, []
@@ -536,15 +574,35 @@ class PostgresEngine:
                 break
         return counts, rows
 
-    def _counts(
+    def count(
         self, cursor: CursorWrapper, query: Query, conditions: Conditions, kinds: Sequence[str]
     ) -> dict[str, int]:
+        if conditions.impossible:
+            return {}
         cursor.execute(
             f"SELECT kind, count(*) FROM {SearchEntry._meta.db_table} "  # noqa: S608
             f"WHERE {VECTOR_COLUMN} @@ %s::tsquery GROUP BY kind",
             [self.expression(query, conditions)],
         )
         return {kind: n for kind, n in cursor.fetchall() if kind in kinds}
+
+    def tally(self, cursor: CursorWrapper, query: Query) -> list[tuple[str, str, int]]:
+        cursor.execute(
+            f"SELECT kind, visibility, count(*) FROM {SearchEntry._meta.db_table} "  # noqa: S608
+            f"WHERE {VECTOR_COLUMN} @@ %s::tsquery GROUP BY kind, visibility",
+            [self.words(query)],
+        )
+        return [(kind, visibility, n) for kind, visibility, n in cursor.fetchall()]
+
+    @staticmethod
+    def hold_writes(cursor: CursorWrapper) -> None:
+        # SHARE: other readers go on; a writer waits, and this waits for those writing.
+        cursor.execute(f"LOCK TABLE {SearchEntry._meta.db_table} IN SHARE MODE")
+
+    @staticmethod
+    def forms(title: str, text: str) -> set[str]:
+        # The vector holds the text up to MAX_VECTOR_TEXT (``text.weighted_vector``).
+        return set(text_terms(title).split()) | set(text_terms(text[:MAX_VECTOR_TEXT]).split())
 
     def _counts_and_page(
         self,

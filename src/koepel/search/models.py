@@ -60,6 +60,27 @@ class SearchEntry(models.Model):
         return f"{self.kind}: {self.title}"
 
 
+class WordCount(models.Model):
+    """How many entries of a kind and visibility level hold a common word, as the index holds
+    it (its stem): kept by every write of the index from the first search of the word on
+    (``wordcounts``). A word is counted when it has a row; a row may hold 0."""
+
+    word = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["word", "kind", "visibility"], name="search_word_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.kind}, {self.visibility}): {self.entries}"
+
+
 class MatchField(models.TextField):  # type: ignore[type-arg]
     """FTS5's hidden column named after its table: ``search_fts MATCH 'query'``."""
 

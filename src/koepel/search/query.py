@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 
 from koepel.core import caching
-from koepel.search import access, bodies, engines, scopes, terms
+from koepel.search import access, bodies, engines, scopes, terms, wordcounts
 from koepel.search.kinds import codes as kind_codes
 from koepel.search.parse import Query, parse
 from koepel.search.snippets import snippet
@@ -97,6 +97,9 @@ def search(
     found: dict[str, list[tuple[Any, ...]]] = {}
 
     def count() -> dict[str, int]:
+        if bounded and body is None and year is None and wordcounts.word_of(query):
+            # A common word: its counts per kind and level are kept, for every viewer.
+            return wordcounts.counts(query, conditions.seen, known)
         counts, found["rows"] = _counts_and_page(
             query, conditions, chosen, page, per_page, bounded=bounded
         )

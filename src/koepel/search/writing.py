@@ -14,13 +14,14 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
 from koepel.core import caching
-from koepel.search import engines, kinds, scopes, terms
+from koepel.search import engines, kinds, scopes, terms, wordcounts
 from koepel.search.entry import Entry
 from koepel.search.models import SearchEntry
 
 BATCH = 500
-# A write of at most this many entries tells the words it changed (``_scopes_of``): reading
-# the entries as stored costs less than the searches it keeps.
+# A write of at most this many entries tells the words it changed (``_stored``): reading the
+# entries as stored costs less than the searches it keeps, and the counts of common words
+# kept (``wordcounts``) stay; a larger write forgets them.
 SCOPED_AT_MOST = 50
 # ... and gives new tokens to at most this many scopes of words; more, and it is wide.
 SCOPES_AT_MOST = 1000
@@ -144,6 +145,7 @@ def _load(cursor: CursorWrapper, engine: engines.Engine, items: Iterable[tuple[s
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("id", *_COLUMNS, engine.vector_column or ""))
     caching.bump("search")
+    wordcounts.forget(cursor)  # not said entry by entry
     loaded: set[str] = set()
     again: list[tuple[str, Entry]] = []
     written = 0
@@ -182,18 +184,22 @@ def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) ->
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         changed = None
+        # The entries as they were (fresh: none of them was there).
+        stored: dict[str, _Stored] | None = {}
         if not fresh:
             # The index's token first: on PostgreSQL its row is locked until the commit, so
             # that two writers of one entry read it one after the other (a row that is not
             # there yet cannot be locked), and every writer takes its locks in one order.
             caching.bump(scopes.KIND, within=())
-            changed = _scopes_of(cursor, prepared)
+            stored = _stored(cursor, prepared)
+            changed = _scopes_of(stored, prepared)
         # PostgreSQL: the links of every entry written go (below), so the ids there were are
         # not asked for.
         existing = (
             {} if fresh or postgresql else _ids_of(cursor, [key for key, _, _, _ in prepared])
         )
         ids = _upsert(cursor, engine, prepared, existing)
+        _count_change(cursor, engine, stored, prepared)
         replaced = list(existing.values())
         if not fresh and postgresql:
             # Another transaction may have written one of the keys since this one began
@@ -353,9 +359,14 @@ def _stored_terms(
     )
 
 
-def _scopes_of(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> set[str] | None:
-    """The scopes of the words a write of a few entries changes (``scopes.of_change``),
-    from the entries as stored and as written; None for a larger write, which is wide."""
+_Stored = tuple[
+    str, str, str, str, list[str]
+]  # an entry as stored: kind, title, text, level, terms
+
+
+def _stored(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> dict[str, _Stored] | None:
+    """The entries of a write of a few, as stored before it, by key; None for a larger
+    write, which does not read them."""
     if len(prepared) > SCOPED_AT_MOST:
         return None
     quote = connection.ops.quote_name
@@ -371,16 +382,54 @@ def _scopes_of(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> set[str]
     )
     rows = cursor.fetchall()
     related = _related(cursor, [row[0] for row in rows])
-    stored = {
-        key: (scopes.forms(title, text), _stored_terms(related, pk, kind, visibility, year))
+    return {
+        key: (kind, title, text, visibility, _stored_terms(related, pk, kind, visibility, year))
         for pk, key, kind, title, text, visibility, year in rows
     }
+
+
+def _scopes_of(stored: dict[str, _Stored] | None, prepared: Sequence[_Prepared]) -> set[str] | None:
+    """The scopes of the words a write of a few entries changes (``scopes.of_change``),
+    from the entries as stored and as written; None for a larger write, which is wide."""
+    if stored is None:
+        return None
     found: set[str] = set()
     for key, kind, entry, _ in prepared:
+        before = stored.get(key)
         after = (scopes.forms(entry.title, entry.text), _terms(kind, entry))
-        found |= scopes.of_change(stored.get(key), after)
+        found |= scopes.of_change(
+            None if before is None else (scopes.forms(before[1], before[2]), before[4]), after
+        )
     # A long text touches most scopes: one token for all costs less than one for each.
     return found if len(found) <= SCOPES_AT_MOST else None
+
+
+def _count_change(
+    cursor: CursorWrapper,
+    engine: engines.Engine,
+    stored: dict[str, _Stored] | None,
+    prepared: Sequence[_Prepared],
+) -> None:
+    """Change the counts of the common words kept (``wordcounts``) by what a write of entries
+    stored as ``stored`` before (None: not known) changes; asked after the entries are
+    written, as ``wordcounts.counted`` says."""
+    words = wordcounts.counted(cursor)
+    if not words:
+        return
+    if stored is None:
+        wordcounts.forget(cursor)
+        return
+    change = wordcounts.Change()
+    for key, kind, entry, _ in prepared:
+        if (before := stored.get(key)) is not None:
+            old_kind, title, text, visibility, _ = before
+            wordcounts.entry_change(
+                change, engine.forms(title, text) & words, old_kind, visibility, -1
+            )
+        wordcounts.entry_change(
+            change, engine.forms(entry.title, entry.text) & words, kind, entry.visibility, 1
+        )
+    wordcounts.change(cursor, change)
 
 
 def _delete_relations(cursor: CursorWrapper, ids: Sequence[int]) -> None:
@@ -424,7 +473,31 @@ def delete_keys(keys: Sequence[str]) -> None:
             with connection.cursor() as cursor:
                 _delete_relations(cursor, ids)
                 engine.forget(cursor, ids)
-            SearchEntry.objects.filter(pk__in=ids).delete()
+            gone = SearchEntry.objects.filter(pk__in=ids)
+            fields = ("kind", "title", "text", "visibility")
+            # PostgreSQL: locked, so that a write of one of them meanwhile is waited for.
+            few = len(ids) <= SCOPED_AT_MOST
+            before = list(gone.select_for_update().values_list(*fields)) if few else None
+            gone.delete()
+            with connection.cursor() as cursor:
+                _count_deletion(cursor, engine, before)
+
+
+def _count_deletion(
+    cursor: CursorWrapper, engine: engines.Engine, before: list[tuple[str, str, str, str]] | None
+) -> None:
+    """Take entries deleted (kind, title, text and level; None: not known) out of the counts
+    of the common words kept (``wordcounts``), asked after they are deleted."""
+    words = wordcounts.counted(cursor)
+    if not words:
+        return
+    if before is None:
+        wordcounts.forget(cursor)
+        return
+    change = wordcounts.Change()
+    for kind, title, text, visibility in before:
+        wordcounts.entry_change(change, engine.forms(title, text) & words, kind, visibility, -1)
+    wordcounts.change(cursor, change)
 
 
 def delete_all() -> bool:
@@ -438,6 +511,7 @@ def delete_all() -> bool:
         cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
         held: bool = cursor.rowcount > 0
         engines.current().forget_all(cursor)
+        wordcounts.forget(cursor)
         caching.bump("search")  # kept search results must not outlive an emptied index
     return held
 
@@ -492,5 +566,6 @@ def rewrite_index() -> int:
                 engine.forget(cursor, ids)
                 engine.write(cursor, stored)
             written += len(rows)
+        wordcounts.forget(cursor)  # the engine may hold other words of them now
     settle(emptied=True)
     return written
