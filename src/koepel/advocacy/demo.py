@@ -13,6 +13,7 @@ from koepel.advocacy import services
 from koepel.advocacy.models import Dossier, LobbyAction
 from koepel.core.dates import parse_partial_date
 from koepel.registry.models import Body, Organisation, Person
+from koepel.search import index
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "g40-2021.yaml"
 
@@ -36,6 +37,7 @@ def _date(value: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
+@index.later()  # indexed at the end, many records of a kind at once
 def load() -> dict[str, int]:
     data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")) or {}
     dossiers: dict[str, Dossier] = {}

@@ -16,6 +16,7 @@ from koepel.core.dates import parse_partial_date
 from koepel.library import services
 from koepel.library.models import Document
 from koepel.registry.models import Body
+from koepel.search import index
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -25,6 +26,7 @@ def is_loaded() -> bool:
 
 
 @transaction.atomic
+@index.later()  # indexed at the end, many records of a kind at once
 def load() -> dict[str, int]:
     entries = yaml.safe_load((DATA_DIR / "demo.yaml").read_text(encoding="utf-8")) or []
     for entry in entries:

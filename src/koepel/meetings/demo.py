@@ -13,6 +13,7 @@ from koepel.core.dates import parse_partial_date
 from koepel.meetings import services
 from koepel.meetings.models import Meeting, Status
 from koepel.registry.models import Body, Organisation, Person
+from koepel.search import index
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "g40-2021.yaml"
 
@@ -33,6 +34,7 @@ def _lookup(model: Any, slug: str | None) -> Any:
 
 
 @transaction.atomic
+@index.later()  # indexed at the end, many records of a kind at once
 def load() -> dict[str, int]:
     entries = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")) or []
     by_key: dict[str, Meeting] = {}

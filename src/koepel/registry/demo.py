@@ -25,6 +25,7 @@ from koepel.registry.models import (
     Province,
     Role,
 )
+from koepel.search import index
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "g40"
 PROVINCES_BY_NAME = {label: value for value, label in Province.choices}
@@ -75,6 +76,7 @@ def is_loaded() -> bool:
 
 
 @transaction.atomic
+@index.later()  # indexed at the end, many records of a kind at once
 def load() -> dict[str, int]:
     """Load the demo registry and return how many records of each kind it made."""
     load_vocabulary()

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
@@ -34,6 +36,7 @@ __all__ = [
     "Entry",
     "bulk_put",
     "display",
+    "later",
     "prefetch",
     "prefetched",
     "rebuild",
@@ -102,11 +105,47 @@ def _kind_of(model: type[Model]) -> SearchKind:
     return kind
 
 
+# The keys of the records to index at the end of ``later()``, in the order first asked.
+_later: ContextVar[dict[str, None] | None] = ContextVar("index_later", default=None)
+
+
+@contextmanager
+def later() -> Iterator[None]:
+    """Index the records that ``update`` is asked for inside at the end, many of a kind at
+    once, as ``update_many`` does: for loading many records in one transaction (the demo),
+    where indexing each record as it is saved costs a third of the load. Call it inside the
+    transaction; the index is written before the block ends, and not at all when it fails."""
+    if _later.get() is not None:  # inside another: that one writes
+        yield
+        return
+    keys: dict[str, None] = {}
+    token = _later.set(keys)
+    try:
+        yield
+    finally:
+        _later.reset(token)
+    by_model: dict[str, list[str]] = {}
+    for key in keys:
+        label, _, pk = key.rpartition(":")
+        by_model.setdefault(label, []).append(pk)
+    for label, pks in by_model.items():
+        model = apps.get_model(label)
+        there = {
+            str(pk) for pk in model._default_manager.filter(pk__in=pks).values_list("pk", flat=True)
+        }
+        update_many(model._default_manager.filter(pk__in=there))
+        writing.delete_keys([f"{label}:{pk}" for pk in pks if pk not in there])
+
+
 def update(obj: Model) -> None:
-    """(Re)index one record now, inside the current transaction."""
+    """(Re)index one record now, inside the current transaction (inside ``later()``: at its
+    end)."""
     if obj.pk is None:
         raise ValueError("Save the record before indexing it.")
     kind = _kind(obj)
+    if (keys := _later.get()) is not None:
+        keys[key_for(obj)] = None
+        return
     # Read the record afresh: the caller's instance may hold relations prefetched before the
     # change (an invitation added, a body removed), and who may see it depends on them.
     fresh = kind.records().filter(pk=obj.pk).first()

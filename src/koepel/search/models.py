@@ -62,8 +62,9 @@ class SearchEntry(models.Model):
 
 class WordCount(models.Model):
     """How many entries of a kind and visibility level hold a common word, as the index holds
-    it (its stem): kept by every write of the index from the first search of the word on
-    (``wordcounts``). A word is counted when it has a row; a row may hold 0."""
+    it (its stem), or a word that starts with a prefix (``werk*``): kept by every write of the
+    index from the first search of it on (``wordcounts``). A word is counted when it has a
+    row; a row may hold 0."""
 
     word = models.CharField(max_length=100)
     kind = models.CharField(max_length=20)

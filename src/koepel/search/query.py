@@ -98,7 +98,7 @@ def search(
 
     def count() -> dict[str, int]:
         if bounded and body is None and year is None and wordcounts.word_of(query):
-            # A common word: its counts per kind and level are kept, for every viewer.
+            # A common word or prefix: its counts per kind and level are kept, for everyone.
             return wordcounts.counts(query, conditions.seen, known)
         counts, found["rows"] = _counts_and_page(
             query, conditions, chosen, page, per_page, bounded=bounded

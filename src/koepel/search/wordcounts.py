@@ -14,8 +14,8 @@ know what it replaces (a load, a rebuild, many entries at once) forgets every co
 
 A viewer's counts are those of the levels they see, added up, and what the engine counts of
 the few entries at the other levels that they see through their own terms (their bodies,
-themselves). Only a search for one whole word without filters is answered so; the engine
-counts every other search itself.
+themselves). Only a search for one word or one prefix (``werk*``, kept as such) without
+filters is answered so; the engine counts every other search itself.
 """
 
 from __future__ import annotations
@@ -38,22 +38,33 @@ Change = Counter[tuple[str, str, str]]
 
 
 def word_of(query: Query) -> str | None:
-    """The stem of a search for one whole word (no phrase, no prefix), which may be kept."""
+    """What a search for one word or one prefix (no phrase) is kept as: the word's stem, or
+    the prefix followed by ``*`` (``werk*``)."""
     if len(query.clauses) != 1:
         return None
     (clause,) = query.clauses
-    if clause.prefix or clause.is_phrase or len(clause.stems) != 1:
+    if clause.is_phrase or len(clause.stems) != 1:
         return None
-    return clause.stems[0]
+    return clause.stems[0] + ("*" if clause.prefix else "")
+
+
+def held(forms: set[str], words: frozenset[str]) -> set[str]:
+    """Which of the kept ``words`` an entry whose words are ``forms`` holds: a word itself, a
+    prefix when one of them starts with it (once, however many do)."""
+    found = forms & words
+    for word in words:
+        if word.endswith("*") and any(form.startswith(word[:-1]) for form in forms):
+            found.add(word)
+    return found
 
 
 def counts(query: Query, seen: Seen | None, kinds: Sequence[str]) -> dict[str, int]:
     """How many entries of each kind a viewer who sees ``seen`` (None: everything) finds for
-    ``query``, a search for one word (``word_of``): from the kept counts, counted first when
-    the word is not yet."""
+    ``query``, a search for one word or prefix (``word_of``): from the kept counts, counted
+    first when the word is not yet."""
     word = word_of(query)
     if word is None:
-        raise ValueError(f"Only a search for one whole word is counted here, not {query.text!r}.")
+        raise ValueError(f"Only a search for one word or prefix is counted here: {query.text!r}.")
     engine = engines.current()
     settings = () if connection.in_atomic_block else engine.search_settings
     stored = list(WordCount.objects.filter(word=word).values_list("kind", "visibility", "entries"))

@@ -423,12 +423,10 @@ def _count_change(
     for key, kind, entry, _ in prepared:
         if (before := stored.get(key)) is not None:
             old_kind, title, text, visibility, _ = before
-            wordcounts.entry_change(
-                change, engine.forms(title, text) & words, old_kind, visibility, -1
-            )
-        wordcounts.entry_change(
-            change, engine.forms(entry.title, entry.text) & words, kind, entry.visibility, 1
-        )
+            held = wordcounts.held(engine.forms(title, text), words)
+            wordcounts.entry_change(change, held, old_kind, visibility, -1)
+        held = wordcounts.held(engine.forms(entry.title, entry.text), words)
+        wordcounts.entry_change(change, held, kind, entry.visibility, 1)
     wordcounts.change(cursor, change)
 
 
@@ -496,7 +494,8 @@ def _count_deletion(
         return
     change = wordcounts.Change()
     for kind, title, text, visibility in before:
-        wordcounts.entry_change(change, engine.forms(title, text) & words, kind, visibility, -1)
+        held = wordcounts.held(engine.forms(title, text), words)
+        wordcounts.entry_change(change, held, kind, visibility, -1)
     wordcounts.change(cursor, change)
 
 

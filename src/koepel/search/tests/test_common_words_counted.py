@@ -68,21 +68,28 @@ def common() -> Iterator[None]:
         yield
 
 
-def _allowed(user: Any) -> dict[str, int]:
-    entries = visible(SearchEntry.objects.filter(text__contains=WORD), user)
+PREFIX = "kwartier"
+
+
+def _allowed(user: Any, text: str = WORD) -> dict[str, int]:
+    entries = visible(SearchEntry.objects.filter(text__contains=text), user)
     return dict(Counter(entries.distinct().values_list("kind", flat=True)))
 
 
 def _assert_exact(viewers: dict[str, Any]) -> None:
+    """The word and a prefix of it, counted for every viewer as the visibility check allows."""
     for who in VIEWERS:
-        results = search(viewers[who], WORD, per_page=100)
-        assert (who, results.counts_by_kind) == (who, _allowed(viewers[who]))
-        assert results.total == sum(results.counts_by_kind.values())
+        for q, text in [(WORD, WORD), (f"{PREFIX}*", PREFIX)]:
+            results = search(viewers[who], q, per_page=100)
+            assert (who, q, results.counts_by_kind) == (who, q, _allowed(viewers[who], text))
+            assert results.total == sum(results.counts_by_kind.values())
 
 
 def _kept() -> set[int]:
-    """The rows the word's counts are kept in: the same rows while it is not counted again."""
-    return set(WordCount.objects.filter(word=stem(WORD)).values_list("pk", flat=True))
+    """The rows the word's and the prefix's counts are kept in: the same rows while they are
+    not counted again."""
+    words = [stem(WORD), f"{PREFIX}*"]
+    return set(WordCount.objects.filter(word__in=words).values_list("pk", flat=True))
 
 
 def _put(number: int, level: str, *, body_ids: tuple[int, ...] = (), text: str = "") -> None:
@@ -109,6 +116,12 @@ def test_a_common_word_is_counted_once_and_stays_exact_through_every_write(
     _put(2, Visibility.NETWORK, body_ids=(elsewhere,))
     _assert_exact(viewers)
     _put(1, Visibility.RESTRICTED, body_ids=(elsewhere,))  # and on to restricted elsewhere
+    _assert_exact(viewers)
+    # Two words that start with the prefix: the entry is counted once for it.
+    _put(901, Visibility.NETWORK, text=f"Een {WORD} zoekt een {PREFIX}staat.")
+    _put(902, Visibility.NETWORK, text=f"Alleen een {PREFIX}staat.")
+    _assert_exact(viewers)
+    _put(901, Visibility.NETWORK, text=f"Alleen een {PREFIX}staat.")
     _assert_exact(viewers)
     writing.delete_keys(["library.section:700003", "library.section:700900"])
     _assert_exact(viewers)
@@ -143,13 +156,13 @@ def test_a_rebuild_of_the_index_has_the_word_counted_again(viewers: dict[str, An
     assert not kept & _kept()
 
 
-def test_a_search_with_filters_or_several_words_is_counted_by_the_engine(
+def test_a_search_with_filters_several_words_or_a_phrase_is_counted_by_the_engine(
     viewers: dict[str, Any], network: dict[str, Any]
 ) -> None:
     search(viewers["office"], f"{WORD} proef")
     search(viewers["office"], WORD, year=2021)
     search(viewers["office"], WORD, body=network["group"])
-    search(viewers["office"], f"{WORD[:6]}*")
+    search(viewers["office"], f'"een {WORD}"')
 
     assert not WordCount.objects.exists()
 

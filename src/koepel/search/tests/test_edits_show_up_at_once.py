@@ -14,6 +14,7 @@ from koepel.advocacy import services as lobby
 from koepel.meetings import services as meetings
 from koepel.registry import services as registry
 from koepel.registry.models import Role
+from koepel.search import index
 from koepel.search.tests.conftest import give_role, make_body, make_person, search_page, signed_in
 
 
@@ -152,3 +153,30 @@ def test_a_body_that_becomes_restricted_leaves_the_trails_of_its_records(
     registry_services.body_save(body=body)
     page = client.get("/zoeken/", {"q": "dakpanelen"}).content.decode()
     assert "Overleg over dakpanelen" in page and "Zonnedaken" not in page
+
+
+def test_records_saved_while_indexing_later_are_found_as_saved_after_the_block(
+    db: None, client: Client
+) -> None:
+    with transaction.atomic(), index.later():
+        kept = make_body("Werkgroep Zeespiegel", "zeespiegel", "theme_group")
+        renamed = make_body("Werkgroep Duinvoet", "duinvoet", "theme_group")
+        gone = make_body("Werkgroep Kwelwater", "kwelwater", "theme_group")
+        assert search_page(client, "zeespiegel").titles == []  # not yet
+        renamed.name = "Werkgroep Dijkvoet"
+        registry.body_save(body=renamed, expected_version=renamed.version)
+        index.remove(gone)
+        gone.delete()
+
+    assert search_page(client, "zeespiegel").titles == [kept.name]
+    assert search_page(client, "dijkvoet").titles == ["Werkgroep Dijkvoet"]
+    assert search_page(client, "duinvoet").titles == []
+    assert search_page(client, "kwelwater").titles == []
+
+
+def test_nothing_is_indexed_when_the_block_indexing_later_fails(db: None, client: Client) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic(), index.later():
+        make_body("Werkgroep Zeespiegel", "zeespiegel", "theme_group")
+        raise RuntimeError("halverwege")
+
+    assert search_page(client, "zeespiegel").titles == []

@@ -9,7 +9,7 @@ from koepel.search.tests.conftest import search_page
 
 
 def test_platform31_finds_the_organisation_first_and_the_records_mentioning_it(
-    demo: None, client: Client
+    shared_demo: None, client: Client
 ) -> None:
     page = search_page(client, "Platform31")
 
@@ -20,7 +20,7 @@ def test_platform31_finds_the_organisation_first_and_the_records_mentioning_it(
     assert all("<mark>Platform31</mark>" in hit.snippet for hit in page.hits[1:])
 
 
-def test_a_cbs_code_finds_its_municipality(demo: None, client: Client) -> None:
+def test_a_cbs_code_finds_its_municipality(shared_demo: None, client: Client) -> None:
     page = search_page(client, "gm0200")
 
     assert [(hit.kind, hit.title) for hit in page.hits] == [("gemeente", "Apeldoorn")]

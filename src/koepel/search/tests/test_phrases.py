@@ -25,7 +25,7 @@ def _words_apart() -> None:
     )
 
 
-def test_the_phrase_finds_the_demo_meeting_and_dossier(demo: None, client: Client) -> None:
+def test_the_phrase_finds_the_demo_meeting_and_dossier(shared_demo: None, client: Client) -> None:
     page = search_page(client, PHRASE)
 
     assert "Bijeenkomst over 'Een thuis voor iedereen'" in page.titles
@@ -36,14 +36,14 @@ def test_the_phrase_finds_the_demo_meeting_and_dossier(demo: None, client: Clien
     assert "<mark>Een thuis voor iedereen</mark>" in dossier.snippet
 
 
-def test_the_phrase_does_not_find_the_same_words_apart(demo: None, client: Client) -> None:
+def test_the_phrase_does_not_find_the_same_words_apart(shared_demo: None, client: Client) -> None:
     _words_apart()
 
     assert "Thuiswerken in de regio" in search_page(client, "thuis iedereen").titles
     assert "Thuiswerken in de regio" not in search_page(client, PHRASE).titles
 
 
-def test_a_phrase_and_a_word_together_must_both_match(demo: None, client: Client) -> None:
+def test_a_phrase_and_a_word_together_must_both_match(shared_demo: None, client: Client) -> None:
     page = search_page(client, f"{PHRASE} regeerakkoord")
 
     assert page.hits
