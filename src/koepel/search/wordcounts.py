@@ -102,11 +102,14 @@ def _count(
         for setting in settings:
             cursor.execute(setting)
         tallied = engine.tally(cursor, query)
+        # Another process may count the same word at the same time (on PostgreSQL both hold
+        # the lock, which only writers wait for): what it stored first is the same.
         WordCount.objects.bulk_create(
             [
                 WordCount(word=word, kind=kind, visibility=visibility, entries=entries)
                 for kind, visibility, entries in tallied
-            ]
+            ],
+            ignore_conflicts=True,
         )
     return tallied
 

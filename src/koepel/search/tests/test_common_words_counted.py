@@ -242,3 +242,22 @@ def test_a_write_beside_the_first_count_of_a_word_is_in_the_count_once(
         writer.result(20)
 
     assert search(office, WORD).counts_by_kind == {"sectie": 5} == _allowed(office)
+
+    # Two searches that count the word at the same time (two processes after a start): both
+    # answer, and the counts are kept once.
+    WordCount.objects.all().delete()
+    caching.bump("search")
+    both_counted = threading.Barrier(2, timeout=20)
+
+    def counted_together(self: Any, cursor: Any, q: Any) -> Any:
+        found = tally(self, cursor, q)
+        both_counted.wait()
+        return found
+
+    monkeypatch.setattr(engines.PostgresEngine, "tally", counted_together)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = [
+            pool.submit(_in_thread(lambda: search(office, WORD).counts_by_kind)) for _ in range(2)
+        ]
+        assert [answer.result(20) for answer in answers] == [{"sectie": 5}] * 2
+    assert WordCount.objects.filter(word=stem(WORD)).count() == 1
