@@ -96,6 +96,7 @@ NOT_AUDITED: dict[str, str] = {
     "search.searchentry": "a copy of other records for search, rebuilt from them by reindex",
     "library.section": "the document's text split into parts, rebuilt from each new file",
     "search.textindexrow": "a row of the search engine's own text index, kept by the engine",
+    "search.wordcount": "how many search entries hold a common word, kept by the index's writes",
     "reports.renderedfile": "an output file of the report, made again on request",
     "notices.event": "derived from the records by each pass of the task worker",
     "notices.delivery": "which notice went to whom; the mail itself is in the outbox",

@@ -199,7 +199,12 @@ def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) ->
             {} if fresh or postgresql else _ids_of(cursor, [key for key, _, _, _ in prepared])
         )
         ids = _upsert(cursor, engine, prepared, existing)
-        _count_change(cursor, engine, stored, prepared)
+        _recount(
+            cursor,
+            engine,
+            None if stored is None else [entry[:4] for entry in stored.values()],
+            [(kind, entry.title, entry.text, entry.visibility) for _, kind, entry, _ in prepared],
+        )
         replaced = list(existing.values())
         if not fresh and postgresql:
             # Another transaction may have written one of the keys since this one began
@@ -404,29 +409,29 @@ def _scopes_of(stored: dict[str, _Stored] | None, prepared: Sequence[_Prepared])
     return found if len(found) <= SCOPES_AT_MOST else None
 
 
-def _count_change(
+_Counted = tuple[str, str, str, str]  # an entry as the kept counts see it: kind, title, text, level
+
+
+def _recount(
     cursor: CursorWrapper,
     engine: engines.Engine,
-    stored: dict[str, _Stored] | None,
-    prepared: Sequence[_Prepared],
+    gone: Sequence[_Counted] | None,
+    came: Sequence[_Counted] = (),
 ) -> None:
-    """Change the counts of the common words kept (``wordcounts``) by what a write of entries
-    stored as ``stored`` before (None: not known) changes; asked after the entries are
-    written, as ``wordcounts.counted`` says."""
+    """Change the counts of the common words kept (``wordcounts``) by the entries a write
+    took away (``gone``, as they were stored; None: not known) and wrote (``came``); asked
+    after the entries are written, as ``wordcounts.counted`` says."""
     words = wordcounts.counted(cursor)
     if not words:
         return
-    if stored is None:
+    if gone is None:
         wordcounts.forget(cursor)
         return
     change = wordcounts.Change()
-    for key, kind, entry, _ in prepared:
-        if (before := stored.get(key)) is not None:
-            old_kind, title, text, visibility, _ = before
+    for sign, entries in ((-1, gone), (1, came)):
+        for kind, title, text, visibility in entries:
             held = wordcounts.held(engine.forms(title, text), words)
-            wordcounts.entry_change(change, held, old_kind, visibility, -1)
-        held = wordcounts.held(engine.forms(entry.title, entry.text), words)
-        wordcounts.entry_change(change, held, kind, entry.visibility, 1)
+            wordcounts.entry_change(change, held, kind, visibility, sign)
     wordcounts.change(cursor, change)
 
 
@@ -478,25 +483,7 @@ def delete_keys(keys: Sequence[str]) -> None:
             before = list(gone.select_for_update().values_list(*fields)) if few else None
             gone.delete()
             with connection.cursor() as cursor:
-                _count_deletion(cursor, engine, before)
-
-
-def _count_deletion(
-    cursor: CursorWrapper, engine: engines.Engine, before: list[tuple[str, str, str, str]] | None
-) -> None:
-    """Take entries deleted (kind, title, text and level; None: not known) out of the counts
-    of the common words kept (``wordcounts``), asked after they are deleted."""
-    words = wordcounts.counted(cursor)
-    if not words:
-        return
-    if before is None:
-        wordcounts.forget(cursor)
-        return
-    change = wordcounts.Change()
-    for kind, title, text, visibility in before:
-        held = wordcounts.held(engine.forms(title, text), words)
-        wordcounts.entry_change(change, held, kind, visibility, -1)
-    wordcounts.change(cursor, change)
+                _recount(cursor, engine, before)
 
 
 def delete_all() -> bool:
