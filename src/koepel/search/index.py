@@ -113,7 +113,7 @@ _later: ContextVar[dict[str, None] | None] = ContextVar("index_later", default=N
 def later() -> Iterator[None]:
     """Index the records that ``update`` is asked for inside at the end, many of a kind at
     once, as ``update_many`` does: for loading many records in one transaction (the demo),
-    where indexing each record as it is saved costs a third of the load. Call it inside the
+    where indexing each record as it is saved costs a sixth of the load. Call it inside the
     transaction; the index is written before the block ends, and not at all when it fails."""
     if _later.get() is not None:  # inside another: that one writes
         yield

@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import cache
 from itertools import chain, islice
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -202,7 +202,9 @@ def _write(engine: engines.Engine, prepared: list[_Prepared], *, fresh: bool) ->
         _recount(
             cursor,
             engine,
-            None if stored is None else [entry[:4] for entry in stored.values()],
+            None
+            if stored is None
+            else [(s.kind, s.title, s.text, s.visibility) for s in stored.values()],
             [(kind, entry.title, entry.text, entry.visibility) for _, kind, entry, _ in prepared],
         )
         replaced = list(existing.values())
@@ -364,9 +366,14 @@ def _stored_terms(
     )
 
 
-_Stored = tuple[
-    str, str, str, str, list[str]
-]  # an entry as stored: kind, title, text, level, terms
+class _Stored(NamedTuple):
+    """An entry as stored before a write."""
+
+    kind: str
+    title: str
+    text: str
+    visibility: str
+    terms: list[str]
 
 
 def _stored(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> dict[str, _Stored] | None:
@@ -388,7 +395,9 @@ def _stored(cursor: CursorWrapper, prepared: Sequence[_Prepared]) -> dict[str, _
     rows = cursor.fetchall()
     related = _related(cursor, [row[0] for row in rows])
     return {
-        key: (kind, title, text, visibility, _stored_terms(related, pk, kind, visibility, year))
+        key: _Stored(
+            kind, title, text, visibility, _stored_terms(related, pk, kind, visibility, year)
+        )
         for pk, key, kind, title, text, visibility, year in rows
     }
 
@@ -403,7 +412,8 @@ def _scopes_of(stored: dict[str, _Stored] | None, prepared: Sequence[_Prepared])
         before = stored.get(key)
         after = (scopes.forms(entry.title, entry.text), _terms(kind, entry))
         found |= scopes.of_change(
-            None if before is None else (scopes.forms(before[1], before[2]), before[4]), after
+            None if before is None else (scopes.forms(before.title, before.text), before.terms),
+            after,
         )
     # A long text touches most scopes: one token for all costs less than one for each.
     return found if len(found) <= SCOPES_AT_MOST else None
